@@ -1,0 +1,39 @@
+# Rehabit: `make run` to try it, `make test` to check it. Both start from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: install run test bench lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+var:
+	mkdir -p var/mail var/media var/broker/queue var/broker/control var/broker/processed
+
+run: install var
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_library
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	@echo "Rehabit on http://127.0.0.1:$(PORT)/ · emails land in var/mail/ · Ctrl-C stops web, worker and beat"
+	DEBUG=$${DEBUG:-1} $(BIN)/honcho start --port $(PORT) --procfile Procfile
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: install var
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf var $(VENV)

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from .models import Assignment, Client, Completion, Consultation, Invitation, Reminder
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "practice", "timezone", "reminders_enabled"]
+    list_filter = ["practice"]
+    search_fields = ["name", "email"]
+    raw_id_fields = ["user", "practitioner"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["client", "expires_at", "accepted_at"]
+    exclude = ["token_hash"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ["client", "scheduled_at", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["client", "program", "start_date", "weeks", "status", "next_reminder_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["client", "program", "assigned_by"]
+
+
+@admin.register(Completion)
+class CompletionAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "assignment_exercise", "date", "session", "pain"]
+    raw_id_fields = ["assignment", "assignment_exercise"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["client", "kind", "local_date", "status", "reason", "sent_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [
+        "client",
+        "assignment",
+        "kind",
+        "local_date",
+        "due_at",
+        "sent_at",
+        "attempts",
+        "reason",
+    ]

@@ -1,0 +1,267 @@
+import uuid
+from datetime import date, time, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from practice.models import Practice, practices_of
+from programs.models import Program, ProgramExercise
+
+ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]  # Monday is 0, as in date.weekday()
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Practitioners see their practice's clients; a client sees only themselves."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(practice__in=practices_of(user)) | Q(user=user))
+
+
+class Client(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="clients")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="client",
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    timezone = models.CharField(max_length=64, default="Europe/London")
+    reminder_time = models.TimeField(default=time(18, 0))
+    reminders_enabled = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "email"], name="client_email_unique_per_practice"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invitation(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.client}"
+
+
+class Consultation(models.Model):
+    SCHEDULED = "scheduled"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+    STATUSES = [
+        (SCHEDULED, "Scheduled"),
+        (COMPLETED, "Completed"),
+        (CANCELLED, "Cancelled"),
+        (NO_SHOW, "No-show"),
+    ]
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consultations")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scheduled_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=45)
+    video_url = models.URLField(blank=True)
+    status = models.CharField(max_length=12, choices=STATUSES, default=SCHEDULED)
+    subjective = models.TextField(blank=True)
+    objective = models.TextField(blank=True)
+    assessment = models.TextField(blank=True)
+    plan = models.TextField(blank=True)
+    pain = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)], help_text="Baseline NPRS 0–10"
+    )
+    odi_percent = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Oswestry 0–100 %"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-scheduled_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pain__lte=10), name="consultation_pain_0_10"),
+            models.CheckConstraint(condition=Q(odi_percent__lte=100), name="consultation_odi_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consultation with {self.client} at {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(client__in=Client.objects.visible_to(user))
+
+    def of_client_user(self, user):
+        """Only the signed-in client's own assignments (the /me/ API)."""
+        return self.filter(client__user=user) if user.is_authenticated else self.none()
+
+
+class Assignment(models.Model):
+    """A private copy of a program given to a client, with its schedule."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+    STATUSES = [(ACTIVE, "Active"), (PAUSED, "Paused"), (ENDED, "Ended")]
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assignments")
+    program = models.OneToOneField(Program, on_delete=models.PROTECT, related_name="assignment")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    start_date = models.DateField()
+    weeks = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    days_of_week = models.JSONField(default=list, help_text="Weekdays, Monday = 0")
+    sessions_per_day = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(6)]
+    )
+    status = models.CharField(max_length=8, choices=STATUSES, default=ACTIVE)
+    version = models.PositiveIntegerField(default=1)
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(status="active"),
+                name="assignment_due_reminders",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sessions_per_day__gte=1, sessions_per_day__lte=6),
+                name="assignment_sessions_1_6",
+            ),
+            models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=52), name="assignment_weeks_1_52"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.title} for {self.client}"
+
+    @property
+    def end_date(self) -> date:
+        return self.start_date + timedelta(weeks=self.weeks, days=-1)
+
+    def is_scheduled_on(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date and day.weekday() in self.days_of_week
+
+
+class Completion(models.Model):
+    """One check-off of one exercise slot; the phone makes the id so a replay is harmless."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="completions")
+    assignment_exercise = models.ForeignKey(
+        ProgramExercise, on_delete=models.PROTECT, related_name="completions"
+    )
+    date = models.DateField()
+    session = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    sets_done = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps_done = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    difficulty = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    note = models.TextField(blank=True, validators=[MaxLengthValidator(1000)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "session"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment_exercise", "date", "session"], name="one_completion_per_slot"
+            ),
+            models.CheckConstraint(condition=Q(pain__lte=10), name="completion_pain_0_10"),
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1, difficulty__lte=5), name="completion_difficulty_1_5"
+            ),
+            models.CheckConstraint(condition=Q(session__gte=1), name="completion_session_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_exercise} on {self.date} (session {self.session})"
+
+
+class Reminder(models.Model):
+    """Written before anything is sent: its unique key is what makes a reminder go out once."""
+
+    EXERCISE = "exercise"
+    KINDS = [(EXERCISE, "Daily exercise reminder")]
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    STATUSES = [
+        (PENDING, "Pending"),
+        (SENDING, "Sending"),
+        (SENT, "Sent"),
+        (SKIPPED, "Skipped"),
+        (FAILED, "Failed"),
+    ]
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=20, choices=KINDS)
+    local_date = models.DateField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=STATUSES, default=PENDING)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    not_before = models.DateTimeField(null=True, blank=True, help_text="Next retry after a failure")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "kind", "local_date"], name="one_reminder_per_client_kind_day"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="reminder_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.client} on {self.local_date}"

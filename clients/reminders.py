@@ -1,0 +1,147 @@
+"""Daily exercise reminders, row first: a Reminder row exists before any send is queued.
+
+The sweep (one iteration: `sweep`) turns due assignments into Reminder rows under a
+unique key and advances each assignment's `next_reminder_at`; sends are queued only
+after that commits. A send claims its row, so a duplicate task finds nothing to do.
+Retries are rows too: a failed send is put back with `not_before`, and the sweep
+queues it again when that time has come. No task is ever queued with an ETA.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import emails
+from .models import Assignment, Reminder
+from .scheduling import local_date, next_reminder_at
+from .today import day_is_done
+
+log = logging.getLogger(__name__)
+
+SWEEP_BATCH = 5000
+MAX_ATTEMPTS = 5
+REQUEUE_AFTER = timedelta(minutes=10)
+
+
+def sweep(*, now: datetime | None = None) -> list[int]:
+    """One beat tick: write the rows for every due reminder and queue what should be sent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = _lock_due_assignments(now)
+        Reminder.objects.bulk_create([_reminder_for(assignment) for assignment in due], ignore_conflicts=True)
+        for assignment in due:
+            assignment.next_reminder_at = next_reminder_at(assignment, after=now)
+        Assignment.objects.bulk_update(due, ["next_reminder_at"])
+        reminder_ids = _claim_for_queueing(now)
+        transaction.on_commit(lambda: _queue_sends(reminder_ids))
+    return reminder_ids
+
+
+def _lock_due_assignments(now: datetime) -> list[Assignment]:
+    # SKIP LOCKED: a second beat sweeping at the same moment takes other rows, not these.
+    return list(
+        Assignment.objects.filter(status=Assignment.ACTIVE, next_reminder_at__lte=now)
+        .select_related("client")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("next_reminder_at")[:SWEEP_BATCH]
+    )
+
+
+def _reminder_for(assignment: Assignment) -> Reminder:
+    return Reminder(
+        client=assignment.client,
+        assignment=assignment,
+        kind=Reminder.EXERCISE,
+        local_date=local_date(assignment.client, assignment.next_reminder_at),
+        due_at=assignment.next_reminder_at,
+    )
+
+
+def _claim_for_queueing(now: datetime) -> list[int]:
+    """Rows never queued, due for a retry, queued but lost, or held by a dead worker."""
+    lease_over = now - settings.REMINDER_CLAIM_LEASE
+    waiting = Q(status=Reminder.PENDING) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
+    unqueued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
+    abandoned = Q(status=Reminder.SENDING, claimed_at__lt=lease_over)
+    rows = Reminder.objects.filter((waiting & unqueued) | abandoned)
+    ids = list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True)[:SWEEP_BATCH])
+    Reminder.objects.filter(pk__in=ids).update(queued_at=now)
+    return ids
+
+
+def _queue_sends(reminder_ids: list[int]) -> None:
+    from .tasks import send_reminder
+
+    for reminder_id in reminder_ids:
+        send_reminder.delay(reminder_id)
+
+
+def deliver(reminder_id: int, *, now: datetime | None = None) -> str | None:
+    """Send one reminder if this call wins its claim; returns the status it ended in."""
+    now = now or timezone.now()
+    if not _claim(reminder_id, now):
+        return None
+    reminder = Reminder.objects.select_related("client", "assignment").get(pk=reminder_id)
+    reason = _skip_reason(reminder, now)
+    if reason:
+        return _finish(reminder, Reminder.SKIPPED, reason)
+    try:
+        emails.send_exercise_reminder(reminder)
+    except (SMTPException, OSError) as exc:
+        return _record_failure(reminder, exc, now)
+    return _finish(reminder, Reminder.SENT, "", sent_at=timezone.now())
+
+
+def _claim(reminder_id: int, now: datetime) -> bool:
+    # The conditional UPDATE is the lock: of two deliveries of one task, one matches.
+    lease_over = now - settings.REMINDER_CLAIM_LEASE
+    claimable = Q(status=Reminder.PENDING) | Q(status=Reminder.SENDING, claimed_at__lt=lease_over)
+    return bool(
+        Reminder.objects.filter(claimable, pk=reminder_id).update(status=Reminder.SENDING, claimed_at=now)
+    )
+
+
+def _skip_reason(reminder: Reminder, now: datetime) -> str:
+    client, assignment = reminder.client, reminder.assignment
+    if not client.reminders_enabled:
+        return "client turned reminders off"
+    if assignment is None or assignment.status != Assignment.ACTIVE:
+        return "assignment is not active"
+    if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
+        return "too late to be useful"
+    if day_is_done(assignment, reminder.local_date):
+        return "the day's exercises were already done"
+    return ""
+
+
+def _record_failure(reminder: Reminder, exc: Exception, now: datetime) -> str:
+    reminder.attempts += 1
+    reason = f"{type(exc).__name__} on attempt {reminder.attempts}"
+    log.warning("reminder %s send failed: %s", reminder.pk, reason)
+    if reminder.attempts >= MAX_ATTEMPTS:
+        return _finish(reminder, Reminder.FAILED, reason)
+    reminder.not_before = now + timedelta(minutes=2**reminder.attempts)
+    reminder.queued_at = None
+    return _finish(reminder, Reminder.PENDING, reason)
+
+
+def _finish(reminder: Reminder, status: str, reason: str, **fields) -> str:
+    reminder.status = status
+    reminder.reason = reason
+    for name, value in fields.items():
+        setattr(reminder, name, value)
+    reminder.save(update_fields=["status", "reason", "attempts", "not_before", "queued_at", *fields])
+    return status
+
+
+def reschedule(assignments, *, now: datetime | None = None) -> None:
+    """Recompute `next_reminder_at` after a change of schedule, time, timezone or opt-out."""
+    now = now or timezone.now()
+    for assignment in assignments:
+        assignment.next_reminder_at = next_reminder_at(assignment, after=now)
+    Assignment.objects.bulk_update(assignments, ["next_reminder_at"])

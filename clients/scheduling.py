@@ -1,0 +1,41 @@
+"""When a client's exercises are due, in the client's own timezone."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .models import Assignment
+
+DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+TIMES_A_DAY = {1: "once a day", 2: "twice a day"}
+
+
+def schedule_text(days_of_week: list[int], sessions_per_day: int) -> str:
+    """E.g. "Mon, Wed, Fri · once a day" or "Every day · 3 times a day"."""
+    days = "Every day" if len(days_of_week) == 7 else ", ".join(DAY_NAMES[d] for d in sorted(days_of_week))
+    return f"{days} · {TIMES_A_DAY.get(sessions_per_day, f'{sessions_per_day} times a day')}"
+
+
+def local_date(client, instant: datetime) -> date:
+    """The calendar day it is for the client at `instant`."""
+    return instant.astimezone(ZoneInfo(client.timezone)).date()
+
+
+def next_reminder_at(assignment: Assignment, *, after: datetime) -> datetime | None:
+    """The first reminder instant (UTC) strictly after `after`, or None when none is left.
+
+    A reminder time that falls in a spring-forward gap fires at the same wall-clock
+    time on the old offset, i.e. an hour later in the new one; in the repeated hour of
+    a fall-back it fires on the first pass (fold=0).
+    """
+    client = assignment.client
+    if assignment.status != Assignment.ACTIVE or not client.reminders_enabled:
+        return None
+    zone = ZoneInfo(client.timezone)
+    day = max(after.astimezone(zone).date(), assignment.start_date)
+    while day <= assignment.end_date:
+        if assignment.is_scheduled_on(day):
+            at = datetime.combine(day, client.reminder_time, tzinfo=zone).astimezone(UTC)
+            if at > after:
+                return at
+        day += timedelta(days=1)
+    return None

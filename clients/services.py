@@ -1,0 +1,130 @@
+"""Use cases of the clients app that span models; views, serializers and tasks call these."""
+
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from practice.errors import Conflict
+from programs.models import Program, ProgramExercise
+from programs.services import program_clone
+
+from . import reminders
+from .models import Assignment, Client, Completion
+from .scheduling import local_date
+
+CHECK_OFF_DAYS_BACK = 7
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    client: Client,
+    template: Program,
+    start_date: date,
+    weeks: int,
+    days_of_week: list[int],
+    sessions_per_day: int = 1,
+    by=None,
+) -> Assignment:
+    program = program_clone(program=template, practice=client.practice)
+    assignment = Assignment(
+        client=client,
+        program=program,
+        assigned_by=by,
+        start_date=start_date,
+        weeks=weeks,
+        days_of_week=sorted(set(days_of_week)),
+        sessions_per_day=sessions_per_day,
+    )
+    assignment.full_clean(exclude=["program", "client"])
+    assignment.save()
+    reminders.reschedule([assignment])
+    return assignment
+
+
+@transaction.atomic
+def client_update_settings(*, client: Client, **changes) -> Client:
+    """Reminder time, timezone or opt-out changed: every active assignment is rescheduled."""
+    for name, value in changes.items():
+        setattr(client, name, value)
+    client.save(update_fields=list(changes))
+    assignments = list(client.assignments.filter(status=Assignment.ACTIVE).select_related("client"))
+    reminders.reschedule(assignments)
+    return client
+
+
+def completion_record(
+    *,
+    client: Client,
+    completion_id: UUID,
+    item: ProgramExercise,
+    fields: dict,
+    now: datetime | None = None,
+) -> tuple[Completion, bool]:
+    """Check a slot off, idempotently: a replay of the same id updates, it never duplicates."""
+    assignment = item.program.assignment
+    _check_slot(assignment, fields["date"], fields["session"], now=now or timezone.now())
+    slot = {"assignment_exercise": item, "date": fields["date"], "session": fields["session"]}
+    values = {k: v for k, v in fields.items() if k not in ("date", "session")}
+    try:
+        with transaction.atomic():
+            existing = Completion.objects.select_for_update().filter(pk=completion_id).first()
+            if existing is None:
+                return Completion.objects.create(
+                    id=completion_id, assignment=assignment, **slot, **values
+                ), True
+            return _replay(existing, client, slot, values), False
+    except IntegrityError:
+        # Lost a race: either the same id was written meanwhile, or another id holds the slot.
+        if Completion.objects.filter(pk=completion_id).exists():
+            return completion_record(
+                client=client, completion_id=completion_id, item=item, fields=fields, now=now
+            )
+        taken = Completion.objects.get(**slot)
+        raise Conflict(
+            "This exercise is already checked off for that day and session.",
+            field="assignment_exercise",
+            existing_id=taken.pk,
+        ) from None
+
+
+def _replay(existing: Completion, client: Client, slot: dict, values: dict) -> Completion:
+    if existing.assignment.client_id != client.pk:
+        raise Http404
+    same_slot = (existing.assignment_exercise_id, existing.date, existing.session) == (
+        slot["assignment_exercise"].pk,
+        slot["date"],
+        slot["session"],
+    )
+    if not same_slot:
+        raise Conflict("This id already checks off another slot.", field="id", existing_id=existing.pk)
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.save()
+    return existing
+
+
+def _check_slot(assignment: Assignment, day: date, session: int, *, now: datetime) -> None:
+    today = local_date(assignment.client, now)
+    if day > today:
+        raise ValidationError({"date": "This date is still in the future where you are."})
+    if day < assignment.start_date:
+        raise ValidationError({"date": f"The program starts on {assignment.start_date.isoformat()}."})
+    if day > assignment.end_date:
+        raise ValidationError({"date": f"The program ended on {assignment.end_date.isoformat()}."})
+    if day < today - timedelta(days=CHECK_OFF_DAYS_BACK):
+        raise ValidationError({"date": f"Check-offs can go back {CHECK_OFF_DAYS_BACK} days at most."})
+    if session > assignment.sessions_per_day:
+        raise ValidationError(
+            {"session": f"This program has {assignment.sessions_per_day} session(s) a day."}
+        )
+
+
+def completion_delete(*, client: Client, completion_id: UUID) -> None:
+    deleted, _ = Completion.objects.filter(pk=completion_id, assignment__client=client).delete()
+    if not deleted:
+        raise Http404

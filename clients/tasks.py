@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import reminders
+
+
+@shared_task
+def sweep_reminders() -> int:
+    return len(reminders.sweep())
+
+
+@shared_task
+def send_reminder(reminder_id: int) -> None:
+    reminders.deliver(reminder_id)

@@ -1,0 +1,49 @@
+"""A client's exercise slots for one day: one per exercise and session of each program due."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+
+from programs.models import ProgramExercise
+
+from .models import Assignment, Completion
+
+
+@dataclass(frozen=True)
+class Slot:
+    assignment: Assignment
+    item: ProgramExercise
+    session: int
+    completion: Completion | None
+
+    @property
+    def done(self) -> bool:
+        return self.completion is not None
+
+
+def slots_for_day(assignments, day: date) -> list[Slot]:
+    """Slots of the given assignments on `day`, in a constant number of queries."""
+    due = [a for a in _with_items(assignments) if a.status == Assignment.ACTIVE and a.is_scheduled_on(day)]
+    done = _completions_by_slot(due, day)
+    return [
+        Slot(assignment, item, session, done.get((item.pk, session)))
+        for assignment in due
+        for session in range(1, assignment.sessions_per_day + 1)
+        for item in assignment.program.items.all()
+    ]
+
+
+def day_is_done(assignment: Assignment, day: date) -> bool:
+    slots = slots_for_day(Assignment.objects.filter(pk=assignment.pk), day)
+    return bool(slots) and all(slot.done for slot in slots)
+
+
+def _with_items(assignments):
+    items = ProgramExercise.objects.select_related("exercise")
+    return assignments.select_related("program").prefetch_related(Prefetch("program__items", queryset=items))
+
+
+def _completions_by_slot(assignments: list[Assignment], day: date) -> dict:
+    completions = Completion.objects.filter(assignment__in=assignments, date=day)
+    return {(c.assignment_exercise_id, c.session): c for c in completions}

@@ -1,0 +1,59 @@
+"""The practitioner's workspace pages; every object comes through a practice-scoped queryset."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from practice.access import practitioner_required
+from practice.models import practices_of
+
+from . import services
+from .forms import AssignForm
+from .handouts import assignment_handout
+from .models import Assignment, Client
+
+
+def _practice_clients(user):
+    return Client.objects.filter(practice__in=practices_of(user))
+
+
+@practitioner_required
+def client_list(request):
+    clients = _practice_clients(request.user).select_related("practice")
+    return render(request, "clients/list.html", {"clients": clients})
+
+
+@practitioner_required
+def client_detail(request, pk, form=None):
+    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    assignments = client.assignments.select_related("program")
+    form = form or AssignForm(user=request.user)
+    return render(
+        request, "clients/detail.html", {"client": client, "assignments": assignments, "form": form}
+    )
+
+
+@practitioner_required
+@require_POST
+def assign(request, pk):
+    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    form = AssignForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return client_detail(request, pk, form=form)
+    services.assignment_create(
+        client=client, template=form.cleaned_data.pop("template"), by=request.user, **form.cleaned_data
+    )
+    messages.success(request, f"Program assigned to {client.name}.")
+    return redirect("workspace:client", pk=client.pk)
+
+
+@practitioner_required
+def handout(request, pk):
+    assignment = get_object_or_404(
+        Assignment.objects.filter(client__in=_practice_clients(request.user)), pk=pk
+    )
+    pdf, filename = assignment_handout(assignment)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

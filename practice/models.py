@@ -1,0 +1,93 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone signs in with an email: practitioners, owners and clients alike."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class Practice(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(unique=True)
+    accent_color = models.CharField(max_length=7, default="#0f766e")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accent_color__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="practice_accent_color_is_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+
+class Membership(models.Model):
+    OWNER = "owner"
+    PRACTITIONER = "practitioner"
+    ROLES = [(OWNER, "Owner"), (PRACTITIONER, "Practitioner")]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=ROLES, default=PRACTITIONER)
+    timezone = models.CharField(max_length=64, default="Europe/London")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "practice"], name="one_membership_per_practice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.practice} ({self.role})"
+
+
+def practices_of(user) -> models.QuerySet[Practice]:
+    """The practices a user works in; every practitioner-side queryset is scoped by this."""
+    if not user.is_authenticated:
+        return Practice.objects.none()
+    return Practice.objects.filter(memberships__user=user)

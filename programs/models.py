@@ -1,0 +1,171 @@
+from django.db import models
+from django.db.models import Q
+
+from practice.models import Practice, practices_of
+
+
+class Dosage(models.Model):
+    """How much of an exercise: on a library exercise the default, on a program its prescription."""
+
+    NO_SIDE = ""
+    EACH_SIDE = "each"
+    LEFT = "left"
+    RIGHT = "right"
+    ALTERNATING = "alternating"
+    SIDES = [
+        (NO_SIDE, "—"),
+        (EACH_SIDE, "each side"),
+        (LEFT, "left side"),
+        (RIGHT, "right side"),
+        (ALTERNATING, "alternating sides"),
+    ]
+
+    sets = models.PositiveSmallIntegerField(default=1)
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    side = models.CharField(max_length=12, choices=SIDES, blank=True, default=NO_SIDE)
+
+    class Meta:
+        abstract = True
+
+    def dosage_text(self) -> str:
+        """The dosage in plain words, e.g. "3 sets of 10 · hold 5 s · each side"."""
+        sets = f"{self.sets} set{'s' if self.sets != 1 else ''}"
+        parts = [f"{sets} of {self.reps}" if self.reps else sets]
+        if self.hold_seconds:
+            parts.append(f"hold {self.hold_seconds} s")
+        if self.duration_seconds:
+            parts.append(_duration_text(self.duration_seconds))
+        if self.side:
+            parts.append(self.get_side_display())
+        return " · ".join(parts)
+
+    def dosage_fields(self) -> dict:
+        return {name: getattr(self, name) for name in DOSAGE_FIELDS}
+
+
+DOSAGE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds", "side")
+
+
+def _duration_text(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if minutes and not rest:
+        return f"{minutes} min"
+    return f"{minutes} min {rest} s" if minutes else f"{seconds} s"
+
+
+class ExerciseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The shared library plus the exercises of the user's own practices."""
+        return self.filter(Q(practice__isnull=True) | Q(practice__in=practices_of(user)))
+
+
+class Exercise(Dosage):
+    BODY_REGIONS = [
+        ("feet", "Feet and lower legs"),
+        ("hips", "Hips and pelvis"),
+        ("core", "Core and trunk"),
+        ("spine", "Spine"),
+        ("full", "Whole body"),
+    ]
+
+    practice = models.ForeignKey(
+        Practice,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exercises",
+        help_text="Empty for the shared, read-only library.",
+    )
+    slug = models.SlugField()
+    name = models.CharField(max_length=120)
+    summary = models.TextField(blank=True)
+    steps = models.JSONField(default=list, blank=True)
+    cues = models.JSONField(default=list, blank=True)
+    body_region = models.CharField(max_length=20, choices=BODY_REGIONS)
+    equipment = models.CharField(max_length=120, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    illustration = models.CharField(
+        max_length=200, blank=True, help_text="Path of an SVG under the static files."
+    )
+    illustration_alt = models.CharField(max_length=300, blank=True)
+    video_url = models.URLField(blank=True)
+
+    objects = ExerciseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "slug"], name="exercise_slug_unique_per_practice"),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(practice__isnull=True),
+                name="exercise_slug_unique_in_library",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(Q(practice__isnull=True) | Q(practice__in=practices_of(user)))
+
+    def templates(self):
+        return self.filter(is_template=True)
+
+
+class Program(models.Model):
+    """An ordered list of dosed exercises; a template when flagged, else a client's private copy."""
+
+    practice = models.ForeignKey(
+        Practice,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="programs",
+        help_text="Empty for the shared library's templates.",
+    )
+    slug = models.SlugField(blank=True)
+    title = models.CharField(max_length=150)
+    summary = models.TextField(blank=True)
+    is_template = models.BooleanField(default=False)
+    source = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "slug"],
+                condition=~Q(slug=""),
+                name="program_slug_unique_per_practice",
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(practice__isnull=True) & ~Q(slug=""),
+                name="program_slug_unique_in_library",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgramExercise(Dosage):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} ({self.dosage_text()})"

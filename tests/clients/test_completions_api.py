@@ -1,0 +1,152 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from clients.models import Completion
+from clients.scheduling import local_date
+from tests.conftest import api_as
+
+pytestmark = pytest.mark.django_db
+
+
+def url(completion_id) -> str:
+    return f"/api/v1/me/completions/{completion_id}/"
+
+
+def check_off(assignment, **overrides) -> dict:
+    item = assignment.program.items.first()
+    return {
+        "assignment_exercise": item.pk,
+        "date": local_date(assignment.client, timezone.now()).isoformat(),
+        "session": 1,
+        "sets_done": 3,
+        "reps_done": 10,
+        "pain": 3,
+        "difficulty": 2,
+        "note": "Felt fine",
+        **overrides,
+    }
+
+
+def test_client_checks_an_exercise_off_and_today_shows_it_done(bob, bob_assignment):
+    api, completion_id = api_as(bob.user), uuid.uuid4()
+
+    created = api.put(url(completion_id), check_off(bob_assignment), format="json")
+
+    assert created.status_code == 201
+    assert created.json()["id"] == str(completion_id)
+    today = api.get("/api/v1/me/today/").json()
+    done = [slot for slot in today["slots"] if slot["done"]]
+    assert [(s["assignment_exercise"], s["session"], s["completion"]) for s in done] == [
+        (bob_assignment.program.items.first().pk, 1, str(completion_id))
+    ]
+
+
+def test_replaying_a_check_off_answers_the_same_and_stores_it_once(bob, bob_assignment):
+    api, completion_id = api_as(bob.user), uuid.uuid4()
+    body = check_off(bob_assignment)
+
+    first = api.put(url(completion_id), body, format="json")
+    replay = api.put(url(completion_id), body, format="json")
+
+    assert replay.status_code in (200, 201)
+    assert {k: v for k, v in replay.json().items() if k != "updated_at"} == {
+        k: v for k, v in first.json().items() if k != "updated_at"
+    }
+    assert Completion.objects.count() == 1
+
+
+def test_the_same_slot_under_another_id_is_a_conflict_naming_the_existing_one(bob, bob_assignment):
+    api, first_id = api_as(bob.user), uuid.uuid4()
+    api.put(url(first_id), check_off(bob_assignment), format="json")
+
+    response = api.put(url(uuid.uuid4()), check_off(bob_assignment), format="json")
+
+    assert response.status_code == 409
+    assert response.json()["existing_id"] == str(first_id)
+    assert Completion.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("pain", 11),
+        ("pain", -1),
+        ("difficulty", 0),
+        ("difficulty", 6),
+        ("note", "x" * 1001),
+        ("date", "not-a-date"),
+        ("session", 0),
+        ("assignment_exercise", "abc"),
+    ],
+)
+def test_a_malformed_check_off_is_a_400_naming_the_field_and_stores_nothing(
+    bob, bob_assignment, field, value
+):
+    response = api_as(bob.user).put(
+        url(uuid.uuid4()), check_off(bob_assignment, **{field: value}), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+    assert field in response.json()["message"]
+    assert not Completion.objects.exists()
+
+
+def test_a_date_in_the_future_where_the_client_lives_is_refused(bob, bob_assignment):
+    tomorrow = local_date(bob, timezone.now()) + timedelta(days=1)
+
+    response = api_as(bob.user).put(
+        url(uuid.uuid4()), check_off(bob_assignment, date=tomorrow.isoformat()), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "date"
+
+
+def test_a_date_before_the_program_started_is_refused(bob, bob_assignment):
+    before = bob_assignment.start_date - timedelta(days=1)
+
+    response = api_as(bob.user).put(
+        url(uuid.uuid4()), check_off(bob_assignment, date=before.isoformat()), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "date"
+
+
+def test_a_session_past_the_schedule_is_refused(bob, bob_assignment):
+    response = api_as(bob.user).put(url(uuid.uuid4()), check_off(bob_assignment, session=3), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "session"
+
+
+def test_client_cannot_check_off_another_clients_exercise(bob, dana_assignment, erin_assignment):
+    for other in (dana_assignment, erin_assignment):
+        response = api_as(bob.user).put(url(uuid.uuid4()), check_off(other), format="json")
+        assert response.status_code == 404
+    assert not Completion.objects.exists()
+
+
+def test_client_cannot_overwrite_or_delete_another_clients_completion(
+    bob, dana, bob_assignment, dana_assignment
+):
+    completion_id = uuid.uuid4()
+    api_as(dana.user).put(url(completion_id), check_off(dana_assignment), format="json")
+
+    overwrite = api_as(bob.user).put(url(completion_id), check_off(bob_assignment), format="json")
+    delete = api_as(bob.user).delete(url(completion_id))
+
+    assert (overwrite.status_code, delete.status_code) == (404, 404)
+    assert Completion.objects.get(pk=completion_id).assignment == dana_assignment
+
+
+def test_client_unchecks_an_exercise(bob, bob_assignment):
+    api, completion_id = api_as(bob.user), uuid.uuid4()
+    api.put(url(completion_id), check_off(bob_assignment), format="json")
+
+    assert api.delete(url(completion_id)).status_code == 204
+    assert not Completion.objects.exists()

@@ -1,0 +1,49 @@
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from tests.conftest import api_as
+from tests.factories import assign
+
+pytestmark = pytest.mark.django_db
+
+
+def test_client_reads_their_own_settings(bob):
+    me = api_as(bob.user).get("/api/v1/me/").json()
+
+    assert me["email"] == "bob@example.com"
+    assert (me["timezone"], me["reminder_time"], me["reminders_enabled"]) == ("Europe/London", "18:00", True)
+
+
+@time_machine.travel(datetime(2026, 11, 25, 9, 0, tzinfo=UTC), tick=False)
+def test_changing_the_reminder_time_moves_the_next_reminder(bob):
+    assignment = assign(bob, start=date(2026, 11, 20))
+
+    response = api_as(bob.user).patch(
+        "/api/v1/me/", {"reminder_time": "09:30", "timezone": "America/New_York"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["reminder_time"] == "09:30"
+    assignment.refresh_from_db()
+    assert assignment.next_reminder_at == datetime(2026, 11, 25, 14, 30, tzinfo=UTC)
+
+
+def test_opting_out_clears_the_next_reminder(bob, bob_assignment):
+    api_as(bob.user).patch("/api/v1/me/", {"reminders_enabled": False}, format="json")
+
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.next_reminder_at is None
+
+
+@pytest.mark.parametrize(("field", "value"), [("timezone", "Mars/Olympus"), ("reminder_time", "25:00")])
+def test_bad_settings_are_a_400_naming_the_field(bob, field, value):
+    response = api_as(bob.user).patch("/api/v1/me/", {field: value}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+
+
+def test_a_practitioner_has_no_client_settings(alice):
+    assert api_as(alice).get("/api/v1/me/").status_code == 404

@@ -1,0 +1,47 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import api_as
+from tests.factories import TemplateFactory, assign
+
+pytestmark = pytest.mark.django_db
+
+
+def test_today_lists_every_exercise_of_every_session_with_its_dosage(bob, bob_assignment):
+    today = api_as(bob.user).get("/api/v1/me/today/").json()
+
+    items = list(bob_assignment.program.items.all())
+    assert len(today["slots"]) == len(items) * 2
+    first = today["slots"][0]
+    assert set(first) >= {"assignment_exercise", "session", "exercise", "dosage", "done", "completion"}
+    assert first["dosage"]["text"] == "3 sets of 10"
+    assert (first["done"], first["completion"]) == (False, None)
+
+
+def test_a_day_outside_the_program_has_no_slots(bob, bob_assignment):
+    before = bob_assignment.start_date.replace(year=bob_assignment.start_date.year - 1)
+
+    today = api_as(bob.user).get(f"/api/v1/me/today/?date={before.isoformat()}").json()
+
+    assert today == {"date": before.isoformat(), "slots": []}
+
+
+def test_a_bad_date_is_a_400_naming_the_field(bob):
+    response = api_as(bob.user).get("/api/v1/me/today/?date=yesterday")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "date"
+
+
+def test_today_takes_the_same_number_of_queries_for_a_long_program(bob, bob_assignment):
+    api = api_as(bob.user)
+    with CaptureQueriesContext(connection) as short:
+        api.get("/api/v1/me/today/")
+    assign(bob, start=bob_assignment.start_date, template=TemplateFactory(exercises=20))
+
+    with CaptureQueriesContext(connection) as long:
+        response = api.get("/api/v1/me/today/")
+
+    assert len(response.json()["slots"]) == 3 * 2 + 20
+    assert len(long) == len(short)

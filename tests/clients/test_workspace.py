@@ -1,0 +1,109 @@
+import pytest
+from django.utils import timezone
+
+from clients.models import Assignment
+from tests.factories import TemplateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_practitioner_signs_in_and_sees_their_clients_only(client, alice, bob, erin):
+    response = client.post(
+        "/accounts/login/",
+        {"username": "alice@example.com", "password": "correct-horse-battery"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert b"Bob Client" in response.content
+    assert b"Erin Client" not in response.content
+
+
+def test_practitioner_assigns_a_template_from_the_client_page(client, alice, bob):
+    template = TemplateFactory(title="Back basics")
+    client.force_login(alice)
+
+    response = client.post(
+        f"/clients/{bob.pk}/assign/",
+        {
+            "template": template.pk,
+            "start_date": timezone.localdate().isoformat(),
+            "weeks": 4,
+            "days_of_week": [0, 2, 4],
+            "sessions_per_day": 1,
+        },
+        follow=True,
+    )
+
+    assignment = Assignment.objects.get(client=bob)
+    assert assignment.program != template
+    assert assignment.program.source == template
+    assert assignment.days_of_week == [0, 2, 4]
+    assert b"Program assigned to Bob Client" in response.content
+    assert b"Back basics" in response.content
+
+
+def test_assigning_without_days_shows_the_error_and_assigns_nothing(client, alice, bob):
+    client.force_login(alice)
+
+    response = client.post(
+        f"/clients/{bob.pk}/assign/",
+        {
+            "template": TemplateFactory().pk,
+            "start_date": timezone.localdate().isoformat(),
+            "weeks": 4,
+            "sessions_per_day": 1,
+        },
+    )
+
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
+    assert not Assignment.objects.exists()
+
+
+def test_a_template_of_another_practice_cannot_be_assigned(client, alice, bob, charlie):
+    other = TemplateFactory(practice=charlie.memberships.get().practice)
+    client.force_login(alice)
+
+    client.post(
+        f"/clients/{bob.pk}/assign/",
+        {
+            "template": other.pk,
+            "start_date": timezone.localdate().isoformat(),
+            "weeks": 4,
+            "days_of_week": [0],
+            "sessions_per_day": 1,
+        },
+    )
+
+    assert not Assignment.objects.exists()
+
+
+def test_practitioner_downloads_the_handout_of_their_clients_assignment(client, alice, bob_assignment):
+    client.force_login(alice)
+
+    response = client.get(f"/assignments/{bob_assignment.pk}/handout.pdf")
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def test_another_practices_client_and_handout_are_404(client, charlie, bob, bob_assignment):
+    client.force_login(charlie)
+
+    for path in [f"/clients/{bob.pk}/", f"/assignments/{bob_assignment.pk}/handout.pdf"]:
+        assert client.get(path).status_code == 404
+    assert client.post(f"/clients/{bob.pk}/assign/", {}).status_code == 404
+
+
+def test_a_client_has_no_workspace(client, bob):
+    client.force_login(bob.user)
+
+    assert client.get("/clients/").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/clients/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

@@ -1,0 +1,213 @@
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from tests.factories import ClientFactory, MembershipFactory, assign
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def need(service: str, available: bool, why: str) -> None:
+    """Use a service when present; skip with the reason when not, fail when CI requires it."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{service} is required (REQUIRE_SERVICES=1): {why}")
+    pytest.skip(f"{service} is not available: {why}")
+
+
+def pytest_configure(config):
+    if REQUIRE_SERVICES and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        raise pytest.UsageError("REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL")
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, *, timeout: float = 30, every: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(every)
+    return predicate()
+
+
+# --- the cast ----------------------------------------------------------------
+
+
+@pytest.fixture
+def alice(db):
+    """A practitioner; owner of her practice."""
+    return MembershipFactory(
+        user__email="alice@example.com",
+        user__name="Alice Physio",
+        practice__name="Alice's Clinic",
+        role="owner",
+    ).user
+
+
+@pytest.fixture
+def alice_practice(alice):
+    return alice.memberships.get().practice
+
+
+@pytest.fixture
+def bob(alice_practice, alice):
+    """Alice's client, signed up with his own sign-in."""
+    return ClientFactory(
+        practice=alice_practice, practitioner=alice, name="Bob Client", email="bob@example.com"
+    )
+
+
+@pytest.fixture
+def dana(alice_practice, alice):
+    """Another of Alice's clients."""
+    return ClientFactory(
+        practice=alice_practice, practitioner=alice, name="Dana Client", email="dana@example.com"
+    )
+
+
+@pytest.fixture
+def charlie(db):
+    """A practitioner of another practice."""
+    return MembershipFactory(
+        user__email="charlie@example.com", user__name="Charlie Coach", practice__name="Charlie's Gym"
+    ).user
+
+
+@pytest.fixture
+def erin(charlie):
+    """Charlie's client, in the other practice."""
+    return ClientFactory(
+        practice=charlie.memberships.get().practice,
+        practitioner=charlie,
+        name="Erin Client",
+        email="erin@example.com",
+    )
+
+
+@pytest.fixture
+def bob_assignment(bob):
+    return assign(bob, start=timezone.localdate() - timedelta(days=3), sessions=2)
+
+
+@pytest.fixture
+def dana_assignment(dana):
+    return assign(dana, start=timezone.localdate() - timedelta(days=3))
+
+
+@pytest.fixture
+def erin_assignment(erin):
+    return assign(erin, start=timezone.localdate() - timedelta(days=3))
+
+
+def api_as(user) -> APIClient:
+    api = APIClient()
+    if user is not None:
+        _, token = AuthToken.objects.create(user)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return api
+
+
+# --- real services -----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("REDIS_URL", "")
+    need("Redis", bool(url), "REDIS_URL is not set and nothing answers on 127.0.0.1:6379")
+    return url
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_inbox(smtp_server):
+    _, inbox = smtp_server
+    inbox.messages.clear()
+    return inbox
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, redis_url, smtp_server):
+    """A real Celery worker process on Redis, on the test database, sending to the SMTP server."""
+    with django_db_blocker.unblock():
+        need("PostgreSQL", on_postgres(), "a worker process cannot share an in-memory SQLite database")
+        database = connection.settings_dict
+    controller, _ = smtp_server
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "EMAIL_URL": f"smtp://{controller.hostname}:{controller.port}",
+        "REDIS_URL": redis_url,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "practice",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "1",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    if not wait_for(lambda: any("ready." in line for line in log), timeout=60):
+        process.kill()
+        pytest.fail("the Celery worker did not start:\n" + "".join(log[-40:]))
+    yield log
+    process.terminate()
+    process.wait(timeout=30)

@@ -1,0 +1,28 @@
+"""Test settings: the real PostgreSQL and Redis when they answer, the embedded ones otherwise."""
+
+import os
+import socket
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+if "DATABASE_URL" not in os.environ and _answers("127.0.0.1", 5432):
+    os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/rehabit"
+if "REDIS_URL" not in os.environ and _answers("127.0.0.1", 6379):
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# Each test run has its own queue: a worker of `make run` on the same Redis never takes our tasks.
+os.environ.setdefault("CELERY_QUEUE", f"rehabit-test-{os.getpid()}")
+
+from practice.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if "EMAIL_URL" not in os.environ:  # a worker started by the tests is given a real SMTP server
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
