@@ -4,19 +4,19 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from .models import Assignment, Reminder
-from .today import slots_for_day
+from .models import Reminder
+from .today import Slot
 
 
-def send_exercise_reminder(reminder: Reminder) -> None:
+def send_exercise_reminder(reminder: Reminder, slots: list[Slot]) -> None:
+    """The day's exercises, from every program the client has due that day."""
     client = reminder.client
-    slots = slots_for_day(Assignment.objects.filter(pk=reminder.assignment_id), reminder.local_date)
     context = {
         "client": client,
         "day": reminder.local_date,
         "practice": client.practice,
         "items": [slot.item for slot in slots if slot.session == 1],
-        "sessions": reminder.assignment.sessions_per_day,
+        "sessions": max(slot.session for slot in slots),
         "site_url": settings.SITE_URL,
     }
     _send("exercise_reminder", context, to=client.email)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from . import emails
 from .models import Assignment, Reminder
 from .scheduling import local_date, next_reminder_at
-from .today import day_is_done
+from .today import Slot, slots_for_day
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +86,13 @@ def deliver(reminder_id: int, *, now: datetime | None = None) -> str | None:
     now = now or timezone.now()
     if not _claim(reminder_id, now):
         return None
-    reminder = Reminder.objects.select_related("client", "assignment").get(pk=reminder_id)
-    reason = _skip_reason(reminder, now)
+    reminder = Reminder.objects.select_related("client__practice", "assignment").get(pk=reminder_id)
+    slots = slots_for_day(reminder.client.assignments.all(), reminder.local_date)
+    reason = _skip_reason(reminder, slots, now)
     if reason:
         return _finish(reminder, Reminder.SKIPPED, reason)
     try:
-        emails.send_exercise_reminder(reminder)
+        emails.send_exercise_reminder(reminder, slots)
     except (SMTPException, OSError) as exc:
         return _record_failure(reminder, exc, now)
     return _finish(reminder, Reminder.SENT, "", sent_at=timezone.now())
@@ -106,7 +107,7 @@ def _claim(reminder_id: int, now: datetime) -> bool:
     )
 
 
-def _skip_reason(reminder: Reminder, now: datetime) -> str:
+def _skip_reason(reminder: Reminder, slots: list[Slot], now: datetime) -> str:
     client, assignment = reminder.client, reminder.assignment
     if not client.reminders_enabled:
         return "client turned reminders off"
@@ -114,7 +115,9 @@ def _skip_reason(reminder: Reminder, now: datetime) -> str:
         return "assignment is not active"
     if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
         return "too late to be useful"
-    if day_is_done(assignment, reminder.local_date):
+    if not slots:
+        return "nothing is scheduled that day"
+    if all(slot.done for slot in slots):
         return "the day's exercises were already done"
     return ""
 

@@ -34,11 +34,6 @@ def slots_for_day(assignments, day: date) -> list[Slot]:
     ]
 
 
-def day_is_done(assignment: Assignment, day: date) -> bool:
-    slots = slots_for_day(Assignment.objects.filter(pk=assignment.pk), day)
-    return bool(slots) and all(slot.done for slot in slots)
-
-
 def _with_items(assignments):
     items = ProgramExercise.objects.select_related("exercise")
     return assignments.select_related("program").prefetch_related(Prefetch("program__items", queryset=items))

@@ -115,3 +115,16 @@ def test_a_send_held_by_a_dead_worker_is_taken_over_after_its_lease(due, setting
 
 def _raise_disconnected(*args, **kwargs):
     raise SMTPServerDisconnected("down")
+
+
+def test_a_client_with_two_programs_gets_one_reminder_listing_both(due, bob):
+    with time_machine.travel(NOON, tick=False):
+        second = assign(bob, start=date(2026, 11, 23))
+
+    ids = reminders.sweep(now=EVENING)
+    for reminder_id in ids:
+        reminders.deliver(reminder_id, now=EVENING)
+
+    assert len(mail.outbox) == 1
+    for item in [*due.program.items.all(), *second.program.items.all()]:
+        assert item.exercise.name in mail.outbox[0].body

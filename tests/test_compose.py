@@ -1,0 +1,50 @@
+"""The compose stack cannot run here (no Docker engine), but it must validate and agree with the settings."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import need
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def compose_config(tmp_path):
+    need("docker-compose", shutil.which("docker-compose") is not None, "apt-get install docker-compose")
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    result = subprocess.run(
+        ["docker-compose", "config"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def test_the_compose_stack_validates_with_every_service_the_readme_names(compose_config):
+    assert set(compose_config["services"]) >= {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    for name in ("postgres", "redis", "web"):
+        assert "healthcheck" in compose_config["services"][name]
+
+
+def test_redis_in_the_stack_keeps_queued_sends_across_a_restart(compose_config):
+    command = " ".join(compose_config["services"]["redis"]["command"])
+
+    assert "--appendonly yes" in command
+    assert "--maxmemory-policy noeviction" in command
+
+
+def test_every_setting_in_env_example_is_read_by_the_settings():
+    settings_source = (ROOT / "practice" / "settings.py").read_text()
+    names = [
+        line.split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+
+    assert names
+    for name in names:
+        assert f'"{name}"' in settings_source, name
