@@ -5,13 +5,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from practice.api import TokenSerializer, token_response
+from practice.rest import ErrorSerializer
 from programs.models import ProgramExercise
 
-from . import services
+from . import invitations, services
 from .handouts import assignment_handout
 from .models import Assignment, Client
 from .scheduling import local_date
@@ -25,9 +28,9 @@ from .serializers import (
 from .today import slots_for_day
 
 ERRORS = {
-    400: OpenApiResponse(description="Invalid input; the error names the field"),
-    401: OpenApiResponse(description="Not signed in"),
-    404: OpenApiResponse(description="Not found among your own objects"),
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input; the error names the field"),
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in"),
+    404: OpenApiResponse(ErrorSerializer, description="Not found among your own objects"),
 }
 
 
@@ -76,7 +79,7 @@ class CompletionView(APIView):
         responses={
             200: CompletionSerializer,
             201: CompletionSerializer,
-            409: OpenApiResponse(description="That slot is checked off under another id"),
+            409: OpenApiResponse(ErrorSerializer, description="That slot is checked off under another id"),
             **ERRORS,
         },
     )
@@ -119,3 +122,22 @@ class MyHandoutView(APIView):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class InvitationAcceptView(APIView):
+    """Accept an emailed invitation from the phone app: sets the password, answers with a token."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=InvitationAcceptSerializer, responses={200: TokenSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        data = InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = invitations.invitation_accept(**data.validated_data)
+        return token_response(user)

@@ -22,6 +22,11 @@ def send_exercise_reminder(reminder: Reminder, slots: list[Slot]) -> None:
     _send("exercise_reminder", context, to=client.email)
 
 
+def send_invitation(client, link: str, expires_at) -> None:
+    context = {"client": client, "practice": client.practice, "link": link, "expires_at": expires_at}
+    _send("invitation", context, to=client.email)
+
+
 def _send(kind: str, context: dict, *, to: str, headers: dict | None = None) -> None:
     subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
     message = EmailMultiAlternatives(

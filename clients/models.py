@@ -142,6 +142,9 @@ class Assignment(models.Model):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(6)]
     )
     status = models.CharField(max_length=8, choices=STATUSES, default=ACTIVE)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="Ended early: nothing expected from this day"
+    )
     version = models.PositiveIntegerField(default=1)
     next_reminder_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -172,8 +175,42 @@ class Assignment(models.Model):
     def end_date(self) -> date:
         return self.start_date + timedelta(weeks=self.weeks, days=-1)
 
+    @property
+    def last_day(self) -> date:
+        """The last day exercise is expected: the planned end, or the day before it was ended."""
+        if self.ended_on:
+            return min(self.end_date, self.ended_on - timedelta(days=1))
+        return self.end_date
+
     def is_scheduled_on(self, day: date) -> bool:
-        return self.start_date <= day <= self.end_date and day.weekday() in self.days_of_week
+        return self.start_date <= day <= self.last_day and day.weekday() in self.days_of_week
+
+    def expects_exercise_on(self, day: date) -> bool:
+        """Scheduled and not paused; prefetch `pauses` when asking for many days."""
+        return self.is_scheduled_on(day) and not any(pause.covers(day) for pause in self.pauses.all())
+
+
+class AssignmentPause(models.Model):
+    """A stretch of days with no exercise expected: not reminded, not counted against adherence."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="pauses")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Last paused day; empty while paused")
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="pause_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} paused {self.start_date}–{self.end_date or '…'}"
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
 
 class Completion(models.Model):

@@ -13,7 +13,7 @@ from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
 from . import reminders
-from .models import Assignment, Client, Completion
+from .models import Assignment, AssignmentPause, Client, Completion
 from .scheduling import local_date
 
 CHECK_OFF_DAYS_BACK = 7
@@ -42,6 +42,43 @@ def assignment_create(
     )
     assignment.full_clean(exclude=["program", "client"])
     assignment.save()
+    reminders.reschedule([assignment])
+    return assignment
+
+
+@transaction.atomic
+def assignment_pause(*, assignment: Assignment, on: date) -> Assignment:
+    """From `on`, nothing is expected or reminded until it is resumed."""
+    if assignment.status != Assignment.ACTIVE:
+        raise ValidationError({"status": "Only an active program can be paused."})
+    AssignmentPause.objects.create(assignment=assignment, start_date=on)
+    return _set_status(assignment, Assignment.PAUSED)
+
+
+@transaction.atomic
+def assignment_resume(*, assignment: Assignment, on: date) -> Assignment:
+    """Exercise is expected again from `on`."""
+    if assignment.status != Assignment.PAUSED:
+        raise ValidationError({"status": "Only a paused program can be resumed."})
+    pause = assignment.pauses.get(end_date__isnull=True)
+    pause.end_date = max(pause.start_date, on - timedelta(days=1))
+    pause.save(update_fields=["end_date"])
+    return _set_status(assignment, Assignment.ACTIVE)
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, on: date) -> Assignment:
+    """Ended early: nothing is expected from `on` on; the record of what was done stays."""
+    if assignment.status == Assignment.ENDED:
+        raise ValidationError({"status": "This program has already ended."})
+    assignment.pauses.filter(end_date__isnull=True).update(end_date=on)
+    assignment.ended_on = on
+    return _set_status(assignment, Assignment.ENDED, "ended_on")
+
+
+def _set_status(assignment: Assignment, status: str, *fields: str) -> Assignment:
+    assignment.status = status
+    assignment.save(update_fields=["status", *fields])
     reminders.reschedule([assignment])
     return assignment
 

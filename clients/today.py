@@ -24,7 +24,7 @@ class Slot:
 
 def slots_for_day(assignments, day: date) -> list[Slot]:
     """Slots of the given assignments on `day`, in a constant number of queries."""
-    due = [a for a in _with_items(assignments) if a.status == Assignment.ACTIVE and a.is_scheduled_on(day)]
+    due = [a for a in _with_items(assignments) if a.expects_exercise_on(day)]
     done = _completions_by_slot(due, day)
     return [
         Slot(assignment, item, session, done.get((item.pk, session)))
@@ -36,7 +36,9 @@ def slots_for_day(assignments, day: date) -> list[Slot]:
 
 def _with_items(assignments):
     items = ProgramExercise.objects.select_related("exercise")
-    return assignments.select_related("program").prefetch_related(Prefetch("program__items", queryset=items))
+    return assignments.select_related("program").prefetch_related(
+        Prefetch("program__items", queryset=items), "pauses"
+    )
 
 
 def _completions_by_slot(assignments: list[Assignment], day: date) -> dict:

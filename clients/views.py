@@ -1,6 +1,7 @@
 """The practitioner's workspace pages; every object comes through a practice-scoped queryset."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 from practice.access import practitioner_required
 from practice.models import practices_of
 
-from . import services
+from . import invitations, services
 from .forms import AssignForm
 from .handouts import assignment_handout
 from .models import Assignment, Client
@@ -57,3 +58,23 @@ def handout(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def invitation(request, token):
+    """The client's invitation page: choose a password, once, before the link expires."""
+    try:
+        pending = invitations.invitation_for(token)
+    except ValidationError as exc:
+        return render(
+            request, "clients/invitation.html", {"invalid": exc.message_dict["token"][0]}, status=404
+        )
+    if request.method != "POST":
+        return render(request, "clients/invitation.html", {"invitation": pending})
+    try:
+        user = invitations.invitation_accept(token=token, password=request.POST.get("password", ""))
+    except ValidationError as exc:
+        errors = exc.message_dict.get("password") or exc.messages
+        return render(
+            request, "clients/invitation.html", {"invitation": pending, "errors": errors}, status=400
+        )
+    return render(request, "clients/invitation.html", {"accepted": True, "email": user.email})

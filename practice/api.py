@@ -11,22 +11,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .celery import app as celery_app
+from .rest import ErrorSerializer
+
+HealthSerializer = inline_serializer(
+    "Health", {"database": serializers.CharField(), "broker": serializers.CharField()}
+)
+TokenSerializer = inline_serializer(
+    "Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
+)
 
 
 class HealthView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        responses={
-            200: inline_serializer(
-                "Health", {"database": serializers.CharField(), "broker": serializers.CharField()}
-            ),
-            503: inline_serializer(
-                "Unhealthy", {"database": serializers.CharField(), "broker": serializers.CharField()}
-            ),
-        },
-    )
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
     def get(self, request):
         checks = {"database": _database_state(), "broker": _broker_state()}
         healthy = all(state == "ok" for state in checks.values())
@@ -51,6 +50,12 @@ def _broker_state() -> str:
     return "ok"
 
 
+def token_response(user) -> Response:
+    """A new per-device token, in the shape phone apps code against."""
+    instance, token = AuthToken.objects.create(user)
+    return Response({"token": token, "expiry": instance.expiry})
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -65,11 +70,7 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={
-            200: inline_serializer(
-                "Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
-            )
-        },
+        responses={200: TokenSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
     )
     def post(self, request):
         credentials = TokenRequestSerializer(data=request.data)
@@ -81,11 +82,10 @@ class TokenView(APIView):
         )
         if user is None:
             raise exceptions.AuthenticationFailed("Email or password is not right.")
-        instance, token = AuthToken.objects.create(user)
-        return Response({"token": token, "expiry": instance.expiry})
+        return token_response(user)
 
 
 class LogoutView(KnoxLogoutView):
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
     def post(self, request, format=None):
         return super().post(request, format)

@@ -3,7 +3,7 @@ since DRF imports these while its own generic views are still loading)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,3 +53,15 @@ def _flatten(detail, field: str | None = None):
         code = getattr(detail, "code", None) or "error"
         message = f"{field}: {detail}" if field else str(detail)
         yield {"field": field, "code": code, "message": message}
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorSerializer(FieldErrorSerializer):
+    """The one shape of every API error; `field` and `message` repeat the first of `errors`."""
+
+    errors = FieldErrorSerializer(many=True)

@@ -3,12 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from clients import api as client_api
+from clients import views as client_views
+
 from . import api, views
 
 api_urls = [
     path("health/", api.HealthView.as_view(), name="health"),
     path("auth/token/", api.TokenView.as_view(), name="token"),
     path("auth/logout/", api.LogoutView.as_view(), name="logout"),
+    path("auth/invitations/accept/", client_api.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("", include("clients.api_urls")),
 ]
 
@@ -17,6 +21,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("invite/<str:token>/", client_views.invitation, name="invitation"),
     path("api/v1/", include((api_urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,86 @@
+"""Inviting a client to Rehabit: a link that expires and works once.
+
+Only the token's SHA-256 is stored, so the database never holds a working link.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from practice.models import User
+
+from . import emails
+from .models import Client, Invitation
+
+INVITATION_TTL = timedelta(days=7)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_send(*, client: Client) -> Invitation:
+    """Email the client a fresh link; earlier unused links stop working."""
+    token = secrets.token_urlsafe(32)
+    client.invitations.filter(accepted_at__isnull=True).delete()
+    invitation = Invitation.objects.create(
+        client=client, token_hash=_digest(token), expires_at=timezone.now() + INVITATION_TTL
+    )
+    link = settings.SITE_URL + reverse("invitation", args=[token])
+    transaction.on_commit(lambda: emails.send_invitation(client, link, invitation.expires_at))
+    return invitation
+
+
+def invitation_for(token: str) -> Invitation:
+    """The open invitation of a token, or a ValidationError on `token` saying why not."""
+    invitation = (
+        Invitation.objects.select_related("client__practice", "client__user")
+        .filter(token_hash=_digest(token))
+        .first()
+    )
+    if invitation is None or invitation.accepted_at:
+        raise ValidationError({"token": "This invitation link is not valid or was already used."})
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError(
+            {"token": "This invitation link has expired; ask your practitioner for a new one."}
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """Give the client a sign-in. An existing account is linked only with its own password."""
+    invitation = invitation_for(token)
+    client = invitation.client
+    user = client.user or User.objects.filter(email__iexact=client.email).first()
+    if user is None:
+        user = User(email=client.email.lower(), name=client.name)
+        _check_new_password(password, user)
+        user.set_password(password)
+        user.save()
+    elif authenticate(email=user.email, password=password) is None:
+        raise ValidationError({"password": "An account with this email exists: enter its password."})
+    if Client.objects.filter(user=user).exclude(pk=client.pk).exists():
+        raise ValidationError({"token": "This account already belongs to another client record."})
+    client.user = user
+    client.save(update_fields=["user"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+def _check_new_password(password: str, user: User) -> None:
+    if not password:
+        raise ValidationError({"password": "Choose a password."})
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
