@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -66,7 +66,7 @@ def invitation_accept(*, token: str, password: str) -> User:
         _check_new_password(password, user)
         user.set_password(password)
         user.save()
-    elif authenticate(email=user.email, password=password) is None:
+    elif not user.check_password(password):
         raise ValidationError({"password": "An account with this email exists: enter its password."})
     if Client.objects.filter(user=user).exclude(pk=client.pk).exists():
         raise ValidationError({"token": "This account already belongs to another client record."})

@@ -26,4 +26,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if "EMAIL_URL" not in os.environ:  # a worker started by the tests is given a real SMTP server
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
+SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

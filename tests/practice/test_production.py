@@ -1,0 +1,88 @@
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from practice.security import RedactSecretsFilter
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def env_example() -> dict:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_the_deploy_checks_pass_with_the_production_environment_of_env_example():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update(
+        env_example(),
+        SECRET_KEY="a" * 64 + "-unguessable-in-production",
+        DJANGO_SETTINGS_MODULE="practice.settings",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update(DJANGO_SETTINGS_MODULE="practice.settings")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_passwords_are_hashed_with_argon2():
+    from practice import settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_and_a_request_id(client):
+    response = client.get("/accounts/login/")
+
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_web_sign_in_locks_after_repeated_wrong_passwords(client, alice):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "alice@example.com", "password": "wrong"})
+
+    locked = client.post(
+        "/accounts/login/", {"username": "alice@example.com", "password": "correct-horse-battery"}
+    )
+
+    assert locked.status_code == 429
+    assert b"Sign-in paused" in locked.content
+
+
+def test_secrets_in_paths_never_reach_the_logs():
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/invite/s3cr3t-t0ken/",), None
+    )
+
+    RedactSecretsFilter().filter(record)
+
+    assert "s3cr3t" not in record.getMessage()
+    assert "/invite/<redacted>" in record.getMessage()
