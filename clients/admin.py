@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Assignment, Client, Completion, Consultation, Invitation, Reminder
+from .models import (
+    Assignment,
+    AuditEvent,
+    Client,
+    Completion,
+    Consultation,
+    ErasureRequest,
+    Invitation,
+    Reminder,
+)
 
 
 @admin.register(Client)
@@ -50,3 +59,26 @@ class ReminderAdmin(admin.ModelAdmin):
         "attempts",
         "reason",
     ]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail can be looked at, never changed."""
+
+    list_display = ["at", "actor", "client", "action", "ip"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    list_display = ["client", "requested_at", "completed_at"]
+    readonly_fields = ["client", "requested_at", "completed_at"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, privacy_views
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),
@@ -11,6 +11,8 @@ urlpatterns = [
         name="me-assignment",
     ),
     path("me/assignments/<int:pk>/handout.pdf", api.MyHandoutView.as_view(), name="me-assignment-handout"),
+    path("me/export/", privacy_views.MyExportView.as_view(), name="me-export"),
+    path("me/erasure/", privacy_views.MyErasureView.as_view(), name="me-erasure"),
     path("me/today/", api.TodayView.as_view(), name="me-today"),
     path("me/completions/<uuid:completion_id>/", api.CompletionView.as_view(), name="me-completion"),
 ]

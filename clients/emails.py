@@ -27,6 +27,12 @@ def send_invitation(client, link: str, expires_at) -> None:
     _send("invitation", context, to=client.email)
 
 
+def send_erasure_requested(client, owner_emails: list[str]) -> None:
+    context = {"client": client, "practice": client.practice, "site_url": settings.SITE_URL}
+    for email in owner_emails:
+        _send("erasure_requested", context, to=email)
+
+
 def _send(kind: str, context: dict, *, to: str, headers: dict | None = None) -> None:
     subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
     message = EmailMultiAlternatives(

@@ -302,3 +302,61 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.client} on {self.local_date}"
+
+
+class AuditEvent(models.Model):
+    """Who read or changed a client's health data, when and from where. Append-only."""
+
+    VIEW_CLIENT = "view_client"
+    VIEW_CONSULTATION = "view_consultation"
+    CHANGE_CONSULTATION = "change_consultation"
+    RECORD_COMPLETION = "record_completion"
+    DELETE_COMPLETION = "delete_completion"
+    DOWNLOAD_HANDOUT = "download_handout"
+    EXPORT_DATA = "export_data"
+    ERASE_CLIENT = "erase_client"
+    ACTIONS = [
+        (VIEW_CLIENT, "Viewed the client's record"),
+        (VIEW_CONSULTATION, "Viewed consultation notes"),
+        (CHANGE_CONSULTATION, "Changed consultation notes"),
+        (RECORD_COMPLETION, "Recorded a check-off"),
+        (DELETE_COMPLETION, "Removed a check-off"),
+        (DOWNLOAD_HANDOUT, "Downloaded a handout"),
+        (EXPORT_DATA, "Exported the client's data"),
+        (ERASE_CLIENT, "Erased the client's personal data"),
+    ]
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="audit_events")
+    action = models.CharField(max_length=32, choices=ACTIONS)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+
+class ErasureRequest(models.Model):
+    """A client asked for their personal data to be erased; an owner of the practice carries it out."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="erasure_requests")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Erasure request {self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "workspace"
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_detail, name="client"),
     path("clients/<int:pk>/assign/", views.assign, name="assign"),
     path("assignments/<int:pk>/handout.pdf", views.handout, name="handout"),
+    path("clients/<int:pk>/export.zip", privacy_views.client_export, name="client-export"),
+    path("clients/<int:pk>/erase/", privacy_views.client_erase, name="client-erase"),
+    path("clients/<int:pk>/audit/", privacy_views.client_audit, name="client-audit"),
 ]

@@ -1,0 +1,27 @@
+"""The audit trail of a client's health data: every read or change leaves an AuditEvent."""
+
+from django.conf import settings
+
+from .models import AuditEvent, Client
+
+
+def audit_record(*, actor, client: Client, action: str, obj=None, request=None) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        client=client,
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        ip=client_ip(request) if request is not None else None,
+    )
+
+
+def client_ip(request) -> str | None:
+    """The caller's address; behind NUM_PROXIES proxies, the one the nearest proxy saw."""
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
