@@ -36,7 +36,7 @@ def populate(now: datetime) -> None:
             practice=practice,
             name=f"Client {n}",
             email=f"c{n}@bench.example",
-            timezone=random.choice(ZONES),  # noqa: S311
+            timezone=random.choice(ZONES),
         )
         for n in range(ASSIGNMENTS)
     )
