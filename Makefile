@@ -30,7 +30,7 @@ test: install
 	$(BIN)/pytest
 
 bench: install var
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
