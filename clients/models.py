@@ -42,6 +42,12 @@ class Client(models.Model):
     timezone = models.CharField(max_length=64, default="Europe/London")
     reminder_time = models.TimeField(default=time(18, 0))
     reminders_enabled = models.BooleanField(default=True)
+    quiet_hours_start = models.TimeField(
+        null=True, blank=True, help_text="Local time from which no reminder is sent"
+    )
+    quiet_hours_end = models.TimeField(
+        null=True, blank=True, help_text="Local time until which none is sent; may be past midnight"
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -12,20 +12,25 @@ from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from . import emails
-from .models import Assignment, Reminder
-from .scheduling import local_date, next_reminder_at
-from .today import Slot, slots_for_day
+from .channels import Notice, channel_for
+from .models import Assignment, Client, Reminder
+from .scheduling import in_quiet_hours, local_date, next_reminder_at
+from .today import slots_for_day
 
 log = logging.getLogger(__name__)
 
 SWEEP_BATCH = 5000
 MAX_ATTEMPTS = 5
 REQUEUE_AFTER = timedelta(minutes=10)
+UNSUBSCRIBE_SALT = "clients.reminders.unsubscribe"
+# Long enough for an email read weeks later; short enough that an old forwarded mail expires.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
 
 
 def sweep(*, now: datetime | None = None) -> list[int]:
@@ -81,18 +86,17 @@ def _queue_sends(reminder_ids: list[int]) -> None:
         send_reminder.delay(reminder_id)
 
 
-def deliver(reminder_id: int, *, now: datetime | None = None) -> str | None:
+def deliver(reminder_id: int, *, now: datetime | None = None, connection=None) -> str | None:
     """Send one reminder if this call wins its claim; returns the status it ended in."""
     now = now or timezone.now()
     if not _claim(reminder_id, now):
         return None
     reminder = Reminder.objects.select_related("client__practice", "assignment").get(pk=reminder_id)
-    slots = slots_for_day(reminder.client.assignments.all(), reminder.local_date)
-    reason = _skip_reason(reminder, slots, now)
-    if reason:
-        return _finish(reminder, Reminder.SKIPPED, reason)
+    notice = _compose(reminder, now)
+    if isinstance(notice, str):
+        return _finish(reminder, Reminder.SKIPPED, notice)
     try:
-        emails.send_exercise_reminder(reminder, slots)
+        channel_for(notice.recipient).send(notice, connection=connection)
     except (SMTPException, OSError) as exc:
         return _record_failure(reminder, exc, now)
     return _finish(reminder, Reminder.SENT, "", sent_at=timezone.now())
@@ -107,19 +111,46 @@ def _claim(reminder_id: int, now: datetime) -> bool:
     )
 
 
-def _skip_reason(reminder: Reminder, slots: list[Slot], now: datetime) -> str:
+def _compose(reminder: Reminder, now: datetime) -> Notice | str:
+    """What to send, or why nothing is sent."""
+    if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
+        return "too late to be useful"
+    return _exercise_notice(reminder, now)
+
+
+def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
     client, assignment = reminder.client, reminder.assignment
     if not client.reminders_enabled:
         return "client turned reminders off"
     if assignment is None or assignment.status != Assignment.ACTIVE:
         return "assignment is not active"
-    if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
-        return "too late to be useful"
+    if in_quiet_hours(client, now):
+        return "falls in the client's quiet hours"
+    slots = slots_for_day(client.assignments.all(), reminder.local_date)
     if not slots:
         return "nothing is scheduled that day"
     if all(slot.done for slot in slots):
         return "the day's exercises were already done"
-    return ""
+    context = {
+        "client": client,
+        "day": reminder.local_date,
+        "practice": client.practice,
+        "items": [slot.item for slot in slots if slot.session == 1],
+        "sessions": max(slot.session for slot in slots),
+        "app_url": f"{settings.SITE_URL}/app/",
+    }
+    return Notice("exercise_reminder", client, context, unsubscribe_url=unsubscribe_url(client))
+
+
+def unsubscribe_url(client: Client) -> str:
+    token = signing.dumps(client.pk, salt=UNSUBSCRIBE_SALT)
+    return settings.SITE_URL + reverse("workspace:unsubscribe", args=[token])
+
+
+def client_from_unsubscribe_token(token: str) -> Client:
+    """The client a signed link was made for; BadSignature when forged or expired."""
+    pk = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    return Client.objects.select_related("practice").get(pk=pk)
 
 
 def _record_failure(reminder: Reminder, exc: Exception, now: datetime) -> str:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_detail, name="client"),
     path("clients/<int:pk>/assign/", views.assign, name="assign"),
     path("assignments/<int:pk>/handout.pdf", views.handout, name="handout"),
+    path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,0 +1,47 @@
+"""How a notice reaches the person it is for. Email is the channel shipped.
+
+A notice says what to tell whom (a template stem and its context); a channel knows
+an address and a format. An SMS channel would read `recipient.phone` and render
+`sms/<kind>.txt` from the same notice.
+"""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from . import emails
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    recipient: object  # a Client or a User: anything with `email` (and, later, `phone`)
+    context: dict
+    unsubscribe_url: str = ""
+    headers: dict = field(default_factory=dict)
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, notice: Notice, *, connection=None) -> None: ...
+
+
+class EmailChannel:
+    name = "email"
+
+    def send(self, notice: Notice, *, connection=None) -> None:
+        headers = dict(notice.headers)
+        if notice.unsubscribe_url:
+            # RFC 8058: mail apps show an "Unsubscribe" button that POSTs this body to the URL.
+            headers["List-Unsubscribe"] = f"<{notice.unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        context = {**notice.context, "unsubscribe_url": notice.unsubscribe_url}
+        emails.send(notice.kind, context, to=notice.recipient.email, headers=headers, connection=connection)
+
+
+EMAIL = EmailChannel()
+
+
+def channel_for(recipient) -> Channel:
+    """The channel a recipient is reached on; email for everyone until SMS ships."""
+    return EMAIL
