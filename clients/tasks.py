@@ -9,5 +9,10 @@ def sweep_reminders() -> int:
 
 
 @shared_task
+def send_reminders(reminder_ids: list[int]) -> None:
+    reminders.deliver_many(reminder_ids)
+
+
+@shared_task
 def send_reminder(reminder_id: int) -> None:
     reminders.deliver(reminder_id)
