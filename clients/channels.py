@@ -7,6 +7,9 @@ an address and a format. An SMS channel would read `recipient.phone` and render
 
 from dataclasses import dataclass, field
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from . import emails
 
@@ -18,6 +21,7 @@ class Notice:
     context: dict
     unsubscribe_url: str = ""
     headers: dict = field(default_factory=dict)
+    zone: str = "UTC"  # the recipient's timezone: times in the message read as their local time
 
 
 class Channel(Protocol):
@@ -36,7 +40,10 @@ class EmailChannel:
             headers["List-Unsubscribe"] = f"<{notice.unsubscribe_url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         context = {**notice.context, "unsubscribe_url": notice.unsubscribe_url}
-        emails.send(notice.kind, context, to=notice.recipient.email, headers=headers, connection=connection)
+        with timezone.override(ZoneInfo(notice.zone)):
+            emails.send(
+                notice.kind, context, to=notice.recipient.email, headers=headers, connection=connection
+            )
 
 
 EMAIL = EmailChannel()

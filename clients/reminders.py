@@ -22,7 +22,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .channels import Notice, channel_for
-from .models import Assignment, Client, Reminder
+from .models import Assignment, Client, Consultation, Reminder
 from .scheduling import in_quiet_hours, local_date, next_reminder_at
 from .today import slots_for_day
 
@@ -32,6 +32,10 @@ SWEEP_BATCH = 5000
 MAX_ATTEMPTS = 5
 REQUEUE_AFTER = timedelta(minutes=10)
 QUEUE_CHUNK = 50
+CONSULTATION_NOTICES = {
+    Reminder.CONSULTATION_DAY: timedelta(hours=24),
+    Reminder.CONSULTATION_HOUR: timedelta(hours=1),
+}
 UNSUBSCRIBE_SALT = "clients.reminders.unsubscribe"
 # Long enough for an email read weeks later; short enough that an old forwarded mail expires.
 UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
@@ -42,7 +46,8 @@ def sweep(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     with transaction.atomic():
         due = _lock_due_assignments(now)
-        Reminder.objects.bulk_create([_reminder_for(assignment) for assignment in due], ignore_conflicts=True)
+        rows = [_reminder_for(assignment) for assignment in due] + _consultation_reminders(now)
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
         for assignment in due:
             assignment.next_reminder_at = next_reminder_at(assignment, after=now)
         Assignment.objects.bulk_update(due, ["next_reminder_at"])
@@ -69,6 +74,30 @@ def _reminder_for(assignment: Assignment) -> Reminder:
         local_date=local_date(assignment.client, assignment.next_reminder_at),
         due_at=assignment.next_reminder_at,
     )
+
+
+def _consultation_reminders(now: datetime) -> list[Reminder]:
+    """A row for each consultation that has come within 24 h (or 1 h) and has none of that kind yet."""
+    rows = []
+    for kind, ahead in CONSULTATION_NOTICES.items():
+        upcoming = (
+            Consultation.objects.filter(
+                status=Consultation.SCHEDULED, scheduled_at__gt=now, scheduled_at__lte=now + ahead
+            )
+            .exclude(reminders__kind=kind)
+            .select_related("client")
+        )
+        rows += [
+            Reminder(
+                client=consultation.client,
+                consultation=consultation,
+                kind=kind,
+                local_date=local_date(consultation.client, consultation.scheduled_at),
+                due_at=consultation.scheduled_at - ahead,
+            )
+            for consultation in upcoming
+        ]
+    return rows
 
 
 def _claim_for_queueing(now: datetime) -> list[int]:
@@ -119,7 +148,9 @@ def deliver(reminder_id: int, *, now: datetime | None = None, connection=None) -
     now = now or timezone.now()
     if not _claim(reminder_id, now):
         return None
-    reminder = Reminder.objects.select_related("client__practice", "assignment").get(pk=reminder_id)
+    reminder = Reminder.objects.select_related(
+        "client__practice", "assignment", "consultation", "recipient"
+    ).get(pk=reminder_id)
     notice = _compose(reminder, now)
     if isinstance(notice, str):
         return _finish(reminder, Reminder.SKIPPED, notice)
@@ -141,9 +172,32 @@ def _claim(reminder_id: int, now: datetime) -> bool:
 
 def _compose(reminder: Reminder, now: datetime) -> Notice | str:
     """What to send, or why nothing is sent."""
+    if reminder.kind in CONSULTATION_NOTICES:
+        return _consultation_notice(reminder, now)  # useful however late, until it starts
     if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
         return "too late to be useful"
     return _exercise_notice(reminder, now)
+
+
+def _consultation_notice(reminder: Reminder, now: datetime) -> Notice | str:
+    # An appointment reminder is a service message: sent even to a client who turned the
+    # daily exercise reminders off, and not held back by quiet hours.
+    consultation, client = reminder.consultation, reminder.client
+    if consultation.status != Consultation.SCHEDULED:
+        return f"consultation is {consultation.get_status_display().lower()}"
+    if consultation.created_at > reminder.due_at:
+        return "booked after this reminder was due"
+    if consultation.scheduled_at <= now:
+        return "the consultation has started"
+    context = {
+        "client": client,
+        "practice": client.practice,
+        "consultation": consultation,
+        "starts_at": consultation.scheduled_at,
+        "tomorrow": reminder.kind == Reminder.CONSULTATION_DAY,
+        "app_url": f"{settings.SITE_URL}/app/",
+    }
+    return Notice("consultation_reminder", client, context, zone=client.timezone)
 
 
 def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
@@ -167,7 +221,9 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
         "sessions": max(slot.session for slot in slots),
         "app_url": f"{settings.SITE_URL}/app/",
     }
-    return Notice("exercise_reminder", client, context, unsubscribe_url=unsubscribe_url(client))
+    return Notice(
+        "exercise_reminder", client, context, unsubscribe_url=unsubscribe_url(client), zone=client.timezone
+    )
 
 
 def unsubscribe_url(client: Client) -> str:
