@@ -6,12 +6,21 @@ an address and a format. An SMS channel would read `recipient.phone` and render
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
 from django.utils import timezone
 
 from . import emails
+from .models import Client
+
+UNSUBSCRIBE_SALT = "clients.reminders.unsubscribe"
+# Long enough for an email read weeks later; short enough that an old forwarded mail expires.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -52,3 +61,14 @@ EMAIL = EmailChannel()
 def channel_for(recipient) -> Channel:
     """The channel a recipient is reached on; email for everyone until SMS ships."""
     return EMAIL
+
+
+def unsubscribe_url(client: Client) -> str:
+    token = signing.dumps(client.pk, salt=UNSUBSCRIBE_SALT)
+    return settings.SITE_URL + reverse("workspace:unsubscribe", args=[token])
+
+
+def client_from_unsubscribe_token(token: str) -> Client:
+    """The client a signed link was made for; BadSignature when forged or expired."""
+    pk = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    return Client.objects.select_related("practice").get(pk=pk)

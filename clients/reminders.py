@@ -13,16 +13,15 @@ from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from .channels import Notice, channel_for
-from .models import Assignment, Client, Consultation, Reminder
+from . import alerts
+from .channels import Notice, channel_for, unsubscribe_url
+from .models import Assignment, Completion, Consultation, Reminder
 from .scheduling import in_quiet_hours, local_date, next_reminder_at
 from .today import slots_for_day
 
@@ -36,9 +35,6 @@ CONSULTATION_NOTICES = {
     Reminder.CONSULTATION_DAY: timedelta(hours=24),
     Reminder.CONSULTATION_HOUR: timedelta(hours=1),
 }
-UNSUBSCRIBE_SALT = "clients.reminders.unsubscribe"
-# Long enough for an email read weeks later; short enough that an old forwarded mail expires.
-UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
 
 
 def sweep(*, now: datetime | None = None) -> list[int]:
@@ -46,7 +42,7 @@ def sweep(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     with transaction.atomic():
         due = _lock_due_assignments(now)
-        rows = [_reminder_for(assignment) for assignment in due] + _consultation_reminders(now)
+        rows = [_reminder_for(a) for a in due] + alerts.missed_day_rows(due) + _consultation_reminders(now)
         Reminder.objects.bulk_create(rows, ignore_conflicts=True)
         for assignment in due:
             assignment.next_reminder_at = next_reminder_at(assignment, after=now)
@@ -60,7 +56,7 @@ def _lock_due_assignments(now: datetime) -> list[Assignment]:
     # SKIP LOCKED: a second beat sweeping at the same moment takes other rows, not these.
     return list(
         Assignment.objects.filter(status=Assignment.ACTIVE, next_reminder_at__lte=now)
-        .select_related("client")
+        .select_related("client__practice")
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("next_reminder_at")[:SWEEP_BATCH]
     )
@@ -100,13 +96,13 @@ def _consultation_reminders(now: datetime) -> list[Reminder]:
     return rows
 
 
-def _claim_for_queueing(now: datetime) -> list[int]:
+def _claim_for_queueing(now: datetime, rows=None) -> list[int]:
     """Rows never queued, due for a retry, queued but lost, or held by a dead worker."""
     lease_over = now - settings.REMINDER_CLAIM_LEASE
     waiting = Q(status=Reminder.PENDING) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
     unqueued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
     abandoned = Q(status=Reminder.SENDING, claimed_at__lt=lease_over)
-    rows = Reminder.objects.filter((waiting & unqueued) | abandoned)
+    rows = (Reminder.objects.all() if rows is None else rows).filter((waiting & unqueued) | abandoned)
     ids = list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True)[:SWEEP_BATCH])
     Reminder.objects.filter(pk__in=ids).update(queued_at=now)
     return ids
@@ -176,7 +172,7 @@ def _compose(reminder: Reminder, now: datetime) -> Notice | str:
         return _consultation_notice(reminder, now)  # useful however late, until it starts
     if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
         return "too late to be useful"
-    return _exercise_notice(reminder, now)
+    return COMPOSERS[reminder.kind](reminder, now)
 
 
 def _consultation_notice(reminder: Reminder, now: datetime) -> Notice | str:
@@ -226,17 +222,6 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
     )
 
 
-def unsubscribe_url(client: Client) -> str:
-    token = signing.dumps(client.pk, salt=UNSUBSCRIBE_SALT)
-    return settings.SITE_URL + reverse("workspace:unsubscribe", args=[token])
-
-
-def client_from_unsubscribe_token(token: str) -> Client:
-    """The client a signed link was made for; BadSignature when forged or expired."""
-    pk = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
-    return Client.objects.select_related("practice").get(pk=pk)
-
-
 def _record_failure(reminder: Reminder, exc: Exception, now: datetime) -> str:
     reminder.attempts += 1
     reason = f"{type(exc).__name__} on attempt {reminder.attempts}"
@@ -263,3 +248,47 @@ def reschedule(assignments, *, now: datetime | None = None) -> None:
     for assignment in assignments:
         assignment.next_reminder_at = next_reminder_at(assignment, after=now)
     Assignment.objects.bulk_update(assignments, ["next_reminder_at"])
+
+
+COMPOSERS = {
+    Reminder.EXERCISE: _exercise_notice,
+    Reminder.NUDGE: alerts.nudge_notice,
+    Reminder.MISSED_ALERT: alerts.missed_alert_notice,
+    Reminder.PAIN_ALERT: alerts.pain_alert_notice,
+    Reminder.WEEKLY_SUMMARY: alerts.weekly_summary_notice,
+}
+
+
+def pain_check(*, completion_id, now: datetime | None = None) -> list[int]:
+    """After a check-off: alert the practitioner, once that day, if the pain is high or rising."""
+    now = now or timezone.now()
+    completion = Completion.objects.select_related("assignment__client").filter(pk=completion_id).first()
+    if completion is None:
+        return []
+    client = completion.assignment.client
+    if not alerts.is_painful(completion.pain, alerts.baseline_pain(client)):
+        return []
+    row = Reminder(
+        client=client,
+        recipient_id=client.practitioner_id,
+        assignment=completion.assignment,
+        kind=Reminder.PAIN_ALERT,
+        local_date=completion.date,
+        due_at=now,
+    )
+    return _write_and_queue([row], now, Reminder.objects.filter(client=client, kind=Reminder.PAIN_ALERT))
+
+
+def summary_sweep(*, now: datetime | None = None) -> list[int]:
+    """Every quarter hour: the weekly summary of each practitioner whose Monday 08:00 has come."""
+    now = now or timezone.now()
+    rows = alerts.summary_rows(now)
+    return _write_and_queue(rows, now, Reminder.objects.filter(kind=Reminder.WEEKLY_SUMMARY))
+
+
+def _write_and_queue(rows: list[Reminder], now: datetime, of) -> list[int]:
+    with transaction.atomic():
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        reminder_ids = _claim_for_queueing(now, of)
+        transaction.on_commit(lambda: _queue_sends(reminder_ids))
+    return reminder_ids

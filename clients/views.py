@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from practice.access import practitioner_required
 from practice.models import practices_of
 
-from . import invitations, reminders, services
+from . import channels, invitations, services
 from .forms import AssignForm
 from .handouts import assignment_handout
 from .models import Assignment, Client
@@ -86,7 +86,7 @@ def invitation(request, token):
 def unsubscribe(request, token):
     """One click from the reminder email turns reminders off; a GET only asks, so link scanners can't."""
     try:
-        client = reminders.client_from_unsubscribe_token(token)
+        client = channels.client_from_unsubscribe_token(token)
     except (signing.BadSignature, Client.DoesNotExist):
         return render(request, "clients/unsubscribe.html", {"invalid": True}, status=404)
     if request.method == "POST":

@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clients.tasks.sweep_reminders",
         "schedule": timedelta(minutes=1),
     },
+    "sweep-weekly-summaries": {
+        "task": "clients.tasks.sweep_weekly_summaries",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 REST_FRAMEWORK = {

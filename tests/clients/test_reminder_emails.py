@@ -5,7 +5,7 @@ import time_machine
 from django.core import mail
 from django.test import Client as WebClient
 
-from clients import reminders
+from clients import channels, reminders
 from clients.models import Reminder
 from clients.scheduling import in_quiet_hours
 from tests.factories import assign
@@ -19,7 +19,7 @@ EVENING = NOON.replace(hour=18, minute=1)
 @pytest.fixture
 def due(bob):
     with time_machine.travel(NOON, tick=False):
-        return assign(bob, start=date(2026, 11, 23))
+        return assign(bob, start=date(2026, 11, 25))
 
 
 def send_todays_reminder() -> str | None:
@@ -98,7 +98,7 @@ def test_one_click_unsubscribe_from_the_mail_app_turns_reminders_off_without_a_c
 def test_an_expired_or_forged_unsubscribe_link_is_not_found_and_changes_nothing(due, bob):
     link = "/" + unsubscribe_link()
 
-    with time_machine.travel(datetime.now(UTC) + reminders.UNSUBSCRIBE_MAX_AGE + timedelta(days=1)):
+    with time_machine.travel(datetime.now(UTC) + channels.UNSUBSCRIBE_MAX_AGE + timedelta(days=1)):
         expired = WebClient().post(link)
     forged = WebClient().post(link[:-3] + "abc/")
 

@@ -131,7 +131,7 @@ def test_sweeping_every_hour_across_both_fall_backs_reminds_each_client_once_a_d
         moment += timedelta(hours=1)
 
     for client in (bob, dana):
-        rows = Reminder.objects.filter(client=client).order_by("local_date")
+        rows = Reminder.objects.filter(client=client, kind=Reminder.EXERCISE).order_by("local_date")
         zone = ZoneInfo(client.timezone)
         assert [r.local_date for r in rows] == [date(2026, 10, 24) + timedelta(days=n) for n in range(11)]
         assert {r.due_at.astimezone(zone).time() for r in rows} == {time(1, 30)}
