@@ -42,6 +42,12 @@ class Client(models.Model):
     timezone = models.CharField(max_length=64, default="Europe/London")
     reminder_time = models.TimeField(default=time(18, 0))
     reminders_enabled = models.BooleanField(default=True)
+    quiet_hours_start = models.TimeField(
+        null=True, blank=True, help_text="Local time from which no reminder is sent"
+    )
+    quiet_hours_end = models.TimeField(
+        null=True, blank=True, help_text="Local time until which none is sent; may be past midnight"
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -251,10 +257,28 @@ class Completion(models.Model):
 
 
 class Reminder(models.Model):
-    """Written before anything is sent: its unique key is what makes a reminder go out once."""
+    """Written before anything is sent: its unique key is what makes a reminder go out once.
+
+    Most go to the client; practitioner alerts name a `recipient` (and the weekly summary,
+    about many clients, has no `client`).
+    """
 
     EXERCISE = "exercise"
-    KINDS = [(EXERCISE, "Daily exercise reminder")]
+    CONSULTATION_DAY = "consultation_24h"
+    CONSULTATION_HOUR = "consultation_1h"
+    NUDGE = "missed_nudge"
+    MISSED_ALERT = "missed_alert"
+    PAIN_ALERT = "pain_alert"
+    WEEKLY_SUMMARY = "weekly_summary"
+    KINDS = [
+        (EXERCISE, "Daily exercise reminder"),
+        (CONSULTATION_DAY, "Consultation tomorrow"),
+        (CONSULTATION_HOUR, "Consultation in an hour"),
+        (NUDGE, "Nudge after missed days"),
+        (MISSED_ALERT, "Practitioner alert: missed days"),
+        (PAIN_ALERT, "Practitioner alert: pain"),
+        (WEEKLY_SUMMARY, "Practitioner weekly summary"),
+    ]
 
     PENDING = "pending"
     SENDING = "sending"
@@ -269,9 +293,22 @@ class Reminder(models.Model):
         (FAILED, "Failed"),
     ]
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders")
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The practitioner an alert goes to; empty when it goes to the client",
+    )
     assignment = models.ForeignKey(
         Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    consultation = models.ForeignKey(
+        Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
     )
     kind = models.CharField(max_length=20, choices=KINDS)
     local_date = models.DateField()
@@ -289,7 +326,19 @@ class Reminder(models.Model):
         ordering = ["-due_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["client", "kind", "local_date"], name="one_reminder_per_client_kind_day"
+                fields=["client", "kind", "local_date"],
+                condition=Q(consultation__isnull=True),
+                name="one_reminder_per_client_kind_day",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "kind"],
+                condition=Q(consultation__isnull=False),
+                name="one_reminder_per_consultation_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "local_date"],
+                condition=Q(client__isnull=True),
+                name="one_summary_per_recipient_kind_day",
             ),
         ]
         indexes = [
@@ -301,7 +350,7 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.client} on {self.local_date}"
+        return f"{self.get_kind_display()} on {self.local_date}"
 
 
 class AuditEvent(models.Model):

@@ -8,24 +8,33 @@ queues it again when that time has come. No task is ever queued with an ETA.
 """
 
 import logging
+from contextlib import suppress
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
-from . import emails
-from .models import Assignment, Reminder
-from .scheduling import local_date, next_reminder_at
-from .today import Slot, slots_for_day
+from . import alerts
+from .channels import Notice, channel_for, unsubscribe_url
+from .models import Assignment, Completion, Consultation, Reminder
+from .scheduling import in_quiet_hours, local_date, next_reminder_at
+from .today import slots_for_day
 
 log = logging.getLogger(__name__)
 
 SWEEP_BATCH = 5000
 MAX_ATTEMPTS = 5
 REQUEUE_AFTER = timedelta(minutes=10)
+QUEUE_CHUNK = 50
+CONSULTATION_NOTICES = {
+    Reminder.CONSULTATION_DAY: timedelta(hours=24),
+    Reminder.CONSULTATION_HOUR: timedelta(hours=1),
+}
 
 
 def sweep(*, now: datetime | None = None) -> list[int]:
@@ -33,7 +42,8 @@ def sweep(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     with transaction.atomic():
         due = _lock_due_assignments(now)
-        Reminder.objects.bulk_create([_reminder_for(assignment) for assignment in due], ignore_conflicts=True)
+        rows = [_reminder_for(a) for a in due] + alerts.missed_day_rows(due) + _consultation_reminders(now)
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
         for assignment in due:
             assignment.next_reminder_at = next_reminder_at(assignment, after=now)
         Assignment.objects.bulk_update(due, ["next_reminder_at"])
@@ -46,7 +56,7 @@ def _lock_due_assignments(now: datetime) -> list[Assignment]:
     # SKIP LOCKED: a second beat sweeping at the same moment takes other rows, not these.
     return list(
         Assignment.objects.filter(status=Assignment.ACTIVE, next_reminder_at__lte=now)
-        .select_related("client")
+        .select_related("client__practice")
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("next_reminder_at")[:SWEEP_BATCH]
     )
@@ -62,37 +72,86 @@ def _reminder_for(assignment: Assignment) -> Reminder:
     )
 
 
-def _claim_for_queueing(now: datetime) -> list[int]:
+def _consultation_reminders(now: datetime) -> list[Reminder]:
+    """A row for each consultation that has come within 24 h (or 1 h) and has none of that kind yet."""
+    rows = []
+    for kind, ahead in CONSULTATION_NOTICES.items():
+        upcoming = (
+            Consultation.objects.filter(
+                status=Consultation.SCHEDULED, scheduled_at__gt=now, scheduled_at__lte=now + ahead
+            )
+            .exclude(reminders__kind=kind)
+            .select_related("client")
+        )
+        rows += [
+            Reminder(
+                client=consultation.client,
+                consultation=consultation,
+                kind=kind,
+                local_date=local_date(consultation.client, consultation.scheduled_at),
+                due_at=consultation.scheduled_at - ahead,
+            )
+            for consultation in upcoming
+        ]
+    return rows
+
+
+def _claim_for_queueing(now: datetime, rows=None) -> list[int]:
     """Rows never queued, due for a retry, queued but lost, or held by a dead worker."""
     lease_over = now - settings.REMINDER_CLAIM_LEASE
     waiting = Q(status=Reminder.PENDING) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
     unqueued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
     abandoned = Q(status=Reminder.SENDING, claimed_at__lt=lease_over)
-    rows = Reminder.objects.filter((waiting & unqueued) | abandoned)
+    rows = (Reminder.objects.all() if rows is None else rows).filter((waiting & unqueued) | abandoned)
     ids = list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True)[:SWEEP_BATCH])
     Reminder.objects.filter(pk__in=ids).update(queued_at=now)
     return ids
 
 
 def _queue_sends(reminder_ids: list[int]) -> None:
-    from .tasks import send_reminder
+    from .tasks import send_reminders
 
-    for reminder_id in reminder_ids:
-        send_reminder.delay(reminder_id)
+    # Chunks: one broker message per QUEUE_CHUNK sends keeps a 1,000-reminder minute cheap to
+    # publish, and lets a worker reuse one SMTP connection for the chunk.
+    try:
+        for start in range(0, len(reminder_ids), QUEUE_CHUNK):
+            send_reminders.delay(reminder_ids[start : start + QUEUE_CHUNK])
+    except KombuOperationalError:
+        # The rows are committed with `queued_at`: a sweep after REQUEUE_AFTER queues them again.
+        log.warning("broker unavailable: %s reminder sends wait for a later sweep", len(reminder_ids))
 
 
-def deliver(reminder_id: int, *, now: datetime | None = None) -> str | None:
+def deliver_many(reminder_ids: list[int]) -> None:
+    """Deliver a chunk over one SMTP connection; each row is still claimed on its own."""
+    connection = get_connection()
+    try:
+        for reminder_id in reminder_ids:
+            _keep_open(connection)
+            if deliver(reminder_id, connection=connection) == Reminder.PENDING:
+                connection.close()  # a refused or broken session is not reused
+    finally:
+        connection.close()
+
+
+def _keep_open(connection) -> None:
+    # Should opening fail, the send itself fails the same way and is recorded on its row.
+    with suppress(SMTPException, OSError):
+        connection.open()
+
+
+def deliver(reminder_id: int, *, now: datetime | None = None, connection=None) -> str | None:
     """Send one reminder if this call wins its claim; returns the status it ended in."""
     now = now or timezone.now()
     if not _claim(reminder_id, now):
         return None
-    reminder = Reminder.objects.select_related("client__practice", "assignment").get(pk=reminder_id)
-    slots = slots_for_day(reminder.client.assignments.all(), reminder.local_date)
-    reason = _skip_reason(reminder, slots, now)
-    if reason:
-        return _finish(reminder, Reminder.SKIPPED, reason)
+    reminder = Reminder.objects.select_related(
+        "client__practice", "assignment", "consultation", "recipient"
+    ).get(pk=reminder_id)
+    notice = _compose(reminder, now)
+    if isinstance(notice, str):
+        return _finish(reminder, Reminder.SKIPPED, notice)
     try:
-        emails.send_exercise_reminder(reminder, slots)
+        channel_for(notice.recipient).send(notice, connection=connection)
     except (SMTPException, OSError) as exc:
         return _record_failure(reminder, exc, now)
     return _finish(reminder, Reminder.SENT, "", sent_at=timezone.now())
@@ -107,19 +166,60 @@ def _claim(reminder_id: int, now: datetime) -> bool:
     )
 
 
-def _skip_reason(reminder: Reminder, slots: list[Slot], now: datetime) -> str:
+def _compose(reminder: Reminder, now: datetime) -> Notice | str:
+    """What to send, or why nothing is sent."""
+    if reminder.kind in CONSULTATION_NOTICES:
+        return _consultation_notice(reminder, now)  # useful however late, until it starts
+    if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
+        return "too late to be useful"
+    return COMPOSERS[reminder.kind](reminder, now)
+
+
+def _consultation_notice(reminder: Reminder, now: datetime) -> Notice | str:
+    # An appointment reminder is a service message: sent even to a client who turned the
+    # daily exercise reminders off, and not held back by quiet hours.
+    consultation, client = reminder.consultation, reminder.client
+    if consultation.status != Consultation.SCHEDULED:
+        return f"consultation is {consultation.get_status_display().lower()}"
+    if consultation.created_at > reminder.due_at:
+        return "booked after this reminder was due"
+    if consultation.scheduled_at <= now:
+        return "the consultation has started"
+    context = {
+        "client": client,
+        "practice": client.practice,
+        "consultation": consultation,
+        "starts_at": consultation.scheduled_at,
+        "tomorrow": reminder.kind == Reminder.CONSULTATION_DAY,
+        "app_url": f"{settings.SITE_URL}/app/",
+    }
+    return Notice("consultation_reminder", client, context, zone=client.timezone)
+
+
+def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
     client, assignment = reminder.client, reminder.assignment
     if not client.reminders_enabled:
         return "client turned reminders off"
     if assignment is None or assignment.status != Assignment.ACTIVE:
         return "assignment is not active"
-    if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
-        return "too late to be useful"
+    if in_quiet_hours(client, now):
+        return "falls in the client's quiet hours"
+    slots = slots_for_day(client.assignments.all(), reminder.local_date)
     if not slots:
         return "nothing is scheduled that day"
     if all(slot.done for slot in slots):
         return "the day's exercises were already done"
-    return ""
+    context = {
+        "client": client,
+        "day": reminder.local_date,
+        "practice": client.practice,
+        "items": [slot.item for slot in slots if slot.session == 1],
+        "sessions": max(slot.session for slot in slots),
+        "app_url": f"{settings.SITE_URL}/app/",
+    }
+    return Notice(
+        "exercise_reminder", client, context, unsubscribe_url=unsubscribe_url(client), zone=client.timezone
+    )
 
 
 def _record_failure(reminder: Reminder, exc: Exception, now: datetime) -> str:
@@ -148,3 +248,47 @@ def reschedule(assignments, *, now: datetime | None = None) -> None:
     for assignment in assignments:
         assignment.next_reminder_at = next_reminder_at(assignment, after=now)
     Assignment.objects.bulk_update(assignments, ["next_reminder_at"])
+
+
+COMPOSERS = {
+    Reminder.EXERCISE: _exercise_notice,
+    Reminder.NUDGE: alerts.nudge_notice,
+    Reminder.MISSED_ALERT: alerts.missed_alert_notice,
+    Reminder.PAIN_ALERT: alerts.pain_alert_notice,
+    Reminder.WEEKLY_SUMMARY: alerts.weekly_summary_notice,
+}
+
+
+def pain_check(*, completion_id, now: datetime | None = None) -> list[int]:
+    """After a check-off: alert the practitioner, once that day, if the pain is high or rising."""
+    now = now or timezone.now()
+    completion = Completion.objects.select_related("assignment__client").filter(pk=completion_id).first()
+    if completion is None:
+        return []
+    client = completion.assignment.client
+    if not alerts.is_painful(completion.pain, alerts.baseline_pain(client)):
+        return []
+    row = Reminder(
+        client=client,
+        recipient_id=client.practitioner_id,
+        assignment=completion.assignment,
+        kind=Reminder.PAIN_ALERT,
+        local_date=completion.date,
+        due_at=now,
+    )
+    return _write_and_queue([row], now, Reminder.objects.filter(client=client, kind=Reminder.PAIN_ALERT))
+
+
+def summary_sweep(*, now: datetime | None = None) -> list[int]:
+    """Every quarter hour: the weekly summary of each practitioner whose Monday 08:00 has come."""
+    now = now or timezone.now()
+    rows = alerts.summary_rows(now)
+    return _write_and_queue(rows, now, Reminder.objects.filter(kind=Reminder.WEEKLY_SUMMARY))
+
+
+def _write_and_queue(rows: list[Reminder], now: datetime, of) -> list[int]:
+    with transaction.atomic():
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        reminder_ids = _claim_for_queueing(now, of)
+        transaction.on_commit(lambda: _queue_sends(reminder_ids))
+    return reminder_ids

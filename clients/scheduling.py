@@ -1,6 +1,6 @@
 """When a client's exercises are due, in the client's own timezone."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .models import Assignment
@@ -18,6 +18,21 @@ def schedule_text(days_of_week: list[int], sessions_per_day: int) -> str:
 def local_date(client, instant: datetime) -> date:
     """The calendar day it is for the client at `instant`."""
     return instant.astimezone(ZoneInfo(client.timezone)).date()
+
+
+def in_quiet_hours(client, instant: datetime) -> bool:
+    """Whether `instant` falls in the client's quiet hours; a span like 22:00 to 07:00 wraps midnight."""
+    start, end = client.quiet_hours_start, client.quiet_hours_end
+    if start is None or end is None or start == end:
+        return False
+    now = instant.astimezone(ZoneInfo(client.timezone)).time().replace(tzinfo=None)
+    return _within(now, start, end)
+
+
+def _within(moment: time, start: time, end: time) -> bool:
+    if start < end:
+        return start <= moment < end
+    return moment >= start or moment < end
 
 
 def next_reminder_at(assignment: Assignment, *, after: datetime) -> datetime | None:

@@ -12,7 +12,7 @@ from practice.errors import Conflict
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
-from . import reminders
+from . import reminders, tasks
 from .models import Assignment, AssignmentPause, Client, Completion
 from .scheduling import local_date
 
@@ -109,6 +109,7 @@ def completion_record(
     values = {k: v for k, v in fields.items() if k not in ("date", "session")}
     try:
         with transaction.atomic():
+            transaction.on_commit(lambda: tasks.check_pain.delay(str(completion_id)), robust=True)
             existing = Completion.objects.select_for_update().filter(pk=completion_id).first()
             if existing is None:
                 return Completion.objects.create(

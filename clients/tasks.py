@@ -9,5 +9,20 @@ def sweep_reminders() -> int:
 
 
 @shared_task
+def send_reminders(reminder_ids: list[int]) -> None:
+    reminders.deliver_many(reminder_ids)
+
+
+@shared_task
 def send_reminder(reminder_id: int) -> None:
     reminders.deliver(reminder_id)
+
+
+@shared_task
+def sweep_weekly_summaries() -> int:
+    return len(reminders.summary_sweep())
+
+
+@shared_task
+def check_pain(completion_id: str) -> None:
+    reminders.pain_check(completion_id=completion_id)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("clients/<int:pk>/export.zip", privacy_views.client_export, name="client-export"),
     path("clients/<int:pk>/erase/", privacy_views.client_erase, name="client-erase"),
     path("clients/<int:pk>/audit/", privacy_views.client_audit, name="client-audit"),
+    path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,15 +1,17 @@
 """The practitioner's workspace pages; every object comes through a practice-scoped queryset."""
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from practice.access import practitioner_required
 from practice.models import practices_of
 
-from . import invitations, services
+from . import channels, invitations, services
 from .forms import AssignForm
 from .handouts import assignment_handout
 from .models import Assignment, Client
@@ -78,3 +80,15 @@ def invitation(request, token):
             request, "clients/invitation.html", {"invitation": pending, "errors": errors}, status=400
         )
     return render(request, "clients/invitation.html", {"accepted": True, "email": user.email})
+
+
+@csrf_exempt  # RFC 8058: the mail app POSTs "List-Unsubscribe=One-Click"; the signed link is the proof.
+def unsubscribe(request, token):
+    """One click from the reminder email turns reminders off; a GET only asks, so link scanners can't."""
+    try:
+        client = channels.client_from_unsubscribe_token(token)
+    except (signing.BadSignature, Client.DoesNotExist):
+        return render(request, "clients/unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        services.client_update_settings(client=client, reminders_enabled=False)
+    return render(request, "clients/unsubscribe.html", {"client": client, "done": request.method == "POST"})

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -45,6 +46,11 @@ class Practice(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(unique=True)
     accent_color = models.CharField(max_length=7, default="#0f766e")
+    missed_days_alert = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Alert the client's practitioner after this many scheduled days missed in a row",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clients.tasks.sweep_reminders",
         "schedule": timedelta(minutes=1),
     },
+    "sweep-weekly-summaries": {
+        "task": "clients.tasks.sweep_weekly_summaries",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -255,4 +259,6 @@ LOGGING = {
 
 # Rehabit's own knobs.
 REMINDER_MAX_LATENESS = timedelta(hours=env.int("REMINDER_MAX_LATENESS_HOURS", default=3))
-REMINDER_CLAIM_LEASE = timedelta(minutes=5)
+# A send claimed longer ago than this belonged to a worker that died; keep it well above
+# EMAIL_TIMEOUT so a slow but living send is never taken over.
+REMINDER_CLAIM_LEASE = timedelta(seconds=env.int("REMINDER_CLAIM_LEASE_SECONDS", default=300))

@@ -18,7 +18,7 @@ EVENING = NOON.replace(hour=18, minute=1)
 @pytest.fixture
 def due(bob):
     with time_machine.travel(NOON, tick=False):
-        assignment = assign(bob, start=date(2026, 11, 23))
+        assignment = assign(bob, start=date(2026, 11, 25))
     assert assignment.next_reminder_at == NOON.replace(hour=18, minute=0)
     return assignment
 
@@ -119,7 +119,7 @@ def _raise_disconnected(*args, **kwargs):
 
 def test_a_client_with_two_programs_gets_one_reminder_listing_both(due, bob):
     with time_machine.travel(NOON, tick=False):
-        second = assign(bob, start=date(2026, 11, 23))
+        second = assign(bob, start=date(2026, 11, 25))
 
     ids = reminders.sweep(now=EVENING)
     for reminder_id in ids:

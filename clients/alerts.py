@@ -1,0 +1,212 @@
+"""Nudges and practitioner alerts: who has gone quiet, whose pain spiked, how the week went.
+
+The rules live here; reminders.py writes their rows and sends them like any reminder.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
+
+from practice.models import Membership
+
+from .adherence import adherence
+from .channels import Notice, unsubscribe_url
+from .models import Assignment, Client, Completion, Consultation, Reminder
+from .scheduling import in_quiet_hours, local_date
+
+NUDGE_AFTER_MISSED = 2
+PAIN_ALERT_AT = 7  # NPRS 7+ is severe pain
+PAIN_RISE_ALERT = 3  # points above the client's baseline
+SUMMARY_WEEKDAY, SUMMARY_TIME = 0, time(8, 0)  # Monday 08:00 in the practitioner's timezone
+
+
+# --- missed days ------------------------------------------------------------------
+
+
+def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
+    """Nudge and alert rows for due assignments whose missed streak just reached its mark.
+
+    Counted at the moment of the day's reminder: the scheduled days before it with nothing
+    checked off. "Just reached" means once per streak, not every day it goes on.
+    """
+    if not due:
+        return []
+    prefetch_related_objects(due, "pauses")
+    days = {a.pk: local_date(a.client, a.next_reminder_at) for a in due}
+    alert_after = {a.pk: a.client.practice.missed_days_alert for a in due}
+    since = min(days.values()) - timedelta(weeks=max(alert_after.values()) + 1)
+    done = set(
+        Completion.objects.filter(assignment__in=due, date__gte=since).values_list("assignment_id", "date")
+    )
+    rows = []
+    for assignment in due:
+        streak = missed_streak(assignment, days[assignment.pk], done, since=since)
+        if streak == NUDGE_AFTER_MISSED:
+            rows.append(_missed_row(assignment, days[assignment.pk], Reminder.NUDGE))
+        if streak == alert_after[assignment.pk]:
+            rows.append(_missed_row(assignment, days[assignment.pk], Reminder.MISSED_ALERT))
+    return rows
+
+
+def missed_streak(assignment: Assignment, day: date, done: set, *, since: date) -> int:
+    """Expected days before `day`, newest first, with no check-off, up to the first one done."""
+    streak, moment = 0, day - timedelta(days=1)
+    while moment >= max(since, assignment.start_date):
+        if assignment.expects_exercise_on(moment):
+            if (assignment.pk, moment) in done:
+                break
+            streak += 1
+        moment -= timedelta(days=1)
+    return streak
+
+
+def _missed_row(assignment: Assignment, day: date, kind: str) -> Reminder:
+    client = assignment.client
+    return Reminder(
+        client=client,
+        recipient_id=client.practitioner_id if kind == Reminder.MISSED_ALERT else None,
+        assignment=assignment,
+        kind=kind,
+        local_date=day,
+        due_at=assignment.next_reminder_at,
+    )
+
+
+def nudge_notice(reminder: Reminder, now: datetime) -> Notice | str:
+    client = reminder.client
+    if not client.reminders_enabled:
+        return "client turned reminders off"
+    if in_quiet_hours(client, now):
+        return "falls in the client's quiet hours"
+    if reminder.assignment is None or reminder.assignment.status != Assignment.ACTIVE:
+        return "assignment is not active"
+    context = {
+        "client": client,
+        "practice": client.practice,
+        "missed": NUDGE_AFTER_MISSED,
+        "app_url": f"{settings.SITE_URL}/app/",
+    }
+    return Notice(
+        "missed_nudge", client, context, unsubscribe_url=unsubscribe_url(client), zone=client.timezone
+    )
+
+
+def missed_alert_notice(reminder: Reminder, now: datetime) -> Notice | str:
+    client = reminder.client
+    practitioner = practitioner_of(client)
+    if practitioner is None:
+        return "client has no practitioner"
+    context = {
+        "client": client,
+        "practice": client.practice,
+        "missed": client.practice.missed_days_alert,
+        "client_url": _client_url(client),
+    }
+    return Notice("missed_alert", practitioner, context, zone=client.timezone)
+
+
+# --- pain ---------------------------------------------------------------------------
+
+
+def baseline_pain(client: Client) -> int | None:
+    """The pain recorded at the client's latest consultation that recorded one."""
+    return (
+        Consultation.objects.filter(client=client, pain__isnull=False)
+        .order_by("-scheduled_at")
+        .values_list("pain", flat=True)
+        .first()
+    )
+
+
+def is_painful(pain: int | None, baseline: int | None) -> bool:
+    if pain is None:
+        return False
+    return pain >= PAIN_ALERT_AT or (baseline is not None and pain >= baseline + PAIN_RISE_ALERT)
+
+
+def pain_alert_notice(reminder: Reminder, now: datetime) -> Notice | str:
+    client = reminder.client
+    practitioner = practitioner_of(client)
+    if practitioner is None:
+        return "client has no practitioner"
+    baseline = baseline_pain(client)
+    painful = [
+        c
+        for c in Completion.objects.filter(assignment__client=client, date=reminder.local_date)
+        .select_related("assignment_exercise__exercise")
+        .order_by("created_at")
+        if is_painful(c.pain, baseline)
+    ]
+    if not painful:
+        return "the painful check-off was changed or removed"
+    context = {
+        "client": client,
+        "practice": client.practice,
+        "day": reminder.local_date,
+        "baseline": baseline,
+        "painful": painful,
+        "client_url": _client_url(client),
+    }
+    return Notice("pain_alert", practitioner, context, zone=client.timezone)
+
+
+# --- the practitioner's week ----------------------------------------------------------
+
+
+def summary_rows(now: datetime) -> list[Reminder]:
+    """A row for each practitioner for whom it is Monday 08:00 or later, local time."""
+    rows = {}
+    for user_id, zone_name in Membership.objects.values_list("user_id", "timezone"):
+        zone = ZoneInfo(zone_name)
+        local = now.astimezone(zone)
+        if local.weekday() == SUMMARY_WEEKDAY and local.time() >= SUMMARY_TIME:
+            rows[user_id] = Reminder(
+                recipient_id=user_id,
+                kind=Reminder.WEEKLY_SUMMARY,
+                local_date=local.date(),
+                due_at=datetime.combine(local.date(), SUMMARY_TIME, tzinfo=zone),
+            )
+    return list(rows.values())
+
+
+def weekly_summary_notice(reminder: Reminder, now: datetime) -> Notice | str:
+    start, end = reminder.local_date - timedelta(days=7), reminder.local_date - timedelta(days=1)
+    clients = Client.objects.filter(
+        practitioner=reminder.recipient, assignments__start_date__lte=end
+    ).distinct()
+    lines = [_summary_line(client, start, end) for client in clients.select_related("practice")]
+    lines = sorted((line for line in lines if line["adherence"].scheduled), key=_least_adherent_first)
+    if not lines:
+        return "no client had exercise scheduled last week"
+    context = {"practitioner": reminder.recipient, "start": start, "end": end, "lines": lines}
+    return Notice("weekly_summary", reminder.recipient, context)
+
+
+def _summary_line(client: Client, start: date, end: date) -> dict:
+    return {
+        "client": client,
+        "adherence": adherence(client.assignments.all(), start=start, end=end),
+        "url": _client_url(client),
+    }
+
+
+def _least_adherent_first(line: dict) -> tuple:
+    return (line["adherence"].percent, line["client"].name)
+
+
+# --- who and where ---------------------------------------------------------------------
+
+
+def practitioner_of(client: Client):
+    """The client's practitioner, or else the practice's owner."""
+    if client.practitioner_id:
+        return client.practitioner
+    owner = client.practice.memberships.filter(role=Membership.OWNER).select_related("user").first()
+    return owner.user if owner else None
+
+
+def _client_url(client: Client) -> str:
+    return settings.SITE_URL + reverse("workspace:client", args=[client.pk])

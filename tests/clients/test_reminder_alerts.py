@@ -1,0 +1,162 @@
+from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+import time_machine
+from django.core import mail
+
+from clients import reminders, services
+from clients.models import AssignmentPause, Completion, Consultation, Reminder
+from tests.factories import assign
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 11, 23)
+
+
+def evening(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 18, 1, tzinfo=UTC)  # just after 18:00 in London
+
+
+@pytest.fixture
+def started_monday(bob):
+    with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), tick=False):
+        return assign(bob, start=MONDAY)
+
+
+def sweep_and_send(day: date) -> dict[str, str]:
+    now = evening(day)
+    with time_machine.travel(now, tick=False):
+        ids = reminders.sweep(now=now)
+        return {Reminder.objects.get(pk=pk).kind: reminders.deliver(pk, now=now) for pk in ids}
+
+
+def check_off(assignment, day: date, *, pain=None) -> None:
+    Completion.objects.create(
+        assignment=assignment, assignment_exercise=assignment.program.items.first(), date=day, pain=pain
+    )
+
+
+def test_a_client_who_missed_two_scheduled_days_gets_one_nudge(started_monday, bob):
+    assert Reminder.NUDGE not in sweep_and_send(MONDAY + timedelta(days=1))
+
+    sent = sweep_and_send(MONDAY + timedelta(days=2))
+    later = sweep_and_send(MONDAY + timedelta(days=3))
+
+    assert sent == {Reminder.EXERCISE: Reminder.SENT, Reminder.NUDGE: Reminder.SENT}
+    assert Reminder.NUDGE not in later  # once per streak, not every day it goes on
+    nudges = [m for m in mail.outbox if "pick your exercises back up" in m.subject]
+    assert [m.to for m in nudges] == [[bob.email]]
+    assert "List-Unsubscribe" in nudges[0].extra_headers
+
+
+def test_no_nudge_when_one_of_the_last_two_days_was_done(started_monday):
+    check_off(started_monday, MONDAY + timedelta(days=1))
+
+    assert Reminder.NUDGE not in sweep_and_send(MONDAY + timedelta(days=2))
+
+
+def test_paused_days_are_not_missed_days(started_monday):
+    AssignmentPause.objects.create(
+        assignment=started_monday, start_date=MONDAY, end_date=MONDAY + timedelta(days=1)
+    )
+
+    assert Reminder.NUDGE not in sweep_and_send(MONDAY + timedelta(days=2))
+
+
+def test_the_practitioner_is_alerted_after_the_practices_number_of_missed_days(
+    started_monday, alice, alice_practice, bob
+):
+    alice_practice.missed_days_alert = 4
+    alice_practice.save()
+
+    assert Reminder.MISSED_ALERT not in sweep_and_send(MONDAY + timedelta(days=3))
+    assert sweep_and_send(MONDAY + timedelta(days=4))[Reminder.MISSED_ALERT] == Reminder.SENT
+
+    (alert,) = [m for m in mail.outbox if m.to == [alice.email]]
+    assert alert.subject == "Bob Client has missed 4 exercise days"
+    assert f"/clients/{bob.pk}/" in alert.body
+
+
+def record(assignment, *, pain: int, day: date, monkeypatch, capture) -> None:
+    """Check an exercise off through the service; its after-commit pain check runs in place."""
+    now = evening(day)
+
+    def check_now(completion_id: str) -> None:
+        for reminder_id in reminders.pain_check(completion_id=completion_id, now=now):
+            reminders.deliver(reminder_id, now=now)
+
+    monkeypatch.setattr("clients.tasks.check_pain.delay", check_now)
+    item = list(assignment.program.items.all())[Completion.objects.filter(date=day).count()]
+    fields = {"date": day, "session": 1, "pain": pain}
+    with capture(execute=True):
+        services.completion_record(
+            client=assignment.client, completion_id=uuid4(), item=item, fields=fields, now=now
+        )
+
+
+def test_a_check_off_with_severe_pain_alerts_the_practitioner_once_that_day(
+    started_monday, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    for pain in (8, 9):
+        record(
+            started_monday,
+            pain=pain,
+            day=MONDAY,
+            monkeypatch=monkeypatch,
+            capture=django_capture_on_commit_callbacks,
+        )
+
+    (alert,) = mail.outbox
+    assert alert.to == [alice.email]
+    assert alert.subject == "Pain alert: Bob Client"
+    assert "pain 8/10" in alert.body
+    assert Reminder.objects.filter(kind=Reminder.PAIN_ALERT).count() == 1
+
+
+def test_pain_three_points_above_the_consultation_baseline_alerts_and_less_does_not(
+    started_monday, bob, monkeypatch, django_capture_on_commit_callbacks
+):
+    Consultation.objects.create(client=bob, scheduled_at=evening(MONDAY) - timedelta(days=7), pain=2)
+
+    record(
+        started_monday,
+        pain=4,
+        day=MONDAY,
+        monkeypatch=monkeypatch,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert mail.outbox == []
+
+    record(
+        started_monday,
+        pain=5,
+        day=MONDAY,
+        monkeypatch=monkeypatch,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert "baseline at the last consultation: 2/10" in mail.outbox[0].body
+
+
+def test_the_weekly_summary_reaches_each_practitioner_on_monday_at_eight_in_their_timezone(
+    alice, bob, dana, charlie, erin
+):
+    alice.memberships.update(timezone="America/New_York")
+    for client in (bob, dana, erin):
+        assignment = assign(client, start=MONDAY)
+        if client == bob:
+            for day in range(7):
+                check_off(assignment, MONDAY + timedelta(days=day))
+    next_monday = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)  # 08:00 in New York
+
+    reminders.summary_sweep(now=next_monday - timedelta(minutes=1))
+    assert not Reminder.objects.filter(recipient=alice).exists()
+    ids = reminders.summary_sweep(now=next_monday)
+    assert reminders.summary_sweep(now=next_monday + timedelta(minutes=5)) == []
+    statuses = {Reminder.objects.get(pk=pk).recipient: reminders.deliver(pk, now=next_monday) for pk in ids}
+
+    assert statuses[alice] == Reminder.SENT
+    (summary,) = [m for m in mail.outbox if m.to == [alice.email]]
+    assert summary.subject == "Your clients' week, 23 Nov to 29 Nov"
+    assert summary.body.index("Dana Client: 0.0 %") < summary.body.index("Bob Client: 33.3 %")
+    assert "Erin" not in summary.body

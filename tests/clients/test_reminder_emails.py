@@ -1,0 +1,107 @@
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client as WebClient
+
+from clients import channels, reminders
+from clients.models import Reminder
+from clients.scheduling import in_quiet_hours
+from tests.factories import assign
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday; London is on UTC in November
+EVENING = NOON.replace(hour=18, minute=1)
+
+
+@pytest.fixture
+def due(bob):
+    with time_machine.travel(NOON, tick=False):
+        return assign(bob, start=date(2026, 11, 25))
+
+
+def send_todays_reminder() -> str | None:
+    (reminder_id,) = reminders.sweep(now=EVENING)
+    return reminders.deliver(reminder_id, now=EVENING)
+
+
+def test_the_reminder_email_has_text_and_html_a_link_to_the_phone_page_and_one_click_unsubscribe(
+    due, settings
+):
+    settings.SITE_URL = "https://rehabit.example"
+
+    assert send_todays_reminder() == Reminder.SENT
+
+    (message,) = mail.outbox
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "https://rehabit.example/app/" in message.body
+    assert 'href="https://rehabit.example/app/"' in html
+    unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("https://rehabit.example/reminders/unsubscribe/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in message.body and unsubscribe in html
+
+
+def test_a_reminder_that_falls_in_the_clients_quiet_hours_is_skipped_and_says_why(due, bob):
+    bob.quiet_hours_start, bob.quiet_hours_end = time(17, 30), time(7, 0)
+    bob.save()
+
+    assert send_todays_reminder() == Reminder.SKIPPED
+    assert Reminder.objects.get().reason == "falls in the client's quiet hours"
+    assert mail.outbox == []
+
+
+def test_quiet_hours_wrap_past_midnight_in_the_clients_own_timezone(bob):
+    bob.timezone = "America/New_York"
+    bob.quiet_hours_start, bob.quiet_hours_end = time(22, 0), time(7, 0)
+
+    assert in_quiet_hours(bob, datetime(2026, 11, 25, 4, 0, tzinfo=UTC))  # 23:00 in New York
+    assert in_quiet_hours(bob, datetime(2026, 11, 25, 11, 59, tzinfo=UTC))  # 06:59
+    assert not in_quiet_hours(bob, datetime(2026, 11, 25, 12, 0, tzinfo=UTC))  # 07:00
+    assert not in_quiet_hours(bob, datetime(2026, 11, 25, 2, 59, tzinfo=UTC))  # 21:59
+
+
+def unsubscribe_link() -> str:
+    send_todays_reminder()
+    return mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>").split("://", 1)[1].split("/", 1)[1]
+
+
+def test_opening_the_unsubscribe_link_asks_first_and_changes_nothing(due, bob):
+    page = WebClient().get("/" + unsubscribe_link())
+
+    assert page.status_code == 200
+    assert b"Turn reminders off" in page.content
+    bob.refresh_from_db()
+    assert bob.reminders_enabled
+
+
+def test_one_click_unsubscribe_from_the_mail_app_turns_reminders_off_without_a_csrf_token(due, bob):
+    mail_app = WebClient(enforce_csrf_checks=True)
+
+    response = mail_app.post(
+        "/" + unsubscribe_link(),
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 200
+    assert b"Reminders are off" in response.content
+    bob.refresh_from_db()
+    due.refresh_from_db()
+    assert not bob.reminders_enabled
+    assert due.next_reminder_at is None
+
+
+def test_an_expired_or_forged_unsubscribe_link_is_not_found_and_changes_nothing(due, bob):
+    link = "/" + unsubscribe_link()
+
+    with time_machine.travel(datetime.now(UTC) + channels.UNSUBSCRIBE_MAX_AGE + timedelta(days=1)):
+        expired = WebClient().post(link)
+    forged = WebClient().post(link[:-3] + "abc/")
+
+    assert (expired.status_code, forged.status_code) == (404, 404)
+    bob.refresh_from_db()
+    assert bob.reminders_enabled

@@ -1,0 +1,337 @@
+"""Reminders survive real faults: racing sweeps, a killed worker, a Redis restart, a refusing SMTP server.
+
+Everything here is real: Celery worker processes on a private Redis (started per test, so
+restarting it disturbs no one), the test PostgreSQL database, an aiosmtpd server on
+loopback. Sweeps run in their own processes, as beat's would.
+"""
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from clients import reminders
+from clients.models import Assignment, Reminder
+from tests.conftest import free_port, need, on_postgres, wait_for
+from tests.factories import ClientFactory, assign
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LEASE_SECONDS = 3  # the tests' own lease: long enough for a loopback send, short to wait out
+QUEUE_NUMBERS = count()
+
+SWEEP_SCRIPT = """
+import sys, time
+import django
+django.setup()
+from datetime import datetime
+from clients import reminders
+now = datetime.fromisoformat(sys.argv[1]) if sys.argv[1] else None
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+print("queued", len(reminders.sweep(now=now)))
+"""
+
+
+# --- a scripted SMTP server ---------------------------------------------------
+
+
+class ScriptedInbox:
+    """Accepts mail, after refusing the first `refuse` messages or stalling the first one."""
+
+    def __init__(self, *, refuse: int = 0, stall_first: bool = False):
+        self.refuse, self.stall_first = refuse, stall_first
+        self.attempts = 0
+        self.messages = []
+        self.stalled = threading.Event()
+        self.released = False
+
+    async def handle_DATA(self, server, session, envelope):
+        self.attempts += 1
+        if self.stall_first and self.attempts == 1:
+            self.stalled.set()
+            while not self.released:  # the sender is killed while it waits here
+                await asyncio.sleep(0.05)
+            return "421 4.3.0 Closing"
+        if self.attempts <= self.refuse:
+            return "451 4.3.0 Try again later"
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+
+    servers = []
+
+    def start(**script) -> tuple[str, ScriptedInbox]:
+        inbox = ScriptedInbox(**script)
+        controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+        controller.start()
+        servers.append((controller, inbox))
+        return f"smtp://127.0.0.1:{controller.port}", inbox
+
+    yield start
+    for controller, inbox in servers:
+        inbox.released = True
+        controller.stop()
+
+
+# --- a private Redis that a test may restart -----------------------------------
+
+
+class PrivateRedis:
+    def __init__(self, directory):
+        self.port, self.directory = free_port(), directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
+             "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert wait_for(self.answers, timeout=10), "redis-server did not start"
+
+    def stop(self) -> None:
+        # SIGTERM is how a host or container stops Redis: it writes the append-only file and exits.
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def answers(self) -> bool:
+        import redis
+
+        try:
+            return redis.Redis.from_url(self.url, socket_timeout=0.5).ping()
+        except redis.ConnectionError:
+            return False
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    need("redis-server", bool(shutil.which("redis-server")), "a restartable Redis of the test's own")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+# --- worker and sweep processes -------------------------------------------------
+
+
+@pytest.fixture
+def services_env(db):
+    need("PostgreSQL", on_postgres(), "worker and sweep processes share the test database")
+    database = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "CELERY_QUEUE": f"rehabit-faults-{os.getpid()}-{next(QUEUE_NUMBERS)}",
+        "REMINDER_CLAIM_LEASE_SECONDS": str(LEASE_SECONDS),
+    }
+
+
+class Worker:
+    """A real Celery worker in its own process group, so SIGKILL takes its pool children too."""
+
+    def __init__(self, env: dict, *, concurrency: int = 1):
+        self.log: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "practice", "worker", "--loglevel", "INFO",
+             "--concurrency", str(concurrency), "-Q", env["CELERY_QUEUE"],
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )  # fmt: skip
+        threading.Thread(
+            target=lambda: self.log.extend(iter(self.process.stdout.readline, "")), daemon=True
+        ).start()
+        if not wait_for(lambda: any("ready." in line for line in self.log), timeout=60):
+            self.kill()
+            pytest.fail("the Celery worker did not start:\n" + self.tail())
+
+    def tail(self) -> str:
+        return "".join(self.log[-40:])
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def workers():
+    started: list[Worker] = []
+
+    def start(env: dict, **options) -> Worker:
+        started.append(Worker(env, **options))
+        return started[-1]
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def start_sweep(env: dict, *, now=None, at: float = 0.0) -> subprocess.Popen:
+    """A sweep in its own process, starting at wall-clock `at` so two can be made to overlap."""
+    return subprocess.Popen(
+        [sys.executable, "-c", SWEEP_SCRIPT, now.isoformat() if now else "", str(at)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def sweep(env: dict, *, now=None) -> int:
+    out, _ = start_sweep(env, now=now).communicate(timeout=60)
+    return _queued(out)
+
+
+def _queued(out: str) -> int:
+    lines = [line for line in out.splitlines() if line.startswith("queued ")]
+    assert lines, out
+    return int(lines[-1].split()[1])
+
+
+def due_clients(practice, alice, n: int) -> list:
+    clients = [
+        ClientFactory(practice=practice, practitioner=alice, email=f"due{i}@example.com") for i in range(n)
+    ]
+    for client in clients:
+        assign(client, start=timezone.localdate() - timedelta(days=1))
+    Assignment.objects.update(next_reminder_at=timezone.now() - timedelta(seconds=5))
+    return clients
+
+
+def recipients(inbox) -> list[str]:
+    return sorted(address for message in inbox.messages for address in message.rcpt_tos)
+
+
+def all_rows(status: str) -> bool:
+    return not Reminder.objects.exclude(status=status).exists() and Reminder.objects.exists()
+
+
+# --- the faults -----------------------------------------------------------------
+
+
+def test_two_sweeps_at_the_same_moment_send_each_reminder_once(
+    services_env, private_redis, smtp, workers, alice_practice, alice
+):
+    smtp_url, inbox = smtp()
+    env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
+    clients = due_clients(alice_practice, alice, 12)
+    workers(env, concurrency=2)
+
+    start_at = time.time() + 4  # both processes are set up by then and sweep together
+    first, second = start_sweep(env, at=start_at), start_sweep(env, at=start_at)
+    queued = [_queued(process.communicate(timeout=60)[0]) for process in (first, second)]
+
+    assert sum(queued) == 12
+    assert wait_for(lambda: all_rows(Reminder.SENT), timeout=60)
+    assert not wait_for(lambda: len(inbox.messages) > 12, timeout=3)
+    assert recipients(inbox) == sorted(client.email for client in clients)
+
+
+def test_a_worker_killed_mid_send_is_taken_over_after_its_lease_and_the_email_goes_out_once(
+    services_env, private_redis, smtp, workers, bob
+):
+    smtp_url, inbox = smtp(stall_first=True)
+    env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
+    assign(bob, start=timezone.localdate() - timedelta(days=1))
+    Assignment.objects.update(next_reminder_at=timezone.now() - timedelta(seconds=5))
+    first = workers(env)
+
+    assert sweep(env) == 1
+    assert inbox.stalled.wait(timeout=60), first.tail()
+    first.kill()  # SIGKILL in the middle of the SMTP DATA
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.SENDING
+
+    workers(env)
+    lease_over = reminder.claimed_at + timedelta(seconds=LEASE_SECONDS + 1)
+    assert wait_for(lambda: timezone.now() > lease_over, timeout=30)
+    assert sweep(env) == 1  # the sweep hands the abandoned row to the new worker
+
+    assert wait_for(lambda: all_rows(Reminder.SENT), timeout=60)
+    assert not wait_for(lambda: len(inbox.messages) > 1, timeout=3)
+    assert recipients(inbox) == [bob.email]
+
+
+def test_sends_queued_before_a_redis_restart_are_all_delivered_after_it(
+    services_env, private_redis, smtp, workers, alice_practice, alice
+):
+    smtp_url, inbox = smtp()
+    env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
+    clients = due_clients(alice_practice, alice, 5)
+
+    assert sweep(env) == 5  # queued with no worker running yet
+    private_redis.stop()
+    private_redis.start()
+    workers(env)
+
+    assert wait_for(lambda: len(inbox.messages) == 5, timeout=60)
+    assert wait_for(lambda: all_rows(Reminder.SENT), timeout=30)
+    assert recipients(inbox) == sorted(client.email for client in clients)
+
+
+def test_reminders_due_while_redis_is_down_are_all_sent_once_it_is_back(
+    services_env, private_redis, smtp, workers, alice_practice, alice
+):
+    smtp_url, inbox = smtp()
+    env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
+    clients = due_clients(alice_practice, alice, 4)
+    workers(env)
+
+    private_redis.stop()
+    assert sweep(env) == 4  # rows written; the queueing fails and is left to a later sweep
+    assert Reminder.objects.filter(status=Reminder.PENDING, queued_at__isnull=False).count() == 4
+    private_redis.start()
+    assert sweep(env, now=timezone.now() + reminders.REQUEUE_AFTER + timedelta(seconds=1)) == 4
+
+    assert wait_for(lambda: len(inbox.messages) == 4, timeout=90)
+    assert wait_for(lambda: all_rows(Reminder.SENT), timeout=30)
+    assert recipients(inbox) == sorted(client.email for client in clients)
+
+
+def test_an_smtp_server_refusing_for_a_while_is_retried_with_growing_backoff_then_delivered(
+    services_env, private_redis, smtp, workers, bob
+):
+    smtp_url, inbox = smtp(refuse=2)
+    env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
+    assign(bob, start=timezone.localdate() - timedelta(days=1))
+    Assignment.objects.update(next_reminder_at=timezone.now() - timedelta(seconds=5))
+    workers(env)
+    waits = []
+
+    assert sweep(env) == 1
+    for attempt in (1, 2):
+        refused = wait_for(
+            lambda a=attempt: Reminder.objects.filter(attempts=a, status=Reminder.PENDING).first()
+        )
+        assert refused, f"attempt {attempt} was not recorded"
+        assert "SMTPDataError" in refused.reason
+        waits.append(refused.not_before - refused.claimed_at)
+        assert sweep(env, now=refused.not_before - timedelta(seconds=1)) == 0  # not before its time
+        assert sweep(env, now=refused.not_before + timedelta(seconds=1)) == 1
+
+    assert wait_for(lambda: all_rows(Reminder.SENT), timeout=60)
+    assert waits[1] > waits[0] > timedelta(0)
+    assert recipients(inbox) == [bob.email]
+    assert (inbox.attempts, Reminder.objects.get().attempts) == (3, 2)
