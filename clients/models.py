@@ -42,6 +42,9 @@ class Client(models.Model):
     timezone = models.CharField(max_length=64, default="Europe/London")
     reminder_time = models.TimeField(default=time(18, 0))
     reminders_enabled = models.BooleanField(default=True)
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default="en", help_text="The language of their handouts"
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,6 +4,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pypdf
 import pytest
+from django.utils.text import slugify
 from weasyprint import HTML
 
 from clients.handouts import assignment_handout
@@ -45,7 +46,7 @@ def test_the_handout_names_every_exercise_with_its_dosage(bob_assignment):
         assert item.dosage_text() in text
     assert "Bob Client" in text
     assert "When to stop and call" in text
-    assert filename.endswith("-bob-client.pdf")
+    assert filename == f"{slugify(bob_assignment.program.title)}-bob-client.pdf"
 
 
 def test_a_hostile_note_fetches_nothing_and_reads_no_file(bob_assignment, counting_server):
