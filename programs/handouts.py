@@ -222,6 +222,7 @@ def handout_html(handout: Handout, *, options: HandoutOptions) -> str:
                 "sessions": range(handout.sessions_per_day),
                 "short_link": handout.checkin_url.split("://", 1)[-1],
                 "qr_svg": _qr_svg(handout.checkin_url),
+                "footer_size": "12pt" if options.large_print else "8pt",
                 "page_counter": mark_safe(page_counter_css(language)),  # noqa: S308 (built from quoted CSS strings)
             },
         )
