@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils.text import slugify
 
-from programs.handouts import Handout, HandoutOptions, branding_of, cached_handout, handout_items
+from programs.handouts import Handout, HandoutOptions, branding_of, cached_handout, clip, handout_items
 
 from .models import Assignment
 
@@ -29,7 +29,7 @@ def handout_for(assignment: Assignment) -> Handout:
     return Handout(
         branding=branding_of(client.practice),
         title=assignment.program.title,
-        summary=assignment.program.summary,
+        summary=clip(assignment.program.summary),
         client_name=client.name,
         practitioner_name=str(practitioner) if practitioner else "",
         start_date=assignment.start_date,

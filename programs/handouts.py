@@ -38,6 +38,8 @@ RENDERER_VERSION = "2"
 PAGE_SIZES = {"A4": "A4", "letter": "letter"}
 DEFAULT_ACCENT = "#0f766e"
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# A handout is read on paper: text past this is cut, so pasted megabytes cannot stall a render.
+MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
@@ -120,15 +122,19 @@ def handout_item(item: ProgramExercise) -> HandoutItem:
     else:
         picture_url, alt, is_photo = "", "", False
     return HandoutItem(
-        name=exercise.name,
+        name=clip(exercise.name),
         **item.dosage_fields(),
-        steps=tuple(exercise.steps or ()),
-        cues=tuple(exercise.cues or ()),
-        note=item.note,
+        steps=tuple(clip(str(step)) for step in exercise.steps or ()),
+        cues=tuple(clip(str(cue)) for cue in exercise.cues or ()),
+        note=clip(item.note),
         picture_url=picture_url,
         picture_alt=alt or exercise.name,
         is_photo=is_photo,
     )
+
+
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def branding_of(practice) -> Branding:
