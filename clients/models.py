@@ -305,3 +305,42 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.client} on {self.local_date}"
+
+
+class HandoutBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(practice__in=practices_of(user))
+
+
+class HandoutBatch(models.Model):
+    """Handouts rendered ahead for many assignments at once; the worker counts its progress here."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    STATUSES = [(PENDING, "Waiting"), (RUNNING, "Rendering"), (DONE, "Done")]
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="handout_batches")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assignment_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=8, choices=STATUSES, default=PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HandoutBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Handouts for {self.practice} ({self.done + self.failed}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + self.failed) / self.total) if self.total else 100

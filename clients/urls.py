@@ -9,4 +9,7 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_detail, name="client"),
     path("clients/<int:pk>/assign/", views.assign, name="assign"),
     path("assignments/<int:pk>/handout.pdf", views.handout, name="handout"),
+    path("assignments/<int:pk>/handout/email/", views.handout_email, name="handout-email"),
+    path("handouts/batches/", views.handout_batches, name="handout-batches"),
+    path("handouts/batches/<int:pk>/", views.handout_batch, name="handout-batch"),
 ]
