@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -15,7 +15,7 @@ from practice.rest import ErrorSerializer
 from programs.models import ProgramExercise
 
 from . import invitations, services
-from .handouts import assignment_handout
+from .handouts import assignment_handout, handout_options_from
 from .models import Assignment, Client
 from .scheduling import local_date
 from .serializers import (
@@ -115,12 +115,21 @@ def _own_item(client: Client, item_id: int) -> ProgramExercise:
 
 
 class MyHandoutView(APIView):
-    @extend_schema(responses={(200, "application/pdf"): bytes, **ERRORS})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("size", str, enum=["A4", "letter"], description="Paper size (default A4)"),
+            OpenApiParameter("large", bool, description="Large print: body text at 16 pt"),
+            OpenApiParameter("lang", str, enum=["en", "es"], description="Language (default: the client's)"),
+        ],
+        responses={(200, "application/pdf"): bytes, **ERRORS},
+    )
     def get(self, request, pk):
         assignment = get_object_or_404(Assignment.objects.of_client_user(request.user), pk=pk)
-        pdf, filename = assignment_handout(assignment)
+        options = handout_options_from(request.query_params)
+        pdf, filename = assignment_handout(assignment, options=options)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

@@ -1,43 +1,167 @@
-"""From an assignment to the handout the programs app renders."""
+"""From an assignment to the handout the programs app renders, and its delivery."""
 
+import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from programs.handouts import Handout, HandoutOptions, render_handout
+from programs.handouts import (
+    PAGE_SIZES,
+    Handout,
+    HandoutOptions,
+    branding_of,
+    cached_handout,
+    clip,
+    handout_items,
+)
 
-from .models import Assignment
-from .scheduling import schedule_text
+from .models import Assignment, HandoutBatch
+
+logger = logging.getLogger(__name__)
+# A batch claimed longer ago than this belonged to a worker that died; another may take it over.
+BATCH_LEASE = timedelta(minutes=10)
+
+# The client's check-in page (the client web app); the handout's QR code points here.
+CHECKIN_PATH = "/app/"
 
 
-def log_weeks(assignment: Assignment) -> list[list]:
+def log_weeks(assignment: Assignment) -> tuple[tuple, ...]:
     """For each week of the program, its scheduled dates: the columns of the log grid."""
     weeks = []
     for week in range(assignment.weeks):
         start = assignment.start_date + timedelta(weeks=week)
         days = [start + timedelta(days=n) for n in range(7)]
-        weeks.append([day for day in days if assignment.is_scheduled_on(day)])
-    return weeks
+        weeks.append(tuple(day for day in days if assignment.is_scheduled_on(day)))
+    return tuple(week for week in weeks if week)
 
 
 def handout_for(assignment: Assignment) -> Handout:
-    practitioner = assignment.assigned_by or assignment.client.practitioner
+    client = assignment.client
+    practitioner = assignment.assigned_by or client.practitioner
     return Handout(
-        practice=assignment.client.practice,
-        program=assignment.program,
-        client_name=assignment.client.name,
+        branding=branding_of(client.practice),
+        title=assignment.program.title,
+        summary=clip(assignment.program.summary),
+        client_name=client.name,
         practitioner_name=str(practitioner) if practitioner else "",
         start_date=assignment.start_date,
-        end_date=assignment.end_date,
-        schedule_text=schedule_text(assignment.days_of_week, assignment.sessions_per_day),
-        checkin_url=f"{settings.SITE_URL}/",
+        end_date=assignment.last_day,
+        days_of_week=tuple(sorted(assignment.days_of_week)),
+        sessions_per_day=assignment.sessions_per_day,
+        checkin_url=settings.SITE_URL + CHECKIN_PATH,
+        items=handout_items(assignment.program),
         log_weeks=log_weeks(assignment),
+        language=client.language,
+    )
+
+
+def handout_filename(assignment: Assignment) -> str:
+    """A name a person recognises in their downloads, e.g. back-pain-bob-client.pdf."""
+    parts = [slugify(assignment.program.title), slugify(assignment.client.name)]
+    return ("-".join(part for part in parts if part) or "handout") + ".pdf"
+
+
+def handout_options_from(params) -> HandoutOptions:
+    """Options from a query string: ?size=letter&large=1&lang=es; a bad value names its field."""
+    size, language = params.get("size", "A4"), params.get("lang") or None
+    if size not in PAGE_SIZES:
+        raise ValidationError({"size": f"Choose one of: {', '.join(PAGE_SIZES)}."})
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"lang": f"Choose one of: {', '.join(dict(settings.LANGUAGES))}."})
+    return HandoutOptions(
+        page_size=size, large_print=params.get("large") in {"1", "true", "yes"}, language=language
     )
 
 
 def assignment_handout(assignment: Assignment, *, options: HandoutOptions | None = None) -> tuple[bytes, str]:
-    """The PDF bytes and a file name a person recognises in their downloads."""
-    pdf = render_handout(handout_for(assignment), options=options)
-    filename = f"{slugify(assignment.program.title)}-{slugify(assignment.client.name)}.pdf"
-    return pdf, filename
+    """The PDF bytes (from the cache when unchanged) and the file name to offer."""
+    return cached_handout(handout_for(assignment), options=options), handout_filename(assignment)
+
+
+# --- many at once: a batch the worker renders and the practitioner watches -------------------
+
+
+@transaction.atomic
+def handout_batch_create(*, practice, by, assignments) -> HandoutBatch:
+    ids = list(assignments.filter(client__practice=practice).values_list("pk", flat=True))
+    batch = HandoutBatch.objects.create(
+        practice=practice, requested_by=by, assignment_ids=ids, total=len(ids)
+    )
+    from .tasks import render_handout_batch
+
+    render_handout_batch.delay_on_commit(batch.pk)
+    return batch
+
+
+def handout_batch_run(batch_id: int, *, progress: Callable[[HandoutBatch], None] | None = None) -> bool:
+    """Render every handout of the batch, counting as it goes; False when someone else has it."""
+    now = timezone.now()
+    claimable = Q(status=HandoutBatch.PENDING) | Q(
+        status=HandoutBatch.RUNNING, claimed_at__lt=now - BATCH_LEASE
+    )
+    # Claiming the row is the lock: a duplicate delivery of the task finds nothing to claim.
+    if not HandoutBatch.objects.filter(claimable, pk=batch_id).update(
+        status=HandoutBatch.RUNNING, claimed_at=now, done=0, failed=0
+    ):
+        return False
+    batch = HandoutBatch.objects.get(pk=batch_id)
+    assignments = Assignment.objects.filter(client__practice=batch.practice, pk__in=batch.assignment_ids)
+    for assignment in assignments.select_related("client__practice", "program", "assigned_by"):
+        counter = "done" if _render_quietly(assignment) else "failed"
+        HandoutBatch.objects.filter(pk=batch_id).update(
+            **{counter: F(counter) + 1}, claimed_at=timezone.now()
+        )
+        if progress:
+            progress(HandoutBatch.objects.get(pk=batch_id))
+    missing = batch.total - assignments.count()  # deleted since the batch was asked for
+    HandoutBatch.objects.filter(pk=batch_id).update(
+        status=HandoutBatch.DONE, finished_at=timezone.now(), failed=F("failed") + missing
+    )
+    return True
+
+
+def _render_quietly(assignment: Assignment) -> bool:
+    try:
+        cached_handout(handout_for(assignment))
+    except Exception:
+        # One broken handout must not stop the others; the log names ids, never health data.
+        logger.exception("Handout for assignment %s failed to render", assignment.pk)
+        return False
+    return True
+
+
+# --- by email -------------------------------------------------------------------------------
+
+
+def handout_email_queue(*, assignment: Assignment) -> None:
+    from .tasks import email_handout
+
+    email_handout.delay_on_commit(assignment.pk)
+
+
+def handout_email_send(*, assignment_id: int) -> None:
+    """The handout attached to an email in the client's language; nothing if it was deleted meanwhile."""
+    assignment = (
+        Assignment.objects.select_related("client__practice", "program").filter(pk=assignment_id).first()
+    )
+    if assignment is None:
+        return
+    client = assignment.client
+    pdf, filename = assignment_handout(assignment)
+    context = {"client": client, "practice": client.practice, "assignment": assignment}
+    with translation.override(client.language):
+        subject = render_to_string("emails/handout_subject.txt", context).strip()
+        text = render_to_string("emails/handout.txt", context)
+        html = render_to_string("emails/handout.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[client.email])
+    message.attach_alternative(html, "text/html")
+    message.attach(filename, pdf, "application/pdf")
+    message.send()

@@ -12,6 +12,11 @@ from programs.models import Program, ProgramExercise
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]  # Monday is 0, as in date.weekday()
 
 
+def evening() -> time:
+    """The default reminder time. A callable: Django's check flags a fixed time near "now"."""
+    return time(18, 0)
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Practitioners see their practice's clients; a client sees only themselves."""
@@ -40,13 +45,16 @@ class Client(models.Model):
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
     timezone = models.CharField(max_length=64, default="Europe/London")
-    reminder_time = models.TimeField(default=time(18, 0))
+    reminder_time = models.TimeField(default=evening)
     reminders_enabled = models.BooleanField(default=True)
     quiet_hours_start = models.TimeField(
         null=True, blank=True, help_text="Local time from which no reminder is sent"
     )
     quiet_hours_end = models.TimeField(
         null=True, blank=True, help_text="Local time until which none is sent; may be past midnight"
+    )
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default="en", help_text="The language of their handouts"
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -409,3 +417,42 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure request {self.pk}"
+
+
+class HandoutBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(practice__in=practices_of(user))
+
+
+class HandoutBatch(models.Model):
+    """Handouts rendered ahead for many assignments at once; the worker counts its progress here."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    STATUSES = [(PENDING, "Waiting"), (RUNNING, "Rendering"), (DONE, "Done")]
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="handout_batches")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assignment_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=8, choices=STATUSES, default=PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HandoutBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Handouts for {self.practice} ({self.done + self.failed}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + self.failed) / self.total) if self.total else 100

@@ -13,4 +13,7 @@ urlpatterns = [
     path("clients/<int:pk>/erase/", privacy_views.client_erase, name="client-erase"),
     path("clients/<int:pk>/audit/", privacy_views.client_audit, name="client-audit"),
     path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("assignments/<int:pk>/handout/email/", views.handout_email, name="handout-email"),
+    path("handouts/batches/", views.handout_batches, name="handout-batches"),
+    path("handouts/batches/<int:pk>/", views.handout_batch, name="handout-batch"),
 ]

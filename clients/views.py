@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -11,10 +11,9 @@ from django.views.decorators.http import require_POST
 from practice.access import practitioner_required
 from practice.models import practices_of
 
-from . import channels, invitations, services
+from . import channels, handouts, invitations, services
 from .forms import AssignForm
-from .handouts import assignment_handout
-from .models import Assignment, Client
+from .models import Assignment, Client, HandoutBatch
 
 
 def _practice_clients(user):
@@ -51,15 +50,51 @@ def assign(request, pk):
     return redirect("workspace:client", pk=client.pk)
 
 
+def _practice_assignment(user, pk) -> Assignment:
+    return get_object_or_404(Assignment.objects.filter(client__in=_practice_clients(user)), pk=pk)
+
+
 @practitioner_required
 def handout(request, pk):
-    assignment = get_object_or_404(
-        Assignment.objects.filter(client__in=_practice_clients(request.user)), pk=pk
-    )
-    pdf, filename = assignment_handout(assignment)
+    assignment = _practice_assignment(request.user, pk)
+    try:
+        options = handouts.handout_options_from(request.GET)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    return pdf_response(*handouts.assignment_handout(assignment, options=options))
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # a client's health information
     return response
+
+
+@practitioner_required
+@require_POST
+def handout_email(request, pk):
+    assignment = _practice_assignment(request.user, pk)
+    handouts.handout_email_queue(assignment=assignment)
+    messages.success(request, f"The handout is on its way to {assignment.client.email}.")
+    return redirect("workspace:client", pk=assignment.client_id)
+
+
+@practitioner_required
+def handout_batches(request):
+    practice = practices_of(request.user).order_by("pk").first()
+    if request.method == "POST":
+        active = Assignment.objects.filter(status=Assignment.ACTIVE)
+        batch = handouts.handout_batch_create(practice=practice, by=request.user, assignments=active)
+        return redirect("workspace:handout-batch", pk=batch.pk)
+    batches = HandoutBatch.objects.visible_to(request.user)[:20]
+    return render(request, "handouts/batches.html", {"batches": batches, "practice": practice})
+
+
+@practitioner_required
+def handout_batch(request, pk):
+    batch = get_object_or_404(HandoutBatch.objects.visible_to(request.user), pk=pk)
+    return render(request, "handouts/batch.html", {"batch": batch})
 
 
 def invitation(request, token):

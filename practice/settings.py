@@ -112,6 +112,9 @@ LOGIN_REDIRECT_URL = "workspace:clients"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# The languages a client's handout can be printed in (their strings live in locale/).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -126,6 +129,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Rendered handout PDFs, named by a hash of what went into them; kept out of MEDIA_ROOT so
+# that serving media never serves a client's handout.
+HANDOUT_CACHE_DIR = env.path("HANDOUT_CACHE_DIR", default=VAR_DIR / "handouts")
 
 # HTTPS and headers. Production (DEBUG off) is secure by default; a proxy that terminates
 # TLS says so with X-Forwarded-Proto.

@@ -1,61 +1,310 @@
-"""A program rendered to a PDF handout with WeasyPrint: one pure function, no request."""
+"""A program rendered to a PDF handout with WeasyPrint: pure functions, no request.
 
+A `Handout` is plain data (the clients app fills it in from an assignment), so the
+cache key is a hash of exactly what goes into the PDF.
+"""
+
+import hashlib
+import json
 import mimetypes
-from dataclasses import dataclass, field
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
+import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
+from django.utils import translation
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from practice.models import Practice
-
-from .models import Program
+from .models import Dosage, Program, ProgramExercise
 
 # Relative URLs in the handout resolve against this made-up origin; only it is served.
 OWN_ORIGIN = "https://handout.rehabit.invalid/"
+TEMPLATE = "handouts/program.html"
+# Bump when something that shapes the PDF changes outside the template (CSS is inside it).
+RENDERER_VERSION = "2"
+PAGE_SIZES = {"A4": "A4", "letter": "letter"}
+DEFAULT_ACCENT = "#0f766e"
+HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# A handout is read on paper: text past this is cut, so pasted megabytes cannot stall a render.
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Branding:
+    name: str
+    accent_color: str = DEFAULT_ACCENT
+    logo_url: str = ""
+
+    def __post_init__(self):
+        # The colour lands in CSS: anything but a plain hex colour is ignored.
+        if not HEX_COLOR.match(self.accent_color or ""):
+            object.__setattr__(self, "accent_color", DEFAULT_ACCENT)
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    name: str
+    sets: int = 1
+    reps: int | None = None
+    hold_seconds: int | None = None
+    duration_seconds: int | None = None
+    side: str = ""
+    steps: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    note: str = ""
+    picture_url: str = ""
+    picture_alt: str = ""
+    is_photo: bool = False
+
+    def dosage_words(self) -> str:
+        return dosage_words(self)
 
 
 @dataclass(frozen=True)
 class Handout:
-    """Everything a handout says; the clients app fills it in from an assignment."""
+    """Everything a handout says, as plain values."""
 
-    practice: Practice
-    program: Program
+    branding: Branding
+    title: str
     client_name: str
     practitioner_name: str
     start_date: date
     end_date: date
-    schedule_text: str
     checkin_url: str
-    log_weeks: list = field(default_factory=list)
+    items: tuple[HandoutItem, ...] = ()
+    summary: str = ""
+    days_of_week: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+    sessions_per_day: int = 1
+    log_weeks: tuple[tuple[date, ...], ...] = field(default_factory=tuple)
+    language: str = "en"
 
 
 @dataclass(frozen=True)
 class HandoutOptions:
     page_size: str = "A4"
     large_print: bool = False
+    language: str | None = None  # None: the client's own
+
+    def __post_init__(self):
+        if self.page_size not in PAGE_SIZES:
+            raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}")
+        if self.language is not None and self.language not in dict(settings.LANGUAGES):
+            raise ValueError(f"language must be one of {sorted(dict(settings.LANGUAGES))}")
+
+
+# --- from the programs app's models to handout data ---------------------------------------
+
+
+def handout_items(program: Program) -> tuple[HandoutItem, ...]:
+    return tuple(handout_item(item) for item in program.items.select_related("exercise"))
+
+
+def handout_item(item: ProgramExercise) -> HandoutItem:
+    exercise = item.exercise
+    photo = getattr(exercise, "image", None)  # an uploaded photo, where the model has one
+    if photo:
+        picture_url, alt, is_photo = photo.url, getattr(exercise, "image_alt", ""), True
+    elif exercise.illustration:
+        picture_url, alt, is_photo = static(exercise.illustration), exercise.illustration_alt, False
+    else:
+        picture_url, alt, is_photo = "", "", False
+    return HandoutItem(
+        name=clip(exercise.name),
+        **item.dosage_fields(),
+        steps=tuple(clip(str(step)) for step in exercise.steps or ()),
+        cues=tuple(clip(str(cue)) for cue in exercise.cues or ()),
+        note=clip(item.note),
+        picture_url=picture_url,
+        picture_alt=alt or exercise.name,
+        is_photo=is_photo,
+    )
+
+
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def branding_of(practice) -> Branding:
+    logo = getattr(practice, "logo", None)  # a practice may not have a logo field (yet)
+    return Branding(name=practice.name, accent_color=practice.accent_color, logo_url=logo.url if logo else "")
+
+
+# --- words, in the language active while rendering ------------------------------------------
+
+
+def dosage_words(item) -> str:
+    """E.g. "3 sets of 10 · hold 5 s · each side"."""
+    if item.reps:
+        sets = ngettext("%(sets)d set of %(reps)d", "%(sets)d sets of %(reps)d", item.sets)
+    else:
+        sets = ngettext("%(sets)d set", "%(sets)d sets", item.sets)
+    parts = [sets % {"sets": item.sets, "reps": item.reps or 0}]
+    if item.hold_seconds:
+        parts.append(gettext("hold %(seconds)d s") % {"seconds": item.hold_seconds})
+    if item.duration_seconds:
+        parts.append(_duration_words(item.duration_seconds))
+    if item.side:
+        parts.append(_side_words(item.side))
+    return " · ".join(parts)
+
+
+def _side_words(side: str) -> str:
+    return {
+        Dosage.EACH_SIDE: gettext("each side"),
+        Dosage.LEFT: gettext("left side"),
+        Dosage.RIGHT: gettext("right side"),
+        Dosage.ALTERNATING: gettext("alternating sides"),
+    }.get(side, "")
+
+
+def _duration_words(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return gettext("%(seconds)d s") % {"seconds": seconds}
+    if not rest:
+        return gettext("%(minutes)d min") % {"minutes": minutes}
+    return gettext("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
+
+
+def schedule_words(days_of_week, sessions_per_day: int) -> str:
+    """E.g. "Mon, Wed, Fri · once a day" or "Every day · 3 times a day"."""
+    days = sorted(days_of_week)
+    if len(days) == 7:
+        when = gettext("Every day")
+    else:
+        when = ", ".join(str(WEEKDAYS_ABBR[day]).capitalize() for day in days)
+    if sessions_per_day == 1:
+        times = gettext("once a day")
+    elif sessions_per_day == 2:
+        times = gettext("twice a day")
+    else:
+        times = gettext("%(count)d times a day") % {"count": sessions_per_day}
+    return f"{when} · {times}"
+
+
+def page_counter_css(language: str) -> str:
+    """The footer's "Page 2 of 4" as a CSS content value, translated."""
+    with translation.override(language):
+        words = gettext("Page {page} of {pages}")
+    parts = re.split(r"(\{page\}|\{pages\})", words)
+    css = []
+    for part in parts:
+        if part == "{page}":
+            css.append("counter(page)")
+        elif part == "{pages}":
+            css.append("counter(pages)")
+        elif part:
+            css.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(css)
+
+
+# --- rendering and the cache ---------------------------------------------------------------
+
+
+def handout_html(handout: Handout, *, options: HandoutOptions) -> str:
+    language = options.language or handout.language
+    with translation.override(language):
+        return render_to_string(
+            TEMPLATE,
+            {
+                "handout": handout,
+                "options": options,
+                "language": language,
+                "schedule": schedule_words(handout.days_of_week, handout.sessions_per_day),
+                "rows": _card_rows(handout.items, per_row=1 if options.large_print else 2),
+                "sessions": range(handout.sessions_per_day),
+                "short_link": handout.checkin_url.split("://", 1)[-1],
+                "qr_svg": _qr_svg(handout.checkin_url),
+                "footer_size": "12pt" if options.large_print else "8pt",
+                "page_counter": mark_safe(page_counter_css(language)),  # noqa: S308 (built from quoted CSS strings)
+            },
+        )
+
+
+def _card_rows(items, *, per_row: int) -> list[list[dict]]:
+    """Exercise cards side by side, numbered; a row never breaks across pages."""
+    cards = [
+        {"number": number, **asdict(item), "dosage_words": item.dosage_words()}
+        for number, item in enumerate(items, 1)
+    ]
+    return [cards[start : start + per_row] for start in range(0, len(cards), per_row)]
 
 
 def render_handout(handout: Handout, *, options: HandoutOptions | None = None) -> bytes:
+    """The PDF, always freshly rendered; downloads go through `cached_handout`."""
     options = options or HandoutOptions()
-    html = render_to_string(
-        "handouts/program.html",
-        {
-            "handout": handout,
-            "items": handout.program.items.select_related("exercise"),
-            "options": options,
-            "qr_svg": mark_safe(segno.make(handout.checkin_url, error="m").svg_inline(scale=3)),  # noqa: S308 (segno's own markup)
-        },
-    )
+    return write_pdf(handout_html(handout, options=options))
+
+
+def write_pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=OWN_ORIGIN, url_fetcher=OwnFilesFetcher())
     return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def cached_handout(handout: Handout, *, options: HandoutOptions | None = None) -> bytes:
+    """The PDF from the cache when nothing that goes into it changed, else rendered and kept."""
+    options = options or HandoutOptions()
+    path = Path(settings.HANDOUT_CACHE_DIR) / f"{handout_key(handout, options=options)}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    pdf = render_handout(handout, options=options)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside then renamed: a reader never sees half a file, two writers just race to the same bytes.
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as part:
+        part.write(pdf)
+    os.replace(part.name, path)
+    return pdf
+
+
+def handout_key(handout: Handout, *, options: HandoutOptions) -> str:
+    """A hash of everything that shapes the PDF: content, branding, options, language, template, files."""
+    pictures = [item.picture_url for item in handout.items] + [handout.branding.logo_url]
+    payload = {
+        "handout": asdict(handout),
+        "options": asdict(options),
+        "language": options.language or handout.language,
+        "template": _template_digest(),
+        "renderer": [RENDERER_VERSION, weasyprint.__version__],
+        "files": [_file_version(url) for url in pictures if url],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _template_digest() -> str:
+    source = Path(get_template(TEMPLATE).origin.name).read_bytes()
+    return hashlib.sha256(source).hexdigest()
+
+
+def _file_version(url: str) -> str:
+    path = _own_file(OWN_ORIGIN + url.lstrip("/"))
+    if path is None:
+        return f"{url}:missing"
+    stat = path.stat()
+    return f"{url}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _qr_svg(url: str) -> str:
+    title = gettext("QR code: scan to open your check-in page")
+    svg = segno.make(url, error="m").svg_inline(scale=1, omitsize=True, title=title)
+    return mark_safe(svg)  # noqa: S308 (segno's own markup; the title is escaped by segno)
+
+
+# --- fetching: the project's own files only --------------------------------------------------
 
 
 class OwnFilesFetcher(URLFetcher):

@@ -4,10 +4,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pypdf
 import pytest
+from django.utils.text import slugify
 from weasyprint import HTML
 
 from clients.handouts import assignment_handout
-from programs.handouts import OWN_ORIGIN, OwnFilesFetcher
+from programs.handouts import OWN_ORIGIN, Branding, OwnFilesFetcher
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_the_handout_names_every_exercise_with_its_dosage(bob_assignment):
         assert item.dosage_text() in text
     assert "Bob Client" in text
     assert "When to stop and call" in text
-    assert filename.endswith("-bob-client.pdf")
+    assert filename == f"{slugify(bob_assignment.program.title)}-bob-client.pdf"
 
 
 def test_a_hostile_note_fetches_nothing_and_reads_no_file(bob_assignment, counting_server):
@@ -83,3 +84,61 @@ def test_the_fetcher_serves_the_libraries_illustrations():
     response = OwnFilesFetcher().fetch(f"{OWN_ORIGIN}static/programs/illustrations/deep-squat.svg")
 
     assert response.read().lstrip().startswith(b"<svg")
+
+
+def hostile(base: str) -> str:
+    """Markup a practitioner might paste: requests, a server file, an attachment, a huge inline image."""
+    huge_image = "data:image/png;base64," + "iVBORw0KGgo" * 200_000
+    return (
+        f'<img src="{base}/img.png"><img src="file:///etc/passwd"><img src="{huge_image}">'
+        f'<link rel="attachment" href="file:///etc/passwd"><link rel="stylesheet" href="{base}/s.css">'
+        f'<style>@import url("{base}/import.css"); @font-face {{ src: url("{base}/f.woff"); }}</style>'
+        f"<svg><image href='{base}/svg.png'/></svg>"
+    )
+
+
+def test_hostile_markup_in_any_text_fetches_nothing_attaches_nothing_and_still_renders(
+    bob_assignment, counting_server, settings, tmp_path
+):
+    settings.HANDOUT_CACHE_DIR = tmp_path
+    base, hits = counting_server
+    payload = hostile(base)
+    item = bob_assignment.program.items.select_related("exercise").first()
+    item.note = payload
+    item.save()
+    exercise = item.exercise
+    exercise.name, exercise.steps, exercise.cues = f'Squat <img src="{base}/n.png">', [payload], [payload]
+    exercise.save()
+    bob_assignment.program.summary = payload
+    bob_assignment.program.save()
+    bob_assignment.client.name = f'Bob <img src="{base}/c.png">'
+    bob_assignment.client.save()
+
+    pdf, _ = assignment_handout(bob_assignment)
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert hits == []
+    assert b"root:x:0:0" not in pdf
+    assert reader.attachments == {}
+    assert all(not page.images for page in reader.pages)
+    assert "<img src=" in pdf_text(pdf)  # shown as the text it is
+    assert len(pdf) < 2_000_000
+
+
+def test_a_branding_colour_that_is_not_a_colour_never_reaches_the_css():
+    branding = Branding(name="Clinic", accent_color="red; } @import url(http://x/)")
+
+    assert branding.accent_color == "#0f766e"
+
+
+def test_the_fetcher_refuses_data_urls_so_nothing_inline_is_embedded():
+    image = (
+        "data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'><rect width='9' height='9'/></svg>"
+    )
+    html = f'<img src="{image}" alt="a"><link rel="attachment" href="data:text/plain,secret">'
+
+    pdf = HTML(string=html, base_url=OWN_ORIGIN, url_fetcher=OwnFilesFetcher()).write_pdf()
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.attachments == {}
+    assert b"secret" not in pdf

@@ -1,0 +1,229 @@
+"""What a client holds in their hands: the handout read back from the PDF."""
+
+import io
+from datetime import date
+
+import page
+import pdfplumber
+import pypdf
+import pypdfium2
+import pytest
+import zxingcpp
+from django.conf import settings
+from django.core.management import call_command
+
+from clients.handouts import assignment_handout, handout_for
+from programs.handouts import HandoutOptions, render_handout
+from programs.models import Program
+from tests.factories import assign
+
+pytestmark = pytest.mark.django_db
+
+MON_WED_FRI = [0, 2, 4]
+
+
+@pytest.fixture(autouse=True)
+def handout_cache(settings, tmp_path):
+    settings.HANDOUT_CACHE_DIR = tmp_path / "handouts"
+    return settings.HANDOUT_CACHE_DIR
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def structure(pdf: bytes):
+    """Every element of the tagged PDF's structure tree, as (role, element) pairs."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                found.append((str(node["/S"]), node))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def children(element, role: str) -> list:
+    kids = element.get("/K", [])
+    kids = kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids]
+    return [
+        kid.get_object() for kid in kids if getattr(kid.get_object(), "get", lambda _: None)("/S") == role
+    ]
+
+
+def log_day_columns(pdf: bytes) -> list[int]:
+    """For each week's table, how many day columns its header row has (the first is the exercise)."""
+    columns = []
+    for role, table in structure(pdf):
+        if role == "/Table":
+            header_row = children(children(table, "/THead")[0], "/TR")[0]
+            columns.append(len(children(header_row, "/TH")) - 1)
+    return columns
+
+
+def test_the_handout_names_every_exercise_with_its_dosage_in_plain_words(bob_assignment):
+    pdf, _ = assignment_handout(bob_assignment)
+
+    text = pdf_text(pdf)
+    for item in bob_assignment.program.items.all():
+        assert item.exercise.name in text
+        assert item.dosage_text() in text
+        for step in item.exercise.steps:
+            assert step.split()[0] in text
+    assert "Bob Client" in text
+    assert "Alice Physio" in text
+    assert "Alice's Clinic" in text
+    assert "Every day · twice a day" in text
+    assert "When to stop and call" in text
+    assert "Page 1 of" in text
+
+
+def test_the_schedule_reads_as_words_and_the_log_has_a_column_per_scheduled_day(bob):
+    assignment = assign(bob, start=date(2026, 3, 2), weeks=3, days=MON_WED_FRI)
+
+    pdf, _ = assignment_handout(assignment)
+
+    assert "Mon, Wed, Fri · once a day" in pdf_text(pdf)
+    assert log_day_columns(pdf) == [3, 3, 3]
+
+
+def test_the_log_grid_has_one_row_per_exercise_in_every_week(bob):
+    assignment = assign(bob, start=date(2026, 3, 2), weeks=2, days=[1, 3])
+
+    pdf, _ = assignment_handout(assignment)
+
+    exercises = assignment.program.items.count()
+    tables = [element for role, element in structure(pdf) if role == "/Table"]
+    assert len(tables) == 2
+    for table in tables:
+        assert len(children(children(table, "/TBody")[0], "/TR")) == exercises
+
+
+def test_the_qr_code_opens_the_clients_check_in_page(bob_assignment):
+    pdf, _ = assignment_handout(bob_assignment)
+
+    first_page = pypdfium2.PdfDocument(pdf)[0].render(scale=3).to_pil()
+    decoded = [barcode.text for barcode in zxingcpp.read_barcodes(first_page)]
+
+    assert decoded == [f"{settings.SITE_URL}/app/"]
+    assert f"{settings.SITE_URL.split('://')[1]}/app/" in pdf_text(pdf)
+
+
+@pytest.fixture
+def back_pain_assignment(bob):
+    call_command("seed_library", stdout=io.StringIO())
+    template = Program.objects.templates().get(slug="back-pain-movement-as-medicine")
+    return assign(bob, start=date(2026, 3, 2), weeks=6, days=MON_WED_FRI, template=template)
+
+
+def test_the_handout_is_a_tagged_pdf_ua_with_title_and_language(bob_assignment):
+    pdf, _ = assignment_handout(bob_assignment)
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == f"{bob_assignment.program.title} — Bob Client"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert b'pdfuaid:part="1"' in reader.trailer["/Root"]["/Metadata"].get_data()
+
+
+def test_every_illustration_and_the_qr_code_carry_alternate_text(back_pain_assignment):
+    pdf, _ = assignment_handout(back_pain_assignment)
+
+    alts = [str(element["/Alt"]) for role, element in structure(pdf) if role == "/Figure"]
+    expected = [item.exercise.illustration_alt for item in back_pain_assignment.program.items.all()]
+    assert all(expected)
+    assert sorted(alts) == sorted([*expected, "QR code: scan to open your check-in page"])
+
+
+def test_the_seeded_back_pain_program_passes_the_pdf_ua_checker(back_pain_assignment):
+    pdf, _ = assignment_handout(back_pain_assignment)
+
+    assert page.validate_pdf_bytes(pdf, profile="ua1").failures == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        HandoutOptions(),
+        HandoutOptions(page_size="letter", large_print=True),
+        HandoutOptions(language="es"),
+    ],
+    ids=["a4", "letter-large-print", "spanish"],
+)
+def test_a_pdf_ua_checker_finds_no_error(bob_assignment, options):
+    pdf = render_handout(handout_for(bob_assignment), options=options)
+
+    report = page.validate_pdf_bytes(pdf, profile="ua1")
+
+    assert [(failure.rule_id, failure.message) for failure in report.failures] == []
+    assert report.is_compliant
+
+
+def test_a_spanish_speaking_client_gets_the_handout_in_spanish(bob_assignment):
+    bob_assignment.client.language = "es"
+    bob_assignment.client.save()
+
+    pdf, _ = assignment_handout(bob_assignment)
+
+    text = pdf_text(pdf)
+    assert "Cuándo parar y llamar" in text
+    assert "Todos los días · dos veces al día" in text
+    assert "Registro de ejercicios" in text
+    assert "Página 1 de" in text
+    assert pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "es"
+
+
+def test_the_language_option_overrides_the_clients_own(bob_assignment):
+    pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(language="es"))
+
+    assert "Cómo hacerlo" in pdf_text(pdf)
+
+
+def test_a_us_client_gets_letter_paper(bob_assignment):
+    pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(page_size="letter"))
+
+    box = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_large_print_sets_every_word_above_the_footer_at_16_pt_or_more(bob_assignment):
+    pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(large_print=True))
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        sizes = {
+            round(char["size"], 1)
+            for sheet in document.pages
+            for char in sheet.chars
+            if char["bottom"] < sheet.height - 16 * 72 / 25.4 and char["text"].strip()
+        }
+    assert min(sizes) >= 16
+
+
+def test_regular_print_fits_several_exercises_on_a_page(bob_assignment):
+    pdf, _ = assignment_handout(bob_assignment)
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        card_pages = [
+            sheet.extract_text() for sheet in document.pages if "Week 1" not in sheet.extract_text()
+        ]
+    names = [item.exercise.name for item in bob_assignment.program.items.all()]
+    # The log pages name every exercise too; only the pages of cards count here.
+    card_pages = [text for text in card_pages if "Exercise log" not in text and "Week" not in text]
+    assert len(card_pages) < len(names)
+    assert max(sum(name in text for name in names) for text in card_pages) >= 3
+
+
+def test_unknown_options_are_refused():
+    with pytest.raises(ValueError, match="page_size"):
+        HandoutOptions(page_size="A3")
+    with pytest.raises(ValueError, match="language"):
+        HandoutOptions(language="xx")
