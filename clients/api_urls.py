@@ -12,5 +12,6 @@ urlpatterns = [
     ),
     path("me/assignments/<int:pk>/handout.pdf", api.MyHandoutView.as_view(), name="me-assignment-handout"),
     path("me/today/", api.TodayView.as_view(), name="me-today"),
+    path("me/completions/batch/", api.CompletionBatchView.as_view(), name="me-completions-batch"),
     path("me/completions/<uuid:completion_id>/", api.CompletionView.as_view(), name="me-completion"),
 ]

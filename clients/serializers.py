@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.urls import reverse
 from rest_framework import serializers
 
+from practice.rest import ErrorSerializer
 from programs.serializers import DosageSerializer, ExerciseSerializer, ProgramExerciseSerializer
 
 from .models import Assignment, Client, Completion
@@ -96,3 +97,37 @@ class CompletionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+
+BATCH_MAX_ITEMS = 500
+
+
+class CompletionBatchItemSerializer(CompletionSerializer):
+    """One check-off of a batch: the body of its PUT plus the id the phone made for it."""
+
+    id = serializers.UUIDField()
+
+    class Meta(CompletionSerializer.Meta):
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class CompletionBatchSerializer(serializers.Serializer):
+    # Items are validated one by one by the view, so one bad item fails only itself.
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=BATCH_MAX_ITEMS,
+        help_text=f"Up to {BATCH_MAX_ITEMS} check-offs, each shaped as CompletionBatchItem.",
+    )
+
+
+class CompletionBatchItemResultSerializer(serializers.Serializer):
+    id = serializers.UUIDField(allow_null=True)
+    status = serializers.ChoiceField(choices=[200, 201, 400, 404, 409])
+    completion = CompletionSerializer(required=False)
+    error = ErrorSerializer(required=False)
+    existing_id = serializers.UUIDField(required=False)
+
+
+class CompletionBatchResultSerializer(serializers.Serializer):
+    results = CompletionBatchItemResultSerializer(many=True)
