@@ -11,7 +11,6 @@ from rest_framework import exceptions, parsers, serializers, status, throttling
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import Conflict
 
@@ -67,6 +66,9 @@ def error_response(exc) -> Response | None:
 
 def exception_handler(exc, context):
     """Every API error as {"code", "message", "field", "errors": [{"field", "code", "message"}]}."""
+    # Imported here: DRF loads this module's parser while rest_framework.views is still loading.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     if isinstance(exc, DjangoValidationError):
