@@ -15,10 +15,13 @@ from practice.rest import ErrorSerializer, error_response
 from programs.models import ProgramExercise
 
 from . import invitations, services
+from .adherence import client_adherence
 from .handouts import assignment_handout
 from .models import Assignment, Client
 from .scheduling import local_date
 from .serializers import (
+    AdherenceQuerySerializer,
+    AdherenceSerializer,
     AssignmentSerializer,
     CompletionBatchItemSerializer,
     CompletionBatchResultSerializer,
@@ -172,6 +175,21 @@ def _own_items(client: Client, bodies: list) -> dict[int, ProgramExercise]:
         pk__in=ids, program__assignment__client=client
     )
     return {item.pk: item for item in items}
+
+
+def adherence_response(request, client: Client) -> Response:
+    query = AdherenceQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    report = client_adherence(
+        client, start=query.validated_data.get("from"), end=query.validated_data.get("to")
+    )
+    return Response(AdherenceSerializer(report).data)
+
+
+class MyAdherenceView(APIView):
+    @extend_schema(parameters=[AdherenceQuerySerializer], responses={200: AdherenceSerializer, **ERRORS})
+    def get(self, request):
+        return adherence_response(request, client_of(request.user))
 
 
 class MyHandoutView(APIView):

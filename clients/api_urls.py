@@ -11,6 +11,7 @@ urlpatterns = [
         name="me-assignment",
     ),
     path("me/assignments/<int:pk>/handout.pdf", api.MyHandoutView.as_view(), name="me-assignment-handout"),
+    path("me/adherence/", api.MyAdherenceView.as_view(), name="me-adherence"),
     path("me/today/", api.TodayView.as_view(), name="me-today"),
     path("me/completions/batch/", api.CompletionBatchView.as_view(), name="me-completions-batch"),
     path("me/completions/<uuid:completion_id>/", api.CompletionView.as_view(), name="me-completion"),

@@ -131,3 +131,51 @@ class CompletionBatchItemResultSerializer(serializers.Serializer):
 
 class CompletionBatchResultSerializer(serializers.Serializer):
     results = CompletionBatchItemResultSerializer(many=True)
+
+
+class AdherenceQuerySerializer(serializers.Serializer):
+    MAX_DAYS = 731
+
+    def get_fields(self):  # `from` is a Python keyword, so the fields are named here
+        return {
+            "from": serializers.DateField(
+                required=False, help_text="First day; default the first program's start"
+            ),
+            "to": serializers.DateField(
+                required=False, help_text="Last day; default today (never past today)"
+            ),
+        }
+
+    def validate(self, attrs):
+        start, end = attrs.get("from"), attrs.get("to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"to": "Must be on or after `from`."})
+        if start and end and (end - start).days > self.MAX_DAYS:
+            raise serializers.ValidationError({"from": f"A range spans {self.MAX_DAYS} days at most."})
+        return attrs
+
+
+class AdherenceWeekSerializer(serializers.Serializer):
+    week_start = serializers.DateField(source="start")
+    scheduled = serializers.IntegerField()
+    done = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    average_pain = serializers.FloatField(allow_null=True)
+
+
+class AdherenceSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(source="start"),
+            "to": serializers.DateField(source="end"),
+            "scheduled": serializers.IntegerField(help_text="Slots owed to date (today's once done)"),
+            "done": serializers.IntegerField(),
+            "percent": serializers.FloatField(allow_null=True),
+            "weeks": AdherenceWeekSerializer(many=True),
+            "current_streak": serializers.IntegerField(help_text="Expected days fully done in a row"),
+            "best_streak": serializers.IntegerField(),
+            "pain_trend": serializers.ChoiceField(choices=["rising", "falling", "steady"], allow_null=True),
+            "pain_change": serializers.FloatField(allow_null=True),
+            "last_activity": serializers.DateTimeField(allow_null=True),
+            "last_done_on": serializers.DateField(allow_null=True),
+        }
