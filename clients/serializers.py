@@ -1,12 +1,16 @@
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from practice.models import practices_of
 from practice.rest import ErrorSerializer
-from programs.serializers import DosageSerializer, ExerciseSerializer, ProgramExerciseSerializer
+from programs.models import Program
+from programs.serializers import DosageSerializer, ExerciseSerializer, InPractice, ProgramExerciseSerializer
 
-from .models import Assignment, Client, Completion
+from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -123,7 +127,7 @@ class CompletionBatchSerializer(serializers.Serializer):
 
 class CompletionBatchItemResultSerializer(serializers.Serializer):
     id = serializers.UUIDField(allow_null=True)
-    status = serializers.ChoiceField(choices=[200, 201, 400, 404, 409])
+    status = serializers.IntegerField(help_text="As the PUT would answer: 200, 201, 400, 404 or 409")
     completion = CompletionSerializer(required=False)
     error = ErrorSerializer(required=False)
     existing_id = serializers.UUIDField(required=False)
@@ -179,3 +183,130 @@ class AdherenceSerializer(serializers.Serializer):
             "last_activity": serializers.DateTimeField(allow_null=True),
             "last_done_on": serializers.DateField(allow_null=True),
         }
+
+
+# --- the practitioner's side ------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class PracticeClientField(serializers.PrimaryKeyRelatedField):
+    """A client of one of the caller's practices; any other id is simply invalid."""
+
+    def get_queryset(self):
+        return Client.objects.filter(practice__in=practices_of(self.context["request"].user))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class TemplateField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Program.objects.visible_to(self.context["request"].user).templates()
+
+
+class ClientSerializer(InPractice, serializers.ModelSerializer):
+    reminder_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], required=False)
+    has_account = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "practice",
+            "practitioner",
+            "name",
+            "email",
+            "phone",
+            "timezone",
+            "reminder_time",
+            "reminders_enabled",
+            "notes",
+            "has_account",
+            "created_at",
+        ]
+        read_only_fields = ["id", "practitioner", "created_at"]
+        validators = []  # the per-practice email is checked in validate(), naming the field
+
+    validate_timezone = MeSerializer.validate_timezone
+
+    def get_has_account(self, client: Client) -> bool:
+        return client.user_id is not None
+
+    def validate(self, attrs):
+        practice = attrs.get("practice") or self.instance.practice
+        email = attrs.get("email", getattr(self.instance, "email", "")).lower()
+        taken = Client.objects.filter(practice=practice, email__iexact=email)
+        if self.instance:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(
+                {"email": "A client with this email is already in your practice."}
+            )
+        return {**attrs, "email": email} if "email" in attrs else attrs
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    client = PracticeClientField()
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "client",
+            "practitioner",
+            "scheduled_at",
+            "duration_minutes",
+            "video_url",
+            "status",
+            "subjective",
+            "objective",
+            "assessment",
+            "plan",
+            "pain",
+            "odi_percent",
+            "created_at",
+        ]
+        read_only_fields = ["id", "practitioner", "created_at"]
+        extra_kwargs = {"duration_minutes": {"min_value": 5, "max_value": 480}}
+
+    def validate_client(self, client: Client) -> Client:
+        return self.instance.client if self.instance is not None else client
+
+
+class PracticeAssignmentSerializer(AssignmentSerializer):
+    client = serializers.IntegerField(source="client_id", read_only=True)
+    client_name = serializers.CharField(source="client.name", read_only=True)
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            *AssignmentSerializer.Meta.fields[1:],
+            "ended_on",
+            "next_reminder_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_handout_url(self, assignment: Assignment) -> str:
+        url = reverse("api:assignment-handout", args=[assignment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class AssignmentCreateSerializer(serializers.Serializer):
+    client = PracticeClientField()
+    template = TemplateField(help_text="A template: the shared library's or your practice's")
+    start_date = serializers.DateField()
+    weeks = serializers.IntegerField(min_value=1, max_value=52, default=6)
+    days_of_week = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        min_length=1,
+        max_length=7,
+        default=list(ALL_DAYS),
+        help_text="Weekdays, Monday = 0",
+    )
+    sessions_per_day = serializers.IntegerField(min_value=1, max_value=6, default=1)
+
+
+class AssignmentActionSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="Default: today where the client lives")
