@@ -4,22 +4,28 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from practice.api import TokenSerializer, token_response
-from practice.rest import ErrorSerializer
+from practice.rest import ErrorSerializer, error_response
 from programs.models import ProgramExercise
 
 from . import invitations, services
+from .adherence import client_adherence
 from .handouts import assignment_handout, handout_options_from
 from .models import Assignment, Client
 from .scheduling import local_date
 from .serializers import (
+    AdherenceQuerySerializer,
+    AdherenceSerializer,
     AssignmentSerializer,
+    CompletionBatchItemSerializer,
+    CompletionBatchResultSerializer,
+    CompletionBatchSerializer,
     CompletionSerializer,
     MeSerializer,
     TodayQuerySerializer,
@@ -73,24 +79,18 @@ class TodayView(APIView):
         return Response(TodaySerializer({"date": day, "slots": slots}, context={"request": request}).data)
 
 
+CONFLICT = OpenApiResponse(ErrorSerializer, description="That slot is checked off under another id")
+
+
 class CompletionView(APIView):
     @extend_schema(
         request=CompletionSerializer,
-        responses={
-            200: CompletionSerializer,
-            201: CompletionSerializer,
-            409: OpenApiResponse(ErrorSerializer, description="That slot is checked off under another id"),
-            **ERRORS,
-        },
+        responses={200: CompletionSerializer, 201: CompletionSerializer, 409: CONFLICT, **ERRORS},
     )
     def put(self, request, completion_id):
         client = client_of(request.user)
-        serializer = CompletionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        item = _own_item(client, fields.pop("assignment_exercise_id"))
-        completion, created = services.completion_record(
-            client=client, completion_id=completion_id, item=item, fields=fields
+        completion, created = _check_off(
+            client, completion_id, request.data, _own_items(client, [request.data])
         )
         return Response(
             CompletionSerializer(completion).data,
@@ -103,15 +103,93 @@ class CompletionView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _own_item(client: Client, item_id: int) -> ProgramExercise:
-    item = (
-        ProgramExercise.objects.select_related("program__assignment__client")
-        .filter(pk=item_id, program__assignment__client=client)
-        .first()
+class CompletionBatchView(APIView):
+    """Offline sync: each item is checked off on its own, exactly as its PUT would be."""
+
+    @extend_schema(
+        request=inline_serializer("CompletionBatch", {"items": CompletionBatchItemSerializer(many=True)}),
+        responses={200: CompletionBatchResultSerializer, **ERRORS},
     )
+    def post(self, request):
+        client = client_of(request.user)
+        batch = CompletionBatchSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
+        items = batch.validated_data["items"]
+        own = _own_items(client, items)
+        results = [_batch_item(client, item, own) for item in items]
+        return Response({"results": results})
+
+
+def _batch_item(client: Client, item: dict, own: dict) -> dict:
+    completion_id = item.get("id")
+    try:
+        completion_id = serializers.UUIDField().to_internal_value(completion_id)
+        completion, created = _check_off(client, completion_id, item, own)
+    except serializers.ValidationError as exc:
+        return _batch_error(completion_id, _named(exc, "id"))
+    except Exception as exc:
+        return _batch_error(completion_id, exc)
+    return {
+        "id": str(completion_id),
+        "status": status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        "completion": CompletionSerializer(completion).data,
+    }
+
+
+def _named(exc: serializers.ValidationError, field: str) -> serializers.ValidationError:
+    """A bare ValidationError (from the id's own check) named after its field."""
+    if isinstance(exc.detail, list):
+        return serializers.ValidationError({field: exc.detail})
+    return exc
+
+
+def _batch_error(completion_id, exc: Exception) -> dict:
+    response = error_response(exc)
+    if response is None:
+        raise exc
+    result = {"id": str(completion_id) if completion_id is not None else None, "status": response.status_code}
+    result["error"] = {key: value for key, value in response.data.items() if key != "existing_id"}
+    if "existing_id" in response.data:
+        result["existing_id"] = response.data["existing_id"]
+    return result
+
+
+def _check_off(client: Client, completion_id, data, own: dict):
+    serializer = CompletionSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    fields = dict(serializer.validated_data)
+    item = own.get(fields.pop("assignment_exercise_id"))
     if item is None:
         raise Http404
-    return item
+    return services.completion_record(client=client, completion_id=completion_id, item=item, fields=fields)
+
+
+def _own_items(client: Client, bodies: list) -> dict[int, ProgramExercise]:
+    """The client's own assignment exercises named in the bodies, in one query."""
+    ids = set()
+    for body in bodies:
+        value = body.get("assignment_exercise") if isinstance(body, dict) else None
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            ids.add(int(value))
+    items = ProgramExercise.objects.select_related("program__assignment__client").filter(
+        pk__in=ids, program__assignment__client=client
+    )
+    return {item.pk: item for item in items}
+
+
+def adherence_response(request, client: Client) -> Response:
+    query = AdherenceQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    report = client_adherence(
+        client, start=query.validated_data.get("from"), end=query.validated_data.get("to")
+    )
+    return Response(AdherenceSerializer(report).data)
+
+
+class MyAdherenceView(APIView):
+    @extend_schema(parameters=[AdherenceQuerySerializer], responses={200: AdherenceSerializer, **ERRORS})
+    def get(self, request):
+        return adherence_response(request, client_of(request.user))
 
 
 class MyHandoutView(APIView):

@@ -1,11 +1,16 @@
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from programs.serializers import DosageSerializer, ExerciseSerializer, ProgramExerciseSerializer
+from practice.models import practices_of
+from practice.rest import ErrorSerializer
+from programs.models import Program
+from programs.serializers import DosageSerializer, ExerciseSerializer, InPractice, ProgramExerciseSerializer
 
-from .models import Assignment, Client, Completion
+from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -96,3 +101,212 @@ class CompletionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+
+BATCH_MAX_ITEMS = 500
+
+
+class CompletionBatchItemSerializer(CompletionSerializer):
+    """One check-off of a batch: the body of its PUT plus the id the phone made for it."""
+
+    id = serializers.UUIDField()
+
+    class Meta(CompletionSerializer.Meta):
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class CompletionBatchSerializer(serializers.Serializer):
+    # Items are validated one by one by the view, so one bad item fails only itself.
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=BATCH_MAX_ITEMS,
+        help_text=f"Up to {BATCH_MAX_ITEMS} check-offs, each shaped as CompletionBatchItem.",
+    )
+
+
+class CompletionBatchItemResultSerializer(serializers.Serializer):
+    id = serializers.UUIDField(allow_null=True)
+    status = serializers.IntegerField(help_text="As the PUT would answer: 200, 201, 400, 404 or 409")
+    completion = CompletionSerializer(required=False)
+    error = ErrorSerializer(required=False)
+    existing_id = serializers.UUIDField(required=False)
+
+
+class CompletionBatchResultSerializer(serializers.Serializer):
+    results = CompletionBatchItemResultSerializer(many=True)
+
+
+class AdherenceQuerySerializer(serializers.Serializer):
+    MAX_DAYS = 731
+
+    def get_fields(self):  # `from` is a Python keyword, so the fields are named here
+        return {
+            "from": serializers.DateField(
+                required=False, help_text="First day; default the first program's start"
+            ),
+            "to": serializers.DateField(
+                required=False, help_text="Last day; default today (never past today)"
+            ),
+        }
+
+    def validate(self, attrs):
+        start, end = attrs.get("from"), attrs.get("to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"to": "Must be on or after `from`."})
+        if start and end and (end - start).days > self.MAX_DAYS:
+            raise serializers.ValidationError({"from": f"A range spans {self.MAX_DAYS} days at most."})
+        return attrs
+
+
+class AdherenceWeekSerializer(serializers.Serializer):
+    week_start = serializers.DateField(source="start")
+    scheduled = serializers.IntegerField()
+    done = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    average_pain = serializers.FloatField(allow_null=True)
+
+
+class AdherenceSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(source="start"),
+            "to": serializers.DateField(source="end"),
+            "scheduled": serializers.IntegerField(help_text="Slots owed to date (today's once done)"),
+            "done": serializers.IntegerField(),
+            "percent": serializers.FloatField(allow_null=True),
+            "weeks": AdherenceWeekSerializer(many=True),
+            "current_streak": serializers.IntegerField(help_text="Expected days fully done in a row"),
+            "best_streak": serializers.IntegerField(),
+            "pain_trend": serializers.ChoiceField(choices=["rising", "falling", "steady"], allow_null=True),
+            "pain_change": serializers.FloatField(allow_null=True),
+            "last_activity": serializers.DateTimeField(allow_null=True),
+            "last_done_on": serializers.DateField(allow_null=True),
+        }
+
+
+# --- the practitioner's side ------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class PracticeClientField(serializers.PrimaryKeyRelatedField):
+    """A client of one of the caller's practices; any other id is simply invalid."""
+
+    def get_queryset(self):
+        return Client.objects.filter(practice__in=practices_of(self.context["request"].user))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class TemplateField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Program.objects.visible_to(self.context["request"].user).templates()
+
+
+class ClientSerializer(InPractice, serializers.ModelSerializer):
+    reminder_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], required=False)
+    has_account = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "practice",
+            "practitioner",
+            "name",
+            "email",
+            "phone",
+            "timezone",
+            "reminder_time",
+            "reminders_enabled",
+            "notes",
+            "has_account",
+            "created_at",
+        ]
+        read_only_fields = ["id", "practitioner", "created_at"]
+        validators = []  # the per-practice email is checked in validate(), naming the field
+
+    validate_timezone = MeSerializer.validate_timezone
+
+    def get_has_account(self, client: Client) -> bool:
+        return client.user_id is not None
+
+    def validate(self, attrs):
+        practice = attrs.get("practice") or self.instance.practice
+        email = attrs.get("email", getattr(self.instance, "email", "")).lower()
+        taken = Client.objects.filter(practice=practice, email__iexact=email)
+        if self.instance:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(
+                {"email": "A client with this email is already in your practice."}
+            )
+        return {**attrs, "email": email} if "email" in attrs else attrs
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    client = PracticeClientField()
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "client",
+            "practitioner",
+            "scheduled_at",
+            "duration_minutes",
+            "video_url",
+            "status",
+            "subjective",
+            "objective",
+            "assessment",
+            "plan",
+            "pain",
+            "odi_percent",
+            "created_at",
+        ]
+        read_only_fields = ["id", "practitioner", "created_at"]
+        extra_kwargs = {"duration_minutes": {"min_value": 5, "max_value": 480}}
+
+    def validate_client(self, client: Client) -> Client:
+        return self.instance.client if self.instance is not None else client
+
+
+class PracticeAssignmentSerializer(AssignmentSerializer):
+    client = serializers.IntegerField(source="client_id", read_only=True)
+    client_name = serializers.CharField(source="client.name", read_only=True)
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            *AssignmentSerializer.Meta.fields[1:],
+            "ended_on",
+            "next_reminder_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_handout_url(self, assignment: Assignment) -> str:
+        url = reverse("api:assignment-handout", args=[assignment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class AssignmentCreateSerializer(serializers.Serializer):
+    client = PracticeClientField()
+    template = TemplateField(help_text="A template: the shared library's or your practice's")
+    start_date = serializers.DateField()
+    weeks = serializers.IntegerField(min_value=1, max_value=52, default=6)
+    days_of_week = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        min_length=1,
+        max_length=7,
+        default=list(ALL_DAYS),
+        help_text="Weekdays, Monday = 0",
+    )
+    sessions_per_day = serializers.IntegerField(min_value=1, max_value=6, default=1)
+
+
+class AssignmentActionSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="Default: today where the client lives")

@@ -1,8 +1,10 @@
 """API endpoints of the practice app: health and sign-in."""
 
+import hashlib
+
 from django.contrib.auth import authenticate
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import exceptions, serializers
@@ -11,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .celery import app as celery_app
-from .rest import ErrorSerializer
+from .rest import ErrorSerializer, RateThrottle
 
 HealthSerializer = inline_serializer(
     "Health", {"database": serializers.CharField(), "broker": serializers.CharField()}
@@ -61,6 +63,39 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
 
+class FailedSignInThrottle(RateThrottle):
+    """Counts refused sign-ins only, per address and per email: a right password is never slowed,
+    and guessing at one account from many addresses is stopped as well as one address guessing many."""
+
+    scope = "sign_in"
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.now = self.timer()
+        email = request.data.get("email") if isinstance(request.data, dict) else None
+        keys = [self._key("address", self.get_ident(request))]
+        if isinstance(email, str):
+            keys.append(self._key("email", email.strip().lower()))
+        self.histories = {key: self._recent(key) for key in keys}
+        self.history = max(self.histories.values(), key=len)
+        return len(self.history) < self.num_requests
+
+    def record_failure(self) -> None:
+        for key, history in self.histories.items():
+            self.cache.set(key, [self.now, *history], self.duration)
+
+    def _key(self, kind: str, ident: str) -> str:
+        # Hashed: the cache never holds an email address.
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": hashlib.sha256(f"{kind}:{ident}".encode()).hexdigest(),
+        }
+
+    def _recent(self, key: str) -> list[float]:
+        return [at for at in self.cache.get(key, []) if at > self.now - self.duration]
+
+
 class TokenView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -70,9 +105,17 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+        responses={
+            200: TokenSerializer,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            429: OpenApiResponse(ErrorSerializer, description="Too many refused sign-ins; wait and retry"),
+        },
     )
     def post(self, request):
+        throttle = FailedSignInThrottle()
+        if not throttle.allow_request(request, self):
+            self.throttled(request, throttle.wait())
         credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         user = authenticate(
@@ -81,6 +124,7 @@ class TokenView(APIView):
             password=credentials.validated_data["password"],
         )
         if user is None:
+            throttle.record_failure()
             raise exceptions.AuthenticationFailed("Email or password is not right.")
         return token_response(user)
 

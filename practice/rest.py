@@ -1,12 +1,16 @@
 """DRF plumbing every app shares: one error shape and pagination (kept free of views,
 since DRF imports these while its own generic views are still loading)."""
 
+import io
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, parsers, serializers, status, throttling
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.settings import api_settings
 
 from .errors import Conflict
 
@@ -17,8 +21,56 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = "The request body is too large."
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser reads the whole stream whatever its size; this one stops at Django's limit."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if limit is not None and declared and declared.isdigit() and int(declared) > limit:
+            raise PayloadTooLarge(f"The request body is over {limit} bytes.")
+        if limit is not None and stream is not None:
+            body = stream.read(limit + 1)
+            if len(body) > limit:
+                raise PayloadTooLarge(f"The request body is over {limit} bytes.")
+            stream = io.BytesIO(body)
+        return super().parse(stream, media_type, parser_context)
+
+
+class RateThrottle(throttling.SimpleRateThrottle):
+    """Reads its rate when it runs, so a changed REST_FRAMEWORK setting (tests, env) applies."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonRateThrottle(RateThrottle, throttling.AnonRateThrottle):
+    scope = "anon"
+
+
+class UserRateThrottle(RateThrottle, throttling.UserRateThrottle):
+    scope = "user"
+
+
+def error_response(exc) -> Response | None:
+    """The error shape of an exception, also for one item of a batch; None if it is not an API error."""
+    return exception_handler(exc, {})
+
+
 def exception_handler(exc, context):
     """Every API error as {"code", "message", "field", "errors": [{"field", "code", "message"}]}."""
+    # Imported here: DRF loads this module's parser while rest_framework.views is still loading.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_error_detail(exc))
     if isinstance(exc, Conflict):

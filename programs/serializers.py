@@ -1,7 +1,13 @@
+from django.db import transaction
 from django.templatetags.static import static
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import DOSAGE_FIELDS, Exercise, ProgramExercise
+from practice.models import practices_of
+
+from .models import DOSAGE_FIELDS, Exercise, Program, ProgramExercise
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
@@ -51,3 +57,145 @@ class ProgramExerciseSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgramExercise
         fields = ["id", "position", "exercise", "dosage", "note"]
+
+
+# --- the practitioner's side: writable, with foreign keys scoped in the field ------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisiblePracticeField(serializers.PrimaryKeyRelatedField):
+    """One of the caller's own practices; any other id is simply invalid."""
+
+    def get_queryset(self):
+        return practices_of(self.context["request"].user)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleExerciseField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Exercise.objects.visible_to(self.context["request"].user)
+
+
+def default_practice(serializer_field):
+    """The caller's practice when they work in one; with several they must say which."""
+    practices = list(practices_of(serializer_field.context["request"].user)[:2])
+    return practices[0] if len(practices) == 1 else None
+
+
+default_practice.requires_context = True
+
+
+class InPractice(serializers.Serializer):
+    """Created in one of the caller's practices, and staying there."""
+
+    practice = VisiblePracticeField(
+        default=default_practice, help_text="Your practice; needed only if you work in several."
+    )
+
+    def validate_practice(self, practice):
+        if self.instance is not None:
+            return self.instance.practice
+        if practice is None:
+            raise serializers.ValidationError("You work in several practices: say which one.")
+        return practice
+
+
+class PracticeOwned(InPractice):
+    is_library = serializers.SerializerMethodField()
+
+    def get_is_library(self, obj) -> bool:
+        return obj.practice_id is None
+
+
+class ExerciseWriteSerializer(PracticeOwned, serializers.ModelSerializer):
+    illustration_url = serializers.SerializerMethodField()
+    slug = serializers.SlugField(required=False, max_length=50)
+    steps = serializers.ListField(child=serializers.CharField(max_length=500), max_length=30, required=False)
+    cues = serializers.ListField(child=serializers.CharField(max_length=200), max_length=20, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, required=False)
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "practice",
+            "is_library",
+            "slug",
+            "name",
+            "summary",
+            "steps",
+            "cues",
+            "body_region",
+            "equipment",
+            "tags",
+            "illustration_url",
+            "illustration_alt",
+            "video_url",
+            *DOSAGE_FIELDS,
+        ]
+        validators = []  # the per-practice slug is checked in validate(), naming the field
+
+    get_illustration_url = ExerciseSerializer.get_illustration_url
+
+    def validate(self, attrs):
+        practice = attrs.get("practice") or getattr(self.instance, "practice", None)
+        name = attrs.get("name") or getattr(self.instance, "name", "")
+        slug = attrs.get("slug") or (self.instance.slug if self.instance else slugify(name)[:50])
+        taken = Exercise.objects.filter(practice=practice, slug=slug)
+        if self.instance:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(
+                {"slug": "Your practice already has an exercise with this slug."}
+            )
+        return {**attrs, "slug": slug}
+
+
+class ProgramItemSerializer(serializers.ModelSerializer):
+    exercise = VisibleExerciseField()
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+    dosage_text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ProgramExercise
+        fields = ["id", "position", "exercise", "exercise_name", *DOSAGE_FIELDS, "dosage_text", "note"]
+        read_only_fields = ["id", "position"]
+
+
+class ProgramWriteSerializer(PracticeOwned, serializers.ModelSerializer):
+    """A template: its items in the order given, each with its dosage."""
+
+    items = ProgramItemSerializer(many=True)
+
+    class Meta:
+        model = Program
+        fields = ["id", "practice", "is_library", "title", "summary", "items", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_items(self, items):
+        if len(items) > 100:
+            raise serializers.ValidationError("A program holds 100 exercises at most.")
+        return items
+
+    @transaction.atomic
+    def create(self, validated_data):
+        items = validated_data.pop("items")
+        program = Program.objects.create(is_template=True, **validated_data)
+        self._write_items(program, items)
+        return program
+
+    @transaction.atomic
+    def update(self, program, validated_data):
+        items = validated_data.pop("items", None)
+        for name, value in validated_data.items():
+            setattr(program, name, value)
+        program.save()
+        if items is not None:
+            program.items.all().delete()
+            self._write_items(program, items)
+        return program
+
+    def _write_items(self, program: Program, items: list[dict]) -> None:
+        ProgramExercise.objects.bulk_create(
+            ProgramExercise(program=program, position=position, **item) for position, item in enumerate(items)
+        )

@@ -1,0 +1,42 @@
+"""Query filters of the practitioner API (django-filter).
+
+Ids are plain numbers, not model choices: a choice field would check the id against every
+row and so tell an outsider which ids exist. The querysets filtered are already scoped.
+"""
+
+import django_filters
+from django.db.models import Q
+
+from .models import Assignment, Client, Consultation
+
+
+class ClientFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", help_text="Words in the name or email")
+    has_account = django_filters.BooleanFilter(field_name="user", lookup_expr="isnull", exclude=True)
+    practice = django_filters.NumberFilter()
+    practitioner = django_filters.NumberFilter()
+
+    class Meta:
+        model = Client
+        fields = ["q", "has_account", "practice", "practitioner"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value))
+
+
+class ConsultationFilter(django_filters.FilterSet):
+    scheduled_after = django_filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
+    scheduled_before = django_filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
+    client = django_filters.NumberFilter()
+
+    class Meta:
+        model = Consultation
+        fields = ["client", "status", "scheduled_after", "scheduled_before"]
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    client = django_filters.NumberFilter()
+
+    class Meta:
+        model = Assignment
+        fields = ["client", "status"]

@@ -1,0 +1,136 @@
+"""The practitioner API for clients, consultations, assignments and adherence.
+
+Every queryset is the caller's practices' (`practices_of`); anything else is 404. Clients
+(users without a practice) find nothing here at all (programs.api.IsPractitioner).
+"""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from practice.models import practices_of
+from programs.api import IsPractitioner
+from programs.models import ProgramExercise
+
+from . import services
+from .api import adherence_response
+from .filters import AssignmentFilter, ClientFilter, ConsultationFilter
+from .handouts import assignment_handout
+from .invitations import invitation_send
+from .models import Assignment, Client, Consultation
+from .scheduling import local_date
+from .serializers import (
+    AdherenceQuerySerializer,
+    AdherenceSerializer,
+    AssignmentActionSerializer,
+    AssignmentCreateSerializer,
+    ClientSerializer,
+    ConsultationSerializer,
+    PracticeAssignmentSerializer,
+)
+
+
+def practice_clients(user):
+    return Client.objects.filter(practice__in=practices_of(user))
+
+
+class ClientViewSet(viewsets.ModelViewSet):
+    serializer_class = ClientSerializer
+    permission_classes = [IsPractitioner]
+    filterset_class = ClientFilter
+
+    def get_queryset(self):
+        return practice_clients(self.request.user)
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        client = serializer.save(practitioner=self.request.user)
+        invitation_send(client=client)
+
+    @extend_schema(request=None, responses={202: None})
+    @action(detail=True, methods=["post"])
+    def invitation(self, request, pk=None):
+        """Email the client a fresh invitation link; earlier links stop working."""
+        invitation_send(client=self.get_object())
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(parameters=[AdherenceQuerySerializer], responses={200: AdherenceSerializer})
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def adherence(self, request, pk=None):
+        """Adherence over all of the client's programs, as the client sees it."""
+        return adherence_response(request, self.get_object())
+
+
+class ConsultationViewSet(viewsets.ModelViewSet):
+    serializer_class = ConsultationSerializer
+    permission_classes = [IsPractitioner]
+    filterset_class = ConsultationFilter
+
+    def get_queryset(self):
+        return Consultation.objects.filter(client__in=practice_clients(self.request.user))
+
+    def perform_create(self, serializer):
+        serializer.save(practitioner=self.request.user)
+
+
+class AssignmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """A template given to a client: created by assigning, then paused, resumed or ended."""
+
+    serializer_class = PracticeAssignmentSerializer
+    permission_classes = [IsPractitioner]
+    filterset_class = AssignmentFilter
+
+    def get_queryset(self):
+        items = ProgramExercise.objects.select_related("exercise")
+        return (
+            Assignment.objects.filter(client__in=practice_clients(self.request.user))
+            .select_related("program", "client")
+            .prefetch_related(Prefetch("program__items", queryset=items))
+        )
+
+    @extend_schema(request=AssignmentCreateSerializer, responses={201: PracticeAssignmentSerializer})
+    def create(self, request):
+        data = AssignmentCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        assignment = services.assignment_create(by=request.user, **data.validated_data)
+        assignment = self.get_queryset().get(pk=assignment.pk)
+        return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssignmentActionSerializer, responses={200: PracticeAssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        """Nothing expected or reminded from `on` until resumed."""
+        return self._act(request, services.assignment_pause)
+
+    @extend_schema(request=AssignmentActionSerializer, responses={200: PracticeAssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._act(request, services.assignment_resume)
+
+    @extend_schema(request=AssignmentActionSerializer, responses={200: PracticeAssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """Ended early: nothing expected from `on`; what was done stays on record."""
+        return self._act(request, services.assignment_end)
+
+    def _act(self, request, service):
+        assignment = self.get_object()
+        data = AssignmentActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        on = data.validated_data.get("on") or local_date(assignment.client, timezone.now())
+        service(assignment=assignment, on=on)
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def handout(self, request, pk=None):  # routed by hand: the contract's path has no trailing slash
+        pdf, filename = assignment_handout(self.get_object())
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -1,0 +1,110 @@
+"""The practitioner API for what is prescribed: the exercise library and program templates.
+
+Everyone in a practice sees the shared library plus their practice's own; only their own
+can be changed. Callers who are not members of a practice (clients) find nothing here.
+"""
+
+import django_filters
+from django.db.models import Prefetch, ProtectedError, Q
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from practice.errors import Conflict
+from practice.models import Membership, practices_of
+
+from .models import Exercise, Program, ProgramExercise
+from .serializers import ExerciseWriteSerializer, ProgramWriteSerializer
+from .services import program_clone
+
+
+class IsPractitioner(permissions.IsAuthenticated):
+    """Members of a practice only; anyone else is told there is nothing here (404, not 403)."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if not Membership.objects.for_user(request.user).exists():
+            raise Http404
+        return True
+
+
+class LibraryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", help_text="Words in the name or summary")
+    source = django_filters.ChoiceFilter(
+        choices=[("library", "Shared library"), ("practice", "Your practice's own")], method="by_source"
+    )
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(**{f"{self.search_field}__icontains": value}) | Q(summary__icontains=value))
+
+    def by_source(self, queryset, name, value):
+        return queryset.filter(practice__isnull=value == "library")
+
+
+class ExerciseFilter(LibraryFilter):
+    search_field = "name"
+
+    class Meta:
+        model = Exercise
+        fields = ["body_region", "q", "source"]
+
+
+class ProgramFilter(LibraryFilter):
+    search_field = "title"
+
+    class Meta:
+        model = Program
+        fields = ["q", "source"]
+
+
+class OwnOnlyWrites:
+    """The shared library is visible to every practice and changed by none."""
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.action not in ("retrieve", "copy") and obj.practice_id is None:
+            raise PermissionDenied("The shared library is read-only: copy it into your practice.")
+        return obj
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except ProtectedError:
+            raise Conflict("It is still used by a program; remove it there first.") from None
+
+
+class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
+    serializer_class = ExerciseWriteSerializer
+    permission_classes = [IsPractitioner]
+    filterset_class = ExerciseFilter
+
+    def get_queryset(self):
+        return Exercise.objects.visible_to(self.request.user)
+
+
+class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
+    """Templates: the shared library's and your practice's. Assigned copies live under assignments."""
+
+    serializer_class = ProgramWriteSerializer
+    permission_classes = [IsPractitioner]
+    filterset_class = ProgramFilter
+
+    def get_queryset(self):
+        items = ProgramExercise.objects.select_related("exercise")
+        return (
+            Program.objects.visible_to(self.request.user)
+            .templates()
+            .prefetch_related(Prefetch("items", queryset=items))
+        )
+
+    @extend_schema(request=None, responses={201: ProgramWriteSerializer})
+    @action(detail=True, methods=["post"])
+    def copy(self, request, pk=None):
+        """Copy a template (e.g. from the shared library) into your practice, to adapt it."""
+        practice = practices_of(request.user).first()
+        copy = program_clone(program=self.get_object(), practice=practice, is_template=True)
+        return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
