@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "practice",
     "programs",
     "clients",
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "practice.urls"
@@ -188,3 +190,7 @@ LOGGING = {
 # Rehabit's own knobs.
 REMINDER_MAX_LATENESS = timedelta(hours=env.int("REMINDER_MAX_LATENESS_HOURS", default=3))
 REMINDER_CLAIM_LEASE = timedelta(minutes=5)
+# Virtual consultations: the meeting link is this base followed by an unguessable room name.
+VIDEO_BASE_URL = env("VIDEO_BASE_URL", default="https://meet.jit.si/rehabit-")
+# Practice logos and practice-own exercise photos.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -53,8 +53,8 @@ def test_practitioner_signs_in_assigns_the_template_and_downloads_the_handout(pa
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Bob Client").click()
-    page.get_by_label("Template").select_option(label="Back pain: movement as medicine")
-    page.get_by_label("Weeks").fill("4")
+    page.get_by_label("Template", exact=True).select_option(label="Back pain: movement as medicine")
+    page.get_by_label("Weeks", exact=True).fill("4")
     page.get_by_role("button", name="Assign").click()
 
     assert page.get_by_text("Program assigned to Bob Client").is_visible()
