@@ -82,7 +82,13 @@ def consultation_ics(consultation: Consultation) -> bytes:
 def send_consultation_invite(consultation: Consultation) -> None:
     client = consultation.client
     local = consultation.scheduled_at.astimezone(ZoneInfo(client.timezone))
-    context = {"client": client, "practice": client.practice, "consultation": consultation, "local": local}
+    context = {
+        "client": client,
+        "practice": client.practice,
+        "consultation": consultation,
+        "local": local,
+        "site_url": settings.SITE_URL,
+    }
     message = EmailMultiAlternatives(
         subject=render_to_string("emails/consultation_invite_subject.txt", context).strip(),
         body=render_to_string("emails/consultation_invite.txt", context),

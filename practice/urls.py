@@ -21,6 +21,8 @@ api_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("practice/", views.practice_settings, name="practice-settings"),
+    path("practice/invitations/", views.practitioner_invite, name="practitioner-invite"),
+    path("team/invite/<str:token>/", views.team_invitation, name="team-invitation"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
