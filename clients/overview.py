@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from .adherence import expected_days
@@ -27,22 +27,16 @@ class Row:
     status: Status
 
 
-def with_activity(clients):
-    """Annotate the last check-off and whether an invitation is still open."""
-    last = Completion.objects.filter(assignment__client=OuterRef("pk")).order_by("-created_at")
-    open_invitation = Invitation.objects.filter(
-        client=OuterRef("pk"), accepted_at__isnull=True, expires_at__gt=timezone.now()
-    )
-    return clients.annotate(
-        last_activity=Subquery(last.values("created_at")[:1]), invited=Exists(open_invitation)
-    )
-
-
 def client_rows(clients: list[Client], *, today: date) -> list[Row]:
-    """`clients` come from `with_activity`; adherence counts the last 14 days up to today."""
+    """One page of clients; adherence counts the last 14 days up to today.
+
+    Figures are read for this page's clients only, after paginating: a subquery per row in
+    the list query would be evaluated for every client of the practice before the sort.
+    """
     start = today - timedelta(days=ADHERENCE_DAYS - 1)
+    ids = [c.pk for c in clients]
     assignments = (
-        Assignment.objects.filter(client__in=[c.pk for c in clients])
+        Assignment.objects.filter(client__in=ids)
         .annotate(item_count=Count("program__items"))
         .prefetch_related("pauses")
     )
@@ -50,8 +44,24 @@ def client_rows(clients: list[Client], *, today: date) -> list[Row]:
     for assignment in assignments:
         by_client[assignment.client_id].append(assignment)
     done = _done_slots(clients, start, today)
+    last = dict(
+        Completion.objects.filter(assignment__client__in=ids)
+        .values("assignment__client")
+        .annotate(last=Max("created_at"))
+        .values_list("assignment__client", "last")
+    )
+    invited = set(
+        Invitation.objects.filter(
+            client__in=ids, accepted_at__isnull=True, expires_at__gt=timezone.now()
+        ).values_list("client_id", flat=True)
+    )
     return [
-        Row(c, _percent(by_client[c.pk], done, start, today), c.last_activity, status_of(c, by_client[c.pk]))
+        Row(
+            c,
+            _percent(by_client[c.pk], done, start, today),
+            last.get(c.pk),
+            status_of(c, by_client[c.pk], invited=c.pk in invited),
+        )
         for c in clients
     ]
 
@@ -79,9 +89,9 @@ def _percent(assignments, done: dict, start: date, end: date) -> int | None:
     return min(100, round(100 * hits / scheduled)) if scheduled else None
 
 
-def status_of(client: Client, assignments: list[Assignment]) -> Status:
+def status_of(client: Client, assignments: list[Assignment], *, invited: bool) -> Status:
     if client.user_id is None:
-        return Status("invited", "Invited") if client.invited else Status("pending", "Not signed up")
+        return Status("invited", "Invited") if invited else Status("pending", "Not signed up")
     statuses = {a.status for a in assignments}
     for key in (Assignment.ACTIVE, Assignment.PAUSED, Assignment.ENDED):
         if key in statuses:

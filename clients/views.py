@@ -46,7 +46,7 @@ def _membership(user) -> Membership:
 @practitioner_required
 def client_list(request):
     query = request.GET.get("q", "").strip()
-    clients = overview.with_activity(_practice_clients(request.user))
+    clients = _practice_clients(request.user)
     if query:
         clients = clients.filter(
             Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
