@@ -23,11 +23,14 @@ class Cell:
     day: date
     scheduled: int
     done: int
+    today: bool = False
 
     @property
     def level(self) -> str:
         if not self.scheduled:
             return "none"
+        if self.today and not self.done:
+            return "today"  # the day is not over: nothing is missed yet
         share = self.done / self.scheduled
         return "full" if share >= 1 else "most" if share >= 0.5 else "some" if share > 0 else "missed"
 
@@ -62,7 +65,7 @@ def heat_map(assignments, completions, *, today: date) -> list[Cell]:
         day = start + timedelta(days=offset)
         week, weekday = divmod(offset, 7)
         x, y = 40 + week * (CELL + GAP), 4 + weekday * (CELL + GAP)
-        cells.append(Cell(x, y, day, scheduled[day], min(done[day], scheduled[day])))
+        cells.append(Cell(x, y, day, scheduled[day], min(done[day], scheduled[day]), day == today))
     return cells
 
 

@@ -130,6 +130,7 @@ def client_detail(request, pk, form=None):
     client = get_object_or_404(_practice_clients(request.user).select_related("practice", "user"), pk=pk)
     context = _client_page(client, today=timezone.localdate())
     context["form"] = form or AssignForm(user=request.user)
+    context["zone"] = _membership(request.user).timezone
     return render(request, "clients/detail.html", context)
 
 
