@@ -7,13 +7,18 @@ export PORT
 
 .PHONY: install run test bench lint clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# axe-core for the browser tests' accessibility checks; without npm those checks skip (CI has npm).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the browser tests' accessibility checks will be skipped"; fi
 
 var:
 	mkdir -p var/mail var/media var/broker/queue var/broker/control var/broker/processed
@@ -36,4 +41,4 @@ lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) node_modules

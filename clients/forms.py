@@ -1,14 +1,39 @@
+from zoneinfo import available_timezones
+
 from django import forms
 from django.utils import timezone
 
 from programs.models import Program
 
-from .models import ALL_DAYS
+from .models import ALL_DAYS, Client, Consultation
 from .scheduling import DAY_NAMES
 
+TIMEZONES = sorted(available_timezones())
 
-class AssignForm(forms.Form):
-    template = forms.ModelChoiceField(queryset=Program.objects.none(), empty_label=None)
+
+class ClientForm(forms.ModelForm):
+    timezone = forms.ChoiceField(choices=[(name, name) for name in TIMEZONES], initial="Europe/London")
+
+    class Meta:
+        model = Client
+        fields = ["name", "email", "phone", "timezone", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        taken = Client.objects.filter(practice=self.practice, email__iexact=email).exclude(
+            pk=self.instance.pk
+        )
+        if taken.exists():
+            raise forms.ValidationError("Another client of this practice has this email.")
+        return email
+
+
+class ScheduleForm(forms.Form):
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     weeks = forms.IntegerField(min_value=1, max_value=52, initial=6)
     days_of_week = forms.TypedMultipleChoiceField(
@@ -20,7 +45,108 @@ class AssignForm(forms.Form):
     )
     sessions_per_day = forms.IntegerField(min_value=1, max_value=6, initial=1, label="Sessions a day")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+class PrescribeForm(ScheduleForm):
+    """The schedule of a new prescription, and the client's daily reminder time."""
+
+    reminder_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reminder_time"].initial = client.reminder_time
+
+
+class AssignForm(ScheduleForm):
+    template = forms.ModelChoiceField(queryset=Program.objects.none(), empty_label=None)
+
+    field_order = ["template"]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = Program.objects.visible_to(user).templates()
-        self.fields["start_date"].initial = timezone.localdate()
+
+
+class StartForm(forms.Form):
+    """Where a prescription starts: a template, or a blank program with a title."""
+
+    template = forms.ModelChoiceField(
+        queryset=Program.objects.none(), required=False, empty_label="Blank program"
+    )
+    title = forms.CharField(max_length=150, required=False, help_text="For a blank program")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = Program.objects.visible_to(user).templates()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("template") and not data.get("title", "").strip():
+            self.add_error("title", "Give the blank program a title, or pick a template.")
+        return data
+
+
+class ConsultationForm(forms.Form):
+    """A virtual consultation, on the practitioner's clock."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    duration_minutes = forms.IntegerField(min_value=10, max_value=180, initial=45, label="Duration (minutes)")
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < timezone.localdate() - timezone.timedelta(days=1):
+            raise forms.ValidationError("Choose today or a later day.")
+        return day
+
+
+ODI_SECTIONS = [
+    "Pain intensity",
+    "Personal care",
+    "Lifting",
+    "Walking",
+    "Sitting",
+    "Standing",
+    "Sleeping",
+    "Sex life",
+    "Social life",
+    "Travelling",
+]
+ODI_CHOICES = [("", "Not answered"), *[(str(n), str(n)) for n in range(6)]]
+
+
+class RecordForm(forms.ModelForm):
+    """The consultation's record: SOAP notes, baseline pain and the Oswestry sections."""
+
+    pain = forms.IntegerField(min_value=0, max_value=10, required=False, label="Pain now (0–10)")
+
+    class Meta:
+        model = Consultation
+        fields = ["status", "subjective", "objective", "assessment", "plan", "pain"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("subjective", "objective", "assessment", "plan")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        answers = list(self.instance.odi_answers or []) + [None] * 10
+        for number, title in enumerate(ODI_SECTIONS, start=1):
+            initial = answers[number - 1]
+            self.fields[f"odi_{number}"] = forms.TypedChoiceField(
+                choices=ODI_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                label=f"{number}. {title}",
+                initial="" if initial is None else str(initial),
+            )
+
+    def odi_fields(self):
+        return [self[f"odi_{number}"] for number in range(1, 11)]
+
+    def odi_answers(self) -> list[int | None]:
+        return [self.cleaned_data.get(f"odi_{number}") for number in range(1, 11)]

@@ -112,6 +112,9 @@ class Consultation(models.Model):
     odi_percent = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Oswestry 0–100 %"
     )
+    odi_answers = models.JSONField(
+        default=list, blank=True, help_text="The ten Oswestry sections, each 0–5 or null when skipped"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -196,12 +199,43 @@ class Assignment(models.Model):
             return min(self.end_date, self.ended_on - timedelta(days=1))
         return self.end_date
 
+    @property
+    def changes(self) -> list[str]:
+        """What the current version changed since the one before; prefetch `versions` for many."""
+        current = next((v for v in self.versions.all() if v.number == self.version), None)
+        return current.changes if current else []
+
     def is_scheduled_on(self, day: date) -> bool:
         return self.start_date <= day <= self.last_day and day.weekday() in self.days_of_week
 
     def expects_exercise_on(self, day: date) -> bool:
         """Scheduled and not paused; prefetch `pauses` when asking for many days."""
         return self.is_scheduled_on(day) and not any(pause.covers(day) for pause in self.pauses.all())
+
+
+class AssignmentVersion(models.Model):
+    """What the client was given from one edit to the next; the assignment points at the newest."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    program = models.OneToOneField(Program, on_delete=models.PROTECT, related_name="version")
+    changes = models.JSONField(default=list, blank=True, help_text="What changed since the version before")
+    schedule = models.JSONField(default=dict, blank=True, help_text="The schedule this version had")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "number"], name="one_version_number_per_assignment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} v{self.number}"
 
 
 class AssignmentPause(models.Model):

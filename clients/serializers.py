@@ -35,6 +35,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     end_date = serializers.DateField()
     exercises = ProgramExerciseSerializer(source="program.items", many=True)
     handout_url = serializers.SerializerMethodField()
+    changes = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = Assignment
@@ -51,6 +52,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "sessions_per_day",
             "exercises",
             "handout_url",
+            "changes",
         ]
 
     def get_handout_url(self, assignment: Assignment) -> str:

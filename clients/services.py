@@ -12,7 +12,7 @@ from practice.errors import Conflict
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
-from . import reminders, tasks
+from . import invitations, reminders, tasks, versions
 from .models import Assignment, AssignmentPause, Client, Completion
 from .scheduling import local_date
 
@@ -31,6 +31,59 @@ def assignment_create(
     by=None,
 ) -> Assignment:
     program = program_clone(program=template, practice=client.practice)
+    return _assignment_start(
+        client=client,
+        program=program,
+        by=by,
+        start_date=start_date,
+        weeks=weeks,
+        days_of_week=days_of_week,
+        sessions_per_day=sessions_per_day,
+    )
+
+
+@transaction.atomic
+def assignment_create_from_draft(
+    *,
+    client: Client,
+    draft: Program,
+    start_date: date,
+    weeks: int,
+    days_of_week: list[int],
+    sessions_per_day: int = 1,
+    by=None,
+) -> Assignment:
+    """The draft built for this client becomes what they were given; no copy needed, it is private."""
+    draft = Program.objects.select_for_update().get(pk=draft.pk)
+    if (
+        not draft.is_draft
+        or draft.practice_id != client.practice_id
+        or (draft.source_id and _is_version(draft))
+    ):
+        raise ValidationError({"program": "This program is not a draft of this practice."})
+    if not draft.items.exists():
+        raise ValidationError({"program": "Add at least one exercise before assigning."})
+    draft.is_draft = False
+    draft.save(update_fields=["is_draft"])
+    return _assignment_start(
+        client=client,
+        program=draft,
+        by=by,
+        start_date=start_date,
+        weeks=weeks,
+        days_of_week=days_of_week,
+        sessions_per_day=sessions_per_day,
+    )
+
+
+def _is_version(draft: Program) -> bool:
+    """A working copy of an assigned program is published as a version, never as a new assignment."""
+    return Assignment.objects.filter(program_id=draft.source_id).exists()
+
+
+def _assignment_start(
+    *, client, program, by, start_date, weeks, days_of_week, sessions_per_day
+) -> Assignment:
     assignment = Assignment(
         client=client,
         program=program,
@@ -42,8 +95,19 @@ def assignment_create(
     )
     assignment.full_clean(exclude=["program", "client"])
     assignment.save()
+    versions.first_version(assignment, by=by)
     reminders.reschedule([assignment])
     return assignment
+
+
+@transaction.atomic
+def client_create(*, practice, practitioner, **fields) -> Client:
+    """A new client, emailed an invitation to sign in."""
+    client = Client(practice=practice, practitioner=practitioner, **fields)
+    client.full_clean()
+    client.save()
+    invitations.invitation_send(client=client)
+    return client
 
 
 @transaction.atomic

@@ -1,39 +1,138 @@
 """The practitioner's workspace pages; every object comes through a practice-scoped queryset."""
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from practice.access import practitioner_required
-from practice.models import practices_of
+from practice.models import Membership, practices_of
+from programs.models import Program
+from programs.services import program_clone
+from programs.views import builder_context
 
-from . import channels, handouts, invitations, services
-from .forms import AssignForm
-from .models import Assignment, Client, HandoutBatch
+from . import channels, charts, consultations, handouts, invitations, overview, services, versions
+from .forms import (
+    AssignForm,
+    ClientForm,
+    ConsultationForm,
+    PrescribeForm,
+    RecordForm,
+    ScheduleForm,
+    StartForm,
+)
+from .models import Assignment, Client, Completion, Consultation, HandoutBatch
+from .scheduling import local_date
+
+CLIENTS_PER_PAGE = 50
 
 
 def _practice_clients(user):
     return Client.objects.filter(practice__in=practices_of(user))
 
 
+def _membership(user) -> Membership:
+    return Membership.objects.for_user(user).select_related("practice").order_by("created_at").first()
+
+
 @practitioner_required
 def client_list(request):
-    clients = _practice_clients(request.user).select_related("practice")
-    return render(request, "clients/list.html", {"clients": clients})
+    query = request.GET.get("q", "").strip()
+    clients = _practice_clients(request.user)
+    if query:
+        clients = clients.filter(
+            Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
+        )
+    page = Paginator(clients.order_by("name", "pk"), CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = overview.client_rows(list(page), today=timezone.localdate())
+    template = "clients/_client_rows.html" if request.htmx else "clients/list.html"
+    return render(request, template, {"rows": rows, "page": page, "query": query})
+
+
+@practitioner_required
+def client_add(request):
+    membership = _membership(request.user)
+    form = ClientForm(request.POST or None, practice=membership.practice)
+    if request.method == "POST" and form.is_valid():
+        client = services.client_create(
+            practice=membership.practice, practitioner=request.user, **form.cleaned_data
+        )
+        messages.success(request, f"{client.name} added; an invitation is on its way to {client.email}.")
+        return redirect("workspace:client", pk=client.pk)
+    return render(request, "clients/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@practitioner_required
+def client_edit(request, pk):
+    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    form = ClientForm(request.POST or None, instance=client, practice=client.practice)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        client.refresh_from_db()
+        if changed:
+            services.client_update_settings(client=client, **changed)
+        messages.success(request, f"{client.name}'s details saved.")
+        return redirect("workspace:client", pk=client.pk)
+    return render(
+        request, "clients/form.html", {"form": form, "client": client}, status=400 if form.errors else 200
+    )
+
+
+@practitioner_required
+@require_POST
+def invitation_resend(request, pk):
+    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    if client.user_id:
+        messages.info(request, f"{client.name} already has a sign-in.")
+    else:
+        invitations.invitation_send(client=client)
+        messages.success(request, f"A new invitation is on its way to {client.email}.")
+    return redirect("workspace:client", pk=client.pk)
+
+
+def _assignments_of(user):
+    return Assignment.objects.filter(client__in=_practice_clients(user))
+
+
+def _client_page(client: Client, *, today) -> dict:
+    start, _ = charts.window(today)
+    assignments = list(
+        client.assignments.select_related("program")
+        .annotate(item_count=Count("program__items"))
+        .prefetch_related("pauses", "versions")
+    )
+    completions = Completion.objects.filter(assignment__client=client, date__gte=start)
+    done = list(completions.values_list("assignment_id", "date", "session"))
+    pains = list(completions.filter(pain__isnull=False).values_list("date", "pain"))
+    consultations = list(client.consultations.select_related("practitioner"))
+    points = charts.pain_points(pains, consultations, today=today)
+    return {
+        "client": client,
+        "assignments": assignments,
+        "cells": charts.heat_map(assignments, done, today=today),
+        "points": points,
+        "polyline": charts.polyline(points),
+        "outcomes": charts.outcomes(reversed(consultations), charts.weekly_pain(pains)),
+        "consultations": consultations,
+    }
 
 
 @practitioner_required
 def client_detail(request, pk, form=None):
-    client = get_object_or_404(_practice_clients(request.user), pk=pk)
-    assignments = client.assignments.select_related("program")
-    form = form or AssignForm(user=request.user)
-    return render(
-        request, "clients/detail.html", {"client": client, "assignments": assignments, "form": form}
-    )
+    client = get_object_or_404(_practice_clients(request.user).select_related("practice", "user"), pk=pk)
+    context = _client_page(client, today=timezone.localdate())
+    context["form"] = form or AssignForm(user=request.user)
+    context["zone"] = _membership(request.user).timezone
+    return render(request, "clients/detail.html", context)
 
 
 @practitioner_required
@@ -127,3 +226,186 @@ def unsubscribe(request, token):
     if request.method == "POST":
         services.client_update_settings(client=client, reminders_enabled=False)
     return render(request, "clients/unsubscribe.html", {"client": client, "done": request.method == "POST"})
+
+
+# --- assignments: pause, resume, end, and their versions ------------------------------------
+
+
+def _assignment_action(request, pk, action, done: str):
+    assignment = get_object_or_404(_assignments_of(request.user).select_related("client"), pk=pk)
+    try:
+        action(assignment=assignment, on=local_date(assignment.client, timezone.now()))
+        messages.success(request, done)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("workspace:client", pk=assignment.client_id)
+
+
+@practitioner_required
+@require_POST
+def assignment_pause(request, pk):
+    return _assignment_action(
+        request, pk, services.assignment_pause, "Program paused: no reminders until resumed."
+    )
+
+
+@practitioner_required
+@require_POST
+def assignment_resume(request, pk):
+    return _assignment_action(request, pk, services.assignment_resume, "Program resumed.")
+
+
+@practitioner_required
+@require_POST
+def assignment_end(request, pk):
+    return _assignment_action(request, pk, services.assignment_end, "Program ended; its record stays.")
+
+
+@practitioner_required
+def assignment_edit(request, pk):
+    """Edit what a client was given: a working copy, published as the next version."""
+    assignment = get_object_or_404(_assignments_of(request.user).select_related("client", "program"), pk=pk)
+    draft = versions.revision_draft(assignment=assignment)
+    initial = {**versions.schedule_of(assignment)}
+    form = ScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = versions.assignment_revise(
+                assignment=assignment, draft=draft, schedule=form.cleaned_data, by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} given to {assignment.client.name}: {' · '.join(version.changes)}",
+            )
+            return redirect("workspace:client", pk=assignment.client_id)
+    context = {
+        **builder_context(request, draft),
+        "assignment": assignment,
+        "client": assignment.client,
+        "schedule_form": form,
+        "return_to": request.path,
+    }
+    return render(request, "clients/revise.html", context, status=400 if form.errors else 200)
+
+
+@practitioner_required
+def assignment_version(request, pk, number):
+    assignment = get_object_or_404(_assignments_of(request.user).select_related("client"), pk=pk)
+    version = get_object_or_404(assignment.versions.select_related("program", "created_by"), number=number)
+    items = version.program.items.select_related("exercise")
+    all_versions = assignment.versions.only("number", "created_at", "changes")
+    context = {"assignment": assignment, "version": version, "items": items, "versions": all_versions}
+    return render(request, "clients/version.html", context)
+
+
+# --- prescribing: from a template or blank, built in place, then assigned --------------------
+
+
+@practitioner_required
+def prescribe(request, pk):
+    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    consultation = _consultation_of(request, client)
+    form = StartForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        draft = _start_draft(client, form.cleaned_data)
+        url = reverse("workspace:prescribe-draft", args=[client.pk, draft.pk])
+        return redirect(f"{url}?consultation={consultation.pk}" if consultation else url)
+    context = {"client": client, "form": form, "consultation": consultation}
+    return render(request, "clients/prescribe_start.html", context, status=400 if form.errors else 200)
+
+
+def _consultation_of(request, client):
+    pk = request.GET.get("consultation") or request.POST.get("consultation")
+    return client.consultations.filter(pk=pk).first() if pk and str(pk).isdigit() else None
+
+
+def _start_draft(client: Client, data: dict) -> Program:
+    if data.get("template"):
+        draft = program_clone(program=data["template"], practice=client.practice)
+    else:
+        draft = Program.objects.create(practice=client.practice, title=data["title"].strip())
+    Program.objects.filter(pk=draft.pk).update(
+        is_draft=True, **({"title": data["title"].strip()} if data.get("title") else {})
+    )
+    draft.refresh_from_db()
+    return draft
+
+
+def _drafts_of(user):
+    return Program.objects.editable_by(user).filter(is_draft=True)
+
+
+@practitioner_required
+def prescribe_draft(request, pk, program_pk):
+    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    draft = get_object_or_404(_drafts_of(request.user).filter(practice=client.practice), pk=program_pk)
+    form = PrescribeForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reminder_time = data.pop("reminder_time")
+        try:
+            services.assignment_create_from_draft(client=client, draft=draft, by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            if reminder_time != client.reminder_time:
+                services.client_update_settings(client=client, reminder_time=reminder_time)
+            messages.success(request, f"Program assigned to {client.name}.")
+            return redirect("workspace:client", pk=client.pk)
+    context = {
+        **builder_context(request, draft),
+        "client": client,
+        "consultation": _consultation_of(request, client),
+        "schedule_form": form,
+        "return_to": request.get_full_path(),
+    }
+    return render(request, "clients/prescribe.html", context, status=400 if form.errors else 200)
+
+
+# --- consultations -----------------------------------------------------------------------
+
+
+@practitioner_required
+def consultation_new(request, pk):
+    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    membership = _membership(request.user)
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at = consultations.local_start(data["date"], data["time"], membership.timezone)
+        consultation = consultations.consultation_schedule(
+            client=client, starts_at=starts_at, duration_minutes=data["duration_minutes"], by=request.user
+        )
+        messages.success(
+            request, f"Consultation scheduled; {client.name} gets an invite with the video link."
+        )
+        return redirect("workspace:consultation", pk=consultation.pk)
+    context = {"client": client, "form": form, "zone": membership.timezone}
+    return render(request, "clients/consultation_new.html", context, status=400 if form.errors else 200)
+
+
+@practitioner_required
+def consultation_detail(request, pk):
+    consultation = get_object_or_404(
+        Consultation.objects.filter(client__in=_practice_clients(request.user)).select_related("client"),
+        pk=pk,
+    )
+    form = RecordForm(request.POST or None, instance=consultation)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in RecordForm.Meta.fields}
+        consultations.consultation_record(
+            consultation=consultation, fields=fields, odi_answers=form.odi_answers()
+        )
+        messages.success(request, "Consultation record saved.")
+        return redirect("workspace:consultation", pk=consultation.pk)
+    zone = ZoneInfo(_membership(request.user).timezone)
+    context = {
+        "consultation": consultation,
+        "client": consultation.client,
+        "form": form,
+        "local": consultation.scheduled_at.astimezone(zone),
+    }
+    return render(request, "clients/consultation.html", context, status=400 if form.errors else 200)

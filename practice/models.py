@@ -51,6 +51,7 @@ class Practice(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text="Alert the client's practitioner after this many scheduled days missed in a row",
     )
+    logo = models.ImageField(upload_to="logos/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -97,3 +98,19 @@ def practices_of(user) -> models.QuerySet[Practice]:
     if not user.is_authenticated:
         return Practice.objects.none()
     return Practice.objects.filter(memberships__user=user)
+
+
+class PractitionerInvitation(models.Model):
+    """An owner invites a colleague; accepting creates the Membership. Only the token's hash is kept."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="practitioner_invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Membership.ROLES, default=Membership.PRACTITIONER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.practice}"

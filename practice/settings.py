@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "django_filters",
+    "django_htmx",
     "practice",
     "programs",
     "clients",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -300,3 +302,7 @@ REMINDER_MAX_LATENESS = timedelta(hours=env.int("REMINDER_MAX_LATENESS_HOURS", d
 # A send claimed longer ago than this belonged to a worker that died; keep it well above
 # EMAIL_TIMEOUT so a slow but living send is never taken over.
 REMINDER_CLAIM_LEASE = timedelta(seconds=env.int("REMINDER_CLAIM_LEASE_SECONDS", default=300))
+# Virtual consultations: the meeting link is this base followed by an unguessable room name.
+VIDEO_BASE_URL = env("VIDEO_BASE_URL", default="https://meet.jit.si/rehabit-")
+# Practice logos and practice-own exercise photos.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -18,6 +20,9 @@ api_urls = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("practice/", views.practice_settings, name="practice-settings"),
+    path("practice/invitations/", views.practitioner_invite, name="practitioner-invite"),
+    path("team/invite/<str:token>/", views.team_invitation, name="team-invitation"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
@@ -25,5 +30,8 @@ urlpatterns = [
     path("api/v1/", include((api_urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("programs.urls")),
     path("", include("clients.urls")),
 ]
+# Uploaded logos and exercise photos in development; production serves media from its own store.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

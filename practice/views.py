@@ -1,7 +1,93 @@
-from django.shortcuts import redirect
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import team
+from .access import practitioner_required
+from .forms import PracticeForm, PractitionerInviteForm
+from .models import Membership
 
 
 def home(request):
     if request.user.is_authenticated and request.user.memberships.exists():
         return redirect("workspace:clients")
     return redirect("login")
+
+
+def _membership(user) -> Membership:
+    return Membership.objects.for_user(user).select_related("practice").order_by("created_at").first()
+
+
+@practitioner_required
+def practice_settings(request, invite_form=None):
+    """Name, logo and accent colour, as handouts and emails show them; only an owner changes them."""
+    membership = _membership(request.user)
+    is_owner = membership.role == Membership.OWNER
+    if request.method == "POST" and not is_owner:
+        raise Http404
+    posted = request.method == "POST"
+    form = PracticeForm(
+        request.POST if posted else None, request.FILES if posted else None, instance=membership.practice
+    )
+    if posted and form.is_valid():
+        form.save()
+        messages.success(request, "Practice details saved.")
+        return redirect("practice-settings")
+    members = (
+        Membership.objects.filter(practice=membership.practice).select_related("user").order_by("user__name")
+    )
+    context = {
+        "form": form,
+        "practice": membership.practice,
+        "is_owner": is_owner,
+        "team": members,
+        "invite_form": invite_form or PractitionerInviteForm(practice=membership.practice),
+        "open_invitations": membership.practice.practitioner_invitations.filter(accepted_at__isnull=True),
+    }
+    bad = form.errors or (invite_form is not None and invite_form.errors)
+    return render(request, "practice/settings.html", context, status=400 if bad else 200)
+
+
+@practitioner_required
+@require_POST
+def practitioner_invite(request):
+    membership = _membership(request.user)
+    if membership.role != Membership.OWNER:
+        raise Http404
+    form = PractitionerInviteForm(request.POST, practice=membership.practice)
+    if not form.is_valid():
+        request.method = "GET"
+        return practice_settings(request, invite_form=form)
+    team.practitioner_invite(practice=membership.practice, by=request.user, **form.cleaned_data)
+    messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+    return redirect("practice-settings")
+
+
+def team_invitation(request, token):
+    """A colleague's link: signed in with the invited email, or choosing a password for a new account."""
+    try:
+        invitation = team.practitioner_invitation_for(token)
+    except ValidationError as exc:
+        return render(request, "practice/team_invitation.html", {"invalid": exc.messages[0]}, status=404)
+    errors = []
+    if request.method == "POST":
+        user = request.user if request.user.is_authenticated else None
+        try:
+            user = team.practitioner_invitation_accept(
+                token=token,
+                user=user,
+                name=request.POST.get("name", ""),
+                password=request.POST.get("password", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            if not request.user.is_authenticated:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.practice.name}.")
+            return redirect("workspace:clients")
+    context = {"invitation": invitation, "errors": errors, "name": request.POST.get("name", "")}
+    return render(request, "practice/team_invitation.html", context, status=400 if errors else 200)

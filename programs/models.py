@@ -91,6 +91,8 @@ class Exercise(Dosage):
     )
     illustration_alt = models.CharField(max_length=300, blank=True)
     video_url = models.URLField(blank=True)
+    image = models.ImageField(upload_to="exercises/", blank=True)
+    image_alt = models.CharField(max_length=300, blank=True)
 
     objects = ExerciseQuerySet.as_manager()
 
@@ -116,6 +118,10 @@ class ProgramQuerySet(models.QuerySet):
     def templates(self):
         return self.filter(is_template=True)
 
+    def editable_by(self, user):
+        """The practice's own templates and drafts; the shared library and what was given stay as they are."""
+        return self.filter(practice__in=practices_of(user)).filter(Q(is_template=True) | Q(is_draft=True))
+
 
 class Program(models.Model):
     """An ordered list of dosed exercises; a template when flagged, else a client's private copy."""
@@ -132,6 +138,9 @@ class Program(models.Model):
     title = models.CharField(max_length=150)
     summary = models.TextField(blank=True)
     is_template = models.BooleanField(default=False)
+    is_draft = models.BooleanField(
+        default=False, help_text="Being built for a client: editable until it is assigned."
+    )
     source = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )

@@ -1,17 +1,21 @@
 """The practitioner's thin journey, walked in headless Chromium against a live server."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone
 
-from clients.models import Assignment
+from clients.models import Assignment, Client, Consultation, Invitation
 from tests.conftest import need
 from tests.factories import ClientFactory, MembershipFactory
 
 CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,8 +57,8 @@ def test_practitioner_signs_in_assigns_the_template_and_downloads_the_handout(pa
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Bob Client").click()
-    page.get_by_label("Template").select_option(label="Back pain: movement as medicine")
-    page.get_by_label("Weeks").fill("4")
+    page.get_by_label("Template", exact=True).select_option(label="Back pain: movement as medicine")
+    page.get_by_label("Weeks", exact=True).fill("4")
     page.get_by_role("button", name="Assign").click()
 
     assert page.get_by_text("Program assigned to Bob Client").is_visible()
@@ -65,3 +69,88 @@ def test_practitioner_signs_in_assigns_the_template_and_downloads_the_handout(pa
     download.value.save_as(saved)
     assert saved.name == "back-pain-movement-as-medicine-bob-client.pdf"
     assert Path(saved).read_bytes().startswith(b"%PDF")
+
+
+def assert_accessible(page) -> None:
+    """axe-core inside the page: no serious or critical WCAG 2.1 AA violation."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
+
+
+def test_practitioner_goes_from_a_new_client_to_a_consultation_to_an_assigned_program(
+    page, live_server, tmp_path
+):
+    need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
+    call_command("seed_library")
+    MembershipFactory(
+        user__email="alice@example.com", user__name="Alice Physio", role="owner", timezone="Europe/London"
+    )
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    page.goto(f"{live_server.url}/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill("alice@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Add a client").click()
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Fay Client")
+    page.get_by_label("Email").fill("fay@example.com")
+    page.get_by_label("Timezone").select_option("Europe/Paris")
+    page.get_by_role("button", name="Add client and send the invitation").click()
+    page.get_by_role("heading", name="Fay Client").wait_for()
+    assert Invitation.objects.filter(client__email="fay@example.com").exists()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Schedule a consultation").click()
+    assert_accessible(page)
+    page.get_by_label("Date").fill(tomorrow.isoformat())
+    page.get_by_label("Time").fill("09:30")
+    page.get_by_role("button", name="Schedule and send the invite").click()
+    page.get_by_text("Consultation scheduled").wait_for()
+    assert_accessible(page)
+
+    page.get_by_label("Status").select_option(label="Completed")
+    page.get_by_label("Subjective").fill("Low back pain after long drives.")
+    page.get_by_label("Pain now (0–10)").fill("6")
+    for number in range(1, 11):
+        page.get_by_label(f"{number}.", exact=False).first.select_option("2")
+    page.get_by_role("button", name="Save the record").click()
+    page.get_by_text("Consultation record saved").wait_for()
+    consultation = Consultation.objects.get(client__email="fay@example.com")
+    assert (consultation.pain, consultation.odi_percent, consultation.status) == (6, 40, "completed")
+
+    page.get_by_role("link", name="Prescribe from this consultation").click()
+    assert_accessible(page)
+    page.get_by_label("Template").select_option(label="Back pain: movement as medicine")
+    page.get_by_role("button", name="Start building").click()
+    page.get_by_role("heading", name="Exercises").wait_for()
+    assert_accessible(page)
+
+    first = page.locator("li.item").first
+    first.locator("summary").click()
+    first.get_by_label("Sets").fill("4")
+    first.get_by_role("button", name="Save dosage").click()
+    page.locator("li.item").first.get_by_text("4 sets").wait_for()
+    page.get_by_role("spinbutton", name="Weeks").fill("4")
+    page.get_by_role("button", name="Assign to Fay Client").click()
+    page.get_by_text("Program assigned to Fay Client").wait_for()
+    assert_accessible(page)
+
+    assignment = Assignment.objects.get(client=Client.objects.get(email="fay@example.com"))
+    assert assignment.weeks == 4
+    assert assignment.program.items.order_by("position").first().sets == 4
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+
+    page.get_by_role("link", name="Library").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Practice").click()
+    assert_accessible(page)

@@ -1,0 +1,107 @@
+"""The workspace pages with 500 clients and 12 weeks of history: median time and queries per page.
+
+The floor is the median of a light page of the same workspace (the practice page: the same
+sign-in, middleware and base template, a handful of queries), measured in the same run.
+"""
+
+import random
+import statistics
+import time
+from datetime import timedelta
+
+from _django import bench_database
+
+CLIENTS = 500
+WEEKS = 12
+ITEMS = 4
+RUNS = 15
+
+
+def populate():
+    from django.utils import timezone
+
+    from clients.models import ALL_DAYS, Client, Completion, Consultation
+    from clients.services import assignment_create
+    from practice.models import Membership, Practice, User
+    from programs.models import Exercise, Program, ProgramExercise
+
+    rng = random.Random(4)
+    today = timezone.localdate()
+    practice = Practice.objects.create(name="Bench Physio", slug="bench")
+    user = User.objects.create_user("bench@bench.example", "bench-password-123")
+    Membership.objects.create(user=user, practice=practice, role=Membership.OWNER)
+    exercises = [
+        Exercise.objects.create(slug=f"e{n}", name=f"Exercise {n}", body_region="core", reps=10)
+        for n in range(ITEMS)
+    ]
+    template = Program.objects.create(title="Bench program", is_template=True)
+    ProgramExercise.objects.bulk_create(
+        ProgramExercise(program=template, exercise=e, position=n, sets=3, reps=10)
+        for n, e in enumerate(exercises)
+    )
+    clients = Client.objects.bulk_create(
+        Client(practice=practice, name=f"Client {n:03d}", email=f"c{n}@bench.example") for n in range(CLIENTS)
+    )
+    rows = []
+    for client in clients:
+        assignment = assignment_create(
+            client=client,
+            template=template,
+            start_date=today - timedelta(weeks=WEEKS),
+            weeks=WEEKS + 2,
+            days_of_week=ALL_DAYS,
+        )
+        items = list(assignment.program.items.all())
+        for offset in range(WEEKS * 7):
+            day = assignment.start_date + timedelta(days=offset)
+            if rng.random() < 0.7:
+                rows += [
+                    Completion(assignment=assignment, assignment_exercise=i, date=day, pain=rng.randint(0, 8))
+                    for i in items
+                ]
+        Consultation.objects.create(
+            client=client, scheduled_at=timezone.now() - timedelta(weeks=WEEKS), pain=7, odi_percent=42
+        )
+    Completion.objects.bulk_create(rows, batch_size=5000)
+    return user, clients[CLIENTS // 2], len(rows)
+
+
+def measure(browser, url: str) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser.get(url)  # warm caches and templates
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = browser.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        browser.get(url)
+    return statistics.median(times), len(queries)
+
+
+def main() -> None:
+    from django.db import connection
+    from django.test import Client as Browser
+
+    with bench_database():
+        user, client, completions = populate()
+        browser = Browser()
+        browser.force_login(user)
+        floor, floor_queries = measure(browser, "/practice/")
+        pages = {
+            "client list (page 1 of 10)": "/clients/",
+            "client list, search": "/clients/?q=Client+2",
+            "client page": f"/clients/{client.pk}/",
+        }
+        results = {name: measure(browser, url) for name, url in pages.items()}
+    print(f"{CLIENTS} clients, {WEEKS} weeks of history, {completions} check-offs, {connection.vendor}")
+    print(f"floor (practice page): {floor * 1000:.1f} ms median, {floor_queries} queries")
+    for name, (median, queries) in results.items():
+        print(f"{name}: {median * 1000:.1f} ms median ({median / floor:.1f}x floor), {queries} queries")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The client page's figures: an adherence heat map, a pain trend and the outcomes timeline.
+
+Only numbers and coordinates are computed here; templates draw the SVG, each mark with a
+<title>, so the charts read without JavaScript and to a screen reader.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import mean
+
+from .adherence import expected_days
+
+WEEKS = 12
+CELL, GAP = 16, 3
+MCID = {"pain": 2, "odi": 10}  # minimal clinically important differences: NPRS points, ODI points
+
+
+@dataclass(frozen=True)
+class Cell:
+    x: int
+    y: int
+    day: date
+    scheduled: int
+    done: int
+    today: bool = False
+
+    @property
+    def level(self) -> str:
+        if not self.scheduled:
+            return "none"
+        if self.today and not self.done:
+            return "today"  # the day is not over: nothing is missed yet
+        share = self.done / self.scheduled
+        return "full" if share >= 1 else "most" if share >= 0.5 else "some" if share > 0 else "missed"
+
+    @property
+    def title(self) -> str:
+        if not self.scheduled:
+            return f"{self.day:%a %-d %b}: nothing scheduled"
+        return f"{self.day:%a %-d %b}: {self.done} of {self.scheduled} done"
+
+
+def window(today: date) -> tuple[date, date]:
+    """Twelve whole weeks, Monday to Sunday, ending with this week."""
+    end = today + timedelta(days=6 - today.weekday())
+    return end - timedelta(weeks=WEEKS, days=-1), end
+
+
+def heat_map(assignments, completions, *, today: date) -> list[Cell]:
+    """`assignments` carry `item_count` and prefetched pauses; `completions` are (assignment_id, date, session)."""
+    start, end = window(today)
+    scheduled, done = defaultdict(int), defaultdict(int)
+    sessions = {a.pk: a.sessions_per_day for a in assignments}
+    expected = {}
+    for a in assignments:
+        expected[a.pk] = set(expected_days(a, start, min(end, today)))
+        for day in expected[a.pk]:
+            scheduled[day] += a.sessions_per_day * a.item_count
+    for assignment_id, day, session in completions:
+        if day in expected.get(assignment_id, ()) and session <= sessions[assignment_id]:
+            done[day] += 1
+    cells = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        week, weekday = divmod(offset, 7)
+        x, y = 40 + week * (CELL + GAP), 4 + weekday * (CELL + GAP)
+        cells.append(Cell(x, y, day, scheduled[day], min(done[day], scheduled[day]), day == today))
+    return cells
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    day: date
+    value: float
+    source: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.day:%-d %b}: pain {self.value:g}/10 ({self.source})"
+
+
+PAIN_WIDTH, PAIN_HEIGHT, PAIN_LEFT, PAIN_TOP = 600, 160, 40, 10
+
+
+def pain_points(pains, consultations, *, today: date) -> list[Point]:
+    """Daily mean pain from check-offs, plus each consultation's baseline, on a 0-10 scale."""
+    start, end = window(today)
+    by_day = defaultdict(list)
+    for day, pain in pains:
+        by_day[day].append(pain)
+    values = [(day, round(mean(p), 1), "check-offs") for day, p in by_day.items()]
+    values += [(c.scheduled_at.date(), c.pain, "consultation") for c in consultations if c.pain is not None]
+    span = (end - start).days or 1
+    return [
+        Point(
+            x=round(PAIN_LEFT + (day - start).days / span * (PAIN_WIDTH - PAIN_LEFT - 10), 1),
+            y=round(PAIN_TOP + (10 - value) / 10 * PAIN_HEIGHT, 1),
+            day=day,
+            value=value,
+            source=source,
+        )
+        for day, value, source in sorted(values)
+        if start <= day <= end
+    ]
+
+
+def polyline(points: list[Point]) -> str:
+    return " ".join(f"{p.x},{p.y}" for p in points if p.source == "check-offs")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    day: date
+    measure: str
+    value: float
+    source: str
+    change: float | None
+    important: bool
+
+    @property
+    def better(self) -> bool:
+        return self.change is not None and self.change < 0
+
+
+def outcomes(consultations, weekly_pain: dict) -> list[Outcome]:
+    """Pain (NPRS) and ODI over time; a change is marked where it reaches the MCID."""
+    entries = [
+        (c.scheduled_at.date(), "pain", c.pain, "consultation") for c in consultations if c.pain is not None
+    ]
+    entries += [
+        (c.scheduled_at.date(), "odi", c.odi_percent, "consultation")
+        for c in consultations
+        if c.odi_percent is not None
+    ]
+    entries += [(week, "pain", value, "check-offs that week") for week, value in weekly_pain.items()]
+    last: dict[str, float] = {}
+    timeline = []
+    for day, measure, value, source in sorted(entries, key=lambda e: (e[0], e[1])):
+        change = round(value - last[measure], 1) if measure in last else None
+        important = change is not None and abs(change) >= MCID[measure]
+        timeline.append(Outcome(day, measure, value, source, change, important))
+        last[measure] = value
+    return timeline
+
+
+def weekly_pain(pains) -> dict:
+    weeks = defaultdict(list)
+    for day, pain in pains:
+        weeks[day - timedelta(days=day.weekday())].append(pain)
+    return {week: round(mean(values), 1) for week, values in weeks.items()}

@@ -1,0 +1,64 @@
+from io import BytesIO
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from .models import Membership, Practice
+
+LOGO_MAX_SIDE = 800
+
+
+def prepared_logo(upload) -> ContentFile:
+    """Re-encoded as PNG, which keeps a logo's transparency; nothing else of the file survives."""
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(f"The logo is over {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB.")
+    upload.seek(0)
+    try:
+        image = Image.open(upload)
+        image.load()
+    except (OSError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError("This file is not an image we can read (use PNG, JPEG or WebP).") from None
+    image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
+    out = BytesIO()
+    image.convert("RGBA").save(out, format="PNG")
+    return ContentFile(out.getvalue(), name="logo.png")
+
+
+class PracticeForm(forms.ModelForm):
+    accent_color = forms.RegexField(
+        regex=r"^#[0-9a-fA-F]{6}$",
+        widget=forms.TextInput(attrs={"type": "color"}),
+        error_messages={"invalid": "Use a colour like #0f766e."},
+        label="Accent colour",
+    )
+    logo = forms.ImageField(
+        required=False, help_text="JPEG, PNG or WebP up to 10 MB; shown on handouts and emails."
+    )
+
+    class Meta:
+        model = Practice
+        fields = ["name", "accent_color", "logo"]
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload or upload == self.instance.logo:
+            return upload
+        return prepared_logo(upload)
+
+
+class PractitionerInviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Membership.ROLES, initial=Membership.PRACTITIONER)
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if Membership.objects.filter(practice=self.practice, user__email__iexact=email).exists():
+            raise ValidationError("This person already works in this practice.")
+        return email

@@ -1,0 +1,92 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .images import prepare_photo
+from .models import Exercise, ProgramExercise
+
+
+class DosageForm(forms.ModelForm):
+    sets = forms.IntegerField(min_value=1, max_value=20)
+    reps = forms.IntegerField(min_value=1, max_value=200, required=False)
+    hold_seconds = forms.IntegerField(min_value=1, max_value=600, required=False, label="Hold (s)")
+    duration_seconds = forms.IntegerField(min_value=1, max_value=3600, required=False, label="Duration (s)")
+
+    class Meta:
+        model = ProgramExercise
+        fields = ["sets", "reps", "hold_seconds", "duration_seconds", "side", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class LinesField(forms.CharField):
+    """One entry per line in the form, a list in the model."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class TagsField(forms.CharField):
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return sorted({tag.strip().lower() for tag in (value or "").split(",") if tag.strip()})
+
+
+class ExerciseForm(forms.ModelForm):
+    steps = LinesField(required=False, help_text="One step per line.")
+    cues = LinesField(required=False, help_text="One cue per line.")
+    tags = TagsField(required=False, help_text="Separated by commas, e.g. mobility, core.")
+    sets = forms.IntegerField(min_value=1, max_value=20, initial=1)
+    video_url = forms.URLField(required=False, assume_scheme="https", label="Video link")
+    image = forms.ImageField(
+        required=False, help_text="JPEG, PNG or WebP up to 10 MB; it is re-encoded and its metadata removed."
+    )
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "name",
+            "summary",
+            "steps",
+            "cues",
+            "body_region",
+            "equipment",
+            "tags",
+            "sets",
+            "reps",
+            "hold_seconds",
+            "duration_seconds",
+            "side",
+            "video_url",
+            "image",
+            "image_alt",
+        ]
+        labels = {
+            "image_alt": "Image description (for screen readers and the handout)",
+            "video_url": "Video link",
+        }
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload or upload == self.instance.image:
+            return upload
+        try:
+            return prepare_photo(upload)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and not data.get("image_alt", "").strip():
+            self.add_error("image_alt", "Describe the image for people who cannot see it.")
+        return data
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(max_length=150, label="Template title")

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("library/", views.library, name="library"),
+    path("library/exercises/new/", views.exercise_form, name="exercise-add"),
+    path("library/exercises/<int:pk>/", views.exercise_detail, name="exercise"),
+    path("library/exercises/<int:pk>/edit/", views.exercise_form, name="exercise-edit"),
+    path("programs/<int:pk>/", views.program_detail, name="program"),
+    path("programs/<int:pk>/save-as-template/", views.program_save_as_template, name="save-as-template"),
+    path("programs/<int:pk>/exercises/", views.exercise_results, name="exercise-results"),
+    path("programs/<int:pk>/items/", views.item_add, name="item-add"),
+    path("programs/items/<int:pk>/remove/", views.item_remove, name="item-remove"),
+    path("programs/items/<int:pk>/move/", views.item_move, name="item-move"),
+    path("programs/items/<int:pk>/dosage/", views.item_dosage, name="item-dosage"),
+]

@@ -1,0 +1,202 @@
+"""The library and the program builder; every object comes through a practice-scoped queryset."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from practice.access import practitioner_required
+from practice.models import Membership, practices_of
+
+from . import selectors
+from .forms import DosageForm, ExerciseForm, TemplateForm
+from .models import Exercise, Program, ProgramExercise
+from .services import program_clone
+
+
+def _filters(request) -> dict:
+    return {name: request.GET.get(name, "") for name in ("q", "region", "equipment", "tag")}
+
+
+def _filter_context(user, filters) -> dict:
+    visible = Exercise.objects.visible_to(user)
+    return {
+        "filters": filters,
+        "regions": selectors.region_choices(),
+        "equipment": selectors.equipment_of(visible),
+        "tags": selectors.tags_of(visible),
+    }
+
+
+@practitioner_required
+def library(request):
+    filters = _filters(request)
+    exercises = selectors.exercise_search(Exercise.objects.visible_to(request.user), **filters)
+    templates = Program.objects.visible_to(request.user).templates().select_related("practice")
+    context = {"exercises": exercises, "templates": templates, **_filter_context(request.user, filters)}
+    template = "programs/_exercise_results.html" if request.htmx else "programs/library.html"
+    return render(request, template, context)
+
+
+@practitioner_required
+def exercise_detail(request, pk):
+    exercise = get_object_or_404(Exercise.objects.visible_to(request.user), pk=pk)
+    return render(request, "programs/exercise.html", {"exercise": exercise})
+
+
+@practitioner_required
+def exercise_form(request, pk=None):
+    exercise = None
+    if pk is not None:
+        exercise = get_object_or_404(Exercise.objects.filter(practice__in=practices_of(request.user)), pk=pk)
+    form = ExerciseForm(request.POST or None, request.FILES or None, instance=exercise)
+    if request.method == "POST" and form.is_valid():
+        exercise = _save_exercise(form, request.user)
+        messages.success(request, f"{exercise.name} saved to your practice's library.")
+        return redirect("programs:exercise", pk=exercise.pk)
+    status = 400 if form.errors else 200
+    return render(request, "programs/exercise_form.html", {"form": form, "exercise": exercise}, status=status)
+
+
+def _save_exercise(form, user) -> Exercise:
+    exercise = form.save(commit=False)
+    if exercise.practice_id is None:
+        exercise.practice = Membership.objects.for_user(user).order_by("created_at").first().practice
+        exercise.slug = _free_slug(exercise)
+    exercise.save()
+    return exercise
+
+
+def _free_slug(exercise: Exercise) -> str:
+    base = slugify(exercise.name)[:40] or "exercise"
+    taken = set(Exercise.objects.filter(practice=exercise.practice).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@practitioner_required
+def program_detail(request, pk):
+    """A practice template (or draft) on its own page: the builder, and nothing to assign."""
+    program = get_object_or_404(Program.objects.editable_by(request.user), pk=pk)
+    context = {**builder_context(request, program), "return_to": request.path}
+    return render(request, "programs/program.html", context)
+
+
+@practitioner_required
+@require_POST
+def program_save_as_template(request, pk):
+    program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
+    form = TemplateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the template a title.")
+        return redirect(_back(request))
+    practice = Membership.objects.for_user(request.user).order_by("created_at").first().practice
+    template = program_clone(program=program, practice=practice, is_template=True)
+    Program.objects.filter(pk=template.pk).update(title=form.cleaned_data["title"])
+    messages.success(request, f"Saved as the template “{form.cleaned_data['title']}”.")
+    return redirect("programs:program", pk=template.pk)
+
+
+# --- the builder: partial updates through htmx, full page redirects without it ---------------
+
+
+def builder_context(request, program: Program, *, bound: dict | None = None) -> dict:
+    filters = _filters(request)
+    return {
+        "program": program,
+        "rows": item_rows(program, bound=bound),
+        "results": selectors.exercise_search(Exercise.objects.visible_to(request.user), **filters)[:30],
+        **_filter_context(request.user, filters),
+    }
+
+
+def item_rows(program: Program, *, bound: dict | None = None) -> list:
+    bound = bound or {}
+    items = program.items.select_related("exercise")
+    return [
+        (item, bound.get(item.pk) or DosageForm(instance=item, prefix=f"item-{item.pk}")) for item in items
+    ]
+
+
+def _back(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+def _items_response(request, program: Program, *, bound: dict | None = None):
+    if request.htmx:
+        context = {"program": program, "rows": item_rows(program, bound=bound), "next": _back(request)}
+        return render(request, "programs/_items.html", context)
+    if bound:
+        context = {**builder_context(request, program, bound=bound), "return_to": _back(request)}
+        return render(request, "programs/program.html", context, status=400)
+    return redirect(_back(request))
+
+
+def _editable_item(request, pk) -> ProgramExercise:
+    items = ProgramExercise.objects.filter(program__in=Program.objects.editable_by(request.user))
+    return get_object_or_404(items.select_related("program"), pk=pk)
+
+
+@practitioner_required
+def exercise_results(request, pk):
+    program = get_object_or_404(Program.objects.editable_by(request.user), pk=pk)
+    context = {**builder_context(request, program), "next": _back(request)}
+    return render(request, "programs/_search_results.html", context)
+
+
+@practitioner_required
+@require_POST
+def item_add(request, pk):
+    program = get_object_or_404(Program.objects.editable_by(request.user), pk=pk)
+    exercise = Exercise.objects.visible_to(request.user).filter(pk=request.POST.get("exercise")).first()
+    if exercise is None:
+        raise Http404
+    last = program.items.aggregate(last=Max("position"))["last"]
+    ProgramExercise.objects.create(
+        program=program, exercise=exercise, position=(last or 0) + 1, **exercise.dosage_fields()
+    )
+    return _items_response(request, program)
+
+
+@practitioner_required
+@require_POST
+def item_remove(request, pk):
+    item = _editable_item(request, pk)
+    item.delete()
+    return _items_response(request, item.program)
+
+
+@practitioner_required
+@require_POST
+@transaction.atomic
+def item_move(request, pk):
+    item = _editable_item(request, pk)
+    items = list(item.program.items.select_for_update().order_by("position", "id"))
+    index = next(i for i, each in enumerate(items) if each.pk == item.pk)
+    other = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items):
+        each.position = position
+    ProgramExercise.objects.bulk_update(items, ["position"])
+    return _items_response(request, item.program)
+
+
+@practitioner_required
+@require_POST
+def item_dosage(request, pk):
+    item = _editable_item(request, pk)
+    form = DosageForm(request.POST, instance=item, prefix=f"item-{item.pk}")
+    if not form.is_valid():
+        return _items_response(request, item.program, bound={item.pk: form})
+    form.save()
+    return _items_response(request, item.program)

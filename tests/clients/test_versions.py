@@ -1,0 +1,151 @@
+"""Versions of an assignment: the diff in words, and publishing a new version keeps the history."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from clients import versions
+from clients.models import AssignmentVersion, Completion
+from programs.models import Exercise, ProgramExercise
+from tests.factories import ExerciseFactory
+
+SCHEDULE = {"start_date": "2026-01-05", "weeks": 6, "days_of_week": [0, 2, 4], "sessions_per_day": 1}
+
+
+def line_of(exercise_id, name, *, sets=3, reps=None, duration=None, hold=None, note="", occurrence=1):
+    item = ProgramExercise(
+        exercise=Exercise(pk=exercise_id, name=name),
+        sets=sets,
+        reps=reps,
+        duration_seconds=duration,
+        hold_seconds=hold,
+    )
+    item.exercise_id = exercise_id
+    item.note = note
+    return item
+
+
+def test_a_new_exercise_and_a_new_dosage_read_as_the_client_sees_them():
+    before = versions.snapshot([line_of(1, "Side plank", duration=15)], SCHEDULE)
+    after = versions.snapshot(
+        [line_of(1, "Side plank", duration=20), line_of(2, "Deep squat", reps=8)], SCHEDULE
+    )
+
+    assert versions.changes(before, after) == ["new: deep squat", "side plank now 3 × 20 s"]
+
+
+def test_a_removed_exercise_is_named():
+    before = versions.snapshot([line_of(1, "Side plank"), line_of(2, "Deep squat")], SCHEDULE)
+    after = versions.snapshot([line_of(2, "Deep squat")], SCHEDULE)
+
+    assert versions.changes(before, after) == ["removed: side plank"]
+
+
+def test_a_new_order_is_said_once():
+    before = versions.snapshot([line_of(1, "Side plank"), line_of(2, "Deep squat")], SCHEDULE)
+    after = versions.snapshot([line_of(2, "Deep squat"), line_of(1, "Side plank")], SCHEDULE)
+
+    assert versions.changes(before, after) == ["new order"]
+
+
+def test_a_moved_schedule_says_what_moved():
+    before = versions.snapshot([line_of(1, "Side plank")], SCHEDULE)
+    moved = {
+        **SCHEDULE,
+        "start_date": date(2026, 1, 12),
+        "days_of_week": ["0", "1", "2", "3", "4", "5", "6"],
+        "sessions_per_day": 2,
+    }
+    after = versions.snapshot([line_of(1, "Side plank")], moved)
+
+    assert versions.changes(before, after) == [
+        "now starts 12 Jan 2026",
+        "now every day",
+        "now 2 sessions a day",
+    ]
+
+
+def test_nothing_changed_says_nothing():
+    lines = [line_of(1, "Side plank", reps=10, hold=5, note="Slowly")]
+
+    assert versions.changes(versions.snapshot(lines, SCHEDULE), versions.snapshot(lines, SCHEDULE)) == []
+
+
+def test_the_same_exercise_twice_is_told_apart_by_its_occurrence():
+    before = versions.snapshot([line_of(1, "Bridge", reps=10)], SCHEDULE)
+    after = versions.snapshot([line_of(1, "Bridge", reps=10), line_of(1, "Bridge", reps=5)], SCHEDULE)
+
+    assert versions.changes(before, after) == ["new: bridge"]
+
+
+@pytest.mark.django_db
+def test_publishing_an_edit_makes_a_new_version_with_the_same_assignment_and_history(bob_assignment, alice):
+    old_item = bob_assignment.program.items.first()
+    done = Completion.objects.create(
+        assignment=bob_assignment, assignment_exercise=old_item, date=timezone.localdate()
+    )
+    draft = versions.revision_draft(assignment=bob_assignment)
+    draft.items.filter(exercise=old_item.exercise).update(sets=5)
+    ProgramExercise.objects.create(
+        program=draft, exercise=ExerciseFactory(name="Deep squat"), position=9, reps=8
+    )
+
+    version = versions.assignment_revise(
+        assignment=bob_assignment, draft=draft, schedule=versions.schedule_of(bob_assignment), by=alice
+    )
+
+    bob_assignment.refresh_from_db()
+    done.refresh_from_db()
+    assert (version.number, bob_assignment.version, bob_assignment.program) == (2, 2, draft)
+    assert version.changes[0] == "new: deep squat"
+    assert any(change.endswith("now 5 × 10") for change in version.changes)
+    assert done.assignment_exercise == old_item
+    assert AssignmentVersion.objects.get(assignment=bob_assignment, number=1).program == old_item.program
+    assert bob_assignment.changes == version.changes
+
+
+@pytest.mark.django_db
+def test_publishing_an_unchanged_draft_is_refused(bob_assignment):
+    draft = versions.revision_draft(assignment=bob_assignment)
+
+    with pytest.raises(ValidationError):
+        versions.assignment_revise(
+            assignment=bob_assignment, draft=draft, schedule=versions.schedule_of(bob_assignment)
+        )
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.version == 1
+
+
+@pytest.mark.django_db
+def test_every_new_assignment_starts_as_version_one(bob_assignment):
+    assert list(bob_assignment.versions.values_list("number", "program")) == [(1, bob_assignment.program_id)]
+
+
+@pytest.mark.django_db
+def test_moving_the_schedule_alone_is_a_new_version(bob_assignment):
+    draft = versions.revision_draft(assignment=bob_assignment)
+    schedule = {**versions.schedule_of(bob_assignment), "weeks": 8}
+
+    version = versions.assignment_revise(assignment=bob_assignment, draft=draft, schedule=schedule)
+
+    bob_assignment.refresh_from_db()
+    assert version.changes == ["now 8 weeks"]
+    assert bob_assignment.weeks == 8
+    assert bob_assignment.end_date == bob_assignment.start_date + timedelta(weeks=8, days=-1)
+
+
+@pytest.mark.django_db
+def test_the_client_api_says_what_changed_in_the_current_version(bob_assignment, bob):
+    from tests.conftest import api_as
+
+    draft = versions.revision_draft(assignment=bob_assignment)
+    versions.assignment_revise(
+        assignment=bob_assignment, draft=draft, schedule={**versions.schedule_of(bob_assignment), "weeks": 5}
+    )
+
+    body = api_as(bob.user).get(f"/api/v1/me/assignments/{bob_assignment.pk}/").json()
+
+    assert body["version"] == 2
+    assert body["changes"] == ["now 5 weeks"]

@@ -1,0 +1,142 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db.models import Count
+from django.utils import timezone
+
+from clients import charts
+from clients.models import Assignment, Completion, Consultation
+from tests.factories import assign
+
+pytestmark = pytest.mark.django_db
+
+
+class FakeConsultation:
+    def __init__(self, day, pain=None, odi=None):
+        self.scheduled_at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+        self.pain, self.odi_percent = pain, odi
+
+
+def test_outcomes_mark_a_change_that_reaches_the_mcid():
+    timeline = charts.outcomes(
+        [
+            FakeConsultation(date(2026, 1, 1), pain=7, odi=42),
+            FakeConsultation(date(2026, 2, 1), pain=6, odi=30),
+        ],
+        {date(2026, 1, 12): 4.5},
+    )
+
+    pain = [o for o in timeline if o.measure == "pain"]
+    odi = [o for o in timeline if o.measure == "odi"]
+    assert [(o.value, o.change, o.important) for o in pain] == [
+        (7, None, False),
+        (4.5, -2.5, True),
+        (6, 1.5, False),
+    ]
+    assert [(o.value, o.change, o.important, o.better) for o in odi] == [
+        (42, None, False, False),
+        (30, -12, True, True),
+    ]
+
+
+def test_a_change_just_under_the_mcid_is_not_marked():
+    timeline = charts.outcomes(
+        [FakeConsultation(date(2026, 1, 1), odi=40), FakeConsultation(date(2026, 2, 1), odi=31)], {}
+    )
+
+    assert [o.important for o in timeline] == [False, False]
+
+
+def test_the_heat_map_has_twelve_weeks_of_days_with_how_much_was_done(bob_assignment):
+    today = timezone.localdate()
+    assignment = (
+        Assignment.objects.filter(pk=bob_assignment.pk)
+        .annotate(item_count=Count("program__items"))
+        .prefetch_related("pauses")
+        .get()
+    )
+
+    cells = charts.heat_map([assignment], [(assignment.pk, today, 1)], today=today)
+
+    assert len(cells) == 84
+    today_cell = next(c for c in cells if c.day == today)
+    assert (today_cell.scheduled, today_cell.done) == (6, 1)  # 3 exercises, 2 sessions
+    assert today_cell.level == "some"
+    assert "1 of 6 done" in today_cell.title
+
+
+def test_the_client_page_draws_the_charts_as_svg_with_text_alternatives(client, alice, bob, bob_assignment):
+    item = bob_assignment.program.items.first()
+    Completion.objects.create(
+        assignment=bob_assignment, assignment_exercise=item, date=timezone.localdate(), pain=4
+    )
+    Consultation.objects.create(
+        client=bob, scheduled_at=timezone.now() - timedelta(days=5), pain=7, odi_percent=40
+    )
+    client.force_login(alice)
+
+    response = client.get(f"/clients/{bob.pk}/")
+
+    html = response.content.decode()
+    assert "<svg" in html and "Adherence calendar" in html
+    assert "pain 4/10 (check-offs)" in html
+    assert "pain 7/10 (consultation)" in html
+    assert "MCID improved" in html
+    assert "Download PDF" in html
+
+
+def test_pause_resume_and_end_from_the_client_page(client, alice, bob_assignment):
+    client.force_login(alice)
+
+    client.post(f"/assignments/{bob_assignment.pk}/pause/")
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.status == "paused"
+    client.post(f"/assignments/{bob_assignment.pk}/resume/")
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.status == "active"
+    client.post(f"/assignments/{bob_assignment.pk}/end/")
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.status == "ended"
+
+
+def test_resuming_an_active_program_says_why_not(client, alice, bob_assignment):
+    client.force_login(alice)
+
+    response = client.post(f"/assignments/{bob_assignment.pk}/resume/", follow=True)
+
+    assert b"Only a paused program can be resumed." in response.content
+
+
+def test_the_client_page_with_twelve_weeks_of_history_takes_a_constant_number_of_queries(
+    client, alice, bob, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    with time_machine.travel(today - timedelta(weeks=12), tick=False):
+        first = assign(bob, start=today - timedelta(weeks=12), weeks=6)
+        second = assign(bob, start=today - timedelta(weeks=6), weeks=7)
+    rows = []
+    for assignment in (first, second):
+        items = list(assignment.program.items.all())
+        day = assignment.start_date
+        while day <= min(assignment.end_date, today):
+            rows += [
+                Completion(assignment=assignment, assignment_exercise=i, date=day, pain=day.day % 10)
+                for i in items
+            ]
+            day += timedelta(days=1)
+    Completion.objects.bulk_create(rows)
+    for n in range(4):
+        Consultation.objects.create(
+            client=bob,
+            scheduled_at=timezone.now() - timedelta(weeks=3 * n),
+            pain=7 - n,
+            odi_percent=40 - 5 * n,
+        )
+    client.force_login(alice)
+
+    with django_assert_max_num_queries(16):
+        response = client.get(f"/clients/{bob.pk}/")
+
+    assert response.status_code == 200
+    assert len(rows) > 200

@@ -1,0 +1,157 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from clients.models import Client, Completion, Invitation
+from tests.factories import ClientFactory, assign
+
+pytestmark = pytest.mark.django_db
+
+
+def test_client_list_shows_adherence_last_activity_and_status(client, alice, bob_assignment, dana):
+    item = bob_assignment.program.items.first()
+    Completion.objects.create(assignment=bob_assignment, assignment_exercise=item, date=timezone.localdate())
+    client.force_login(alice)
+
+    response = client.get("/clients/")
+
+    rows = {row.client.name: row for row in response.context["rows"]}
+    assert rows["Bob Client"].percent is not None and rows["Bob Client"].percent > 0
+    assert rows["Bob Client"].last_activity is not None
+    assert rows["Bob Client"].status.label == "Active"
+    assert rows["Dana Client"].status.label == "No program"
+    assert b"Adherence (14 days)" in response.content
+
+
+def test_client_list_search_finds_by_name_or_email(client, alice, bob, dana):
+    client.force_login(alice)
+
+    response = client.get("/clients/", {"q": "dana@"})
+
+    assert [row.client.name for row in response.context["rows"]] == ["Dana Client"]
+
+
+def test_client_list_search_answers_htmx_with_the_rows_only(client, alice, bob):
+    client.force_login(alice)
+
+    response = client.get("/clients/", {"q": "bob"}, headers={"HX-Request": "true"})
+
+    assert b"<html" not in response.content
+    assert b"Bob Client" in response.content
+
+
+def test_client_list_of_200_clients_takes_a_constant_number_of_queries(
+    client, alice, alice_practice, django_assert_max_num_queries
+):
+    for n in range(200):
+        someone = ClientFactory(practice=alice_practice, user=None)
+        if n % 20 == 0:
+            assign(someone, start=timezone.localdate() - timedelta(days=10))
+    client.force_login(alice)
+
+    with django_assert_max_num_queries(12):
+        response = client.get("/clients/")
+
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 50
+
+
+def test_adding_a_client_emails_an_invitation(client, alice, alice_practice):
+    client.force_login(alice)
+
+    response = client.post(
+        "/clients/new/",
+        {
+            "name": "Fay Client",
+            "email": "Fay@Example.com",
+            "phone": "+44 20 7946 0000",
+            "timezone": "Europe/Paris",
+            "notes": "Desk job",
+        },
+    )
+
+    fay = Client.objects.get(name="Fay Client")
+    assert response.status_code == 302
+    assert (
+        fay.practice == alice_practice and fay.email == "fay@example.com" and fay.timezone == "Europe/Paris"
+    )
+    assert Invitation.objects.filter(client=fay, accepted_at__isnull=True).exists()
+
+
+def test_adding_a_client_sends_the_invitation_email_after_commit(
+    client, alice, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/clients/new/", {"name": "Gil", "email": "gil@example.com", "timezone": "Europe/London"})
+
+    assert mail.outbox[-1].to == ["gil@example.com"]
+    assert "/invite/" in mail.outbox[-1].body
+
+
+def test_adding_a_client_with_bad_input_keeps_what_was_typed(client, alice, bob):
+    client.force_login(alice)
+
+    response = client.post(
+        "/clients/new/",
+        {"name": "Bobby", "email": "bob@example.com", "timezone": "Mars/Olympus", "notes": "kept"},
+    )
+
+    assert response.status_code == 400
+    assert b"Another client of this practice has this email." in response.content
+    assert b"Select a valid choice" in response.content
+    assert b'value="Bobby"' in response.content
+    assert b"kept" in response.content
+    assert Client.objects.filter(practice=bob.practice).count() == 1
+
+
+def test_editing_a_client_saves_and_reschedules(client, alice, bob, bob_assignment):
+    client.force_login(alice)
+
+    response = client.post(
+        f"/clients/{bob.pk}/edit/",
+        {
+            "name": "Robert Client",
+            "email": "bob@example.com",
+            "phone": "123",
+            "timezone": "America/New_York",
+            "notes": "",
+        },
+    )
+
+    bob.refresh_from_db()
+    bob_assignment.refresh_from_db()
+    assert response.status_code == 302
+    assert (bob.name, bob.timezone, bob.phone) == ("Robert Client", "America/New_York", "123")
+
+
+def test_resending_an_invitation_replaces_the_open_one(client, alice, alice_practice):
+    fay = ClientFactory(practice=alice_practice, user=None, email="fay@example.com")
+    client.force_login(alice)
+
+    client.post(f"/clients/{fay.pk}/invitation/")
+    first = Invitation.objects.get(client=fay)
+    client.post(f"/clients/{fay.pk}/invitation/")
+
+    assert Invitation.objects.filter(client=fay).count() == 1
+    assert Invitation.objects.get(client=fay).pk != first.pk
+
+
+def test_a_client_who_signed_up_is_not_invited_again(client, alice, bob):
+    client.force_login(alice)
+
+    response = client.post(f"/clients/{bob.pk}/invitation/", follow=True)
+
+    assert b"already has a sign-in" in response.content
+    assert not Invitation.objects.filter(client=bob).exists()
+
+
+def test_another_practices_client_cannot_be_edited_or_invited(client, charlie, bob):
+    client.force_login(charlie)
+
+    assert client.get(f"/clients/{bob.pk}/edit/").status_code == 404
+    assert client.post(f"/clients/{bob.pk}/edit/", {"name": "x"}).status_code == 404
+    assert client.post(f"/clients/{bob.pk}/invitation/").status_code == 404

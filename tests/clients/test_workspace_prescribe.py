@@ -1,0 +1,212 @@
+"""Prescribing in the browser: a draft built in place, then assigned; an assigned program edited as a version."""
+
+import pytest
+from django.utils import timezone
+
+from clients.models import Assignment
+from programs.models import Program
+from tests.factories import ExerciseFactory, TemplateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def schedule(**changes):
+    return {
+        "start_date": timezone.localdate().isoformat(),
+        "weeks": 4,
+        "days_of_week": [0, 2, 4],
+        "sessions_per_day": 1,
+        "reminder_time": "07:30",
+        **changes,
+    }
+
+
+def start_from(client, bob, template):
+    response = client.post(f"/clients/{bob.pk}/prescribe/", {"template": template.pk})
+    return Program.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+
+
+def test_prescribing_from_a_template_builds_a_private_draft(client, alice, bob):
+    template = TemplateFactory(title="Back basics")
+    client.force_login(alice)
+
+    draft = start_from(client, bob, template)
+
+    assert draft.is_draft and draft.practice == bob.practice and draft.source == template
+    assert draft.items.count() == 3
+    assert client.get(f"/clients/{bob.pk}/prescribe/{draft.pk}/").status_code == 200
+
+
+def test_a_blank_program_needs_a_title(client, alice, bob):
+    client.force_login(alice)
+
+    response = client.post(f"/clients/{bob.pk}/prescribe/", {"template": "", "title": ""})
+
+    assert response.status_code == 400
+    assert b"Give the blank program a title" in response.content
+
+
+def test_exercises_are_added_reordered_dosed_and_removed_with_htmx(client, alice, bob):
+    client.force_login(alice)
+    response = client.post(f"/clients/{bob.pk}/prescribe/", {"title": "Bob's own"})
+    draft = Program.objects.get(title="Bob's own")
+    squat, plank = ExerciseFactory(name="Deep squat"), ExerciseFactory(name="Side plank")
+    htmx = {"HX-Request": "true"}
+
+    client.post(f"/programs/{draft.pk}/items/", {"exercise": squat.pk}, headers=htmx)
+    response = client.post(f"/programs/{draft.pk}/items/", {"exercise": plank.pk}, headers=htmx)
+    assert b"<html" not in response.content
+    plank_item = draft.items.get(exercise=plank)
+    client.post(f"/programs/items/{plank_item.pk}/move/", {"direction": "up"}, headers=htmx)
+    prefix = f"item-{plank_item.pk}"
+    client.post(
+        f"/programs/items/{plank_item.pk}/dosage/",
+        {
+            f"{prefix}-sets": 3,
+            f"{prefix}-duration_seconds": 20,
+            f"{prefix}-side": "each",
+            f"{prefix}-note": "Knees bent",
+        },
+        headers=htmx,
+    )
+
+    items = list(draft.items.select_related("exercise"))
+    assert [i.exercise.name for i in items] == ["Side plank", "Deep squat"]
+    assert (items[0].sets, items[0].duration_seconds, items[0].side, items[0].note) == (
+        3,
+        20,
+        "each",
+        "Knees bent",
+    )
+    client.post(f"/programs/items/{items[1].pk}/remove/", headers=htmx)
+    assert draft.items.count() == 1
+
+
+def test_a_bad_dosage_is_shown_next_to_the_field_and_kept(client, alice, bob):
+    template = TemplateFactory()
+    client.force_login(alice)
+    draft = start_from(client, bob, template)
+    item = draft.items.first()
+    prefix = f"item-{item.pk}"
+
+    response = client.post(
+        f"/programs/items/{item.pk}/dosage/",
+        {f"{prefix}-sets": 0, f"{prefix}-reps": "lots"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert b"Ensure this value is greater than or equal to 1" in response.content
+    assert b'value="lots"' in response.content
+    item.refresh_from_db()
+    assert item.sets == 3
+
+
+def test_without_javascript_the_builder_redirects_back(client, alice, bob):
+    client.force_login(alice)
+    draft = start_from(client, bob, TemplateFactory())
+    back = f"/clients/{bob.pk}/prescribe/{draft.pk}/"
+
+    response = client.post(f"/programs/{draft.pk}/items/", {"exercise": ExerciseFactory().pk, "next": back})
+
+    assert response.status_code == 302 and response["Location"] == back
+
+
+def test_the_library_search_filters_by_name_region_equipment_and_tag(client, alice, bob):
+    ExerciseFactory(name="Deep squat", body_region="hips", equipment="Chair", tags=["strength"])
+    ExerciseFactory(name="Side plank", body_region="core", equipment="Mat", tags=["core"])
+    client.force_login(alice)
+    draft = start_from(client, bob, TemplateFactory(exercises=0))
+
+    def names(**query):
+        response = client.get(f"/programs/{draft.pk}/exercises/", query)
+        return {e.name for e in response.context["results"]}
+
+    assert names(q="squat") == {"Deep squat"}
+    assert names(region="core") == {"Side plank"}
+    assert names(equipment="chair") == {"Deep squat"}
+    assert names(tag="core") == {"Side plank"}
+
+
+def test_assigning_the_draft_gives_it_to_the_client_with_its_schedule(client, alice, bob):
+    client.force_login(alice)
+    draft = start_from(client, bob, TemplateFactory())
+
+    response = client.post(f"/clients/{bob.pk}/prescribe/{draft.pk}/", schedule())
+
+    assignment = Assignment.objects.get(client=bob)
+    bob.refresh_from_db()
+    assert response.status_code == 302
+    assert assignment.program == draft and assignment.version == 1
+    assert assignment.days_of_week == [0, 2, 4]
+    assert bob.reminder_time.strftime("%H:%M") == "07:30"
+    draft.refresh_from_db()
+    assert not draft.is_draft
+    assert client.get(f"/clients/{bob.pk}/prescribe/{draft.pk}/").status_code == 404
+
+
+def test_a_later_template_edit_never_reaches_what_was_given(client, alice, bob):
+    template = TemplateFactory()
+    client.force_login(alice)
+    draft = start_from(client, bob, template)
+    client.post(f"/clients/{bob.pk}/prescribe/{draft.pk}/", schedule())
+
+    template.items.update(sets=9)
+
+    assert set(Assignment.objects.get(client=bob).program.items.values_list("sets", flat=True)) == {3}
+
+
+def test_an_empty_draft_is_not_assigned(client, alice, bob):
+    client.force_login(alice)
+    client.post(f"/clients/{bob.pk}/prescribe/", {"title": "Empty"})
+    draft = Program.objects.get(title="Empty")
+
+    response = client.post(f"/clients/{bob.pk}/prescribe/{draft.pk}/", schedule())
+
+    assert response.status_code == 400
+    assert b"Add at least one exercise" in response.content
+    assert not Assignment.objects.exists()
+
+
+def test_editing_an_assigned_program_publishes_version_two(client, alice, bob_assignment):
+    client.force_login(alice)
+    page = client.get(f"/assignments/{bob_assignment.pk}/edit/")
+    draft = page.context["program"]
+    client.post(f"/programs/{draft.pk}/items/", {"exercise": ExerciseFactory(name="Deep squat").pk})
+
+    response = client.post(
+        f"/assignments/{bob_assignment.pk}/edit/",
+        {
+            "start_date": bob_assignment.start_date.isoformat(),
+            "weeks": 4,
+            "days_of_week": list(range(7)),
+            "sessions_per_day": 2,
+        },
+        follow=True,
+    )
+
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.version == 2
+    assert b"new: deep squat" in response.content
+    old = client.get(f"/assignments/{bob_assignment.pk}/versions/1/")
+    assert old.status_code == 200 and b"Deep squat" not in old.content
+
+
+def test_a_template_of_the_shared_library_is_read_only(client, alice):
+    shared = TemplateFactory()
+    client.force_login(alice)
+
+    assert client.get(f"/programs/{shared.pk}/").status_code == 404
+    assert client.post(f"/programs/{shared.pk}/items/", {"exercise": ExerciseFactory().pk}).status_code == 404
+
+
+def test_any_program_can_be_saved_as_a_practice_template(client, alice, alice_practice, bob_assignment):
+    client.force_login(alice)
+
+    response = client.post(
+        f"/programs/{bob_assignment.program.pk}/save-as-template/", {"title": "Bob's program as a template"}
+    )
+
+    template = Program.objects.get(title="Bob's program as a template")
+    assert response.status_code == 302
+    assert template.is_template and template.practice == alice_practice
+    assert template.items.count() == bob_assignment.program.items.count()

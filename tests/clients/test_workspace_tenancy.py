@@ -1,0 +1,101 @@
+"""Every workspace URL, given an object of another practice, answers 404: never 403, never the object."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from clients import versions
+from clients.models import Consultation, HandoutBatch
+from tests.factories import ExerciseFactory, TemplateFactory
+
+pytestmark = pytest.mark.django_db
+
+WORKSPACE_NAMESPACES = {"workspace", "programs"}
+# Pages with no object in their path: scoped by whose practice lists them, tested elsewhere.
+WITHOUT_OBJECTS = {
+    "workspace:clients",
+    "workspace:client-add",
+    "programs:library",
+    "programs:exercise-add",
+    "workspace:handout-batches",
+    "workspace:unsubscribe",  # public: the signed token is the proof (tests/clients/test_reminders*)
+}
+
+
+def workspace_patterns():
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace in WORKSPACE_NAMESPACES:
+            for pattern in entry.url_patterns:
+                if isinstance(pattern, URLPattern):
+                    yield f"{entry.namespace}:{pattern.name}", pattern
+
+
+@pytest.fixture
+def charlies_objects(charlie, erin, erin_assignment):
+    practice = charlie.memberships.get().practice
+    draft = versions.revision_draft(assignment=erin_assignment)
+    template = TemplateFactory(practice=practice)
+    exercise = ExerciseFactory(practice=practice)
+    consultation = Consultation.objects.create(client=erin, scheduled_at=timezone.now())
+    item = draft.items.first()
+    batch = HandoutBatch.objects.create(practice=practice, assignment_ids=[erin_assignment.pk], total=1)
+    return {
+        "workspace:client-export": {"pk": erin.pk},
+        "workspace:client-erase": {"pk": erin.pk},
+        "workspace:client-audit": {"pk": erin.pk},
+        "workspace:handout-email": {"pk": erin_assignment.pk},
+        "workspace:handout-batch": {"pk": batch.pk},
+        "workspace:client": {"pk": erin.pk},
+        "workspace:client-edit": {"pk": erin.pk},
+        "workspace:invitation-resend": {"pk": erin.pk},
+        "workspace:assign": {"pk": erin.pk},
+        "workspace:prescribe": {"pk": erin.pk},
+        "workspace:prescribe-draft": {"pk": erin.pk, "program_pk": draft.pk},
+        "workspace:consultation-new": {"pk": erin.pk},
+        "workspace:consultation": {"pk": consultation.pk},
+        "workspace:handout": {"pk": erin_assignment.pk},
+        "workspace:assignment-pause": {"pk": erin_assignment.pk},
+        "workspace:assignment-resume": {"pk": erin_assignment.pk},
+        "workspace:assignment-end": {"pk": erin_assignment.pk},
+        "workspace:assignment-edit": {"pk": erin_assignment.pk},
+        "workspace:assignment-version": {"pk": erin_assignment.pk, "number": 1},
+        "programs:exercise": {"pk": exercise.pk},
+        "programs:exercise-edit": {"pk": exercise.pk},
+        "programs:program": {"pk": template.pk},
+        "programs:save-as-template": {"pk": template.pk},
+        "programs:exercise-results": {"pk": draft.pk},
+        "programs:item-add": {"pk": draft.pk},
+        "programs:item-remove": {"pk": item.pk},
+        "programs:item-move": {"pk": item.pk},
+        "programs:item-dosage": {"pk": item.pk},
+    }
+
+
+def test_every_workspace_url_is_404_for_a_practitioner_of_another_practice(client, alice, charlies_objects):
+    names = {name for name, _ in workspace_patterns()}
+    assert names - WITHOUT_OBJECTS == set(charlies_objects), (
+        "a new workspace URL needs its outsider case here"
+    )
+    client.force_login(alice)
+
+    for name, kwargs in charlies_objects.items():
+        url = reverse(name, kwargs=kwargs)
+        assert client.get(url).status_code in (404, 405), f"GET {url}"
+        assert client.post(url, {"exercise": 1, "title": "x"}).status_code == 404, f"POST {url}"
+        assert client.get(url, headers={"HX-Request": "true"}).status_code in (404, 405), f"htmx GET {url}"
+
+
+def test_a_foreign_exercise_cannot_be_added_to_ones_own_draft(client, alice, bob_assignment, charlie):
+    foreign = ExerciseFactory(practice=charlie.memberships.get().practice)
+    draft = versions.revision_draft(assignment=bob_assignment)
+    client.force_login(alice)
+
+    assert client.post(f"/programs/{draft.pk}/items/", {"exercise": foreign.pk}).status_code == 404
+    assert not draft.items.filter(exercise=foreign).exists()
+
+
+def test_a_client_with_a_sign_in_has_no_workspace_page(client, bob, bob_assignment):
+    client.force_login(bob.user)
+
+    for url in [f"/clients/{bob.pk}/", "/library/", f"/assignments/{bob_assignment.pk}/edit/", "/practice/"]:
+        assert client.get(url).status_code == 403

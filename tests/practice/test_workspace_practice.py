@@ -1,0 +1,112 @@
+from io import BytesIO
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from PIL import Image
+
+from practice import team
+from practice.models import Membership
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def png(size=(40, 20)) -> SimpleUploadedFile:
+    out = BytesIO()
+    Image.new("RGBA", size, (15, 118, 110, 255)).save(out, format="PNG")
+    return SimpleUploadedFile("logo.png", out.getvalue(), content_type="image/png")
+
+
+def test_the_owner_sets_name_accent_colour_and_logo(client, alice, alice_practice, tmp_path):
+    client.force_login(alice)
+
+    with override_settings(MEDIA_ROOT=tmp_path):
+        response = client.post(
+            "/practice/", {"name": "Alice Physio Ltd", "accent_color": "#1d4ed8", "logo": png()}
+        )
+
+    alice_practice.refresh_from_db()
+    assert response.status_code == 302
+    assert (alice_practice.name, alice_practice.accent_color) == ("Alice Physio Ltd", "#1d4ed8")
+    assert alice_practice.logo.name.endswith(".png")
+
+
+def test_a_logo_that_is_not_an_image_is_refused_next_to_the_field(client, alice, alice_practice):
+    client.force_login(alice)
+    fake = SimpleUploadedFile("logo.png", b"<?php echo 1; ?>", content_type="image/png")
+
+    response = client.post("/practice/", {"name": "Typed name", "accent_color": "#1d4ed8", "logo": fake})
+
+    assert response.status_code == 400
+    assert b"Upload a valid image" in response.content
+    assert b'value="Typed name"' in response.content
+    alice_practice.refresh_from_db()
+    assert alice_practice.name == "Alice's Clinic"
+
+
+@override_settings(UPLOAD_MAX_BYTES=100)
+def test_a_logo_over_the_size_limit_is_refused(client, alice):
+    client.force_login(alice)
+
+    response = client.post("/practice/", {"name": "x", "accent_color": "#1d4ed8", "logo": png((300, 300))})
+
+    assert response.status_code == 400
+    assert b"The logo is over" in response.content
+
+
+def test_a_bad_colour_is_refused(client, alice):
+    client.force_login(alice)
+
+    response = client.post("/practice/", {"name": "x", "accent_color": "red"})
+
+    assert b"Use a colour like #0f766e." in response.content
+
+
+def test_a_practitioner_who_is_not_owner_cannot_change_the_practice(client, alice_practice):
+    colleague = MembershipFactory(practice=alice_practice).user
+    client.force_login(colleague)
+
+    assert client.get("/practice/").status_code == 200
+    assert client.post("/practice/", {"name": "Mine now", "accent_color": "#000000"}).status_code == 404
+    assert (
+        client.post("/practice/invitations/", {"email": "x@example.com", "role": "owner"}).status_code == 404
+    )
+
+
+def test_an_invited_practitioner_joins_with_a_one_use_link(
+    client, alice, alice_practice, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/practice/invitations/", {"email": "Gina@Example.com", "role": "practitioner"})
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/team/invite/" in line)
+    path = link[link.index("/team/invite/") :]
+    client.logout()
+
+    response = client.post(path, {"name": "Gina Physio", "password": "a-long-enough-passphrase"})
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__email="gina@example.com")
+    assert membership.practice == alice_practice and membership.role == "practitioner"
+    assert client.get(path).status_code == 404
+
+
+def test_an_expired_practitioner_invitation_does_nothing(
+    client, alice, alice_practice, django_capture_on_commit_callbacks
+):
+    with time_machine.travel("2026-01-01"), django_capture_on_commit_callbacks(execute=True):
+        team.practitioner_invite(
+            practice=alice_practice, email="old@example.com", role="practitioner", by=alice
+        )
+    body = mail.outbox[-1].body
+    path = body[body.index("/team/invite/") :].split()[0]
+
+    with time_machine.travel("2026-02-01"):
+        response = client.post(path, {"name": "Old", "password": "a-long-enough-passphrase"})
+
+    assert response.status_code == 404
+    assert b"expired" in response.content
+    assert not Membership.objects.filter(user__email="old@example.com").exists()

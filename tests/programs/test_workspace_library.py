@@ -1,0 +1,105 @@
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from PIL import Image
+
+from programs.models import Exercise
+from tests.factories import ExerciseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg_with_exif() -> SimpleUploadedFile:
+    out = BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "Secret camera"
+    Image.new("RGB", (3000, 2000), (200, 100, 50)).save(out, format="JPEG", exif=exif)
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def exercise_post(**changes):
+    return {
+        "name": "Wall slide",
+        "summary": "Slide up the wall.",
+        "steps": "Stand with your back to a wall.\nSlide your arms up.",
+        "cues": "Slow",
+        "body_region": "spine",
+        "equipment": "Wall",
+        "tags": "Mobility, posture",
+        "sets": 2,
+        "reps": 8,
+        "side": "",
+        "video_url": "https://video.example/wall-slide",
+        "image_alt": "A person slides their arms up a wall.",
+        **changes,
+    }
+
+
+def test_the_library_lists_shared_and_own_exercises_and_filters_them(client, alice, alice_practice, charlie):
+    ExerciseFactory(name="Deep squat", body_region="hips", tags=["strength"])
+    ExerciseFactory(name="Our bridge", practice=alice_practice, body_region="hips")
+    ExerciseFactory(name="Their secret", practice=charlie.memberships.get().practice)
+    client.force_login(alice)
+
+    everything = {e.name for e in client.get("/library/").context["exercises"]}
+    strength = {e.name for e in client.get("/library/", {"tag": "strength"}).context["exercises"]}
+
+    assert everything == {"Deep squat", "Our bridge"}
+    assert strength == {"Deep squat"}
+
+
+def test_a_practice_adds_its_own_exercise_with_a_re_encoded_photo(client, alice, alice_practice, tmp_path):
+    client.force_login(alice)
+
+    with override_settings(MEDIA_ROOT=tmp_path):
+        response = client.post("/library/exercises/new/", exercise_post(image=jpeg_with_exif()))
+        exercise = Exercise.objects.get(name="Wall slide")
+        with Image.open(exercise.image.path) as saved:
+            assert max(saved.size) <= 1600
+            assert not saved.getexif()
+
+    assert response.status_code == 302
+    assert exercise.practice == alice_practice
+    assert exercise.steps == ["Stand with your back to a wall.", "Slide your arms up."]
+    assert exercise.tags == ["mobility", "posture"]
+
+
+def test_a_file_that_is_not_an_image_is_refused_and_the_form_kept(client, alice):
+    client.force_login(alice)
+    fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
+
+    response = client.post("/library/exercises/new/", exercise_post(image=fake))
+
+    assert response.status_code == 400
+    assert b"Upload a valid image" in response.content
+    assert b'value="Wall slide"' in response.content
+    assert not Exercise.objects.filter(name="Wall slide").exists()
+
+
+def test_an_image_needs_a_description(client, alice, tmp_path):
+    client.force_login(alice)
+
+    with override_settings(MEDIA_ROOT=tmp_path):
+        response = client.post("/library/exercises/new/", exercise_post(image=jpeg_with_exif(), image_alt=""))
+
+    assert response.status_code == 400
+    assert b"Describe the image" in response.content
+
+
+def test_the_shared_library_is_read_only(client, alice):
+    shared = ExerciseFactory()
+    client.force_login(alice)
+
+    assert client.get(f"/library/exercises/{shared.pk}/").status_code == 200
+    assert client.get(f"/library/exercises/{shared.pk}/edit/").status_code == 404
+    assert client.post(f"/library/exercises/{shared.pk}/edit/", exercise_post()).status_code == 404
+
+
+def test_another_practices_exercise_is_404(client, alice, charlie):
+    theirs = ExerciseFactory(practice=charlie.memberships.get().practice)
+    client.force_login(alice)
+
+    assert client.get(f"/library/exercises/{theirs.pk}/").status_code == 404
+    assert client.get(f"/library/exercises/{theirs.pk}/edit/").status_code == 404
