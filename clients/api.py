@@ -1,7 +1,7 @@
 """The client API under /api/v1/me/: everything is the signed-in client's own."""
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -16,8 +16,9 @@ from programs.models import ProgramExercise
 
 from . import invitations, services
 from .adherence import client_adherence
-from .handouts import assignment_handout, handout_options_from
-from .models import Assignment, Client
+from .audit import audit_record
+from .handouts import handout_download, handout_options_from
+from .models import Assignment, AuditEvent, Client
 from .scheduling import local_date
 from .serializers import (
     AdherenceQuerySerializer,
@@ -90,7 +91,7 @@ class CompletionView(APIView):
     def put(self, request, completion_id):
         client = client_of(request.user)
         completion, created = _check_off(
-            client, completion_id, request.data, _own_items(client, [request.data])
+            request, client, completion_id, request.data, _own_items(client, [request.data])
         )
         return Response(
             CompletionSerializer(completion).data,
@@ -99,7 +100,9 @@ class CompletionView(APIView):
 
     @extend_schema(responses={204: None, **ERRORS})
     def delete(self, request, completion_id):
-        services.completion_delete(client=client_of(request.user), completion_id=completion_id)
+        client = client_of(request.user)
+        services.completion_delete(client=client, completion_id=completion_id)
+        audit_record(actor=request.user, client=client, action=AuditEvent.DELETE_COMPLETION, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -116,15 +119,15 @@ class CompletionBatchView(APIView):
         batch.is_valid(raise_exception=True)
         items = batch.validated_data["items"]
         own = _own_items(client, items)
-        results = [_batch_item(client, item, own) for item in items]
+        results = [_batch_item(request, client, item, own) for item in items]
         return Response({"results": results})
 
 
-def _batch_item(client: Client, item: dict, own: dict) -> dict:
+def _batch_item(request, client: Client, item: dict, own: dict) -> dict:
     completion_id = item.get("id")
     try:
         completion_id = serializers.UUIDField().to_internal_value(completion_id)
-        completion, created = _check_off(client, completion_id, item, own)
+        completion, created = _check_off(request, client, completion_id, item, own)
     except serializers.ValidationError as exc:
         return _batch_error(completion_id, _named(exc, "id"))
     except Exception as exc:
@@ -154,14 +157,24 @@ def _batch_error(completion_id, exc: Exception) -> dict:
     return result
 
 
-def _check_off(client: Client, completion_id, data, own: dict):
+def _check_off(request, client: Client, completion_id, data, own: dict):
     serializer = CompletionSerializer(data=data)
     serializer.is_valid(raise_exception=True)
     fields = dict(serializer.validated_data)
     item = own.get(fields.pop("assignment_exercise_id"))
     if item is None:
         raise Http404
-    return services.completion_record(client=client, completion_id=completion_id, item=item, fields=fields)
+    completion, created = services.completion_record(
+        client=client, completion_id=completion_id, item=item, fields=fields
+    )
+    audit_record(
+        actor=request.user,
+        client=client,
+        action=AuditEvent.RECORD_COMPLETION,
+        obj=completion,
+        request=request,
+    )
+    return completion, created
 
 
 def _own_items(client: Client, bodies: list) -> dict[int, ProgramExercise]:
@@ -203,12 +216,7 @@ class MyHandoutView(APIView):
     )
     def get(self, request, pk):
         assignment = get_object_or_404(Assignment.objects.of_client_user(request.user), pk=pk)
-        options = handout_options_from(request.query_params)
-        pdf, filename = assignment_handout(assignment, options=options)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return handout_download(request, assignment, options=handout_options_from(request.query_params))
 
 
 class InvitationAcceptSerializer(serializers.Serializer):

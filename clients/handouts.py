@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -23,7 +24,8 @@ from programs.handouts import (
     handout_items,
 )
 
-from .models import Assignment, HandoutBatch
+from .audit import audit_record
+from .models import Assignment, AuditEvent, HandoutBatch
 
 logger = logging.getLogger(__name__)
 # A batch claimed longer ago than this belonged to a worker that died; another may take it over.
@@ -90,6 +92,24 @@ def assignment_handout(assignment: Assignment, *, options: HandoutOptions | None
 
 
 @transaction.atomic
+def handout_download(
+    request, assignment: Assignment, *, options: HandoutOptions | None = None
+) -> HttpResponse:
+    """The PDF as a download, for the web and both APIs alike; the download is audited."""
+    pdf, filename = assignment_handout(assignment, options=options)
+    audit_record(
+        actor=request.user,
+        client=assignment.client,
+        action=AuditEvent.DOWNLOAD_HANDOUT,
+        obj=assignment,
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # a client's health information
+    return response
+
+
 def handout_batch_create(*, practice, by, assignments) -> HandoutBatch:
     ids = list(assignments.filter(client__practice=practice).values_list("pk", flat=True))
     batch = HandoutBatch.objects.create(

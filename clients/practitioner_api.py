@@ -6,7 +6,6 @@ Every queryset is the caller's practices' (`practices_of`); anything else is 404
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,7 +19,7 @@ from programs.models import ProgramExercise
 from . import services
 from .api import adherence_response
 from .filters import AssignmentFilter, ClientFilter, ConsultationFilter
-from .handouts import assignment_handout
+from .handouts import handout_download, handout_options_from
 from .invitations import invitation_send
 from .models import Assignment, Client, Consultation
 from .scheduling import local_date
@@ -130,7 +129,6 @@ class AssignmentViewSet(
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def handout(self, request, pk=None):  # routed by hand: the contract's path has no trailing slash
-        pdf, filename = assignment_handout(self.get_object())
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return handout_download(
+            request, self.get_object(), options=handout_options_from(request.query_params)
+        )

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from practice.access import practitioner_required
-from practice.models import Membership, practices_of
+from practice.models import is_owner, practices_of
 from practice.rest import ErrorSerializer
 
 from . import privacy
@@ -59,9 +59,7 @@ def client_export(request, pk):
 @require_POST
 def client_erase(request, pk):
     client = _practice_client(request.user, pk)
-    if not Membership.objects.filter(
-        user=request.user, practice=client.practice, role=Membership.OWNER
-    ).exists():
+    if not is_owner(request.user, client.practice):
         raise PermissionDenied("Only an owner of the practice can erase a client.")
     privacy.client_erase(client=client, by=request.user, request=request)
     return redirect("workspace:client", pk=client.pk)

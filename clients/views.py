@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from programs.services import program_clone
 from programs.views import builder_context
 
 from . import channels, charts, consultations, handouts, invitations, overview, services, versions
+from .audit import audit_record
 from .forms import (
     AssignForm,
     ClientForm,
@@ -30,7 +31,7 @@ from .forms import (
     ScheduleForm,
     StartForm,
 )
-from .models import Assignment, Client, Completion, Consultation, HandoutBatch
+from .models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
 from .scheduling import local_date
 
 CLIENTS_PER_PAGE = 50
@@ -128,10 +129,16 @@ def _client_page(client: Client, *, today) -> dict:
 
 @practitioner_required
 def client_detail(request, pk, form=None):
-    client = get_object_or_404(_practice_clients(request.user).select_related("practice", "user"), pk=pk)
+    pending_erasure = ErasureRequest.objects.filter(client=OuterRef("pk"), completed_at__isnull=True)
+    clients = _practice_clients(request.user).annotate(erasure_requested=Exists(pending_erasure))
+    client = get_object_or_404(clients.select_related("practice", "user"), pk=pk)
+    membership = Membership.objects.get(user=request.user, practice=client.practice)
+    audit_record(actor=request.user, client=client, action=AuditEvent.VIEW_CLIENT, request=request)
     context = _client_page(client, today=timezone.localdate())
+    context["audit_events"] = client.audit_events.select_related("actor")[:10]
+    context["is_owner"] = membership.role == Membership.OWNER
     context["form"] = form or AssignForm(user=request.user)
-    context["zone"] = _membership(request.user).timezone
+    context["zone"] = membership.timezone
     return render(request, "clients/detail.html", context)
 
 
@@ -160,14 +167,7 @@ def handout(request, pk):
         options = handouts.handout_options_from(request.GET)
     except ValidationError as exc:
         return HttpResponseBadRequest(" ".join(exc.messages))
-    return pdf_response(*handouts.assignment_handout(assignment, options=options))
-
-
-def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"  # a client's health information
-    return response
+    return handouts.handout_download(request, assignment, options=options)
 
 
 @practitioner_required
@@ -387,6 +387,12 @@ def consultation_new(request, pk):
     return render(request, "clients/consultation_new.html", context, status=400 if form.errors else 200)
 
 
+def _audit_consultation(request, consultation: Consultation, action: str) -> None:
+    audit_record(
+        actor=request.user, client=consultation.client, action=action, obj=consultation, request=request
+    )
+
+
 @practitioner_required
 def consultation_detail(request, pk):
     consultation = get_object_or_404(
@@ -399,8 +405,10 @@ def consultation_detail(request, pk):
         consultations.consultation_record(
             consultation=consultation, fields=fields, odi_answers=form.odi_answers()
         )
+        _audit_consultation(request, consultation, AuditEvent.CHANGE_CONSULTATION)
         messages.success(request, "Consultation record saved.")
         return redirect("workspace:consultation", pk=consultation.pk)
+    _audit_consultation(request, consultation, AuditEvent.VIEW_CONSULTATION)
     zone = ZoneInfo(_membership(request.user).timezone)
     context = {
         "consultation": consultation,

@@ -114,3 +114,7 @@ class PractitionerInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.practice}"
+
+
+def is_owner(user, practice: Practice) -> bool:
+    return Membership.objects.filter(user=user, practice=practice, role=Membership.OWNER).exists()
