@@ -11,6 +11,7 @@ from .adherence import expected_days
 from .models import Assignment, Client, Completion, Invitation
 
 ADHERENCE_DAYS = 14
+QUIET_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def client_rows(clients: list[Client], *, today: date) -> list[Row]:
             c,
             _percent(by_client[c.pk], done, start, today),
             last.get(c.pk),
-            status_of(c, by_client[c.pk], invited=c.pk in invited),
+            status_of(c, by_client[c.pk], invited=c.pk in invited, last_activity=last.get(c.pk), today=today),
         )
         for c in clients
     ]
@@ -89,11 +90,30 @@ def _percent(assignments, done: dict, start: date, end: date) -> int | None:
     return min(100, round(100 * hits / scheduled)) if scheduled else None
 
 
-def status_of(client: Client, assignments: list[Assignment], *, invited: bool) -> Status:
+def status_of(
+    client: Client,
+    assignments: list[Assignment],
+    *,
+    invited: bool,
+    last_activity=None,
+    today: date | None = None,
+) -> Status:
     if client.user_id is None:
         return Status("invited", "Invited") if invited else Status("pending", "Not signed up")
+    if today and _quiet(assignments, last_activity, today):
+        return Status("quiet", "Quiet for a week")
     statuses = {a.status for a in assignments}
     for key in (Assignment.ACTIVE, Assignment.PAUSED, Assignment.ENDED):
         if key in statuses:
             return Status(key, dict(Assignment.STATUSES)[key])
     return Status("none", "No program")
+
+
+def _quiet(assignments: list[Assignment], last_activity, today: date) -> bool:
+    """Running for a week or more, and nothing checked off in the last seven days."""
+    running = [
+        a for a in assignments if a.status == Assignment.ACTIVE and a.start_date <= today - QUIET_AFTER
+    ]
+    if not running:
+        return False
+    return last_activity is None or last_activity.date() < today - QUIET_AFTER

@@ -11,7 +11,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from programs.models import Program
+from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
 from . import reminders
@@ -174,3 +174,13 @@ def first_version(assignment: Assignment, *, by=None) -> AssignmentVersion:
         schedule=schedule_of(assignment),
         created_by=by,
     )
+
+
+def items_of_client(client):
+    """Every exercise the client was ever given, in any version: a phone may sync a check-off late."""
+    return ProgramExercise.objects.filter(program__version__assignment__client=client)
+
+
+def assignment_of_item(item: ProgramExercise) -> Assignment:
+    """The assignment an exercise belongs to, whether its version is the current one or older."""
+    return AssignmentVersion.objects.select_related("assignment").get(program_id=item.program_id).assignment

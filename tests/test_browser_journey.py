@@ -10,8 +10,10 @@ from django.db import connections
 from django.utils import timezone
 
 from clients.models import Assignment, Client, Consultation, Invitation
+from programs.library import TEMPLATE
+from programs.models import Program
 from tests.conftest import need
-from tests.factories import ClientFactory, MembershipFactory
+from tests.factories import ClientFactory, MembershipFactory, assign
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -154,4 +156,42 @@ def test_practitioner_goes_from_a_new_client_to_a_consultation_to_an_assigned_pr
     page.get_by_role("link", name="Library").click()
     assert_accessible(page)
     page.get_by_role("link", name="Practice").click()
+    assert_accessible(page)
+
+
+def test_practitioner_edits_an_assigned_program_and_the_client_gets_version_two(page, live_server):
+    need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
+    call_command("seed_library")
+    alice = MembershipFactory(user__email="alice@example.com", role="owner").user
+    bob = ClientFactory(practice=alice.memberships.get().practice, name="Bob Client")
+    assignment = assign(bob, start=timezone.localdate(), template=Program.objects.get(slug=TEMPLATE["slug"]))
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("alice@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/clients/{bob.pk}/")
+    page.get_by_role("link", name="Edit program").click()
+    assert_accessible(page)
+
+    page.get_by_label("Name").fill("plank")
+    page.get_by_role("button", name="Add Side plank").click()
+    page.locator("li.item").last.get_by_text("Side plank", exact=True).wait_for()
+    removed = page.locator("li.item").first.locator("strong").inner_text()
+    page.locator("li.item").first.get_by_role("button", name=f"Remove {removed}").click()
+    page.get_by_role("button", name=f"Remove {removed}").wait_for(state="detached")
+    second = page.locator("li.item").nth(1).locator("strong").inner_text()
+    page.get_by_role("button", name=f"Move {second} up").click()
+    page.locator("li.item").first.get_by_text(second, exact=True).wait_for()
+    page.get_by_role("button", name="Publish version 2").click()
+    page.get_by_text("Version 2 given to Bob Client").wait_for()
+
+    assignment.refresh_from_db()
+    assert assignment.version == 2
+    assert f"removed: {removed.lower()}" in assignment.changes
+    assert "new order" in assignment.changes
+    assert "new: side plank" in assignment.changes
+    page.get_by_text("Versions").first.click()
+    page.get_by_role("link", name="Version 1").click()
+    page.get_by_text(removed, exact=True).first.wait_for()
     assert_accessible(page)

@@ -149,3 +149,26 @@ def test_the_client_api_says_what_changed_in_the_current_version(bob_assignment,
 
     assert body["version"] == 2
     assert body["changes"] == ["now 5 weeks"]
+
+
+def test_short_dosage_reads_sets_by_reps_or_seconds():
+    assert versions.short_dosage(ProgramExercise(sets=3, reps=10)) == "3 × 10"
+    assert versions.short_dosage(ProgramExercise(sets=3, duration_seconds=20)) == "3 × 20 s"
+    assert (
+        versions.short_dosage(ProgramExercise(sets=2, reps=8, hold_seconds=5, side="each"))
+        == "2 × 8 · hold 5 s · each side"
+    )
+    assert versions.short_dosage(ProgramExercise(sets=1)) == "1 set"
+
+
+@pytest.mark.django_db
+def test_an_exercise_of_an_older_version_still_leads_to_its_assignment(bob_assignment, bob, dana_assignment):
+    old_item = bob_assignment.program.items.first()
+    draft = versions.revision_draft(assignment=bob_assignment)
+    versions.assignment_revise(
+        assignment=bob_assignment, draft=draft, schedule={**versions.schedule_of(bob_assignment), "weeks": 5}
+    )
+
+    assert versions.assignment_of_item(old_item) == bob_assignment
+    assert versions.items_of_client(bob).filter(pk=old_item.pk).exists()
+    assert not versions.items_of_client(bob).filter(program=dana_assignment.program).exists()

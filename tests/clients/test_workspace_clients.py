@@ -155,3 +155,12 @@ def test_another_practices_client_cannot_be_edited_or_invited(client, charlie, b
     assert client.get(f"/clients/{bob.pk}/edit/").status_code == 404
     assert client.post(f"/clients/{bob.pk}/edit/", {"name": "x"}).status_code == 404
     assert client.post(f"/clients/{bob.pk}/invitation/").status_code == 404
+
+
+def test_a_client_with_nothing_done_for_a_week_shows_as_quiet(client, alice, dana):
+    assign(dana, start=timezone.localdate() - timedelta(days=10))
+    client.force_login(alice)
+
+    rows = client.get("/clients/").context["rows"]
+
+    assert rows[0].status.label == "Quiet for a week"

@@ -210,3 +210,29 @@ def test_any_program_can_be_saved_as_a_practice_template(client, alice, alice_pr
     assert response.status_code == 302
     assert template.is_template and template.practice == alice_practice
     assert template.items.count() == bob_assignment.program.items.count()
+
+
+def test_without_javascript_a_bad_dosage_shows_the_builder_page_with_the_error(client, alice, bob):
+    client.force_login(alice)
+    draft = start_from(client, bob, TemplateFactory())
+    item = draft.items.first()
+    prefix = f"item-{item.pk}"
+
+    response = client.post(
+        f"/programs/items/{item.pk}/dosage/",
+        {f"{prefix}-sets": "", "next": f"/clients/{bob.pk}/prescribe/{draft.pk}/"},
+    )
+
+    assert response.status_code == 400
+    assert b"This field is required." in response.content
+    assert b"<html" in response.content
+
+
+def test_a_revision_draft_cannot_be_assigned_as_a_second_program(client, alice, bob, bob_assignment):
+    client.force_login(alice)
+    draft = client.get(f"/assignments/{bob_assignment.pk}/edit/").context["program"]
+
+    response = client.post(f"/clients/{bob.pk}/prescribe/{draft.pk}/", schedule())
+
+    assert response.status_code == 400
+    assert Assignment.objects.filter(client=bob).count() == 1
