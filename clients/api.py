@@ -14,7 +14,7 @@ from practice.api import TokenSerializer, token_response
 from practice.rest import ErrorSerializer, error_response
 from programs.models import ProgramExercise
 
-from . import invitations, services
+from . import invitations, services, versions
 from .adherence import client_adherence
 from .audit import audit_record
 from .handouts import handout_download, handout_options_from
@@ -184,9 +184,8 @@ def _own_items(client: Client, bodies: list) -> dict[int, ProgramExercise]:
         value = body.get("assignment_exercise") if isinstance(body, dict) else None
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             ids.add(int(value))
-    items = ProgramExercise.objects.select_related("program__assignment__client").filter(
-        pk__in=ids, program__assignment__client=client
-    )
+    items = versions.items_of_client(client).select_related("program__version__assignment__client")
+    items = items.filter(pk__in=ids)
     return {item.pk: item for item in items}
 
 

@@ -166,8 +166,12 @@ def completion_record(
     fields: dict,
     now: datetime | None = None,
 ) -> tuple[Completion, bool]:
-    """Check a slot off, idempotently: a replay of the same id updates, it never duplicates."""
-    assignment = item.program.assignment
+    """Check a slot off, idempotently: a replay of the same id updates, it never duplicates.
+
+    The item may belong to an older version of the assignment: a phone that was offline
+    syncs what was done against the program it had.
+    """
+    assignment = item.program.version.assignment
     _check_slot(assignment, fields["date"], fields["session"], now=now or timezone.now())
     slot = {"assignment_exercise": item, "date": fields["date"], "session": fields["session"]}
     values = {k: v for k, v in fields.items() if k not in ("date", "session")}

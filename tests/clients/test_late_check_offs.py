@@ -1,0 +1,61 @@
+"""A phone that was offline while the practitioner changed the program still syncs what was done."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from clients import versions
+from clients.models import Completion
+from clients.scheduling import local_date
+from tests.conftest import api_as
+from tests.factories import ExerciseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def old_item(bob_assignment, alice):
+    """An exercise of version 1, after the practitioner published version 2."""
+    item = bob_assignment.program.items.first()
+    draft = versions.revision_draft(assignment=bob_assignment)
+    draft.items.create(exercise=ExerciseFactory(name="Deep squat"), position=9, sets=2, reps=8)
+    versions.assignment_revise(
+        assignment=bob_assignment, draft=draft, schedule=versions.schedule_of(bob_assignment), by=alice
+    )
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.version == 2
+    return item
+
+
+def body(item, client) -> dict:
+    yesterday = local_date(client, timezone.now()) - timedelta(days=1)
+    return {"assignment_exercise": item.pk, "date": yesterday.isoformat(), "session": 1, "pain": 3}
+
+
+def test_a_check_off_against_the_previous_version_is_stored_on_the_same_assignment(
+    bob, bob_assignment, old_item
+):
+    response = api_as(bob.user).put(
+        f"/api/v1/me/completions/{uuid.uuid4()}/", body(old_item, bob), format="json"
+    )
+
+    assert response.status_code == 201
+    assert Completion.objects.get().assignment == bob_assignment
+
+
+def test_an_offline_batch_with_the_previous_versions_exercises_syncs(bob, old_item):
+    items = [{"id": str(uuid.uuid4()), **body(old_item, bob)}]
+
+    response = api_as(bob.user).post("/api/v1/me/completions/batch/", {"items": items}, format="json")
+
+    assert [result["status"] for result in response.json()["results"]] == [201]
+
+
+def test_another_clients_old_exercise_stays_404(dana, old_item):
+    response = api_as(dana.user).put(
+        f"/api/v1/me/completions/{uuid.uuid4()}/", body(old_item, dana), format="json"
+    )
+
+    assert response.status_code == 404
