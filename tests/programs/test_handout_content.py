@@ -1,6 +1,7 @@
 """What a client holds in their hands: the handout read back from the PDF."""
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import page
@@ -11,9 +12,10 @@ import pytest
 import zxingcpp
 from django.conf import settings
 from django.core.management import call_command
+from PIL import Image
 
 from clients.handouts import assignment_handout, handout_for
-from programs.handouts import HandoutOptions, render_handout
+from programs.handouts import Branding, HandoutOptions, render_handout
 from programs.models import Program
 from tests.factories import assign
 
@@ -227,3 +229,45 @@ def test_unknown_options_are_refused():
         HandoutOptions(page_size="A3")
     with pytest.raises(ValueError, match="language"):
         HandoutOptions(language="xx")
+
+
+def test_dosage_reads_in_the_clients_language(bob_assignment):
+    bob_assignment.program.items.update(sets=3, reps=10, hold_seconds=5, duration_seconds=None, side="each")
+    bob_assignment.client.language = "es"
+    bob_assignment.client.save()
+
+    pdf, _ = assignment_handout(bob_assignment)
+
+    assert "3 series de 10 · mantener 5 s · cada lado" in pdf_text(pdf)
+
+
+def test_a_practice_logo_is_shown_with_the_practice_name_as_its_alt_text(bob_assignment, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    Image.new("RGB", (120, 40), "#0f766e").save(tmp_path / "logo.png")
+    handout = replace(
+        handout_for(bob_assignment), branding=Branding(name="Alice's Clinic", logo_url="/media/logo.png")
+    )
+
+    pdf = render_handout(handout)
+
+    alts = [str(element["/Alt"]) for role, element in structure(pdf) if role == "/Figure"]
+    assert "Alice's Clinic" in alts
+    assert page.validate_pdf_bytes(pdf, profile="ua1").failures == []
+
+
+def test_without_a_logo_the_handout_shows_the_practice_name_only(bob_assignment):
+    pdf = render_handout(handout_for(bob_assignment))
+
+    alts = [str(element["/Alt"]) for role, element in structure(pdf) if role == "/Figure"]
+    assert alts == ["QR code: scan to open your check-in page"]
+    assert "Alice's Clinic" in pdf_text(pdf)
+
+
+def test_the_client_page_offers_download_large_print_and_email(client, alice, bob, bob_assignment):
+    client.force_login(alice)
+
+    page_html = client.get(f"/clients/{bob.pk}/").content.decode()
+
+    assert f"/assignments/{bob_assignment.pk}/handout.pdf" in page_html
+    assert f"/assignments/{bob_assignment.pk}/handout.pdf?large=1" in page_html
+    assert f'action="/assignments/{bob_assignment.pk}/handout/email/"' in page_html
