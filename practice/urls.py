@@ -27,3 +27,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("clients.urls")),
 ]
+
+handler404 = "practice.api.not_found"
+handler500 = "practice.api.server_error"
