@@ -4,7 +4,10 @@ Ids are plain numbers, not model choices: a choice field would check the id agai
 row and so tell an outsider which ids exist. The querysets filtered are already scoped.
 """
 
+from datetime import UTC
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from .models import Assignment, Client, Consultation
@@ -24,9 +27,21 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value))
 
 
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """Compared in UTC: an offset like -17:21 parses in Python but PostgreSQL refuses it."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError:
+                raise ValidationError({self.field_name: "This date is out of range."}) from None
+        return super().filter(qs, value)
+
+
 class ConsultationFilter(django_filters.FilterSet):
-    scheduled_after = django_filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
-    scheduled_before = django_filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
+    scheduled_after = UTCDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
+    scheduled_before = UTCDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
     client = django_filters.NumberFilter()
 
     class Meta:

@@ -13,8 +13,18 @@ from programs.serializers import DosageSerializer, ExerciseSerializer, InPractic
 from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$", "example": "18:00"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A local wall-clock time as "HH:MM" (seconds accepted on input)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
+
 class MeSerializer(serializers.ModelSerializer):
-    reminder_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    reminder_time = HourMinuteField()
     practice = serializers.CharField(source="practice.name", read_only=True)
 
     class Meta:
@@ -128,7 +138,7 @@ class CompletionBatchSerializer(serializers.Serializer):
 
 
 class CompletionBatchItemResultSerializer(serializers.Serializer):
-    id = serializers.UUIDField(allow_null=True)
+    id = serializers.CharField(allow_null=True, help_text="The item's id as it was sent")
     status = serializers.IntegerField(help_text="As the PUT would answer: 200, 201, 400, 404 or 409")
     completion = CompletionSerializer(required=False)
     error = ErrorSerializer(required=False)
@@ -205,7 +215,7 @@ class TemplateField(serializers.PrimaryKeyRelatedField):
 
 
 class ClientSerializer(InPractice, serializers.ModelSerializer):
-    reminder_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], required=False)
+    reminder_time = HourMinuteField(required=False)
     has_account = serializers.SerializerMethodField()
 
     class Meta:

@@ -4,6 +4,8 @@ import hashlib
 
 from django.contrib.auth import authenticate
 from django.db import connection
+from django.http import JsonResponse
+from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
@@ -133,3 +135,21 @@ class LogoutView(KnoxLogoutView):
     @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
     def post(self, request, format=None):
         return super().post(request, format)
+
+
+def _json_error(status: int, code: str, message: str) -> JsonResponse:
+    error = {"field": None, "code": code, "message": message}
+    return JsonResponse({**error, "errors": [error]}, status=status)
+
+
+def not_found(request, exception=None):
+    """A URL that matches nothing: JSON in the error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _json_error(404, "not_found", "Not found.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return _json_error(500, "server_error", "Something went wrong on our side; it has been logged.")
+    return defaults.server_error(request)

@@ -8,6 +8,7 @@ from .rest import ErrorSerializer
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input; `field` names what to fix",
     "401": "Not signed in, or the token expired or was revoked",
+    "403": "Not allowed: the shared library is read-only, or a signed-in session lacks its CSRF token",
     "404": "Not found among the objects you may see",
     "409": "Conflicts with what is stored",
     "413": "The request body is too large",
@@ -29,12 +30,14 @@ class AutoSchema(openapi.AutoSchema):
     def _error_codes(self) -> list[str]:
         codes = ["429"]
         writes = self.method in ("POST", "PUT", "PATCH")
-        if writes or self._is_list_view() or self.get_filter_backends():
-            codes.append("400")
+        if self.method != "DELETE":
+            codes.append("400")  # bad query parameters or body
         if writes:
             codes.append("413")
         if self.view.authentication_classes:
             codes += ["401", "404"]
-        elif "{" in self.path:
-            codes.append("404")
+            if self.method != "GET":
+                codes.append("403")
+        else:
+            codes.append("404")  # any path under /api/ that matches nothing
         return codes

@@ -35,3 +35,6 @@ urlpatterns = [
 ]
 # Uploaded logos and exercise photos in development; production serves media from its own store.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "practice.api.not_found"
+handler500 = "practice.api.server_error"

@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import transaction
 from django.templatetags.static import static
 from django.utils.text import slugify
@@ -89,14 +91,16 @@ class InPractice(serializers.Serializer):
     """Created in one of the caller's practices, and staying there."""
 
     practice = VisiblePracticeField(
-        default=default_practice, help_text="Your practice; needed only if you work in several."
+        default=default_practice,
+        allow_null=True,
+        help_text="Your practice; needed only if you work in several. Null on the shared library.",
     )
 
     def validate_practice(self, practice):
         if self.instance is not None:
             return self.instance.practice
         if practice is None:
-            raise serializers.ValidationError("You work in several practices: say which one.")
+            raise serializers.ValidationError("Say which of your practices this belongs to.")
         return practice
 
 
@@ -140,7 +144,7 @@ class ExerciseWriteSerializer(PracticeOwned, serializers.ModelSerializer):
     def validate(self, attrs):
         practice = attrs.get("practice") or getattr(self.instance, "practice", None)
         name = attrs.get("name") or getattr(self.instance, "name", "")
-        slug = attrs.get("slug") or (self.instance.slug if self.instance else slugify(name)[:50])
+        slug = attrs.get("slug") or (self.instance.slug if self.instance else _slug_for(name))
         taken = Exercise.objects.filter(practice=practice, slug=slug)
         if self.instance:
             taken = taken.exclude(pk=self.instance.pk)
@@ -149,6 +153,11 @@ class ExerciseWriteSerializer(PracticeOwned, serializers.ModelSerializer):
                 {"slug": "Your practice already has an exercise with this slug."}
             )
         return {**attrs, "slug": slug}
+
+
+def _slug_for(name: str) -> str:
+    # A name of only symbols or non-Latin script slugifies to nothing: give it a unique one.
+    return slugify(name)[:50] or f"exercise-{secrets.token_hex(4)}"
 
 
 class ProgramItemSerializer(serializers.ModelSerializer):
