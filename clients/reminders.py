@@ -292,3 +292,24 @@ def _write_and_queue(rows: list[Reminder], now: datetime, of) -> list[int]:
         reminder_ids = _claim_for_queueing(now, of)
         transaction.on_commit(lambda: _queue_sends(reminder_ids))
     return reminder_ids
+
+
+def reminder_resend(*, reminder_ids: list[int], now: datetime | None = None) -> list[int]:
+    """Give finished reminders a fresh claimable state and queue them; one in flight is left alone."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        finished = Reminder.objects.filter(pk__in=reminder_ids).exclude(
+            status__in=[Reminder.PENDING, Reminder.SENDING]
+        )
+        resent = list(finished.select_for_update().values_list("pk", flat=True))
+        Reminder.objects.filter(pk__in=resent).update(
+            status=Reminder.PENDING,
+            due_at=now,
+            attempts=0,
+            not_before=None,
+            queued_at=None,
+            claimed_at=None,
+            sent_at=None,
+            reason="resend requested",
+        )
+    return _write_and_queue([], now, Reminder.objects.filter(pk__in=resent))

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -92,3 +93,12 @@ def unsubscribe(request, token):
     if request.method == "POST":
         services.client_update_settings(client=client, reminders_enabled=False)
     return render(request, "clients/unsubscribe.html", {"client": client, "done": request.method == "POST"})
+
+
+@practitioner_required
+def client_reminders(request, pk):
+    """What was sent to or about a client, what was skipped and why, what failed and why."""
+    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    rows = client.reminders.select_related("consultation", "recipient").order_by("-due_at", "-pk")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "clients/reminders.html", {"client": client, "page": page})
