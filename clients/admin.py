@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import reminders
 from .models import (
     Assignment,
     AuditEvent,
@@ -47,8 +48,10 @@ class CompletionAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["client", "kind", "local_date", "status", "reason", "sent_at"]
+    list_display = ["client", "recipient", "kind", "local_date", "status", "reason", "sent_at"]
     list_filter = ["status", "kind"]
+    raw_id_fields = ["consultation", "recipient"]
+    actions = ["resend"]
     readonly_fields = [
         "client",
         "assignment",
@@ -59,6 +62,11 @@ class ReminderAdmin(admin.ModelAdmin):
         "attempts",
         "reason",
     ]
+
+    @admin.action(description="Resend the selected reminders")
+    def resend(self, request, queryset):
+        resent = reminders.reminder_resend(reminder_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{len(resent)} reminder(s) queued to be sent again.")
 
 
 @admin.register(AuditEvent)

@@ -417,3 +417,12 @@ def consultation_detail(request, pk):
         "local": consultation.scheduled_at.astimezone(zone),
     }
     return render(request, "clients/consultation.html", context, status=400 if form.errors else 200)
+
+
+@practitioner_required
+def client_reminders(request, pk):
+    """What was sent to or about a client, what was skipped and why, what failed and why."""
+    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    rows = client.reminders.select_related("consultation", "recipient").order_by("-due_at", "-pk")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "clients/reminders.html", {"client": client, "page": page})

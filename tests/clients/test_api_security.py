@@ -35,6 +35,8 @@ TABLE = [
     ("PUT",    "/api/v1/me/completions/{completion}/",            401,  404,  404,  404),
     ("DELETE", "/api/v1/me/completions/{completion}/",            401,  404,  404,  404),
     ("POST",   "/api/v1/me/completions/batch/",                   401,  OWN,  OWN,  404),
+    ("GET",    "/api/v1/me/export/",                              401,  OWN,  OWN,  404),
+    ("POST",   "/api/v1/me/erasure/",                             401,  202,  202,  404),
     ("POST",   "/api/v1/auth/logout/",                            401,  204,  204,  204),
     ("GET",    "/api/v1/exercises/",                              401,  404,  404,  OWN),
     ("POST",   "/api/v1/exercises/",                              401,  404,  404,  OWN),

@@ -160,3 +160,10 @@ def test_the_weekly_summary_reaches_each_practitioner_on_monday_at_eight_in_thei
     assert summary.subject == "Your clients' week, 23 Nov to 29 Nov"
     assert summary.body.index("Dana Client: 0.0 %") < summary.body.index("Bob Client: 33.3 %")
     assert "Erin" not in summary.body
+
+
+def test_beat_looks_for_due_weekly_summaries_every_quarter_hour(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-weekly-summaries"]
+
+    assert entry["task"] == "clients.tasks.sweep_weekly_summaries"
+    assert entry["schedule"] == timedelta(minutes=15)

@@ -335,3 +335,36 @@ def test_an_smtp_server_refusing_for_a_while_is_retried_with_growing_backoff_the
     assert waits[1] > waits[0] > timedelta(0)
     assert recipients(inbox) == [bob.email]
     assert (inbox.attempts, Reminder.objects.get().attempts) == (3, 2)
+
+
+def test_two_workers_delivering_the_same_reminder_at_once_send_one_email(services_env, bob):
+    from django.core import mail
+    from django.db import connections
+
+    assign(bob, start=timezone.localdate() - timedelta(days=1))
+    Assignment.objects.update(next_reminder_at=timezone.now() - timedelta(seconds=5))
+    with patch_queue_sends():
+        (reminder_id,) = reminders.sweep()
+    barrier, results = threading.Barrier(4), []
+
+    def deliver_it():
+        barrier.wait()
+        try:
+            results.append(reminders.deliver(reminder_id))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deliver_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(results, key=str) == [None, None, None, Reminder.SENT]
+    assert len(mail.outbox) == 1
+
+
+def patch_queue_sends():
+    from unittest import mock
+
+    return mock.patch("clients.reminders._queue_sends", lambda ids: None)

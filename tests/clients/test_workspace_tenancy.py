@@ -43,6 +43,7 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:client-export": {"pk": erin.pk},
         "workspace:client-erase": {"pk": erin.pk},
         "workspace:client-audit": {"pk": erin.pk},
+        "workspace:client-reminders": {"pk": erin.pk},
         "workspace:handout-email": {"pk": erin_assignment.pk},
         "workspace:handout-batch": {"pk": batch.pk},
         "workspace:client": {"pk": erin.pk},

@@ -1,0 +1,264 @@
+"""Reminders at scale on PostgreSQL: the sweep, then end-to-end sends, each against a floor.
+
+1. 100,000 active assignments over 30 timezones, about 1,000 due in the minute swept:
+   the sweep's time and query count (goal: under 1 s, a constant number of queries).
+   Floor: one plain indexed read of the due rows.
+2. Sends end to end: a real Celery worker (2 processes) on Redis delivering into a
+   loopback SMTP sink (aiosmtpd), from the sweep's commit to the last message received
+   (goal: at least 300 emails/s). Floor: the same messages sent by one process over one
+   SMTP connection, with no database or broker.
+
+Runs on a throwaway database and a private Celery queue; needs DATABASE_URL (PostgreSQL)
+and REDIS_URL. Bounded: the send phase gives up after SEND_TIMEOUT seconds.
+"""
+
+import logging
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+os.environ["CELERY_QUEUE"] = f"rehabit-bench-reminders-{os.getpid()}"
+
+from _django import bench_database
+
+ASSIGNMENTS = 100_000
+DUE = 1_000
+SENDS = 3_000
+SEND_TIMEOUT = 90
+ZONES = [
+    "Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Denver",
+    "America/Chicago", "America/New_York", "America/Sao_Paulo", "America/St_Johns",
+    "Atlantic/Azores", "Europe/London", "Europe/Berlin", "Europe/Helsinki", "Africa/Lagos",
+    "Africa/Nairobi", "Asia/Tehran", "Asia/Dubai", "Asia/Karachi", "Asia/Kolkata",
+    "Asia/Kathmandu", "Asia/Dhaka", "Asia/Bangkok", "Asia/Shanghai", "Asia/Tokyo",
+    "Australia/Adelaide", "Australia/Sydney", "Pacific/Noumea", "Pacific/Auckland",
+    "Pacific/Chatham", "Pacific/Tongatapu", "America/Mexico_City",
+]  # fmt: skip
+BATCH = 5_000
+
+
+class Sink:
+    """A loopback SMTP server that counts what it receives and when the last one came."""
+
+    def __init__(self):
+        self.count, self.last = 0, 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        self.last = time.perf_counter()
+        return "250 OK"
+
+
+def populate(now: datetime) -> None:
+    from clients.models import Assignment, Client
+    from practice.models import Practice
+    from programs.models import Exercise, Program, ProgramExercise
+
+    rng = random.Random(7)
+    practice = Practice.objects.create(name="Bench", slug="bench")
+    exercises = Exercise.objects.bulk_create(
+        Exercise(
+            slug=f"bench-{n}", name=f"Exercise {n}", body_region="core", steps=["Move."], cues=["Breathe."]
+        )
+        for n in range(3)
+    )
+    clients = Client.objects.bulk_create(
+        (
+            Client(
+                practice=practice,
+                name=f"Client {n}",
+                email=f"c{n}@bench.example",
+                timezone=rng.choice(ZONES),
+                reminder_time=clock(rng.randrange(24), rng.randrange(60)),
+            )
+            for n in range(ASSIGNMENTS)
+        ),
+        batch_size=BATCH,
+    )
+    programs = Program.objects.bulk_create(
+        (Program(practice=practice, title="P") for _ in range(ASSIGNMENTS)), batch_size=BATCH
+    )
+    ProgramExercise.objects.bulk_create(
+        (
+            ProgramExercise(program=program, exercise=exercise, position=position, sets=3, reps=10)
+            for program in programs[: DUE + SENDS]
+            for position, exercise in enumerate(exercises)
+        ),
+        batch_size=BATCH,
+    )
+    Assignment.objects.bulk_create(
+        (
+            Assignment(
+                client=client,
+                program=program,
+                start_date=now.date() - timedelta(days=1),  # every zone's local today is in
+                weeks=6,
+                days_of_week=list(range(7)),
+                # The first DUE fell due in the last minute; SENDS more are due an hour on, the rest later.
+                next_reminder_at=now - timedelta(seconds=rng.randrange(60))
+                if n < DUE
+                else now + timedelta(hours=1)
+                if n < DUE + SENDS
+                else now + timedelta(hours=2, minutes=n % 1_000),
+            )
+            for n, (client, program) in enumerate(zip(clients, programs, strict=True))
+        ),
+        batch_size=BATCH,
+    )
+
+
+def measure_sweep(now: datetime) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clients import reminders
+    from clients.models import Assignment
+
+    start = time.perf_counter()
+    due = list(
+        Assignment.objects.filter(status="active", next_reminder_at__lte=now).values_list("pk", "client_id")
+    )
+    floor = time.perf_counter() - start
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        queued = reminders.sweep(now=now)
+        elapsed = time.perf_counter() - start
+    print(
+        f"{ASSIGNMENTS:,} active assignments over {len(ZONES)} timezones, {len(due):,} due, {connection.vendor}"
+    )
+    print(f"  floor (one indexed read of the due rows): {floor * 1000:.0f} ms")
+    print(
+        f"  sweep: {elapsed * 1000:.0f} ms = {elapsed / floor:.1f}x floor, {len(queries)} queries, "
+        f"{len(queued):,} sends queued (goal < 1000 ms, constant queries)"
+    )
+    # Same sweep, 10x fewer due rows: the query count must not move.
+    reminders.Reminder.objects.all().delete()
+    Assignment.objects.filter(pk__in=[pk for pk, _ in due[: len(due) // 10]]).update(next_reminder_at=now)
+    with CaptureQueriesContext(connection) as few:
+        reminders.sweep(now=now)
+    print(f"  sweep of {len(due) // 10:,} due: {len(few)} queries (vs {len(queries)} for {len(due):,})")
+    reminders.Reminder.objects.all().delete()
+
+
+def measure_floor_send(smtp_port: int, sink: Sink) -> float:
+    """One process, one SMTP connection, the same message shape: what the sink and loopback allow."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.core.mail.backends.smtp import EmailBackend
+
+    backend = EmailBackend(host="127.0.0.1", port=smtp_port, timeout=10)
+    before = sink.count
+    start = time.perf_counter()
+    with backend:
+        for n in range(SENDS):
+            message = EmailMultiAlternatives(
+                "Today's exercises", "text " * 60, to=[f"c{n}@bench.example"], connection=backend
+            )
+            message.attach_alternative("<p>html</p>" * 40, "text/html")
+            message.send()
+    elapsed = time.perf_counter() - start
+    assert sink.count - before == SENDS
+    return SENDS / elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_worker(database: str, smtp_port: int) -> subprocess.Popen:
+    from django.db import connection
+
+    settings = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "practice.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-a-secret"),
+        "DATABASE_URL": f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{database}",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "LOG_LEVEL": "WARNING",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "practice", "worker", "--loglevel", "INFO", "--concurrency", "2",
+         "-Q", os.environ["CELERY_QUEUE"], "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env=env, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(iter(worker.stdout.readline, "")), daemon=True).start()
+    deadline = time.monotonic() + 60
+    while not any("ready." in line for line in log):
+        if time.monotonic() > deadline or worker.poll() is not None:
+            worker.kill()
+            raise SystemExit("the worker did not start:\n" + "".join(log[-30:]))
+        time.sleep(0.1)
+    return worker
+
+
+def measure_sends(now: datetime, database: str) -> None:
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # a line per SMTP command otherwise
+
+    from clients import reminders
+    from clients.models import Reminder
+
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        floor = measure_floor_send(port, sink)
+        worker = start_worker(database, port)
+        try:
+            later = now + timedelta(hours=1, seconds=30)
+            before = sink.count
+            start = time.perf_counter()
+            queued = reminders.sweep(now=later)
+            deadline = time.monotonic() + SEND_TIMEOUT
+            while sink.count - before < len(queued) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            received = sink.count - before
+            elapsed = sink.last - start
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    finally:
+        controller.stop()
+    rate = received / elapsed
+    sent = Reminder.objects.filter(status=Reminder.SENT).count()
+    print(
+        f"sends end to end: {len(queued):,} queued by one sweep, {received:,} received, {sent:,} rows marked sent"
+    )
+    print(f"  floor (one process, one SMTP connection, no database or broker): {floor:.0f} emails/s")
+    print(
+        f"  worker (2 processes) over Redis into the SMTP sink: {rate:.0f} emails/s = {rate / floor:.2f}x floor "
+        f"(goal >= 300/s), {elapsed:.1f} s from the sweep to the last message"
+    )
+
+
+def main() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        print("bench/reminders.py needs DATABASE_URL (PostgreSQL) and REDIS_URL; skipped")
+        return
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    started = time.perf_counter()
+    with bench_database() as database:
+        populate(now)
+        print(f"(populated in {time.perf_counter() - started:.0f} s)")
+        measure_sweep(now)
+        measure_sends(now, database)
+    print(f"(whole bench {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
