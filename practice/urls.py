@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from clients import api as client_api
@@ -33,8 +33,13 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("clients.urls")),
 ]
-# Uploaded logos and exercise photos in development; production serves media from its own store.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded practice logos and exercise photos (no client data lives in media). Served by Django
+# itself so the compose stack needs no extra web server; put a CDN or proxy cache in front at scale.
+urlpatterns += [
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}
+    ),
+]
 
 handler404 = "practice.api.not_found"
 handler500 = "practice.api.server_error"

@@ -25,8 +25,16 @@ def compose_config(tmp_path):
 
 
 def test_the_compose_stack_validates_with_every_service_the_readme_names(compose_config):
-    assert set(compose_config["services"]) >= {"postgres", "redis", "migrate", "web", "worker", "beat"}
-    for name in ("postgres", "redis", "web"):
+    assert set(compose_config["services"]) >= {
+        "postgres",
+        "redis",
+        "mailpit",
+        "migrate",
+        "web",
+        "worker",
+        "beat",
+    }
+    for name in ("postgres", "redis", "mailpit", "web"):
         assert "healthcheck" in compose_config["services"][name]
 
 
@@ -48,3 +56,18 @@ def test_every_setting_in_env_example_is_read_by_the_settings():
     assert names
     for name in names:
         assert f'"{name}"' in settings_source, name
+
+
+def test_the_apps_services_reach_postgres_redis_and_mailpit_by_the_names_in_env_example(compose_config):
+    env = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    services = compose_config["services"]
+
+    assert "@postgres:5432/" in env["DATABASE_URL"] and "postgres" in services
+    assert env["REDIS_URL"].startswith("redis://redis:6379") and "redis" in services
+    assert env["EMAIL_URL"] == "smtp://mailpit:1025" and "mailpit" in services
+    for name in ("web", "worker", "beat"):
+        assert set(services[name]["depends_on"]) >= {"postgres", "redis"}

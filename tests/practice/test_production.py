@@ -86,3 +86,17 @@ def test_secrets_in_paths_never_reach_the_logs():
 
     assert "s3cr3t" not in record.getMessage()
     assert "/invite/<redacted>" in record.getMessage()
+
+
+def test_uploaded_media_is_served_without_debug_and_nothing_outside_it(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "logos").mkdir(parents=True)
+    (tmp_path / "media" / "logos" / "clinic.png").write_bytes(b"\x89PNG fake")
+    (tmp_path / "secret.txt").write_text("not for the web")
+
+    assert not settings.DEBUG
+    assert client.get("/media/logos/clinic.png").status_code == 200
+    for path in ("/media/../secret.txt", "/media/%2e%2e/secret.txt"):
+        response = client.get(path)
+        assert response.status_code in (400, 404)
+        assert b"not for the web" not in response.content
