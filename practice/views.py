@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django.views.static import serve
 
 from . import team
 from .access import practitioner_required
@@ -91,3 +93,7 @@ def team_invitation(request, token):
             return redirect("workspace:clients")
     context = {"invitation": invitation, "errors": errors, "name": request.POST.get("name", "")}
     return render(request, "practice/team_invitation.html", context, status=400 if errors else 200)
+
+
+def media(request, path):
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
