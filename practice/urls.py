@@ -34,11 +34,7 @@ urlpatterns = [
 ]
 # Uploaded practice logos and exercise photos (no client data lives in media). Served by Django
 # itself so the compose stack needs no extra web server; put a CDN or proxy cache in front at scale.
-urlpatterns += [
-    re_path(
-        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}
-    ),
-]
+urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media)]
 
 handler404 = "practice.api.not_found"
 handler500 = "practice.api.server_error"
