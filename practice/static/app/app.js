@@ -322,11 +322,16 @@ function startTimer(slot, name) {
   timer.handle = setInterval(tick, 1000);
 }
 
+function clock(seconds) {
+  const s = Math.max(seconds, 0);
+  return s < 60 ? String(s) : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
 function beginStep() {
   const step = timer.steps[timer.index];
   timer.left = step.seconds;
   $("timer-step").textContent = step.label;
-  $("timer-count").textContent = timer.left;
+  $("timer-count").textContent = clock(timer.left);
   const next = timer.steps[timer.index + 1];
   $("timer-next").textContent = next ? `Next: ${next.label}` : "Last one";
 }
@@ -334,7 +339,7 @@ function beginStep() {
 function tick() {
   if (timer.paused) return;
   timer.left -= 1;
-  $("timer-count").textContent = Math.max(timer.left, 0);
+  $("timer-count").textContent = clock(timer.left);
   if (timer.left > 0) return;
   timer.index += 1;
   if (timer.index >= timer.steps.length) return finishTimer();
