@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from practice.models import practices_of
-from programs.api import IsPractitioner
+from practice.rest import IsPractitioner
 from programs.models import ProgramExercise
 
 from . import services

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, parsers, serializers, status, throttling
+from rest_framework import exceptions, parsers, permissions, serializers, status, throttling
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from .errors import Conflict
+from .models import Membership
 
 
 class Pagination(PageNumberPagination):
@@ -117,3 +118,14 @@ class ErrorSerializer(FieldErrorSerializer):
     """The one shape of every API error; `field` and `message` repeat the first of `errors`."""
 
     errors = FieldErrorSerializer(many=True)
+
+
+class IsPractitioner(permissions.IsAuthenticated):
+    """Members of a practice only; anyone else is told there is nothing here (404, not 403)."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if not Membership.objects.for_user(request.user).exists():
+            raise Http404
+        return True

@@ -6,30 +6,19 @@ can be changed. Callers who are not members of a practice (clients) find nothing
 
 import django_filters
 from django.db.models import Prefetch, ProtectedError, Q
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from practice.errors import Conflict
-from practice.models import Membership, practices_of
+from practice.models import practices_of
+from practice.rest import IsPractitioner
 
 from .models import Exercise, Program, ProgramExercise
 from .serializers import ExerciseWriteSerializer, ProgramWriteSerializer
 from .services import program_clone
-
-
-class IsPractitioner(permissions.IsAuthenticated):
-    """Members of a practice only; anyone else is told there is nothing here (404, not 403)."""
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        if not Membership.objects.for_user(request.user).exists():
-            raise Http404
-        return True
 
 
 class LibraryFilter(django_filters.FilterSet):

@@ -1,0 +1,391 @@
+// Rehabit on the phone: today's exercises, check-offs that survive being offline, a follow-along timer.
+// Plain JS on the public API (/api/v1/...); no build step. State kept in localStorage:
+//   rehabit.token   the API token (Authorization: Token ...)
+//   rehabit.queue   check-offs not yet confirmed by the server, each with the uuid made here
+//   rehabit.today   the last /me/today/ answer, so the list shows while offline
+"use strict";
+
+const API = "/api/v1";
+const KEYS = { token: "rehabit.token", queue: "rehabit.queue", today: "rehabit.today" };
+const $ = (id) => document.getElementById(id);
+
+// --- storage and network ---------------------------------------------------------------
+
+const store = {
+  get: (key, fallback) => JSON.parse(localStorage.getItem(key) || "null") ?? fallback,
+  set: (key, value) => localStorage.setItem(key, JSON.stringify(value)),
+  drop: (key) => localStorage.removeItem(key),
+};
+
+async function api(path, { method = "GET", body } = {}) {
+  const headers = { Accept: "application/json" };
+  const token = store.get(KEYS.token);
+  if (token) headers.Authorization = `Token ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 401 && token) signedOut("Your sign-in has expired. Please sign in again.");
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  return { status: response.status, ok: response.ok, data };
+}
+
+// Works outside secure contexts too (a phone on plain http on the local network).
+function newUuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function say(message) {
+  $("status").textContent = message;
+}
+
+// --- sign in / out ---------------------------------------------------------------------
+
+async function signIn(event) {
+  event.preventDefault();
+  $("sign-in-error").textContent = "";
+  const body = { email: $("email").value.trim(), password: $("password").value };
+  let answer;
+  try {
+    answer = await api("/auth/token/", { method: "POST", body });
+  } catch {
+    $("sign-in-error").textContent = "No connection. Signing in needs the internet once.";
+    return;
+  }
+  if (!answer.ok) {
+    $("sign-in-error").textContent = answer.data?.message || "Email or password is not right.";
+    $("email").focus();
+    return;
+  }
+  store.set(KEYS.token, answer.data.token);
+  $("password").value = "";
+  show("today");
+  await refresh();
+}
+
+async function signOut() {
+  try {
+    await api("/auth/logout/", { method: "POST" });
+  } catch {
+    /* offline: forget the token here anyway */
+  }
+  signedOut("You are signed out.");
+}
+
+function signedOut(message) {
+  store.drop(KEYS.token);
+  store.drop(KEYS.today);
+  show("sign-in");
+  say(message);
+}
+
+function show(view) {
+  const signedIn = view === "today";
+  $("sign-in").hidden = signedIn;
+  $("today").hidden = !signedIn;
+  $("sign-out").hidden = !signedIn;
+  (signedIn ? $("today-title") : $("email")).focus?.();
+}
+
+// --- today -----------------------------------------------------------------------------
+
+async function refresh() {
+  await sync();
+  try {
+    const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/")]);
+    if (today.ok) store.set(KEYS.today, today.data);
+    if (programs.ok) renderPrograms(programs.data.results);
+  } catch {
+    say(offlineMessage());
+  }
+  render();
+}
+
+function slotKey(slot) {
+  return `${slot.assignment_exercise}:${slot.session}`;
+}
+
+function render() {
+  const today = store.get(KEYS.today);
+  const list = $("slots");
+  list.replaceChildren();
+  if (!today) return;
+  const queued = new Set(store.get(KEYS.queue, []).filter((q) => q.date === today.date).map(slotKey));
+  $("today-title").textContent = `Today, ${new Date(today.date + "T12:00").toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })}`;
+  $("nothing").hidden = today.slots.length > 0;
+  const sessions = Math.max(1, ...today.slots.map((s) => s.session));
+  for (const slot of today.slots) {
+    const done = slot.done || queued.has(slotKey(slot));
+    list.append(slotItem(slot, done, sessions > 1));
+  }
+}
+
+function slotItem(slot, done, showSession) {
+  const item = document.createElement("li");
+  item.className = "slot" + (done ? " done" : "");
+  const name = slot.exercise.name + (showSession ? ` (session ${slot.session})` : "");
+  const image = slot.exercise.illustration_url
+    ? `<img src="${escapeHtml(slot.exercise.illustration_url)}" alt="${escapeHtml(slot.exercise.illustration_alt || "")}">`
+    : "<span></span>";
+  item.innerHTML = `${image}<div>
+      <h3>${escapeHtml(name)}</h3>
+      <p class="dosage">${escapeHtml(slot.dosage.text)}</p>
+      ${slot.note ? `<p class="muted">${escapeHtml(slot.note)}</p>` : ""}
+      <div class="buttons"></div></div>`;
+  const buttons = item.querySelector(".buttons");
+  if (done) {
+    buttons.innerHTML = `<span class="state">✓ Done</span>`;
+  } else {
+    buttons.append(button(`Check off ${name}`, "Check off", () => openCheckOff(slot, name)));
+  }
+  if (timerSteps(slot.dosage).length) buttons.append(button(`Start timer for ${name}`, "Timer", () => startTimer(slot, name)));
+  return item;
+}
+
+function button(label, text, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = text;
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+// What changed since the last version of a program. `changes` comes with program versions;
+// until the API sends it, the version number is shown.
+function renderChanges(assignment) {
+  if (assignment.changes) return `<p class="changes"><strong>What changed:</strong> ${escapeHtml(assignment.changes)}</p>`;
+  return assignment.version > 1 ? `<p class="changes">Updated by your practitioner (version ${assignment.version}).</p>` : "";
+}
+
+function renderPrograms(assignments) {
+  $("programs").innerHTML = assignments
+    .filter((a) => a.status !== "ended")
+    .map((a) => `<div class="program card"><strong>${escapeHtml(a.title)}</strong>
+        ${a.status === "paused" ? " · paused" : ""} · <a href="${escapeHtml(a.handout_url)}" data-handout>Handout (PDF)</a>
+        ${renderChanges(a)}</div>`)
+    .join("");
+  for (const link of $("programs").querySelectorAll("[data-handout]")) link.addEventListener("click", downloadHandout);
+}
+
+// The handout needs the token header, so it is fetched rather than followed.
+async function downloadHandout(event) {
+  event.preventDefault();
+  const response = await fetch(event.currentTarget.href, { headers: { Authorization: `Token ${store.get(KEYS.token)}` } });
+  if (!response.ok) return say("The handout could not be downloaded.");
+  const url = URL.createObjectURL(await response.blob());
+  const a = Object.assign(document.createElement("a"), { href: url, download: "handout.pdf" });
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+// --- checking off, online or not -------------------------------------------------------
+
+let pending = null;
+
+function openCheckOff(slot, name) {
+  pending = { slot, opener: document.activeElement };
+  $("check-off-name").textContent = name;
+  $("pain").value = 0;
+  $("pain-value").textContent = "0";
+  $("check-off").showModal();
+  $("pain").focus();
+}
+
+async function closeCheckOff() {
+  const dialog = $("check-off");
+  const { slot, opener } = pending || {};
+  pending = null;
+  if (dialog.returnValue === "save" && slot) {
+    const today = store.get(KEYS.today);
+    const queue = store.get(KEYS.queue, []);
+    queue.push({
+      id: newUuid(),
+      assignment_exercise: slot.assignment_exercise,
+      date: today.date,
+      session: slot.session,
+      pain: Number($("pain").value),
+      difficulty: Number(new FormData($("check-off-form")).get("difficulty")),
+    });
+    store.set(KEYS.queue, queue);
+    render();
+    await sync();
+    render();
+  }
+  opener?.isConnected ? opener.focus() : $("today-title").focus();
+}
+
+let syncing = false;
+
+// Sends every queued check-off in one batch. An item leaves the queue once the server has
+// decided it: stored (201/200), already there (409), or refused (400/404, told to the user).
+async function sync() {
+  const queue = store.get(KEYS.queue, []);
+  if (!queue.length || syncing || !store.get(KEYS.token)) return say(queue.length ? offlineMessage() : "");
+  syncing = true;
+  try {
+    const answer = await api("/me/completions/batch/", { method: "POST", body: { items: queue.slice(0, 500) } });
+    if (!answer.ok) return say(offlineMessage());
+    const settled = new Map(answer.data.results.map((r) => [r.id, r]));
+    const refused = answer.data.results.filter((r) => r.status === 400 || r.status === 404);
+    store.set(KEYS.queue, store.get(KEYS.queue, []).filter((q) => !settled.has(q.id)));
+    markDone(answer.data.results);
+    const left = store.get(KEYS.queue, []).length;
+    say(refused.length ? `${refused.length} check-off(s) could not be saved: ${refused[0].error.message}` : left ? offlineMessage() : "All check-offs synced.");
+  } catch {
+    say(offlineMessage());
+  } finally {
+    syncing = false;
+  }
+}
+
+function markDone(results) {
+  const today = store.get(KEYS.today);
+  if (!today) return;
+  for (const result of results) {
+    const completion = result.completion;
+    if (!completion || completion.date !== today.date) continue;
+    const slot = today.slots.find((s) => s.assignment_exercise === completion.assignment_exercise && s.session === completion.session);
+    if (slot) Object.assign(slot, { done: true, completion: completion.id });
+  }
+  store.set(KEYS.today, today);
+}
+
+function offlineMessage() {
+  const waiting = store.get(KEYS.queue, []).length;
+  const where = navigator.onLine ? "Can't reach Rehabit" : "Offline";
+  return waiting ? `${where}: ${waiting} check-off(s) waiting to sync.` : `${where}: showing your saved list.`;
+}
+
+// --- follow-along timer ----------------------------------------------------------------
+
+const REST_BETWEEN_REPS = 5;
+const REST_BETWEEN_SIDES = 10;
+const REST_BETWEEN_SETS = 30;
+
+// Every countdown of one exercise: each hold of each rep, each side, each set, with rests.
+function timerSteps(dosage) {
+  const each = dosage.hold_seconds || dosage.duration_seconds;
+  if (!each) return [];
+  const sides = dosage.side === "each" ? ["Left side", "Right side"] : [""];
+  const reps = dosage.hold_seconds ? dosage.reps || 1 : 1;
+  const steps = [];
+  for (let set = 1; set <= (dosage.sets || 1); set++) {
+    sides.forEach((side, s) => {
+      for (let rep = 1; rep <= reps; rep++) {
+        const what = dosage.hold_seconds ? `Hold ${rep} of ${reps}` : "Go";
+        steps.push({ label: [`Set ${set} of ${dosage.sets || 1}`, side, what].filter(Boolean).join(" · "), seconds: each, work: true });
+        if (rep < reps) steps.push({ label: "Rest", seconds: REST_BETWEEN_REPS });
+      }
+      if (s < sides.length - 1) steps.push({ label: "Rest, then switch sides", seconds: REST_BETWEEN_SIDES });
+    });
+    if (set < (dosage.sets || 1)) steps.push({ label: "Rest before the next set", seconds: REST_BETWEEN_SETS });
+  }
+  return steps;
+}
+
+const timer = { steps: [], index: 0, left: 0, handle: null, paused: false, slot: null, name: "" };
+let audio = null;
+
+function beep(high) {
+  try {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = high ? 880 : 660;
+    gain.gain.setValueAtTime(0.2, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.35);
+    tone.connect(gain).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.35);
+  } catch {
+    /* no sound on this device */
+  }
+  navigator.vibrate?.(high ? [200, 100, 200] : 200);
+}
+
+function startTimer(slot, name) {
+  Object.assign(timer, { steps: timerSteps(slot.dosage), index: 0, paused: false, slot, name });
+  $("timer-title").textContent = name;
+  $("timer-pause").textContent = "Pause";
+  $("timer").showModal();
+  beep(true); // also unlocks audio: browsers allow sound only after a tap
+  beginStep();
+  clearInterval(timer.handle);
+  timer.handle = setInterval(tick, 1000);
+}
+
+function clock(seconds) {
+  const s = Math.max(seconds, 0);
+  return s < 60 ? String(s) : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function beginStep() {
+  const step = timer.steps[timer.index];
+  timer.left = step.seconds;
+  $("timer-step").textContent = step.label;
+  $("timer-count").textContent = clock(timer.left);
+  const next = timer.steps[timer.index + 1];
+  $("timer-next").textContent = next ? `Next: ${next.label}` : "Last one";
+}
+
+function tick() {
+  if (timer.paused) return;
+  timer.left -= 1;
+  $("timer-count").textContent = clock(timer.left);
+  if (timer.left > 0) return;
+  timer.index += 1;
+  if (timer.index >= timer.steps.length) return finishTimer();
+  beep(timer.steps[timer.index].work);
+  beginStep();
+}
+
+function finishTimer() {
+  clearInterval(timer.handle);
+  beep(true);
+  $("timer-step").textContent = "Well done!";
+  $("timer-count").textContent = "✓";
+  $("timer-next").textContent = "";
+  $("timer").close();
+  openCheckOff(timer.slot, timer.name);
+}
+
+function stopTimer() {
+  clearInterval(timer.handle);
+  $("timer").close();
+}
+
+// --- wiring ----------------------------------------------------------------------------
+
+function start() {
+  $("sign-in").addEventListener("submit", signIn);
+  $("sign-out").addEventListener("click", signOut);
+  $("check-off").addEventListener("close", closeCheckOff);
+  $("pain").addEventListener("input", () => ($("pain-value").textContent = $("pain").value));
+  $("timer-pause").addEventListener("click", () => {
+    timer.paused = !timer.paused;
+    $("timer-pause").textContent = timer.paused ? "Resume" : "Pause";
+  });
+  $("timer-stop").addEventListener("click", stopTimer);
+  $("timer").addEventListener("cancel", () => clearInterval(timer.handle));
+  window.addEventListener("online", () => sync().then(render));
+  window.addEventListener("offline", () => say(offlineMessage()));
+  // A connection can come back without an `online` event (a captive portal, a flaky cell).
+  setInterval(() => store.get(KEYS.queue, []).length && sync().then(render), 15000);
+  if (store.get(KEYS.token)) {
+    show("today");
+    render();
+    refresh();
+  } else {
+    show("sign-in");
+  }
+}
+
+start();

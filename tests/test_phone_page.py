@@ -1,0 +1,114 @@
+"""The phone page at /app/, walked in headless Chromium: a check-off made offline syncs once."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from clients.models import Completion
+from programs.models import ProgramExercise
+from tests.conftest import need
+from tests.factories import ClientFactory, ExerciseFactory, MembershipFactory, TemplateFactory, assign
+
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def browser_context(live_server, monkeypatch):
+    need("Chromium", os.path.exists(CHROMIUM), f"{CHROMIUM} is missing (apt-get install chromium)")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        yield context
+        browser.close()
+        connections.close_all()
+
+
+@pytest.fixture
+def fay():
+    """A client with a one-exercise program that includes a 3-second hold."""
+    practice = MembershipFactory().practice
+    fay = ClientFactory(practice=practice, name="Fay Client", email="fay@example.com", timezone="UTC")
+    template = TemplateFactory(exercises=0)
+    ProgramExercise.objects.create(
+        program=template,
+        exercise=ExerciseFactory(name="Side plank"),
+        sets=1,
+        reps=1,
+        hold_seconds=2,
+        side="each",
+    )
+    assign(fay, start=timezone.localdate() - timedelta(days=2), template=template)
+    return fay
+
+
+def sign_in(page, live_server):
+    page.goto(f"{live_server.url}/app/")
+    page.get_by_label("Email").fill("fay@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+
+
+def test_a_check_off_made_offline_reaches_the_server_once_when_back_online(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+
+    browser_context.set_offline(True)
+    page.get_by_role("button", name="Check off Side plank").click()
+    page.get_by_label("Pain during the exercise").fill("3")
+    page.get_by_label("4", exact=True).check()
+    page.get_by_role("button", name="Save").click()
+
+    page.get_by_text("1 check-off(s) waiting to sync").wait_for()
+    assert page.get_by_text("✓ Done").is_visible()
+    assert not Completion.objects.exists()
+
+    browser_context.set_offline(False)
+    page.get_by_text("All check-offs synced.").wait_for(timeout=20_000)
+    page.reload()
+    page.get_by_text("✓ Done").wait_for()
+
+    completion = Completion.objects.get()
+    assert (completion.pain, completion.difficulty, completion.date) == (3, 4, timezone.localdate())
+    assert page.evaluate("localStorage.getItem('rehabit.queue')") == "[]"
+
+
+def test_the_timer_counts_down_each_side_then_asks_how_it_went(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+
+    page.get_by_role("button", name="Start timer for Side plank").click()
+
+    step = page.locator("#timer-step")
+    assert step.text_content() == "Set 1 of 1 · Left side · Hold 1 of 1"
+    page.get_by_text("Rest, then switch sides", exact=True).wait_for(timeout=5_000)
+    page.get_by_text("Set 1 of 1 · Right side · Hold 1 of 1", exact=True).wait_for(timeout=15_000)
+    page.get_by_role("heading", name="How did it go?").wait_for(timeout=5_000)
+
+
+def test_a_wrong_password_says_so_and_stores_no_token(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/app/")
+    page.get_by_label("Email").fill("fay@example.com")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_text("Email or password is not right.").wait_for()
+    assert page.evaluate("localStorage.getItem('rehabit.token')") is None
