@@ -35,7 +35,7 @@ OWN_ORIGIN = "https://handout.rehabit.invalid/"
 TEMPLATE = "handouts/program.html"
 # Bump when something that shapes the PDF changes outside the template (CSS is inside it).
 RENDERER_VERSION = "2"
-PAGE_SIZES = {"A4": "A4", "letter": "letter"}
+PAGE_SIZES = ("A4", "letter")
 DEFAULT_ACCENT = "#0f766e"
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # A handout is read on paper: text past this is cut, so pasted megabytes cannot stall a render.
@@ -281,6 +281,7 @@ def handout_key(handout: Handout, *, options: HandoutOptions) -> str:
         "template": _template_digest(),
         "renderer": [RENDERER_VERSION, weasyprint.__version__],
         "files": [_file_version(url) for url in pictures if url],
+        "translations": _catalog_versions(options.language or handout.language),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -288,6 +289,12 @@ def handout_key(handout: Handout, *, options: HandoutOptions) -> str:
 def _template_digest() -> str:
     source = Path(get_template(TEMPLATE).origin.name).read_bytes()
     return hashlib.sha256(source).hexdigest()
+
+
+def _catalog_versions(language: str) -> list[str]:
+    """The compiled translations the handout's words come from: a retranslation renders afresh."""
+    catalogs = [Path(folder) / language / "LC_MESSAGES" / "django.mo" for folder in settings.LOCALE_PATHS]
+    return [f"{path}:{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in catalogs if path.is_file()]
 
 
 def _file_version(url: str) -> str:
