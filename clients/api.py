@@ -15,7 +15,7 @@ from practice.rest import ErrorSerializer
 from programs.models import ProgramExercise
 
 from . import invitations, services
-from .handouts import assignment_handout, handout_options_from
+from .handouts import HANDOUT_RELATED, assignment_handout, handout_options_from
 from .models import Assignment, Client
 from .scheduling import local_date
 from .serializers import (
@@ -124,7 +124,8 @@ class MyHandoutView(APIView):
         responses={(200, "application/pdf"): bytes, **ERRORS},
     )
     def get(self, request, pk):
-        assignment = get_object_or_404(Assignment.objects.of_client_user(request.user), pk=pk)
+        assignments = Assignment.objects.of_client_user(request.user).select_related(*HANDOUT_RELATED)
+        assignment = get_object_or_404(assignments, pk=pk)
         options = handout_options_from(request.query_params)
         pdf, filename = assignment_handout(assignment, options=options)
         response = HttpResponse(pdf, content_type="application/pdf")
