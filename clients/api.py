@@ -17,7 +17,7 @@ from programs.models import ProgramExercise
 from . import invitations, services, versions
 from .adherence import client_adherence
 from .audit import audit_record
-from .handouts import handout_download, handout_options_from
+from .handouts import HANDOUT_RELATED, handout_download, handout_options_from
 from .models import Assignment, AuditEvent, Client
 from .scheduling import local_date
 from .serializers import (
@@ -216,7 +216,8 @@ class MyHandoutView(APIView):
         responses={(200, "application/pdf"): bytes, **ERRORS},
     )
     def get(self, request, pk):
-        assignment = get_object_or_404(Assignment.objects.of_client_user(request.user), pk=pk)
+        assignments = Assignment.objects.of_client_user(request.user).select_related(*HANDOUT_RELATED)
+        assignment = get_object_or_404(assignments, pk=pk)
         return handout_download(request, assignment, options=handout_options_from(request.query_params))
 
 

@@ -157,7 +157,8 @@ def assign(request, pk):
 
 
 def _practice_assignment(user, pk) -> Assignment:
-    return get_object_or_404(Assignment.objects.filter(client__in=_practice_clients(user)), pk=pk)
+    assignments = Assignment.objects.filter(client__in=_practice_clients(user))
+    return get_object_or_404(assignments.select_related(*handouts.HANDOUT_RELATED), pk=pk)
 
 
 @practitioner_required

@@ -365,3 +365,16 @@ def test_a_real_worker_renders_the_batch_and_emails_the_handout(celery_worker, s
     assert HandoutBatch.objects.get(pk=batch.pk).done == 1
     assert wait_for(lambda: smtp_inbox.messages, timeout=60), "".join(celery_worker[-30:])
     assert b"application/pdf" in smtp_inbox.messages[0].content
+
+
+def test_a_retranslated_catalogue_gives_a_new_hash(bob_assignment, settings, tmp_path):
+    settings.LOCALE_PATHS = [tmp_path]
+    catalogue = tmp_path / "es" / "LC_MESSAGES" / "django.mo"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_bytes(b"first")
+    handout, spanish = handout_for(bob_assignment), HandoutOptions(language="es")
+    before = handout_key(handout, options=spanish)
+
+    catalogue.write_bytes(b"second, retranslated")
+
+    assert handout_key(handout, options=spanish) != before
