@@ -13,9 +13,9 @@ from django.urls import reverse
 from practice.models import Membership
 
 from .adherence import adherence
-from .channels import Notice, unsubscribe_url
+from .channels import Notice
 from .models import Assignment, Client, Completion, Consultation, Reminder
-from .scheduling import in_quiet_hours, local_date
+from .scheduling import local_date
 
 NUDGE_AFTER_MISSED = 2
 PAIN_ALERT_AT = 7  # NPRS 7+ is severe pain
@@ -72,25 +72,6 @@ def _missed_row(assignment: Assignment, day: date, kind: str) -> Reminder:
         kind=kind,
         local_date=day,
         due_at=assignment.next_reminder_at,
-    )
-
-
-def nudge_notice(reminder: Reminder, now: datetime) -> Notice | str:
-    client = reminder.client
-    if not client.reminders_enabled:
-        return "client turned reminders off"
-    if in_quiet_hours(client, now):
-        return "falls in the client's quiet hours"
-    if reminder.assignment is None or reminder.assignment.status != Assignment.ACTIVE:
-        return "assignment is not active"
-    context = {
-        "client": client,
-        "practice": client.practice,
-        "missed": NUDGE_AFTER_MISSED,
-        "app_url": f"{settings.SITE_URL}/app/",
-    }
-    return Notice(
-        "missed_nudge", client, context, unsubscribe_url=unsubscribe_url(client), zone=client.timezone
     )
 
 
