@@ -38,12 +38,18 @@ def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
     days = {a.pk: local_date(a.client, a.next_reminder_at) for a in due}
     alert_after = {a.pk: a.client.practice.missed_days_alert for a in due}
     since = min(days.values()) - timedelta(weeks=max(alert_after.values()) + 1)
+    # One row per assignment and day done, deduplicated in the database: a full program
+    # checks off a dozen slots a day, and this runs for every due assignment each minute.
     done = set(
-        Completion.objects.filter(assignment__in=due, date__gte=since).values_list("assignment_id", "date")
+        Completion.objects.filter(assignment__in=due, date__gte=since)
+        .order_by()
+        .values_list("assignment_id", "date")
+        .distinct()
     )
     rows = []
     for assignment in due:
-        streak = missed_streak(assignment, days[assignment.pk], done, since=since)
+        cap = max(NUDGE_AFTER_MISSED, alert_after[assignment.pk])
+        streak = missed_streak(assignment, days[assignment.pk], done, since=since, cap=cap)
         if streak == NUDGE_AFTER_MISSED:
             rows.append(_missed_row(assignment, days[assignment.pk], Reminder.NUDGE))
         if streak == alert_after[assignment.pk]:
@@ -51,10 +57,13 @@ def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
     return rows
 
 
-def missed_streak(assignment: Assignment, day: date, done: set, *, since: date) -> int:
-    """Expected days before `day`, newest first, with no check-off, up to the first one done."""
+def missed_streak(assignment: Assignment, day: date, done: set, *, since: date, cap: int) -> int:
+    """Expected days before `day`, newest first, with no check-off, up to the first one done.
+
+    Counting stops past `cap`: a longer streak has had its nudge and alert already.
+    """
     streak, moment = 0, day - timedelta(days=1)
-    while moment >= max(since, assignment.start_date):
+    while moment >= max(since, assignment.start_date) and streak <= cap:
         if assignment.expects_exercise_on(moment):
             if (assignment.pk, moment) in done:
                 break
