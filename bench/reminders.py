@@ -23,6 +23,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ["CELERY_QUEUE"] = f"rehabit-bench-reminders-{os.getpid()}"
 
@@ -48,11 +49,12 @@ class Sink:
     """A loopback SMTP server that counts what it receives and when the last one came."""
 
     def __init__(self):
-        self.count, self.last = 0, 0.0
+        self.count, self.first, self.last = 0, 0.0, 0.0
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
         self.last = time.perf_counter()
+        self.first = self.first or self.last
         return "250 OK"
 
 
@@ -95,22 +97,31 @@ def populate(now: datetime) -> None:
     )
     Assignment.objects.bulk_create(
         (
-            Assignment(
-                client=client,
-                program=program,
-                start_date=now.date() - timedelta(days=1),  # every zone's local today is in
-                weeks=6,
-                days_of_week=list(range(7)),
-                # The first DUE fell due in the last minute; SENDS more are due an hour on, the rest later.
-                next_reminder_at=now - timedelta(seconds=rng.randrange(60))
-                if n < DUE
-                else now + timedelta(hours=1)
-                if n < DUE + SENDS
-                else now + timedelta(hours=2, minutes=n % 1_000),
-            )
+            assignment_for(n, client, program, now, rng)
             for n, (client, program) in enumerate(zip(clients, programs, strict=True))
         ),
         batch_size=BATCH,
+    )
+
+
+def assignment_for(n: int, client, program, now: datetime, rng):
+    from clients.models import Assignment
+
+    # The first DUE fell due in the last minute; SENDS more are due an hour on, the rest later.
+    if n < DUE:
+        due = now - timedelta(seconds=rng.randrange(60))
+    elif n < DUE + SENDS:
+        due = now + timedelta(hours=1)
+    else:
+        due = now + timedelta(hours=2, minutes=n % 1_000)
+    return Assignment(
+        client=client,
+        program=program,
+        # Starting on the client's own day of that reminder: no missed days, so no nudges.
+        start_date=due.astimezone(ZoneInfo(client.timezone)).date(),
+        weeks=6,
+        days_of_week=list(range(7)),
+        next_reminder_at=due,
     )
 
 
@@ -194,6 +205,7 @@ def start_worker(database: str, smtp_port: int) -> subprocess.Popen:
     log: list[str] = []
     threading.Thread(target=lambda: log.extend(iter(worker.stdout.readline, "")), daemon=True).start()
     deadline = time.monotonic() + 60
+    worker.log = log
     while not any("ready." in line for line in log):
         if time.monotonic() > deadline or worker.poll() is not None:
             worker.kill()
@@ -219,20 +231,24 @@ def measure_sends(now: datetime, database: str) -> None:
         worker = start_worker(database, port)
         try:
             later = now + timedelta(hours=1, seconds=30)
-            before = sink.count
+            before, sink.first = sink.count, 0.0
             start = time.perf_counter()
             queued = reminders.sweep(now=later)
             deadline = time.monotonic() + SEND_TIMEOUT
-            while sink.count - before < len(queued) and time.monotonic() < deadline:
-                time.sleep(0.05)
+            open_rows = Reminder.objects.filter(status__in=[Reminder.PENDING, Reminder.SENDING])
+            while open_rows.exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
             received = sink.count - before
             elapsed = sink.last - start
+            if open_rows.exists() or received < Reminder.objects.filter(status=Reminder.SENT).count():
+                _explain_shortfall(worker)
         finally:
             worker.terminate()
             worker.wait(timeout=30)
     finally:
         controller.stop()
     rate = received / elapsed
+    steady = (received - 1) / (sink.last - sink.first)
     sent = Reminder.objects.filter(status=Reminder.SENT).count()
     print(
         f"sends end to end: {len(queued):,} queued by one sweep, {received:,} received, {sent:,} rows marked sent"
@@ -242,6 +258,18 @@ def measure_sends(now: datetime, database: str) -> None:
         f"  worker (2 processes) over Redis into the SMTP sink: {rate:.0f} emails/s = {rate / floor:.2f}x floor "
         f"(goal >= 300/s), {elapsed:.1f} s from the sweep to the last message"
     )
+    print(f"  first to last message: {steady:.0f} emails/s = {steady / floor:.2f}x floor")
+
+
+def _explain_shortfall(worker) -> None:
+    from django.db.models import Count
+
+    from clients.models import Reminder
+
+    print("  not all sends finished in time; rows by status:")
+    for row in Reminder.objects.values("kind", "status", "reason").annotate(n=Count("id")):
+        print("   ", row)
+    print("  worker log tail:\n" + "".join(worker.log[-30:]))
 
 
 def main() -> None:

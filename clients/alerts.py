@@ -13,9 +13,9 @@ from django.urls import reverse
 from practice.models import Membership
 
 from .adherence import adherence
-from .channels import Notice, unsubscribe_url
+from .channels import Notice
 from .models import Assignment, Client, Completion, Consultation, Reminder
-from .scheduling import in_quiet_hours, local_date
+from .scheduling import local_date
 
 NUDGE_AFTER_MISSED = 2
 PAIN_ALERT_AT = 7  # NPRS 7+ is severe pain
@@ -38,12 +38,18 @@ def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
     days = {a.pk: local_date(a.client, a.next_reminder_at) for a in due}
     alert_after = {a.pk: a.client.practice.missed_days_alert for a in due}
     since = min(days.values()) - timedelta(weeks=max(alert_after.values()) + 1)
+    # One row per assignment and day done, deduplicated in the database: a full program
+    # checks off a dozen slots a day, and this runs for every due assignment each minute.
     done = set(
-        Completion.objects.filter(assignment__in=due, date__gte=since).values_list("assignment_id", "date")
+        Completion.objects.filter(assignment__in=due, date__gte=since)
+        .order_by()
+        .values_list("assignment_id", "date")
+        .distinct()
     )
     rows = []
     for assignment in due:
-        streak = missed_streak(assignment, days[assignment.pk], done, since=since)
+        cap = max(NUDGE_AFTER_MISSED, alert_after[assignment.pk])
+        streak = missed_streak(assignment, days[assignment.pk], done, since=since, cap=cap)
         if streak == NUDGE_AFTER_MISSED:
             rows.append(_missed_row(assignment, days[assignment.pk], Reminder.NUDGE))
         if streak == alert_after[assignment.pk]:
@@ -51,10 +57,13 @@ def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
     return rows
 
 
-def missed_streak(assignment: Assignment, day: date, done: set, *, since: date) -> int:
-    """Expected days before `day`, newest first, with no check-off, up to the first one done."""
+def missed_streak(assignment: Assignment, day: date, done: set, *, since: date, cap: int) -> int:
+    """Expected days before `day`, newest first, with no check-off, up to the first one done.
+
+    Counting stops past `cap`: a longer streak has had its nudge and alert already.
+    """
     streak, moment = 0, day - timedelta(days=1)
-    while moment >= max(since, assignment.start_date):
+    while moment >= max(since, assignment.start_date) and streak <= cap:
         if assignment.expects_exercise_on(moment):
             if (assignment.pk, moment) in done:
                 break
@@ -72,25 +81,6 @@ def _missed_row(assignment: Assignment, day: date, kind: str) -> Reminder:
         kind=kind,
         local_date=day,
         due_at=assignment.next_reminder_at,
-    )
-
-
-def nudge_notice(reminder: Reminder, now: datetime) -> Notice | str:
-    client = reminder.client
-    if not client.reminders_enabled:
-        return "client turned reminders off"
-    if in_quiet_hours(client, now):
-        return "falls in the client's quiet hours"
-    if reminder.assignment is None or reminder.assignment.status != Assignment.ACTIVE:
-        return "assignment is not active"
-    context = {
-        "client": client,
-        "practice": client.practice,
-        "missed": NUDGE_AFTER_MISSED,
-        "app_url": f"{settings.SITE_URL}/app/",
-    }
-    return Notice(
-        "missed_nudge", client, context, unsubscribe_url=unsubscribe_url(client), zone=client.timezone
     )
 
 

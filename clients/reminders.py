@@ -35,6 +35,7 @@ SWEEP_BATCH = 5000
 MAX_ATTEMPTS = 5
 REQUEUE_AFTER = timedelta(minutes=10)
 QUEUE_CHUNK = 50
+DAY_KINDS = {Reminder.EXERCISE: "exercise_reminder", Reminder.NUDGE: "missed_nudge"}  # kind: template
 CONSULTATION_NOTICES = {
     Reminder.CONSULTATION_DAY: timedelta(hours=24),
     Reminder.CONSULTATION_HOUR: timedelta(hours=1),
@@ -218,10 +219,17 @@ def _keep_open(smtp) -> None:
 
 
 def _attach_day_slots(rows: list[Reminder]) -> None:
-    """Each exercise reminder's slots for its day, for the whole chunk in four queries."""
-    wanted = [row for row in rows if row.kind == Reminder.EXERCISE]
+    """Each exercise reminder's (and nudge's) slots for its day, for the whole chunk in five queries."""
+    wanted = [row for row in rows if row.kind in DAY_KINDS]
     if not wanted:
         return
+    nudged = set(
+        Reminder.objects.filter(
+            kind=Reminder.NUDGE,
+            client__in={row.client_id for row in wanted},
+            local_date__in={row.local_date for row in wanted},
+        ).values_list("client_id", "local_date")
+    )
     items = ProgramExercise.objects.select_related("exercise")
     assignments = defaultdict(list)
     for assignment in (
@@ -238,6 +246,7 @@ def _attach_day_slots(rows: list[Reminder]) -> None:
         )
     }
     for row in wanted:
+        row.nudged = (row.client_id, row.local_date) in nudged
         due = [a for a in assignments[row.client_id] if a.expects_exercise_on(row.local_date)]
         row.day_slots = [
             Slot(a, item, session, done.get((item.pk, row.local_date, session)))
@@ -290,16 +299,23 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
         return "nothing is scheduled that day"
     if all(slot.done for slot in slots):
         return "the day's exercises were already done"
+    if reminder.kind == Reminder.EXERCISE and reminder.nudged:
+        return "the nudge went instead, with the day's exercises"  # one email, not two at once
     context = {
         "client": client,
         "day": reminder.local_date,
         "practice": client.practice,
         "items": [slot.item for slot in slots if slot.session == 1],
         "sessions": max(slot.session for slot in slots),
+        "missed": alerts.NUDGE_AFTER_MISSED,
         "app_url": f"{settings.SITE_URL}/app/",
     }
     return Notice(
-        "exercise_reminder", client, context, unsubscribe_url=unsubscribe_url(client), zone=client.timezone
+        DAY_KINDS[reminder.kind],
+        client,
+        context,
+        unsubscribe_url=unsubscribe_url(client),
+        zone=client.timezone,
     )
 
 
@@ -333,7 +349,7 @@ def reschedule(assignments, *, now: datetime | None = None) -> None:
 
 COMPOSERS = {
     Reminder.EXERCISE: _exercise_notice,
-    Reminder.NUDGE: alerts.nudge_notice,
+    Reminder.NUDGE: _exercise_notice,
     Reminder.MISSED_ALERT: alerts.missed_alert_notice,
     Reminder.PAIN_ALERT: alerts.pain_alert_notice,
     Reminder.WEEKLY_SUMMARY: alerts.weekly_summary_notice,

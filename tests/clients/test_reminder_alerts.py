@@ -43,11 +43,32 @@ def test_a_client_who_missed_two_scheduled_days_gets_one_nudge(started_monday, b
     sent = sweep_and_send(MONDAY + timedelta(days=2))
     later = sweep_and_send(MONDAY + timedelta(days=3))
 
-    assert sent == {Reminder.EXERCISE: Reminder.SENT, Reminder.NUDGE: Reminder.SENT}
+    assert sent == {Reminder.EXERCISE: Reminder.SKIPPED, Reminder.NUDGE: Reminder.SENT}
     assert Reminder.NUDGE not in later  # once per streak, not every day it goes on
-    nudges = [m for m in mail.outbox if "pick your exercises back up" in m.subject]
-    assert [m.to for m in nudges] == [[bob.email]]
-    assert "List-Unsubscribe" in nudges[0].extra_headers
+    that_day = [m for m in mail.outbox if "Wednesday 25 November" in m.body]
+    (nudge,) = that_day  # one email that day, not a reminder and a nudge at once
+    assert nudge.subject == "Shall we pick your exercises back up today?"
+    assert nudge.to == [bob.email]
+    for item in started_monday.program.items.all():
+        assert item.exercise.name in nudge.body
+    assert "List-Unsubscribe" in nudge.extra_headers
+    assert Reminder.objects.get(kind=Reminder.EXERCISE, local_date=MONDAY + timedelta(days=2)).reason == (
+        "the nudge went instead, with the day's exercises"
+    )
+
+
+def test_no_nudge_when_the_day_is_already_done_before_the_reminder(started_monday):
+    sweep_and_send(MONDAY + timedelta(days=1))
+    mail.outbox.clear()
+    for item in started_monday.program.items.all():
+        Completion.objects.create(
+            assignment=started_monday, assignment_exercise=item, date=MONDAY + timedelta(days=2)
+        )
+
+    sent = sweep_and_send(MONDAY + timedelta(days=2))
+
+    assert sent == {Reminder.EXERCISE: Reminder.SKIPPED, Reminder.NUDGE: Reminder.SKIPPED}
+    assert mail.outbox == []
 
 
 def test_no_nudge_when_one_of_the_last_two_days_was_done(started_monday):
