@@ -23,12 +23,13 @@ node_modules/.installed: package.json package-lock.json
 var:
 	mkdir -p var/mail var/media var/broker/queue var/broker/control var/broker/processed
 
+# Links in emails and handouts point at the port actually served, unless SITE_URL says otherwise.
 run: install var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_library
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	@echo "Rehabit on http://127.0.0.1:$(PORT)/ · emails land in var/mail/ · Ctrl-C stops web, worker and beat"
-	DEBUG=$${DEBUG:-1} $(BIN)/honcho start --port $(PORT) --procfile Procfile
+	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
 test: install
 	$(BIN)/ruff check .

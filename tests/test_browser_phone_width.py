@@ -1,0 +1,56 @@
+"""The workspace on a phone (390 px wide): nothing runs off the side of the screen."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.utils import timezone
+
+from tests.conftest import need
+from tests.factories import ClientFactory, MembershipFactory, assign
+
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def phone(live_server, monkeypatch):
+    need("Chromium", os.path.exists(CHROMIUM), f"{CHROMIUM} is missing (apt-get install chromium)")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        yield page
+        browser.close()
+        connections.close_all()
+
+
+def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, live_server):
+    call_command("seed_library")
+    alice = MembershipFactory(user__email="alice@example.com", user__name="Alice Physio").user
+    bob = ClientFactory(practice=alice.memberships.get().practice, name="Bob Client", email="bob@example.com")
+    assign(bob, start=timezone.localdate())
+
+    phone.goto(f"{live_server.url}/accounts/login/")
+    phone.get_by_label("Email").fill("alice@example.com")
+    phone.get_by_label("Password").fill("correct-horse-battery")
+    phone.get_by_role("button", name="Sign in").click()
+    phone.get_by_role("heading", name="Clients").wait_for()
+
+    for path in ("/clients/", f"/clients/{bob.pk}/", "/library/", "/practice/", "/handouts/batches/"):
+        phone.goto(f"{live_server.url}{path}")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
