@@ -64,6 +64,8 @@ def handout_for(assignment: Assignment) -> Handout:
         items=handout_items(assignment.program),
         log_weeks=log_weeks(assignment),
         language=client.language,
+        version=assignment.version,
+        changes=tuple(assignment.changes),
     )
 
 

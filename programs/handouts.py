@@ -92,6 +92,8 @@ class Handout:
     sessions_per_day: int = 1
     log_weeks: tuple[tuple[date, ...], ...] = field(default_factory=tuple)
     language: str = "en"
+    version: int = 1
+    changes: tuple[str, ...] = ()  # what this version changed since the one before
 
 
 @dataclass(frozen=True)

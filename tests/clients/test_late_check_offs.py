@@ -59,3 +59,14 @@ def test_another_clients_old_exercise_stays_404(dana, old_item):
     )
 
     assert response.status_code == 404
+
+
+def test_the_handout_says_what_changed_in_the_new_version(bob_assignment, old_item):
+    from clients.handouts import assignment_handout
+    from tests.programs.test_handouts import pdf_text
+
+    bob_assignment.refresh_from_db()
+    text = " ".join(pdf_text(assignment_handout(bob_assignment)[0]).split())
+
+    assert "New in version 2" in text
+    assert "new: Deep squat" in text
