@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve()
-COLD_ROUNDS = 3
+COLD_ROUNDS = 5
 WARM_ROUNDS = 20
 DOWNLOAD_ROUNDS = 50
 MEMORY_RENDERS = 100
