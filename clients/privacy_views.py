@@ -1,5 +1,6 @@
 """Export and erasure: the client's API calls and the practice's pages."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -61,6 +62,10 @@ def client_erase(request, pk):
     client = _practice_client(request.user, pk)
     if not is_owner(request.user, client.practice):
         raise PermissionDenied("Only an owner of the practice can erase a client.")
+    # Erasure cannot be undone: the box the page asks to tick is checked here, not only in the browser.
+    if not request.POST.get("confirm"):
+        messages.error(request, "Nothing was erased: tick the box to confirm the erasure first.")
+        return redirect("workspace:client", pk=client.pk)
     privacy.client_erase(client=client, by=request.user, request=request)
     return redirect("workspace:client", pk=client.pk)
 

@@ -229,8 +229,9 @@ def _check_slot(assignment: Assignment, day: date, session: int, *, now: datetim
     if day < today - timedelta(days=CHECK_OFF_DAYS_BACK):
         raise ValidationError({"date": f"Check-offs can go back {CHECK_OFF_DAYS_BACK} days at most."})
     if session > assignment.sessions_per_day:
+        count = assignment.sessions_per_day
         raise ValidationError(
-            {"session": f"This program has {assignment.sessions_per_day} session(s) a day."}
+            {"session": f"This program has {count} session{'s' if count != 1 else ''} a day."}
         )
 
 

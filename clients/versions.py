@@ -16,7 +16,7 @@ from programs.services import program_clone
 
 from . import reminders
 from .models import Assignment, AssignmentVersion
-from .scheduling import DAY_NAMES
+from .scheduling import DAY_NAMES, schedule_text
 
 SCHEDULE_FIELDS = ("start_date", "weeks", "days_of_week", "sessions_per_day")
 
@@ -101,6 +101,14 @@ def changes(before: Snapshot, after: Snapshot) -> list[str]:
     if kept_before != kept_after:
         said.append("new order")
     return said + schedule_changes(before.schedule, after.schedule)
+
+
+def schedule_summary(schedule: dict) -> str:
+    """A version's schedule in words, e.g. "From 25 Nov 2026 for 4 weeks · Mon, Wed, Fri · once a day"."""
+    schedule = _normal_schedule(schedule)
+    start, weeks = date.fromisoformat(schedule["start_date"]), schedule["weeks"]
+    days = schedule_text(schedule["days_of_week"], schedule["sessions_per_day"])
+    return f"From {start:%-d %b %Y} for {weeks} week{'s' if weeks != 1 else ''} · {days}"
 
 
 def schedule_changes(before: dict, after: dict) -> list[str]:

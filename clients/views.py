@@ -298,7 +298,14 @@ def assignment_version(request, pk, number):
     version = get_object_or_404(assignment.versions.select_related("program", "created_by"), number=number)
     items = version.program.items.select_related("exercise")
     all_versions = assignment.versions.only("number", "created_at", "changes")
-    context = {"assignment": assignment, "version": version, "items": items, "versions": all_versions}
+    schedule = versions.schedule_summary(version.schedule) if version.schedule else ""
+    context = {
+        "assignment": assignment,
+        "version": version,
+        "items": items,
+        "versions": all_versions,
+        "schedule": schedule,
+    }
     return render(request, "clients/version.html", context)
 
 

@@ -102,7 +102,7 @@ def test_an_owner_erases_a_client_and_no_personal_field_remains_in_any_table(
     client.post("/accounts/login/", {"username": "bob@example.com", "password": "correct-horse-battery"})
     client.force_login(alice)
 
-    client.post(f"/clients/{bobs_record.pk}/erase/")
+    client.post(f"/clients/{bobs_record.pk}/erase/", {"confirm": "on"})
 
     for value in before:
         assert rows_mentioning(value) == [], value
@@ -111,7 +111,7 @@ def test_an_owner_erases_a_client_and_no_personal_field_remains_in_any_table(
 
 def test_an_erased_client_can_no_longer_sign_in(client, alice, bob):
     client.force_login(alice)
-    client.post(f"/clients/{bob.pk}/erase/")
+    client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
 
     response = api_as(None).post(
         "/api/v1/auth/token/",
