@@ -35,6 +35,7 @@ SWEEP_BATCH = 5000
 MAX_ATTEMPTS = 5
 REQUEUE_AFTER = timedelta(minutes=10)
 QUEUE_CHUNK = 50
+RECENT_CHANGE = timedelta(days=7)
 DAY_KINDS = {Reminder.EXERCISE: "exercise_reminder", Reminder.NUDGE: "missed_nudge"}  # kind: template
 CONSULTATION_NOTICES = {
     Reminder.CONSULTATION_DAY: timedelta(hours=24),
@@ -235,7 +236,7 @@ def _attach_day_slots(rows: list[Reminder]) -> None:
     for assignment in (
         Assignment.objects.filter(client__in={row.client_id for row in wanted})
         .select_related("program")
-        .prefetch_related(Prefetch("program__items", queryset=items), "pauses")
+        .prefetch_related(Prefetch("program__items", queryset=items), "pauses", "versions")
     ):
         assignments[assignment.client_id].append(assignment)
     done = {
@@ -286,6 +287,16 @@ def _consultation_notice(reminder: Reminder, now: datetime) -> Notice | str:
     return Notice("consultation_reminder", client, context, zone=client.timezone)
 
 
+def _recent_changes(slots: list[Slot], now: datetime) -> list[str]:
+    """What a program changed in its newest version, if that came in the last week."""
+    changes = []
+    for assignment in {slot.assignment.pk: slot.assignment for slot in slots}.values():
+        current = next((v for v in assignment.versions.all() if v.number == assignment.version), None)
+        if current and current.number > 1 and now - current.created_at < RECENT_CHANGE:
+            changes.extend(current.changes)
+    return changes
+
+
 def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
     client, assignment = reminder.client, reminder.assignment
     if not client.reminders_enabled:
@@ -307,6 +318,7 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
         "practice": client.practice,
         "items": [slot.item for slot in slots if slot.session == 1],
         "sessions": max(slot.session for slot in slots),
+        "changes": _recent_changes(slots, now),
         "missed": alerts.NUDGE_AFTER_MISSED,
         "app_url": f"{settings.SITE_URL}/app/",
     }

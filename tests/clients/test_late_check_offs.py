@@ -70,3 +70,19 @@ def test_the_handout_says_what_changed_in_the_new_version(bob_assignment, old_it
 
     assert "New in version 2" in text
     assert "new: deep squat" in text.lower()
+
+
+def test_the_next_reminder_says_what_changed(bob, bob_assignment, old_item):
+    from django.core import mail
+
+    from clients import reminders
+    from clients.models import Assignment, Reminder
+
+    now = timezone.now()
+    Assignment.objects.filter(pk=bob_assignment.pk).update(next_reminder_at=now - timedelta(minutes=1))
+    reminders.sweep(now=now)
+    for reminder in Reminder.objects.filter(status=Reminder.PENDING):
+        reminders.deliver(reminder.pk, now=now)
+
+    bodies = " ".join(message.body for message in mail.outbox if message.to == [bob.email])
+    assert "new in your program this week: new: deep squat" in bodies.lower()
