@@ -95,6 +95,7 @@ def start_server(database: str, port: int) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "_api_settings",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{database}",
         "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; production redirects to HTTPS
         "SECRET_KEY": "bench-only-not-a-secret",
         "ALLOWED_HOSTS": "127.0.0.1",
         "CACHE_KEY_PREFIX": f"rehabit-bench-{uuid.uuid4()}",
@@ -116,10 +117,10 @@ def start_server(database: str, port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def load(port: int, path: str, lua: str) -> tuple[float, float, int, int]:
+def load(port: int, path: str, lua: str, duration: str = DURATION) -> tuple[float, float, int, int]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
-    command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", DURATION, "-s", script.name]
+    command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", duration, "-s", script.name]
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
     )
@@ -148,6 +149,8 @@ def main() -> None:
         port = free_port()
         server = start_server(database, port)
         try:
+            for path in ("/bench/floor/", "/api/v1/me/today/"):  # warm every worker before measuring
+                load(port, path, script_for(token, []), duration="3s")
             floor = load(port, "/bench/floor/", script_for(token, []))
             today = load(port, "/api/v1/me/today/", script_for(token, []))
             check_off = load(port, "/", script_for(token, slots))
