@@ -78,3 +78,17 @@ def test_the_clear_box_of_a_current_logo_reads_inline_not_as_a_field_label(phone
     clear = phone.locator("label", has_text="Clear")
     assert clear.evaluate("label => getComputedStyle(label).display") == "inline"
     assert clear.evaluate("label => getComputedStyle(label).fontWeight") == "400"
+
+
+def test_the_accent_colour_is_a_swatch_not_a_full_width_bar(phone, live_server):
+    MembershipFactory(user__email="alice@example.com", user__name="Alice Physio", role="owner")
+
+    phone.goto(f"{live_server.url}/accounts/login/")
+    phone.get_by_label("Email").fill("alice@example.com")
+    phone.get_by_label("Password").fill("correct-horse-battery")
+    phone.get_by_role("button", name="Sign in").click()
+    phone.get_by_role("heading", name="Clients").wait_for()
+    phone.goto(f"{live_server.url}/practice/")
+
+    box = phone.locator("input[type=color]").bounding_box()
+    assert box["width"] <= 80 and box["height"] >= 30, box
