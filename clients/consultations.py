@@ -89,11 +89,12 @@ def send_consultation_invite(consultation: Consultation) -> None:
         "local": local,
         "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/consultation_invite_subject.txt", context).strip(),
-        body=render_to_string("emails/consultation_invite.txt", context),
-        to=[client.email],
-    )
-    message.attach_alternative(render_to_string("emails/consultation_invite.html", context), "text/html")
+    # Templates show datetimes in the active timezone: make it the client's, whoever sends.
+    with timezone.override(ZoneInfo(client.timezone)):
+        subject = render_to_string("emails/consultation_invite_subject.txt", context).strip()
+        text = render_to_string("emails/consultation_invite.txt", context)
+        html = render_to_string("emails/consultation_invite.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[client.email])
+    message.attach_alternative(html, "text/html")
     message.attach("consultation.ics", consultation_ics(consultation), "text/calendar; method=REQUEST")
     message.send()

@@ -7,17 +7,28 @@ row and so tell an outsider which ids exist. The querysets filtered are already 
 from datetime import UTC
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 
 from .models import Assignment, Client, Consultation
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number a database column can hold, else a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def get_max_validator(self):
+        return MaxValueValidator(2**63 - 1)
+
+
 class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", help_text="Words in the name or email")
     has_account = django_filters.BooleanFilter(field_name="user", lookup_expr="isnull", exclude=True)
-    practice = django_filters.NumberFilter()
-    practitioner = django_filters.NumberFilter()
+    practice = IdFilter()
+    practitioner = IdFilter()
 
     class Meta:
         model = Client
@@ -42,7 +53,7 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
 class ConsultationFilter(django_filters.FilterSet):
     scheduled_after = UTCDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
     scheduled_before = UTCDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
-    client = django_filters.NumberFilter()
+    client = IdFilter()
 
     class Meta:
         model = Consultation
@@ -50,7 +61,7 @@ class ConsultationFilter(django_filters.FilterSet):
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter()
+    client = IdFilter()
 
     class Meta:
         model = Assignment

@@ -6,6 +6,7 @@ import io
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
 from django.http import Http404
 from rest_framework import exceptions, parsers, permissions, serializers, status, throttling
 from rest_framework.pagination import PageNumberPagination
@@ -78,6 +79,14 @@ def exception_handler(exc, context):
         error = {"field": exc.field, "code": "conflict", "message": exc.message}
         body = {**error, "errors": [error], "existing_id": str(exc.existing_id)}
         return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ProtectedError):
+        # e.g. a client whose access log must be kept, an exercise used in a program
+        error = {
+            "field": None,
+            "code": "protected",
+            "message": "This cannot be deleted: other records still refer to it.",
+        }
+        return Response({**error, "errors": [error]}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

@@ -32,6 +32,8 @@ class AutoSchema(openapi.AutoSchema):
         writes = self.method in ("POST", "PUT", "PATCH")
         if self.method != "DELETE":
             codes.append("400")  # bad query parameters or body
+        else:
+            codes.append("409")  # other records still refer to it
         if writes:
             codes.append("413")
         if self.view.authentication_classes:
