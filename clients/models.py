@@ -58,6 +58,7 @@ class Client(models.Model):
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True, help_text="Personal data erased")
 
     objects = ClientQuerySet.as_manager()
 

@@ -15,7 +15,7 @@ from practice.models import Membership
 from . import emails
 from .audit import audit_record
 from .handouts import assignment_handout
-from .models import AuditEvent, Client, Completion, Consultation, ErasureRequest, Reminder
+from .models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, Reminder
 
 PROFILE_FIELDS = [
     "name",
@@ -109,6 +109,7 @@ def client_erase(*, client: Client, by, request=None) -> Client:
     client.phone = client.notes = ""
     client.reminders_enabled = False
     client.user = None
+    client.erased_at = timezone.now()
     client.save()
     Consultation.objects.filter(client=client).update(
         subjective="", objective="", assessment="", plan="", video_url=""
@@ -116,7 +117,9 @@ def client_erase(*, client: Client, by, request=None) -> Client:
     Completion.objects.filter(assignment__client=client).update(note="")
     Reminder.objects.filter(client=client).update(reason="")
     client.invitations.all().delete()
-    client.assignments.update(next_reminder_at=None)
+    client.assignments.exclude(status=Assignment.ENDED).update(
+        status=Assignment.ENDED, ended_on=timezone.localdate(), next_reminder_at=None
+    )
     if user is not None:
         _erase_user(user, client.pk)
     ErasureRequest.objects.filter(client=client, completed_at=None).update(completed_at=timezone.now())

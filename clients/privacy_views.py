@@ -63,6 +63,9 @@ def client_erase(request, pk):
     if not is_owner(request.user, client.practice):
         raise PermissionDenied("Only an owner of the practice can erase a client.")
     # Erasure cannot be undone: the box the page asks to tick is checked here, not only in the browser.
+    if client.erased_at:
+        messages.error(request, "This client's personal data was already erased.")
+        return redirect("workspace:client", pk=client.pk)
     if not request.POST.get("confirm"):
         messages.error(request, "Nothing was erased: tick the box to confirm the erasure first.")
         return redirect("workspace:client", pk=client.pk)

@@ -139,7 +139,9 @@ def client_detail(request, pk, form=None):
     context["is_owner"] = membership.role == Membership.OWNER
     context["form"] = form or AssignForm(user=request.user)
     context["zone"] = membership.timezone
-    return render(request, "clients/detail.html", context)
+    return render(
+        request, "clients/detail.html", context, status=400 if form is not None and form.errors else 200
+    )
 
 
 @practitioner_required

@@ -156,3 +156,31 @@ def test_audit_events_cannot_be_changed_or_deleted(alice, bob):
             AuditEvent.objects.filter(pk=event.pk).update(action=AuditEvent.EXPORT_DATA)
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM clients_auditevent")
+
+
+def test_an_erased_clients_page_offers_nothing_that_would_reach_them(client, alice, bob, bob_assignment):
+    client.force_login(alice)
+    client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+
+    page = client.get(f"/clients/{bob.pk}/").content.decode()
+
+    assert "personal data was erased" in page
+    for gone in (
+        "Resend the invitation",
+        "Email to",
+        "Prescribe a program",
+        "Erase this client",
+        "Assign a program",
+    ):
+        assert gone not in page, gone
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.status == "ended" and bob_assignment.next_reminder_at is None
+
+
+def test_erasing_twice_changes_nothing_more(client, alice, bob):
+    client.force_login(alice)
+    client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+
+    client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+
+    assert AuditEvent.objects.filter(client=bob, action=AuditEvent.ERASE_CLIENT).count() == 1

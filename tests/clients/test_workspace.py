@@ -56,7 +56,7 @@ def test_assigning_without_days_shows_the_error_and_assigns_nothing(client, alic
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"This field is required" in response.content
     assert not Assignment.objects.exists()
 
