@@ -211,3 +211,34 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url, smtp_server):
     yield log
     process.terminate()
     process.wait(timeout=30)
+
+
+# --- a real browser ----------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # root in CI
+    "--disable-gpu",
+    "--disable-background-networking",  # this machine's network is closed: no background calls
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def chromium(live_server, monkeypatch):
+    """Debian's headless Chromium driven by Playwright, against the live test server."""
+    need("Chromium", os.path.exists(CHROMIUM), f"{CHROMIUM} is missing (apt-get install chromium)")
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # still plain synchronous ones, which Django would otherwise refuse.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # The ORM calls made under Playwright's loop got a connection of their own: close it
+        # here, in that context, or it outlives the test database.
+        connections.close_all()

@@ -1,12 +1,10 @@
 """The practitioner's thin journey, walked in headless Chromium against a live server."""
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 
 from clients.models import Assignment, Client, Consultation, Invitation
@@ -15,7 +13,6 @@ from programs.models import Program
 from tests.conftest import need
 from tests.factories import ClientFactory, MembershipFactory, assign
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -23,30 +20,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    need("Chromium", os.path.exists(CHROMIUM), f"{CHROMIUM} is missing (apt-get install chromium)")
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # still plain synchronous ones, which Django would otherwise refuse.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(accept_downloads=True)
-        yield page
-        browser.close()
-        # The ORM calls made under Playwright's loop got a connection of their own: close it
-        # here, in that context, or it outlives the test database.
-        connections.close_all()
+def page(chromium):
+    return chromium.new_page(accept_downloads=True)
 
 
 def test_practitioner_signs_in_assigns_the_template_and_downloads_the_handout(page, live_server, tmp_path):

@@ -1,41 +1,17 @@
 """Layout in a real browser at phone width (390 px): nothing runs off the side, form widgets read right."""
 
-import os
-
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 
-from tests.conftest import need
 from tests.factories import ClientFactory, MembershipFactory, assign
-
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def phone(live_server, monkeypatch):
-    need("Chromium", os.path.exists(CHROMIUM), f"{CHROMIUM} is missing (apt-get install chromium)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        yield page
-        browser.close()
-        connections.close_all()
+def phone(chromium):
+    return chromium.new_page(viewport={"width": 390, "height": 844})
 
 
 def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, live_server):

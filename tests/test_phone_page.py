@@ -1,43 +1,20 @@
 """The phone page at /app/, walked in headless Chromium: a check-off made offline syncs once."""
 
-import os
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from clients.models import Completion
 from programs.models import ProgramExercise
-from tests.conftest import need
 from tests.factories import ClientFactory, ExerciseFactory, MembershipFactory, TemplateFactory, assign
-
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def browser_context(live_server, monkeypatch):
-    need("Chromium", os.path.exists(CHROMIUM), f"{CHROMIUM} is missing (apt-get install chromium)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-        yield context
-        browser.close()
-        connections.close_all()
+def browser_context(chromium):
+    return chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
 
 
 @pytest.fixture
