@@ -25,12 +25,35 @@ class HourMinuteField(serializers.TimeField):
 
 class MeSerializer(serializers.ModelSerializer):
     reminder_time = HourMinuteField()
+    quiet_hours_start = HourMinuteField(required=False, allow_null=True)
+    quiet_hours_end = HourMinuteField(required=False, allow_null=True)
     practice = serializers.CharField(source="practice.name", read_only=True)
 
     class Meta:
         model = Client
-        fields = ["id", "name", "email", "practice", "timezone", "reminder_time", "reminders_enabled"]
+        fields = [
+            "id",
+            "name",
+            "email",
+            "practice",
+            "timezone",
+            "reminder_time",
+            "reminders_enabled",
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "language",
+        ]
         read_only_fields = ["id", "name", "email", "practice"]
+
+    def validate(self, data):
+        start = data.get("quiet_hours_start", getattr(self.instance, "quiet_hours_start", None))
+        end = data.get("quiet_hours_end", getattr(self.instance, "quiet_hours_end", None))
+        if (start is None) != (end is None):
+            field = "quiet_hours_end" if end is None else "quiet_hours_start"
+            raise serializers.ValidationError(
+                {field: "Quiet hours need both a start and an end (or neither)."}
+            )
+        return data
 
     def validate_timezone(self, value: str) -> str:
         if value not in available_timezones():

@@ -47,3 +47,23 @@ def test_bad_settings_are_a_400_naming_the_field(bob, field, value):
 
 def test_a_practitioner_has_no_client_settings(alice):
     assert api_as(alice).get("/api/v1/me/").status_code == 404
+
+
+def test_a_client_sets_quiet_hours_and_the_handout_language(bob):
+    response = api_as(bob.user).patch(
+        "/api/v1/me/",
+        {"quiet_hours_start": "22:00", "quiet_hours_end": "07:30", "language": "es"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["quiet_hours_start"], response.json()["quiet_hours_end"]) == ("22:00", "07:30")
+    bob.refresh_from_db()
+    assert bob.language == "es"
+
+
+def test_half_a_quiet_hours_pair_is_a_400_naming_the_missing_end(bob):
+    response = api_as(bob.user).patch("/api/v1/me/", {"quiet_hours_start": "22:00"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "quiet_hours_end"
