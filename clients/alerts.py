@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from practice.models import Membership
 
-from .adherence import adherence
+from .adherence import Adherence, adherence_by_client, with_counts
 from .channels import Notice
 from .models import Assignment, Client, Completion, Consultation, Reminder
 from .scheduling import local_date
@@ -167,7 +167,11 @@ def weekly_summary_notice(reminder: Reminder, now: datetime) -> Notice | str:
     clients = Client.objects.filter(
         practitioner=reminder.recipient, assignments__start_date__lte=end
     ).distinct()
-    lines = [_summary_line(client, start, end) for client in clients.select_related("practice")]
+    clients = list(clients.select_related("practice"))
+    figures = adherence_by_client(
+        with_counts(Assignment.objects.filter(client__in=clients)), start=start, end=end
+    )
+    lines = [_summary_line(client, figures.get(client.pk, Adherence(0, 0))) for client in clients]
     lines = sorted((line for line in lines if line["adherence"].scheduled), key=_least_adherent_first)
     if not lines:
         return "no client had exercise scheduled last week"
@@ -175,10 +179,10 @@ def weekly_summary_notice(reminder: Reminder, now: datetime) -> Notice | str:
     return Notice("weekly_summary", reminder.recipient, context)
 
 
-def _summary_line(client: Client, start: date, end: date) -> dict:
+def _summary_line(client: Client, figures: Adherence) -> dict:
     return {
         "client": client,
-        "adherence": adherence(client.assignments.all(), start=start, end=end),
+        "adherence": figures,
         "url": _client_url(client),
     }
 

@@ -4,10 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 
-from .adherence import expected_days
+from .adherence import Adherence, adherence_by_client, with_counts
 from .models import Assignment, Client, Completion, Invitation
 
 ADHERENCE_DAYS = 14
@@ -36,15 +36,11 @@ def client_rows(clients: list[Client], *, today: date) -> list[Row]:
     """
     start = today - timedelta(days=ADHERENCE_DAYS - 1)
     ids = [c.pk for c in clients]
-    assignments = (
-        Assignment.objects.filter(client__in=ids)
-        .annotate(item_count=Count("program__items"))
-        .prefetch_related("pauses")
-    )
+    assignments = with_counts(Assignment.objects.filter(client__in=ids))
     by_client = defaultdict(list)
     for assignment in assignments:
         by_client[assignment.client_id].append(assignment)
-    done = _done_slots(clients, start, today)
+    figures = adherence_by_client(assignments, start=start, end=today)
     last = dict(
         Completion.objects.filter(assignment__client__in=ids)
         .values("assignment__client")
@@ -59,7 +55,7 @@ def client_rows(clients: list[Client], *, today: date) -> list[Row]:
     return [
         Row(
             c,
-            _percent(by_client[c.pk], done, start, today),
+            _whole_percent(figures.get(c.pk)),
             last.get(c.pk),
             status_of(c, by_client[c.pk], invited=c.pk in invited, last_activity=last.get(c.pk), today=today),
         )
@@ -67,27 +63,8 @@ def client_rows(clients: list[Client], *, today: date) -> list[Row]:
     ]
 
 
-def _done_slots(clients, start, end) -> dict:
-    done = defaultdict(list)
-    completions = Completion.objects.filter(
-        assignment__client__in=[c.pk for c in clients], date__gte=start, date__lte=end
-    ).values_list("assignment_id", "date", "session")
-    for assignment_id, day, session in completions:
-        done[assignment_id].append((day, session))
-    return done
-
-
-def _percent(assignments, done: dict, start: date, end: date) -> int | None:
-    scheduled = hits = 0
-    for assignment in assignments:
-        days = set(expected_days(assignment, start, end))
-        scheduled += len(days) * assignment.sessions_per_day * assignment.item_count
-        hits += sum(
-            1
-            for day, session in done[assignment.pk]
-            if day in days and session <= assignment.sessions_per_day
-        )
-    return min(100, round(100 * hits / scheduled)) if scheduled else None
+def _whole_percent(figures: Adherence | None) -> int | None:
+    return round(figures.percent) if figures and figures.percent is not None else None
 
 
 def status_of(

@@ -188,3 +188,29 @@ def test_beat_looks_for_due_weekly_summaries_every_quarter_hour(settings):
 
     assert entry["task"] == "clients.tasks.sweep_weekly_summaries"
     assert entry["schedule"] == timedelta(minutes=15)
+
+
+def test_the_weekly_summary_reads_every_clients_figures_in_the_same_number_of_queries(alice, bob, dana):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clients import alerts
+    from tests.factories import ClientFactory
+
+    assign(bob, start=MONDAY)
+    next_monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    summary = Reminder(
+        recipient=alice, kind=Reminder.WEEKLY_SUMMARY, local_date=next_monday.date(), due_at=next_monday
+    )
+
+    with CaptureQueriesContext(connection) as few:
+        alerts.weekly_summary_notice(summary, next_monday)
+    for n in range(5):
+        assign(
+            ClientFactory(practice=bob.practice, practitioner=alice, email=f"more{n}@example.com"),
+            start=MONDAY,
+        )
+    with CaptureQueriesContext(connection) as many:
+        alerts.weekly_summary_notice(summary, next_monday)
+
+    assert len(many) == len(few)
