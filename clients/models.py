@@ -24,6 +24,10 @@ class ClientQuerySet(models.QuerySet):
             return self.none()
         return self.filter(Q(practice__in=practices_of(user)) | Q(user=user))
 
+    def of_practices_of(self, user):
+        """The workspace's view: the clients of the practices the user works in."""
+        return self.filter(practice__in=practices_of(user))
+
 
 class Client(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="clients")
@@ -132,6 +136,9 @@ class Consultation(models.Model):
 class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(client__in=Client.objects.visible_to(user))
+
+    def of_practices_of(self, user):
+        return self.filter(client__in=Client.objects.of_practices_of(user))
 
     def of_client_user(self, user):
         """Only the signed-in client's own assignments (the /me/ API)."""

@@ -12,7 +12,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from practice.models import practices_of
 from practice.rest import IsPractitioner
 from programs.models import ProgramExercise
 
@@ -34,17 +33,13 @@ from .serializers import (
 )
 
 
-def practice_clients(user):
-    return Client.objects.filter(practice__in=practices_of(user))
-
-
 class ClientViewSet(viewsets.ModelViewSet):
     serializer_class = ClientSerializer
     permission_classes = [IsPractitioner]
     filterset_class = ClientFilter
 
     def get_queryset(self):
-        return practice_clients(self.request.user)
+        return Client.objects.of_practices_of(self.request.user)
 
     @transaction.atomic
     def perform_create(self, serializer):
@@ -71,7 +66,7 @@ class ConsultationViewSet(viewsets.ModelViewSet):
     filterset_class = ConsultationFilter
 
     def get_queryset(self):
-        return Consultation.objects.filter(client__in=practice_clients(self.request.user))
+        return Consultation.objects.filter(client__in=Client.objects.of_practices_of(self.request.user))
 
     def perform_create(self, serializer):
         serializer.save(practitioner=self.request.user)
@@ -89,7 +84,7 @@ class AssignmentViewSet(
     def get_queryset(self):
         items = ProgramExercise.objects.select_related("exercise")
         return (
-            Assignment.objects.filter(client__in=practice_clients(self.request.user))
+            Assignment.objects.of_practices_of(self.request.user)
             .select_related("program", "client")
             .prefetch_related(Prefetch("program__items", queryset=items))
         )

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from practice.access import practitioner_required
-from practice.models import is_owner, practices_of
+from practice.models import is_owner
 from practice.rest import ErrorSerializer
 
 from . import privacy
@@ -47,7 +47,7 @@ class MyErasureView(APIView):
 
 
 def _practice_client(user, pk) -> Client:
-    return get_object_or_404(Client.objects.filter(practice__in=practices_of(user)), pk=pk)
+    return get_object_or_404(Client.objects.of_practices_of(user), pk=pk)
 
 
 @practitioner_required

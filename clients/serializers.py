@@ -5,7 +5,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practice.models import practices_of
 from practice.rest import ErrorSerializer
 from programs.models import Program
 from programs.serializers import DosageSerializer, ExerciseSerializer, InPractice, ProgramExerciseSerializer
@@ -228,7 +227,7 @@ class PracticeClientField(serializers.PrimaryKeyRelatedField):
     """A client of one of the caller's practices; any other id is simply invalid."""
 
     def get_queryset(self):
-        return Client.objects.filter(practice__in=practices_of(self.context["request"].user))
+        return Client.objects.of_practices_of(self.context["request"].user)
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from practice.access import practitioner_required
-from practice.models import Membership, practices_of
+from practice.models import Membership, first_membership, practices_of
 from programs.models import Program
 from programs.services import program_clone
 from programs.views import builder_context
@@ -37,18 +37,10 @@ from .scheduling import local_date
 CLIENTS_PER_PAGE = 50
 
 
-def _practice_clients(user):
-    return Client.objects.filter(practice__in=practices_of(user))
-
-
-def _membership(user) -> Membership:
-    return Membership.objects.for_user(user).select_related("practice").order_by("created_at").first()
-
-
 @practitioner_required
 def client_list(request):
     query = request.GET.get("q", "").strip()
-    clients = _practice_clients(request.user)
+    clients = Client.objects.of_practices_of(request.user)
     if query:
         clients = clients.filter(
             Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
@@ -61,7 +53,7 @@ def client_list(request):
 
 @practitioner_required
 def client_add(request):
-    membership = _membership(request.user)
+    membership = first_membership(request.user)
     form = ClientForm(request.POST or None, practice=membership.practice)
     if request.method == "POST" and form.is_valid():
         client = services.client_create(
@@ -74,7 +66,7 @@ def client_add(request):
 
 @practitioner_required
 def client_edit(request, pk):
-    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
     form = ClientForm(request.POST or None, instance=client, practice=client.practice)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -91,17 +83,13 @@ def client_edit(request, pk):
 @practitioner_required
 @require_POST
 def invitation_resend(request, pk):
-    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
     if client.user_id:
         messages.info(request, f"{client.name} already has a sign-in.")
     else:
         invitations.invitation_send(client=client)
         messages.success(request, f"A new invitation is on its way to {client.email}.")
     return redirect("workspace:client", pk=client.pk)
-
-
-def _assignments_of(user):
-    return Assignment.objects.filter(client__in=_practice_clients(user))
 
 
 def _client_page(client: Client, *, today) -> dict:
@@ -130,7 +118,7 @@ def _client_page(client: Client, *, today) -> dict:
 @practitioner_required
 def client_detail(request, pk, form=None):
     pending_erasure = ErasureRequest.objects.filter(client=OuterRef("pk"), completed_at__isnull=True)
-    clients = _practice_clients(request.user).annotate(erasure_requested=Exists(pending_erasure))
+    clients = Client.objects.of_practices_of(request.user).annotate(erasure_requested=Exists(pending_erasure))
     client = get_object_or_404(clients.select_related("practice", "user"), pk=pk)
     membership = Membership.objects.get(user=request.user, practice=client.practice)
     audit_record(actor=request.user, client=client, action=AuditEvent.VIEW_CLIENT, request=request)
@@ -147,7 +135,7 @@ def client_detail(request, pk, form=None):
 @practitioner_required
 @require_POST
 def assign(request, pk):
-    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
     form = AssignForm(request.POST, user=request.user)
     if not form.is_valid():
         return client_detail(request, pk, form=form)
@@ -159,7 +147,7 @@ def assign(request, pk):
 
 
 def _practice_assignment(user, pk) -> Assignment:
-    assignments = Assignment.objects.filter(client__in=_practice_clients(user))
+    assignments = Assignment.objects.of_practices_of(user)
     return get_object_or_404(assignments.select_related(*handouts.HANDOUT_RELATED), pk=pk)
 
 
@@ -235,7 +223,9 @@ def unsubscribe(request, token):
 
 
 def _assignment_action(request, pk, action, done: str):
-    assignment = get_object_or_404(_assignments_of(request.user).select_related("client"), pk=pk)
+    assignment = get_object_or_404(
+        Assignment.objects.of_practices_of(request.user).select_related("client"), pk=pk
+    )
     try:
         action(assignment=assignment, on=local_date(assignment.client, timezone.now()))
         messages.success(request, done)
@@ -267,7 +257,9 @@ def assignment_end(request, pk):
 @practitioner_required
 def assignment_edit(request, pk):
     """Edit what a client was given: a working copy, published as the next version."""
-    assignment = get_object_or_404(_assignments_of(request.user).select_related("client", "program"), pk=pk)
+    assignment = get_object_or_404(
+        Assignment.objects.of_practices_of(request.user).select_related("client", "program"), pk=pk
+    )
     draft = versions.revision_draft(assignment=assignment)
     initial = {**versions.schedule_of(assignment)}
     form = ScheduleForm(request.POST or None, initial=initial)
@@ -296,7 +288,9 @@ def assignment_edit(request, pk):
 
 @practitioner_required
 def assignment_version(request, pk, number):
-    assignment = get_object_or_404(_assignments_of(request.user).select_related("client"), pk=pk)
+    assignment = get_object_or_404(
+        Assignment.objects.of_practices_of(request.user).select_related("client"), pk=pk
+    )
     version = get_object_or_404(assignment.versions.select_related("program", "created_by"), number=number)
     items = version.program.items.select_related("exercise")
     all_versions = assignment.versions.only("number", "created_at", "changes")
@@ -316,7 +310,7 @@ def assignment_version(request, pk, number):
 
 @practitioner_required
 def prescribe(request, pk):
-    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
     consultation = _consultation_of(request, client)
     form = StartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -350,7 +344,7 @@ def _drafts_of(user):
 
 @practitioner_required
 def prescribe_draft(request, pk, program_pk):
-    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
     draft = get_object_or_404(_drafts_of(request.user).filter(practice=client.practice), pk=program_pk)
     form = PrescribeForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
@@ -380,8 +374,8 @@ def prescribe_draft(request, pk, program_pk):
 
 @practitioner_required
 def consultation_new(request, pk):
-    client = get_object_or_404(_practice_clients(request.user), pk=pk)
-    membership = _membership(request.user)
+    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
+    membership = first_membership(request.user)
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -406,7 +400,9 @@ def _audit_consultation(request, consultation: Consultation, action: str) -> Non
 @practitioner_required
 def consultation_detail(request, pk):
     consultation = get_object_or_404(
-        Consultation.objects.filter(client__in=_practice_clients(request.user)).select_related("client"),
+        Consultation.objects.filter(client__in=Client.objects.of_practices_of(request.user)).select_related(
+            "client"
+        ),
         pk=pk,
     )
     form = RecordForm(request.POST or None, instance=consultation)
@@ -419,7 +415,7 @@ def consultation_detail(request, pk):
         messages.success(request, "Consultation record saved.")
         return redirect("workspace:consultation", pk=consultation.pk)
     _audit_consultation(request, consultation, AuditEvent.VIEW_CONSULTATION)
-    zone = ZoneInfo(_membership(request.user).timezone)
+    zone = ZoneInfo(first_membership(request.user).timezone)
     context = {
         "consultation": consultation,
         "client": consultation.client,
@@ -432,7 +428,7 @@ def consultation_detail(request, pk):
 @practitioner_required
 def client_reminders(request, pk):
     """What was sent to or about a client, what was skipped and why, what failed and why."""
-    client = get_object_or_404(_practice_clients(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
     rows = client.reminders.select_related("consultation", "recipient").order_by("-due_at", "-pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "clients/reminders.html", {"client": client, "page": page})

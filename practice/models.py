@@ -116,5 +116,10 @@ class PractitionerInvitation(models.Model):
         return f"Invitation of {self.email} to {self.practice}"
 
 
+def first_membership(user) -> Membership | None:
+    """The user's first practice: where a page with no practice in its URL works."""
+    return Membership.objects.for_user(user).select_related("practice").order_by("created_at").first()
+
+
 def is_owner(user, practice: Practice) -> bool:
     return Membership.objects.filter(user=user, practice=practice, role=Membership.OWNER).exists()

@@ -10,7 +10,7 @@ from django.views.static import serve
 from . import team
 from .access import practitioner_required
 from .forms import PracticeForm, PractitionerInviteForm
-from .models import Membership
+from .models import Membership, first_membership
 
 
 def home(request):
@@ -19,14 +19,10 @@ def home(request):
     return redirect("login")
 
 
-def _membership(user) -> Membership:
-    return Membership.objects.for_user(user).select_related("practice").order_by("created_at").first()
-
-
 @practitioner_required
 def practice_settings(request, invite_form=None):
     """Name, logo and accent colour, as handouts and emails show them; only an owner changes them."""
-    membership = _membership(request.user)
+    membership = first_membership(request.user)
     is_owner = membership.role == Membership.OWNER
     if request.method == "POST" and not is_owner:
         raise Http404
@@ -56,7 +52,7 @@ def practice_settings(request, invite_form=None):
 @practitioner_required
 @require_POST
 def practitioner_invite(request):
-    membership = _membership(request.user)
+    membership = first_membership(request.user)
     if membership.role != Membership.OWNER:
         raise Http404
     form = PractitionerInviteForm(request.POST, practice=membership.practice)
