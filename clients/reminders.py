@@ -27,7 +27,7 @@ from . import alerts
 from .channels import Notice, channel_for, unsubscribe_url
 from .models import Assignment, Completion, Consultation, Reminder
 from .scheduling import in_quiet_hours, local_date, next_reminder_at
-from .today import Slot
+from .today import Slot, day_slots
 
 log = logging.getLogger(__name__)
 
@@ -248,13 +248,7 @@ def _attach_day_slots(rows: list[Reminder]) -> None:
     }
     for row in wanted:
         row.nudged = (row.client_id, row.local_date) in nudged
-        due = [a for a in assignments[row.client_id] if a.expects_exercise_on(row.local_date)]
-        row.day_slots = [
-            Slot(a, item, session, done.get((item.pk, row.local_date, session)))
-            for a in due
-            for session in range(1, a.sessions_per_day + 1)
-            for item in a.program.items.all()
-        ]
+        row.day_slots = day_slots(assignments[row.client_id], row.local_date, done)
 
 
 def _compose(reminder: Reminder, now: datetime) -> Notice | str:
@@ -353,10 +347,7 @@ def _finish(reminder: Reminder, status: str, reason: str, **fields) -> str:
 
 def reschedule(assignments, *, now: datetime | None = None) -> None:
     """Recompute `next_reminder_at` after a change of schedule, time, timezone or opt-out."""
-    now = now or timezone.now()
-    for assignment in assignments:
-        assignment.next_reminder_at = next_reminder_at(assignment, after=now)
-    Assignment.objects.bulk_update(assignments, ["next_reminder_at"])
+    _advance(list(assignments), now or timezone.now())
 
 
 COMPOSERS = {

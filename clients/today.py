@@ -24,11 +24,16 @@ class Slot:
 
 def slots_for_day(assignments, day: date) -> list[Slot]:
     """Slots of the given assignments on `day`, in a constant number of queries."""
-    due = [a for a in _with_items(assignments) if a.expects_exercise_on(day)]
-    done = _completions_by_slot(due, day)
+    assignments = list(_with_items(assignments))
+    return day_slots(assignments, day, _completions_by_slot(assignments, day))
+
+
+def day_slots(assignments, day: date, done: dict) -> list[Slot]:
+    """The slots of assignments loaded with items and pauses; `done` maps (item, date, session)."""
     return [
-        Slot(assignment, item, session, done.get((item.pk, session)))
-        for assignment in due
+        Slot(assignment, item, session, done.get((item.pk, day, session)))
+        for assignment in assignments
+        if assignment.expects_exercise_on(day)
         for session in range(1, assignment.sessions_per_day + 1)
         for item in assignment.program.items.all()
     ]
@@ -43,4 +48,4 @@ def _with_items(assignments):
 
 def _completions_by_slot(assignments: list[Assignment], day: date) -> dict:
     completions = Completion.objects.filter(assignment__in=assignments, date=day)
-    return {(c.assignment_exercise_id, c.session): c for c in completions}
+    return {(c.assignment_exercise_id, c.date, c.session): c for c in completions}
