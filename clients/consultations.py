@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from practice.mail import send
 
 from .models import Client, Consultation
 
@@ -91,10 +91,11 @@ def send_consultation_invite(consultation: Consultation) -> None:
     }
     # Templates show datetimes in the active timezone: make it the client's, whoever sends.
     with timezone.override(ZoneInfo(client.timezone)):
-        subject = render_to_string("emails/consultation_invite_subject.txt", context).strip()
-        text = render_to_string("emails/consultation_invite.txt", context)
-        html = render_to_string("emails/consultation_invite.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[client.email])
-    message.attach_alternative(html, "text/html")
-    message.attach("consultation.ics", consultation_ics(consultation), "text/calendar; method=REQUEST")
-    message.send()
+        send(
+            "consultation_invite",
+            context,
+            to=client.email,
+            attachments=[
+                ("consultation.ics", consultation_ics(consultation), "text/calendar; method=REQUEST")
+            ],
+        )

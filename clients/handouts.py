@@ -6,14 +6,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from practice.mail import send
 from programs.handouts import (
     PAGE_SIZES,
     Handout,
@@ -182,10 +181,4 @@ def handout_email_send(*, assignment_id: int) -> None:
     pdf, filename = assignment_handout(assignment)
     context = {"client": client, "practice": client.practice, "assignment": assignment}
     with translation.override(client.language):
-        subject = render_to_string("emails/handout_subject.txt", context).strip()
-        text = render_to_string("emails/handout.txt", context)
-        html = render_to_string("emails/handout.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[client.email])
-    message.attach_alternative(html, "text/html")
-    message.attach(filename, pdf, "application/pdf")
-    message.send()
+        send("handout", context, to=client.email, attachments=[(filename, pdf, "application/pdf")])

@@ -10,12 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .mail import send
 from .models import Membership, Practice, PractitionerInvitation, User
 
 INVITATION_TTL = timedelta(days=7)
@@ -92,10 +91,4 @@ def _send(invitation: PractitionerInvitation, link: str) -> None:
         "link": link,
         "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/practitioner_invitation_subject.txt", context).strip(),
-        body=render_to_string("emails/practitioner_invitation.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(render_to_string("emails/practitioner_invitation.html", context), "text/html")
-    message.send()
+    send("practitioner_invitation", context, to=invitation.email)
