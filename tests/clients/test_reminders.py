@@ -80,7 +80,7 @@ def test_a_reminder_found_hours_late_is_skipped_not_sent_at_night(due):
 
 def test_an_smtp_failure_is_put_back_for_a_later_sweep_then_sent(due, monkeypatch):
     reminder_id = reminders.sweep(now=EVENING)[0]
-    monkeypatch.setattr("clients.emails.EmailMultiAlternatives.send", _raise_disconnected)
+    monkeypatch.setattr("practice.mail.EmailMultiAlternatives.send", _raise_disconnected)
 
     assert reminders.deliver(reminder_id, now=EVENING) == Reminder.PENDING
     assert reminders.sweep(now=EVENING + timedelta(seconds=30)) == []  # not before its backoff
@@ -92,7 +92,7 @@ def test_an_smtp_failure_is_put_back_for_a_later_sweep_then_sent(due, monkeypatc
 
 def test_a_send_that_keeps_failing_ends_failed_with_the_reason(due, monkeypatch):
     reminder_id = reminders.sweep(now=EVENING)[0]
-    monkeypatch.setattr("clients.emails.EmailMultiAlternatives.send", _raise_disconnected)
+    monkeypatch.setattr("practice.mail.EmailMultiAlternatives.send", _raise_disconnected)
 
     for _ in range(reminders.MAX_ATTEMPTS):
         Reminder.objects.filter(pk=reminder_id).update(not_before=None)
