@@ -111,6 +111,11 @@ def baseline_pain(client: Client) -> int | None:
     )
 
 
+def may_be_painful(pain: int | None) -> bool:
+    """Whether some baseline (0 or more) would make this pain alert: if not, nothing to check."""
+    return pain is not None and pain >= min(PAIN_ALERT_AT, PAIN_RISE_ALERT)
+
+
 def is_painful(pain: int | None, baseline: int | None) -> bool:
     if pain is None:
         return False

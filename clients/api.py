@@ -16,7 +16,7 @@ from programs.models import ProgramExercise
 
 from . import invitations, services, versions
 from .adherence import client_adherence
-from .audit import audit_record
+from .audit import audit_record, client_ip
 from .handouts import HANDOUT_RELATED, handout_download, handout_options_from
 from .models import Assignment, AuditEvent, Client
 from .scheduling import local_date
@@ -32,7 +32,7 @@ from .serializers import (
     TodayQuerySerializer,
     TodaySerializer,
 )
-from .today import slots_for_day
+from .today import slots_of_loaded, with_items
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input; the error names the field"),
@@ -74,11 +74,14 @@ class MyAssignmentsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 class TodayView(APIView):
     @extend_schema(parameters=[TodayQuerySerializer], responses={200: TodaySerializer, **ERRORS})
     def get(self, request):
-        client = client_of(request.user)
         query = TodayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        # The client comes with their assignments; only a client without any is looked up alone.
+        mine = Assignment.objects.of_client_user(request.user).select_related("client")
+        assignments = list(with_items(mine))
+        client = assignments[0].client if assignments else client_of(request.user)
         day = query.validated_data.get("date") or local_date(client, timezone.now())
-        slots = slots_for_day(client.assignments.all(), day)
+        slots = slots_of_loaded(assignments, day)
         return Response(TodaySerializer({"date": day, "slots": slots}, context={"request": request}).data)
 
 
@@ -91,10 +94,10 @@ class CompletionView(APIView):
         responses={200: CompletionSerializer, 201: CompletionSerializer, 409: CONFLICT, **ERRORS},
     )
     def put(self, request, completion_id):
-        client = client_of(request.user)
-        completion, created = _check_off(
-            request, client, completion_id, request.data, _own_items(client, [request.data])
-        )
+        own = _own_items(request.user, [request.data])
+        # The client comes with their exercise; only when none is found are they looked up alone.
+        client = _client_of_items(own) or client_of(request.user)
+        completion, created = _check_off(request, client, completion_id, request.data, own)
         return Response(
             CompletionSerializer(completion).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -120,7 +123,7 @@ class CompletionBatchView(APIView):
         batch = CompletionBatchSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
         items = batch.validated_data["items"]
-        own = _own_items(client, items)
+        own = _own_items(request.user, items)
         results = [_batch_item(request, client, item, own) for item in items]
         return Response({"results": results})
 
@@ -166,29 +169,32 @@ def _check_off(request, client: Client, completion_id, data, own: dict):
     item = own.get(fields.pop("assignment_exercise_id"))
     if item is None:
         raise Http404
-    completion, created = services.completion_record(
-        client=client, completion_id=completion_id, item=item, fields=fields
-    )
-    audit_record(
-        actor=request.user,
+    return services.completion_record(
         client=client,
-        action=AuditEvent.RECORD_COMPLETION,
-        obj=completion,
-        request=request,
+        completion_id=completion_id,
+        item=item,
+        fields=fields,
+        actor=request.user,
+        ip=client_ip(request),
     )
-    return completion, created
 
 
-def _own_items(client: Client, bodies: list) -> dict[int, ProgramExercise]:
-    """The client's own assignment exercises named in the bodies, in one query."""
+def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
+    """The signed-in client's own assignment exercises named in the bodies, in one query."""
     ids = set()
     for body in bodies:
         value = body.get("assignment_exercise") if isinstance(body, dict) else None
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             ids.add(int(value))
-    items = versions.items_of_client(client).select_related("program__version__assignment__client")
-    items = items.filter(pk__in=ids)
-    return {item.pk: item for item in items}
+    if not ids:
+        return {}
+    items = versions.items_of_client_user(user).select_related("program__version__assignment__client")
+    return {item.pk: item for item in items.filter(pk__in=ids)}
+
+
+def _client_of_items(items: dict[int, ProgramExercise]) -> Client | None:
+    item = next(iter(items.values()), None)
+    return item.program.version.assignment.client if item is not None else None
 
 
 def adherence_response(request, client: Client) -> Response:

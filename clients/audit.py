@@ -5,14 +5,17 @@ from django.conf import settings
 from .models import AuditEvent, Client
 
 
-def audit_record(*, actor, client: Client, action: str, obj=None, request=None) -> AuditEvent:
+def audit_record(
+    *, actor, client: Client, action: str, obj=None, request=None, ip: str | None = None
+) -> AuditEvent:
+    """Record an event; the address is the request's, or `ip` where there is no request at hand."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         client=client,
         action=action,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        ip=client_ip(request) if request is not None else None,
+        ip=client_ip(request) if request is not None else ip,
     )
 
 

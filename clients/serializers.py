@@ -93,7 +93,16 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class SlotListSerializer(serializers.ListSerializer):
+    def to_representation(self, slots):
+        # Each session of a day repeats the same exercises: describe each one once.
+        described = {}
+        return [self.child.slot_representation(slot, described) for slot in slots]
+
+
 class SlotSerializer(serializers.Serializer):
+    """The fields declare the schema; `slot_representation` fills them, each exercise described once."""
+
     assignment = serializers.IntegerField(source="assignment.pk")
     assignment_exercise = serializers.IntegerField(source="item.pk")
     session = serializers.IntegerField()
@@ -102,6 +111,29 @@ class SlotSerializer(serializers.Serializer):
     note = serializers.CharField(source="item.note")
     done = serializers.BooleanField()
     completion = serializers.UUIDField(source="completion.pk", allow_null=True, default=None)
+
+    class Meta:
+        list_serializer_class = SlotListSerializer
+
+    def to_representation(self, slot):
+        return self.slot_representation(slot, {})
+
+    def slot_representation(self, slot, described: dict) -> dict:
+        item = slot.item
+        if item.pk not in described:
+            described[item.pk] = {
+                "exercise": self.fields["exercise"].to_representation(item.exercise),
+                "dosage": self.fields["dosage"].to_representation(item),
+            }
+        return {
+            "assignment": slot.assignment.pk,
+            "assignment_exercise": item.pk,
+            "session": slot.session,
+            **described[item.pk],
+            "note": item.note,
+            "done": slot.done,
+            "completion": str(slot.completion.pk) if slot.completion else None,
+        }
 
 
 class TodaySerializer(serializers.Serializer):

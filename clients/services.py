@@ -12,8 +12,9 @@ from practice.errors import Conflict
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
-from . import invitations, reminders, tasks, versions
-from .models import Assignment, AssignmentPause, Client, Completion
+from . import alerts, invitations, reminders, tasks, versions
+from .audit import audit_record
+from .models import Assignment, AssignmentPause, AuditEvent, Client, Completion
 from .scheduling import local_date
 
 CHECK_OFF_DAYS_BACK = 7
@@ -164,12 +165,15 @@ def completion_record(
     completion_id: UUID,
     item: ProgramExercise,
     fields: dict,
+    actor,
+    ip: str | None = None,
     now: datetime | None = None,
 ) -> tuple[Completion, bool]:
     """Check a slot off, idempotently: a replay of the same id updates, it never duplicates.
 
     The item may belong to an older version of the assignment: a phone that was offline
-    syncs what was done against the program it had.
+    syncs what was done against the program it had. The check-off and its audit event are
+    written together, or neither is.
     """
     assignment = item.program.version.assignment
     _check_slot(assignment, fields["date"], fields["session"], now=now or timezone.now())
@@ -177,18 +181,31 @@ def completion_record(
     values = {k: v for k, v in fields.items() if k not in ("date", "session")}
     try:
         with transaction.atomic():
-            transaction.on_commit(lambda: tasks.check_pain.delay(str(completion_id)), robust=True)
+            if alerts.may_be_painful(values.get("pain")):
+                transaction.on_commit(lambda: tasks.check_pain.delay(str(completion_id)), robust=True)
             existing = Completion.objects.select_for_update().filter(pk=completion_id).first()
             if existing is None:
-                return Completion.objects.create(
-                    id=completion_id, assignment=assignment, **slot, **values
-                ), True
-            return _replay(existing, client, slot, values), False
+                completion, created = (
+                    Completion.objects.create(id=completion_id, assignment=assignment, **slot, **values),
+                    True,
+                )
+            else:
+                completion, created = _replay(existing, client, assignment, slot, values), False
+            audit_record(
+                actor=actor, client=client, action=AuditEvent.RECORD_COMPLETION, obj=completion, ip=ip
+            )
+            return completion, created
     except IntegrityError:
         # Lost a race: either the same id was written meanwhile, or another id holds the slot.
         if Completion.objects.filter(pk=completion_id).exists():
             return completion_record(
-                client=client, completion_id=completion_id, item=item, fields=fields, now=now
+                client=client,
+                completion_id=completion_id,
+                item=item,
+                fields=fields,
+                actor=actor,
+                ip=ip,
+                now=now,
             )
         taken = Completion.objects.get(**slot)
         raise Conflict(
@@ -198,9 +215,11 @@ def completion_record(
         ) from None
 
 
-def _replay(existing: Completion, client: Client, slot: dict, values: dict) -> Completion:
+def _replay(
+    existing: Completion, client: Client, assignment: Assignment, slot: dict, values: dict
+) -> Completion:
     # The usual replay is of the same assignment: known to be the client's, no query needed.
-    same_assignment = existing.assignment_id == slot["assignment_exercise"].program.assignment.pk
+    same_assignment = existing.assignment_id == assignment.pk
     if not same_assignment and existing.assignment.client_id != client.pk:
         raise Http404
     same_slot = (existing.assignment_exercise_id, existing.date, existing.session) == (

@@ -24,7 +24,12 @@ class Slot:
 
 def slots_for_day(assignments, day: date) -> list[Slot]:
     """Slots of the given assignments on `day`, in a constant number of queries."""
-    assignments = list(_with_items(assignments))
+    assignments = list(with_items(assignments))
+    return slots_of_loaded(assignments, day)
+
+
+def slots_of_loaded(assignments: list[Assignment], day: date) -> list[Slot]:
+    """Slots of assignments already loaded `with_items`: one more query, for the day's check-offs."""
     return day_slots(assignments, day, _completions_by_slot(assignments, day))
 
 
@@ -39,7 +44,8 @@ def day_slots(assignments, day: date, done: dict) -> list[Slot]:
     ]
 
 
-def _with_items(assignments):
+def with_items(assignments):
+    """Assignments with what their slots need: the program's items and exercises, and pauses."""
     items = ProgramExercise.objects.select_related("exercise")
     return assignments.select_related("program").prefetch_related(
         Prefetch("program__items", queryset=items), "pauses"
@@ -47,5 +53,8 @@ def _with_items(assignments):
 
 
 def _completions_by_slot(assignments: list[Assignment], day: date) -> dict:
-    completions = Completion.objects.filter(assignment__in=assignments, date=day)
+    due = [assignment for assignment in assignments if assignment.expects_exercise_on(day)]
+    if not due:
+        return {}
+    completions = Completion.objects.filter(assignment__in=due, date=day)
     return {(c.assignment_exercise_id, c.date, c.session): c for c in completions}

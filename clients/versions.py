@@ -189,6 +189,11 @@ def items_of_client(client):
     return ProgramExercise.objects.filter(program__version__assignment__client=client)
 
 
+def items_of_client_user(user):
+    """As `items_of_client`, for the client signed in as `user` (none for anyone else)."""
+    return ProgramExercise.objects.filter(program__version__assignment__client__user=user)
+
+
 def assignment_of_item(item: ProgramExercise) -> Assignment:
     """The assignment an exercise belongs to, whether its version is the current one or older."""
     return AssignmentVersion.objects.select_related("assignment").get(program_id=item.program_id).assignment

@@ -86,3 +86,15 @@ def test_the_next_reminder_says_what_changed(bob, bob_assignment, old_item):
 
     bodies = " ".join(message.body for message in mail.outbox if message.to == [bob.email])
     assert "new in your program this week: new: deep squat" in bodies.lower()
+
+
+def test_a_resent_check_off_against_the_previous_version_answers_as_the_first_time(bob, old_item):
+    """A phone that lost the first answer sends the same check-off again after the new version."""
+    api, url = api_as(bob.user), f"/api/v1/me/completions/{uuid.uuid4()}/"
+    first = api.put(url, body(old_item, bob), format="json")
+
+    again = api.put(url, body(old_item, bob), format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert Completion.objects.count() == 1

@@ -112,7 +112,12 @@ def record(assignment, *, pain: int, day: date, monkeypatch, capture) -> None:
     fields = {"date": day, "session": 1, "pain": pain}
     with capture(execute=True):
         services.completion_record(
-            client=assignment.client, completion_id=uuid4(), item=item, fields=fields, now=now
+            client=assignment.client,
+            completion_id=uuid4(),
+            item=item,
+            fields=fields,
+            actor=assignment.client.user,
+            now=now,
         )
 
 
