@@ -37,6 +37,23 @@ def test_a_path_that_matches_nothing_under_api_is_a_json_404(client):
     assert response.json()["code"] == "not_found"
 
 
+def test_a_path_that_matches_nothing_under_api_is_a_json_404_under_make_run_too(client, settings):
+    settings.DEBUG = True
+
+    response = client.get("/api/v1/no-such-thing/42/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_an_api_path_without_its_slash_still_redirects_to_it(client, settings):
+    settings.DEBUG = True
+
+    response = client.get("/api/v1/health")
+
+    assert (response.status_code, response["Location"]) == (301, "/api/v1/health/")
+
+
 def test_the_docs_page_serves_the_interactive_docs(client):
     response = client.get("/api/docs/")
 
