@@ -29,6 +29,8 @@ SUMMARY_WEEKDAY, SUMMARY_TIME = 0, time(8, 0)  # Monday 08:00 in the practitione
 def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
     """Nudge and alert rows for due assignments whose missed streak just reached its mark.
 
+    A client who turned reminders off gets no nudge; their practitioner is still alerted.
+
     Counted at the moment of the day's reminder: the scheduled days before it with nothing
     checked off. "Just reached" means once per streak, not every day it goes on.
     """
@@ -50,7 +52,7 @@ def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
     for assignment in due:
         cap = max(NUDGE_AFTER_MISSED, alert_after[assignment.pk])
         streak = missed_streak(assignment, days[assignment.pk], done, since=since, cap=cap)
-        if streak == NUDGE_AFTER_MISSED:
+        if streak == NUDGE_AFTER_MISSED and assignment.client.reminders_enabled:
             rows.append(_missed_row(assignment, days[assignment.pk], Reminder.NUDGE))
         if streak == alert_after[assignment.pk]:
             rows.append(_missed_row(assignment, days[assignment.pk], Reminder.MISSED_ALERT))

@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -171,6 +171,8 @@ class Assignment(models.Model):
         null=True, blank=True, help_text="Ended early: nothing expected from this day"
     )
     version = models.PositiveIntegerField(default=1)
+    # The next reminder moment in the client's day; kept when they turn reminders off, since
+    # missed days are counted then too (see `next_reminder_email_at`).
     next_reminder_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -199,6 +201,11 @@ class Assignment(models.Model):
     @property
     def end_date(self) -> date:
         return self.start_date + timedelta(weeks=self.weeks, days=-1)
+
+    @property
+    def next_reminder_email_at(self) -> datetime | None:
+        """When the client's next reminder email goes: none once they turned reminders off."""
+        return self.next_reminder_at if self.client.reminders_enabled else None
 
     @property
     def last_day(self) -> date:

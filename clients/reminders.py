@@ -48,7 +48,8 @@ def sweep(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     with transaction.atomic():
         due = _lock_due_assignments(now)
-        rows = [_reminder_for(a) for a in due] + alerts.missed_day_rows(due) + _consultation_reminders(now)
+        wanted = [a for a in due if a.client.reminders_enabled]
+        rows = [_reminder_for(a) for a in wanted] + alerts.missed_day_rows(due) + _consultation_reminders(now)
         Reminder.objects.bulk_create(rows, ignore_conflicts=True)
         _advance(due, now)
         reminder_ids = _claim_for_queueing(now)

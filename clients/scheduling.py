@@ -38,12 +38,14 @@ def _within(moment: time, start: time, end: time) -> bool:
 def next_reminder_at(assignment: Assignment, *, after: datetime) -> datetime | None:
     """The first reminder instant (UTC) strictly after `after`, or None when none is left.
 
+    It comes whether or not the client wants reminders: it is also when the practitioner's
+    missed-day alert is decided, which a client's opting out of emails must not silence.
     A reminder time that falls in a spring-forward gap fires at the same wall-clock
     time on the old offset, i.e. an hour later in the new one; in the repeated hour of
     a fall-back it fires on the first pass (fold=0).
     """
     client = assignment.client
-    if assignment.status != Assignment.ACTIVE or not client.reminders_enabled:
+    if assignment.status != Assignment.ACTIVE:
         return None
     zone = ZoneInfo(client.timezone)
     day = max(after.astimezone(zone).date(), assignment.start_date)

@@ -340,6 +340,12 @@ class ConsultationSerializer(serializers.ModelSerializer):
 class PracticeAssignmentSerializer(AssignmentSerializer):
     client = serializers.IntegerField(source="client_id", read_only=True)
     client_name = serializers.CharField(source="client.name", read_only=True)
+    next_reminder_at = serializers.DateTimeField(
+        source="next_reminder_email_at",
+        read_only=True,
+        allow_null=True,
+        help_text="The client's next reminder email; null when none is coming",
+    )
 
     class Meta(AssignmentSerializer.Meta):
         fields = [

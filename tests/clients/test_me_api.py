@@ -2,7 +2,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.core import mail
 
+from clients import reminders
 from tests.conftest import api_as
 from tests.factories import assign
 
@@ -30,11 +32,18 @@ def test_changing_the_reminder_time_moves_the_next_reminder(bob):
     assert assignment.next_reminder_at == datetime(2026, 11, 25, 14, 30, tzinfo=UTC)
 
 
-def test_opting_out_clears_the_next_reminder(bob, bob_assignment):
+@time_machine.travel(datetime(2026, 11, 25, 9, 0, tzinfo=UTC), tick=False)
+def test_opting_out_stops_the_reminder_emails_and_the_practitioner_sees_none_coming(bob, alice):
+    assignment = assign(bob, start=date(2026, 11, 25))
+
     api_as(bob.user).patch("/api/v1/me/", {"reminders_enabled": False}, format="json")
 
-    bob_assignment.refresh_from_db()
-    assert bob_assignment.next_reminder_at is None
+    evening = datetime(2026, 11, 25, 18, 1, tzinfo=UTC)
+    for reminder_id in reminders.sweep(now=evening):
+        reminders.deliver(reminder_id, now=evening)
+    assert [message for message in mail.outbox if bob.email in message.to] == []
+    seen = api_as(alice).get(f"/api/v1/assignments/{assignment.pk}/").json()
+    assert seen["next_reminder_at"] is None
 
 
 @pytest.mark.parametrize(("field", "value"), [("timezone", "Mars/Olympus"), ("reminder_time", "25:00")])

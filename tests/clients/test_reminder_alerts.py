@@ -99,6 +99,20 @@ def test_the_practitioner_is_alerted_after_the_practices_number_of_missed_days(
     assert f"/clients/{bob.pk}/" in alert.body
 
 
+def test_a_client_who_turned_reminders_off_gets_no_nudge_but_their_practitioner_is_still_alerted(
+    started_monday, alice, alice_practice, bob
+):
+    alice_practice.missed_days_alert = 4
+    alice_practice.save()
+    services.client_update_settings(client=bob, reminders_enabled=False)
+
+    kinds = [sweep_and_send(MONDAY + timedelta(days=back)) for back in range(1, 5)]
+
+    assert kinds[:3] == [{}, {}, {}]
+    assert kinds[3] == {Reminder.MISSED_ALERT: Reminder.SENT}
+    assert [message.to for message in mail.outbox] == [[alice.email]]
+
+
 def record(assignment, *, pain: int, day: date, monkeypatch, capture) -> None:
     """Check an exercise off through the service; its after-commit pain check runs in place."""
     now = evening(day)

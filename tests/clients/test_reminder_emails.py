@@ -92,7 +92,11 @@ def test_one_click_unsubscribe_from_the_mail_app_turns_reminders_off_without_a_c
     bob.refresh_from_db()
     due.refresh_from_db()
     assert not bob.reminders_enabled
-    assert due.next_reminder_at is None
+    mail.outbox.clear()
+    tomorrow = EVENING + timedelta(days=1)
+    for reminder_id in reminders.sweep(now=tomorrow):
+        reminders.deliver(reminder_id, now=tomorrow)
+    assert [message for message in mail.outbox if bob.email in message.to] == []
 
 
 def test_an_expired_or_forged_unsubscribe_link_is_not_found_and_changes_nothing(due, bob):
