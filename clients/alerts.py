@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, Subquery, prefetch_related_objects
 from django.urls import reverse
 
 from practice.models import Membership
@@ -20,6 +20,8 @@ from .scheduling import local_date
 NUDGE_AFTER_MISSED = 2
 PAIN_ALERT_AT = 7  # NPRS 7+ is severe pain
 PAIN_RISE_ALERT = 3  # points above the client's baseline
+PAIN_CHECK_FROM = min(PAIN_ALERT_AT, PAIN_RISE_ALERT)  # baselines are 0 or more: less never alerts
+PAIN_LOOKBACK = timedelta(minutes=15)  # the sweep runs each minute; a few missed ticks lose nothing
 SUMMARY_WEEKDAY, SUMMARY_TIME = 0, time(8, 0)  # Monday 08:00 in the practitioner's timezone
 
 
@@ -113,9 +115,40 @@ def baseline_pain(client: Client) -> int | None:
     )
 
 
-def may_be_painful(pain: int | None) -> bool:
-    """Whether some baseline (0 or more) would make this pain alert: if not, nothing to check."""
-    return pain is not None and pain >= min(PAIN_ALERT_AT, PAIN_RISE_ALERT)
+def pain_alert_rows(now: datetime) -> list[Reminder]:
+    """An alert row per client and day for the painful check-offs written lately.
+
+    Found by the sweep each minute rather than queued by the check-off itself: a broker
+    that is down when a client records severe pain cannot lose the alert.
+    """
+    baseline = (
+        Consultation.objects.filter(client=OuterRef("assignment__client"), pain__isnull=False)
+        .order_by("-scheduled_at")
+        .values("pain")[:1]
+    )
+    alerted = Reminder.objects.filter(
+        client=OuterRef("assignment__client"), kind=Reminder.PAIN_ALERT, local_date=OuterRef("date")
+    )
+    recent = (
+        Completion.objects.filter(pain__gte=PAIN_CHECK_FROM, updated_at__gte=now - PAIN_LOOKBACK)
+        .exclude(Exists(alerted))
+        .annotate(baseline=Subquery(baseline))
+        .select_related("assignment__client")
+        .order_by("updated_at")
+    )
+    rows = {}
+    for completion in recent:
+        client = completion.assignment.client
+        if is_painful(completion.pain, completion.baseline):
+            rows[client.pk, completion.date] = Reminder(
+                client=client,
+                recipient_id=client.practitioner_id,
+                assignment=completion.assignment,
+                kind=Reminder.PAIN_ALERT,
+                local_date=completion.date,
+                due_at=now,
+            )
+    return list(rows.values())
 
 
 def is_painful(pain: int | None, baseline: int | None) -> bool:

@@ -298,6 +298,10 @@ class Completion(models.Model):
 
     class Meta:
         ordering = ["-date", "session"]
+        indexes = [
+            # The reminder sweep looks each minute for painful check-offs written lately.
+            models.Index(fields=["updated_at"], condition=Q(pain__gte=3), name="completion_recent_pain"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment_exercise", "date", "session"], name="one_completion_per_slot"

@@ -49,7 +49,8 @@ def sweep(*, now: datetime | None = None) -> list[int]:
     with transaction.atomic():
         due = _lock_due_assignments(now)
         wanted = [a for a in due if a.client.reminders_enabled]
-        rows = [_reminder_for(a) for a in wanted] + alerts.missed_day_rows(due) + _consultation_reminders(now)
+        rows = [_reminder_for(a) for a in wanted] + alerts.missed_day_rows(due)
+        rows += _consultation_reminders(now) + alerts.pain_alert_rows(now)
         Reminder.objects.bulk_create(rows, ignore_conflicts=True)
         _advance(due, now)
         reminder_ids = _claim_for_queueing(now)
@@ -358,26 +359,6 @@ COMPOSERS = {
     Reminder.PAIN_ALERT: alerts.pain_alert_notice,
     Reminder.WEEKLY_SUMMARY: alerts.weekly_summary_notice,
 }
-
-
-def pain_check(*, completion_id, now: datetime | None = None) -> list[int]:
-    """After a check-off: alert the practitioner, once that day, if the pain is high or rising."""
-    now = now or timezone.now()
-    completion = Completion.objects.select_related("assignment__client").filter(pk=completion_id).first()
-    if completion is None:
-        return []
-    client = completion.assignment.client
-    if not alerts.is_painful(completion.pain, alerts.baseline_pain(client)):
-        return []
-    row = Reminder(
-        client=client,
-        recipient_id=client.practitioner_id,
-        assignment=completion.assignment,
-        kind=Reminder.PAIN_ALERT,
-        local_date=completion.date,
-        due_at=now,
-    )
-    return _write_and_queue([row], now, Reminder.objects.filter(client=client, kind=Reminder.PAIN_ALERT))
 
 
 def summary_sweep(*, now: datetime | None = None) -> list[int]:

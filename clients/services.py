@@ -12,7 +12,7 @@ from practice.errors import Conflict
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
-from . import alerts, invitations, reminders, tasks, versions
+from . import invitations, reminders, versions
 from .audit import audit_record
 from .models import Assignment, AssignmentPause, AuditEvent, Client, Completion
 from .scheduling import local_date
@@ -181,8 +181,6 @@ def completion_record(
     values = {k: v for k, v in fields.items() if k not in ("date", "session")}
     try:
         with transaction.atomic():
-            if alerts.may_be_painful(values.get("pain")):
-                transaction.on_commit(lambda: tasks.check_pain.delay(str(completion_id)), robust=True)
             existing = Completion.objects.select_for_update().filter(pk=completion_id).first()
             if existing is None:
                 completion, created = (

@@ -24,11 +24,6 @@ def sweep_weekly_summaries() -> int:
 
 
 @shared_task
-def check_pain(completion_id: str) -> None:
-    reminders.pain_check(completion_id=completion_id)
-
-
-@shared_task
 def render_handout_batch(batch_id: int) -> None:
     handouts.handout_batch_run(batch_id)
 

@@ -152,22 +152,6 @@ def test_client_unchecks_an_exercise(bob, bob_assignment):
     assert not Completion.objects.exists()
 
 
-@pytest.mark.parametrize(("pain", "checks_queued"), [(None, 0), (2, 0), (3, 1), (8, 1)])
-def test_only_a_pain_some_baseline_could_make_alarming_queues_a_pain_check(
-    bob, bob_assignment, pain, checks_queued, monkeypatch, django_capture_on_commit_callbacks
-):
-    queued = []
-    monkeypatch.setattr("clients.tasks.check_pain.delay", queued.append)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api_as(bob.user).put(
-            url(uuid.uuid4()), check_off(bob_assignment, pain=pain), format="json"
-        )
-
-    assert response.status_code == 201
-    assert len(queued) == checks_queued
-
-
 def test_a_check_off_whose_audit_event_cannot_be_written_is_not_stored(bob, bob_assignment, monkeypatch):
     def refuse(**kwargs):
         raise RuntimeError("audit trail unavailable")

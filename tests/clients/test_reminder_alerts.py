@@ -113,39 +113,35 @@ def test_a_client_who_turned_reminders_off_gets_no_nudge_but_their_practitioner_
     assert [message.to for message in mail.outbox] == [[alice.email]]
 
 
-def record(assignment, *, pain: int, day: date, monkeypatch, capture) -> None:
-    """Check an exercise off through the service; its after-commit pain check runs in place."""
-    now = evening(day)
-
-    def check_now(completion_id: str) -> None:
-        for reminder_id in reminders.pain_check(completion_id=completion_id, now=now):
-            reminders.deliver(reminder_id, now=now)
-
-    monkeypatch.setattr("clients.tasks.check_pain.delay", check_now)
-    item = list(assignment.program.items.all())[Completion.objects.filter(date=day).count()]
-    fields = {"date": day, "session": 1, "pain": pain}
-    with capture(execute=True):
+def record(assignment, *, pain: int, at: datetime) -> None:
+    """Check the next exercise off through the service, as the API does, at `at`."""
+    item = list(assignment.program.items.all())[Completion.objects.filter(date=at.date()).count()]
+    with time_machine.travel(at, tick=False):
         services.completion_record(
             client=assignment.client,
             completion_id=uuid4(),
             item=item,
-            fields=fields,
+            fields={"date": at.date(), "session": 1, "pain": pain},
             actor=assignment.client.user,
-            now=now,
         )
 
 
-def test_a_check_off_with_severe_pain_alerts_the_practitioner_once_that_day(
-    started_monday, alice, monkeypatch, django_capture_on_commit_callbacks
+def sweep_at(now: datetime) -> None:
+    with time_machine.travel(now, tick=False):
+        for reminder_id in reminders.sweep(now=now):
+            reminders.deliver(reminder_id, now=now)
+
+
+NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Monday, hours before the 18:00 reminder
+
+
+def test_a_check_off_with_severe_pain_alerts_the_practitioner_at_the_next_sweep_once_that_day(
+    started_monday, alice
 ):
-    for pain in (8, 9):
-        record(
-            started_monday,
-            pain=pain,
-            day=MONDAY,
-            monkeypatch=monkeypatch,
-            capture=django_capture_on_commit_callbacks,
-        )
+    record(started_monday, pain=8, at=NOON)
+    sweep_at(NOON + timedelta(minutes=1))
+    record(started_monday, pain=9, at=NOON + timedelta(minutes=5))
+    sweep_at(NOON + timedelta(minutes=6))
 
     (alert,) = mail.outbox
     assert alert.to == [alice.email]
@@ -154,27 +150,32 @@ def test_a_check_off_with_severe_pain_alerts_the_practitioner_once_that_day(
     assert Reminder.objects.filter(kind=Reminder.PAIN_ALERT).count() == 1
 
 
-def test_pain_three_points_above_the_consultation_baseline_alerts_and_less_does_not(
-    started_monday, bob, monkeypatch, django_capture_on_commit_callbacks
-):
-    Consultation.objects.create(client=bob, scheduled_at=evening(MONDAY) - timedelta(days=7), pain=2)
+def test_a_painful_check_off_is_alerted_even_if_sweeps_were_missed_for_minutes(started_monday, alice):
+    record(started_monday, pain=8, at=NOON)
 
-    record(
-        started_monday,
-        pain=4,
-        day=MONDAY,
-        monkeypatch=monkeypatch,
-        capture=django_capture_on_commit_callbacks,
-    )
+    sweep_at(NOON + timedelta(minutes=10))
+
+    assert [message.to for message in mail.outbox] == [[alice.email]]
+
+
+def test_mild_pain_alerts_no_one(started_monday):
+    record(started_monday, pain=2, at=NOON)
+
+    sweep_at(NOON + timedelta(minutes=1))
+
+    assert mail.outbox == []
+    assert not Reminder.objects.filter(kind=Reminder.PAIN_ALERT).exists()
+
+
+def test_pain_three_points_above_the_consultation_baseline_alerts_and_less_does_not(started_monday, bob):
+    Consultation.objects.create(client=bob, scheduled_at=NOON - timedelta(days=7), pain=2)
+
+    record(started_monday, pain=4, at=NOON)
+    sweep_at(NOON + timedelta(minutes=1))
     assert mail.outbox == []
 
-    record(
-        started_monday,
-        pain=5,
-        day=MONDAY,
-        monkeypatch=monkeypatch,
-        capture=django_capture_on_commit_callbacks,
-    )
+    record(started_monday, pain=5, at=NOON + timedelta(minutes=2))
+    sweep_at(NOON + timedelta(minutes=3))
     assert "baseline at the last consultation: 2/10" in mail.outbox[0].body
 
 

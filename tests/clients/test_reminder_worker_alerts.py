@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from clients.models import Reminder
 from clients.scheduling import local_date
+from clients.tasks import sweep_reminders
 from tests.conftest import api_as, wait_for
 from tests.factories import assign
 
@@ -26,6 +27,7 @@ def test_a_painful_check_off_in_the_app_reaches_the_practitioner_through_a_real_
     )
 
     assert response.status_code in (200, 201), response.content
+    sweep_reminders.delay()  # as beat does each minute
     assert wait_for(lambda: smtp_inbox.messages, timeout=30), "".join(celery_worker[-30:])
     (message,) = smtp_inbox.messages
     assert message.rcpt_tos == [alice.email]
