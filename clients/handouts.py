@@ -46,8 +46,10 @@ def log_weeks(assignment: Assignment) -> tuple[tuple, ...]:
     return tuple(week for week in weeks if week)
 
 
-def handout_for(assignment: Assignment) -> Handout:
+def handout_for(assignment: Assignment, *, language: str | None = None) -> Handout:
+    """The handout's content, in `language` (default: the client's own)."""
     client = assignment.client
+    language = language or client.language
     practitioner = assignment.assigned_by or client.practitioner
     return Handout(
         branding=branding_of(client.practice),
@@ -60,9 +62,9 @@ def handout_for(assignment: Assignment) -> Handout:
         days_of_week=tuple(sorted(assignment.days_of_week)),
         sessions_per_day=assignment.sessions_per_day,
         checkin_url=settings.SITE_URL + CHECKIN_PATH,
-        items=handout_items(assignment.program),
+        items=handout_items(assignment.program, language),
         log_weeks=log_weeks(assignment),
-        language=client.language,
+        language=language,
         version=assignment.version,
         changes=tuple(assignment.changes),
     )
@@ -88,7 +90,8 @@ def handout_options_from(params) -> HandoutOptions:
 
 def assignment_handout(assignment: Assignment, *, options: HandoutOptions | None = None) -> tuple[bytes, str]:
     """The PDF bytes (from the cache when unchanged) and the file name to offer."""
-    return cached_handout(handout_for(assignment), options=options), handout_filename(assignment)
+    handout = handout_for(assignment, language=options.language if options else None)
+    return cached_handout(handout, options=options), handout_filename(assignment)
 
 
 # --- many at once: a batch the worker renders and the practitioner watches -------------------

@@ -112,27 +112,28 @@ class HandoutOptions:
 # --- from the programs app's models to handout data ---------------------------------------
 
 
-def handout_items(program: Program) -> tuple[HandoutItem, ...]:
-    return tuple(handout_item(item) for item in program.items.select_related("exercise"))
+def handout_items(program: Program, language: str = "en") -> tuple[HandoutItem, ...]:
+    return tuple(handout_item(item, language) for item in program.items.select_related("exercise"))
 
 
-def handout_item(item: ProgramExercise) -> HandoutItem:
+def handout_item(item: ProgramExercise, language: str = "en") -> HandoutItem:
     exercise = item.exercise
+    words = exercise.words_in(language)
     photo = getattr(exercise, "image", None)  # an uploaded photo, where the model has one
     if photo:
         picture_url, alt, is_photo = photo.url, getattr(exercise, "image_alt", ""), True
     elif exercise.illustration:
-        picture_url, alt, is_photo = static(exercise.illustration), exercise.illustration_alt, False
+        picture_url, alt, is_photo = static(exercise.illustration), words["illustration_alt"], False
     else:
         picture_url, alt, is_photo = "", "", False
     return HandoutItem(
-        name=clip(exercise.name),
+        name=clip(words["name"]),
         **item.dosage_fields(),
-        steps=tuple(clip(str(step)) for step in exercise.steps or ()),
-        cues=tuple(clip(str(cue)) for cue in exercise.cues or ()),
+        steps=tuple(clip(str(step)) for step in words["steps"] or ()),
+        cues=tuple(clip(str(cue)) for cue in words["cues"] or ()),
         note=clip(item.note),
         picture_url=picture_url,
-        picture_alt=alt or exercise.name,
+        picture_alt=alt or words["name"],
         is_photo=is_photo,
     )
 

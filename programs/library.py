@@ -1,5 +1,10 @@
 """The shared exercise library and its first template, written for Rehabit from the back-pain article in shared/seed."""
 
+from . import library_es
+
+# The exercises' words in other languages, by language and slug.
+TRANSLATIONS = {"es": library_es.EXERCISES}
+
 EXERCISES = [
     {
         "slug": "feet-and-shin-rolling",

@@ -93,6 +93,11 @@ class Exercise(Dosage):
     video_url = models.URLField(blank=True)
     image = models.ImageField(upload_to="exercises/", blank=True)
     image_alt = models.CharField(max_length=300, blank=True)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The words in other languages, e.g. {"es": {"name": ..., "steps": [...]}}',
+    )
 
     objects = ExerciseQuerySet.as_manager()
 
@@ -109,6 +114,14 @@ class Exercise(Dosage):
 
     def __str__(self) -> str:
         return self.name
+
+    def words_in(self, language: str) -> dict:
+        """Name, summary, steps, cues and picture text in `language` where translated, else as written."""
+        translated = self.translations.get(language) or {}
+        return {name: translated.get(name) or getattr(self, name) for name in TRANSLATED_FIELDS}
+
+
+TRANSLATED_FIELDS = ("name", "summary", "steps", "cues", "illustration_alt")
 
 
 class ProgramQuerySet(models.QuerySet):

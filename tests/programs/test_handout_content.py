@@ -184,6 +184,27 @@ def test_a_spanish_speaking_client_gets_the_handout_in_spanish(bob_assignment):
     assert pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "es"
 
 
+def test_a_spanish_handout_of_the_seeded_program_gives_the_exercises_in_spanish(back_pain_assignment):
+    back_pain_assignment.client.language = "es"
+    back_pain_assignment.client.save()
+
+    pdf, _ = assignment_handout(back_pain_assignment)
+
+    text = " ".join(pdf_text(pdf).split())
+    assert "Sentadilla profunda" in text and "Deep squat" not in text
+    assert "Mantenga la posición de abajo y respire" in text  # a step
+    assert "Los talones pesan en el suelo" in text  # a cue
+    alts = [str(element["/Alt"]) for role, element in structure(pdf) if role == "/Figure"]
+    assert "Una persona en sentadilla profunda con los talones apoyados en el suelo" in " ".join(alts)
+
+
+def test_an_exercise_without_a_translation_keeps_the_words_it_was_written_in(bob_assignment):
+    pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(language="es"))
+
+    names = [item.exercise.name for item in bob_assignment.program.items.all()]
+    assert all(name in pdf_text(pdf) for name in names)
+
+
 def test_the_language_option_overrides_the_clients_own(bob_assignment):
     pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(language="es"))
 

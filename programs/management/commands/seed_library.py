@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from programs.library import EXERCISES, TEMPLATE
+from programs.library import EXERCISES, TEMPLATE, TRANSLATIONS
 from programs.models import DOSAGE_FIELDS, Exercise, Program, ProgramExercise
 
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
 
 def _upsert_exercise(spec: dict) -> Exercise:
     fields = {key: value for key, value in spec.items() if key != "slug"}
+    fields["translations"] = {language: texts[spec["slug"]] for language, texts in TRANSLATIONS.items()}
     exercise, _ = Exercise.objects.update_or_create(practice=None, slug=spec["slug"], defaults=fields)
     return exercise
 
