@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import emails
 from .models import Client
@@ -31,6 +31,7 @@ class Notice:
     unsubscribe_url: str = ""
     headers: dict = field(default_factory=dict)
     zone: str = "UTC"  # the recipient's timezone: times in the message read as their local time
+    language: str = "en"  # the recipient's language: the words of the message
 
 
 class Channel(Protocol):
@@ -49,7 +50,7 @@ class EmailChannel:
             headers["List-Unsubscribe"] = f"<{notice.unsubscribe_url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         context = {**notice.context, "unsubscribe_url": notice.unsubscribe_url}
-        with timezone.override(ZoneInfo(notice.zone)):
+        with timezone.override(ZoneInfo(notice.zone)), translation.override(notice.language):
             emails.send(
                 notice.kind, context, to=notice.recipient.email, headers=headers, connection=connection
             )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from practice.mail import send
 
@@ -90,7 +90,7 @@ def send_consultation_invite(consultation: Consultation) -> None:
         "site_url": settings.SITE_URL,
     }
     # Templates show datetimes in the active timezone: make it the client's, whoever sends.
-    with timezone.override(ZoneInfo(client.timezone)):
+    with timezone.override(ZoneInfo(client.timezone)), translation.override(client.language):
         send(
             "consultation_invite",
             context,

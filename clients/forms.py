@@ -1,6 +1,7 @@
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from programs.models import Program
@@ -13,15 +14,23 @@ TIMEZONES = sorted(available_timezones())
 
 class ClientForm(forms.ModelForm):
     timezone = forms.ChoiceField(choices=[(name, name) for name in TIMEZONES], initial="Europe/London")
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="Their invitation, reminders and handouts are in this language.",
+    )
 
     class Meta:
         model = Client
-        fields = ["name", "email", "phone", "timezone", "notes"]
+        fields = ["name", "email", "phone", "timezone", "language", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.practice = practice
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language  # not sent: unchanged
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -58,7 +58,10 @@ class Client(models.Model):
         null=True, blank=True, help_text="Local time until which none is sent; may be past midnight"
     )
     language = models.CharField(
-        max_length=8, choices=settings.LANGUAGES, default="en", help_text="The language of their handouts"
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language of their handouts and emails",
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,9 +18,10 @@ from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from programs.handouts import dosage_words
 from programs.models import ProgramExercise
 
 from . import alerts
@@ -280,7 +281,7 @@ def _consultation_notice(reminder: Reminder, now: datetime) -> Notice | str:
         "tomorrow": reminder.kind == Reminder.CONSULTATION_DAY,
         "app_url": f"{settings.SITE_URL}/app/",
     }
-    return Notice("consultation_reminder", client, context, zone=client.timezone)
+    return Notice("consultation_reminder", client, context, zone=client.timezone, language=client.language)
 
 
 def _recent_changes(slots: list[Slot], now: datetime) -> list[str]:
@@ -312,7 +313,7 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
         "client": client,
         "day": reminder.local_date,
         "practice": client.practice,
-        "items": [slot.item for slot in slots if slot.session == 1],
+        "items": _day_items(slots, client.language),
         "sessions": max(slot.session for slot in slots),
         "changes": _recent_changes(slots, now),
         "missed": alerts.NUDGE_AFTER_MISSED,
@@ -324,7 +325,18 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
         context,
         unsubscribe_url=unsubscribe_url(client),
         zone=client.timezone,
+        language=client.language,
     )
+
+
+def _day_items(slots: list[Slot], language: str) -> list[dict]:
+    """The day's exercises, each once, with name and dosage in the client's language."""
+    with translation.override(language):
+        return [
+            {"name": slot.item.exercise.words_in(language)["name"], "dosage": dosage_words(slot.item)}
+            for slot in slots
+            if slot.session == 1
+        ]
 
 
 def _record_failure(reminder: Reminder, exc: Exception, now: datetime) -> str:

@@ -282,6 +282,7 @@ class ClientSerializer(InPractice, serializers.ModelSerializer):
             "email",
             "phone",
             "timezone",
+            "language",
             "reminder_time",
             "reminders_enabled",
             "notes",

@@ -353,3 +353,25 @@ def test_clients_find_no_practitioner_api(bob, bob_assignment):
         f"/api/v1/clients/{bob.pk}/",
     ]:
         assert api.get(path).status_code == 404, path
+
+
+def test_a_client_created_through_the_api_in_spanish_is_invited_in_spanish(
+    alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(alice).post(
+            "/api/v1/clients/",
+            {"name": "Inés", "email": "ines@example.com", "timezone": "Europe/Madrid", "language": "es"},
+            format="json",
+        )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["language"] == "es"
+    assert mail.outbox[-1].subject == "Alice's Clinic le invita a Rehabit"
+
+
+def test_an_unknown_language_is_a_400_naming_the_field(alice, bob):
+    response = api_as(alice).patch(f"/api/v1/clients/{bob.pk}/", {"language": "xx"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "language"

@@ -92,6 +92,19 @@ def test_adding_a_client_sends_the_invitation_email_after_commit(
     assert "/invite/" in mail.outbox[-1].body
 
 
+def test_a_client_added_in_spanish_is_invited_in_spanish(client, alice, django_capture_on_commit_callbacks):
+    client.force_login(alice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/clients/new/",
+            {"name": "Inés", "email": "ines@example.com", "timezone": "Europe/Madrid", "language": "es"},
+        )
+
+    assert Client.objects.get(email="ines@example.com").language == "es"
+    assert mail.outbox[-1].subject == "Alice's Clinic le invita a Rehabit"
+
+
 def test_adding_a_client_with_bad_input_keeps_what_was_typed(client, alice, bob):
     client.force_login(alice)
 

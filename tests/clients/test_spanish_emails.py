@@ -1,0 +1,95 @@
+"""A client who chose Spanish gets every email meant for them in Spanish."""
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from clients import reminders
+from clients.consultations import send_consultation_invite
+from clients.invitations import invitation_send
+from clients.models import Consultation
+from programs.models import Program
+from tests.factories import ClientFactory, assign
+
+pytestmark = pytest.mark.django_db
+
+WEDNESDAY_EVENING = datetime(2026, 11, 25, 18, 1, tzinfo=UTC)  # just after 18:00 in London
+
+
+@pytest.fixture
+def bob_in_spanish(bob):
+    bob.language = "es"
+    bob.save()
+    return bob
+
+
+def only_message():
+    (message,) = mail.outbox
+    return message, message.alternatives[0][0]
+
+
+def test_the_daily_reminder_is_in_spanish_with_the_exercises_in_spanish(bob_in_spanish):
+    call_command("seed_library", stdout=io.StringIO())
+    template = Program.objects.templates().get(slug="back-pain-movement-as-medicine")
+    with time_machine.travel(WEDNESDAY_EVENING - timedelta(hours=8), tick=False):
+        assign(bob_in_spanish, start=date(2026, 11, 25), template=template)
+
+    for reminder_id in reminders.sweep(now=WEDNESDAY_EVENING):
+        reminders.deliver(reminder_id, now=WEDNESDAY_EVENING)
+
+    message, html = only_message()
+    assert message.subject == "Sus ejercicios de hoy, de Alice's Clinic"
+    assert "Este es su plan de ejercicios para el miércoles 25 de noviembre" in message.body
+    assert "- Sentadilla profunda: 3 series de 5 · mantener 10 s" in message.body
+    assert "Desactivar los recordatorios de ejercicios:" in message.body
+    assert '<html lang="es">' in html
+    assert "<strong>Sentadilla profunda</strong>" in html
+
+
+def test_the_consultation_reminder_and_invitation_are_in_spanish(bob_in_spanish):
+    starts = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+    with time_machine.travel(starts - timedelta(days=6), tick=False):
+        consultation = Consultation.objects.create(
+            client=bob_in_spanish, scheduled_at=starts, video_url="https://meet.example/rehabit-abc"
+        )
+    send_consultation_invite(consultation)
+    now = starts - timedelta(hours=24)
+    for reminder_id in reminders.sweep(now=now):
+        reminders.deliver(reminder_id, now=now)
+
+    invite, reminder = mail.outbox
+    assert invite.subject == "Su consulta por vídeo con Alice's Clinic el 26 de noviembre"
+    assert "es el jueves 26 de noviembre de 2026 a las 15:00 (Europe/London)" in invite.body
+    assert reminder.subject == "Su consulta con Alice's Clinic es mañana a las 15:00"
+    assert (
+        "Le recordamos que su consulta con Alice's Clinic es mañana, jueves 26 de noviembre" in reminder.body
+    )
+
+
+def test_the_invitation_to_rehabit_is_in_spanish(alice_practice, django_capture_on_commit_callbacks):
+    newcomer = ClientFactory(practice=alice_practice, email="nora@example.com", user=None, language="es")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(client=newcomer)
+
+    message, html = only_message()
+    assert message.subject == "Alice's Clinic le invita a Rehabit"
+    assert "Elija una contraseña" in message.body
+    assert "Aceptar la invitación" in html
+
+
+def test_an_english_speaking_client_still_gets_english(bob):
+    starts = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+    consultation = Consultation.objects.create(
+        client=bob, scheduled_at=starts, video_url="https://meet.example/x"
+    )
+
+    send_consultation_invite(consultation)
+
+    message, html = only_message()
+    assert message.subject == "Your video consultation with Alice's Clinic on 26 November"
+    assert '<html lang="en">' in html
