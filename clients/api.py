@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
@@ -58,6 +58,8 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 class MyAssignmentsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The client's programs, exercises and dosage in the client's language."""
+
     serializer_class = AssignmentSerializer
 
     def get_queryset(self):
@@ -65,10 +67,26 @@ class MyAssignmentsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             return Assignment.objects.none()
         items = ProgramExercise.objects.select_related("exercise")
         return (
-            Assignment.objects.filter(client=client_of(self.request.user))
+            Assignment.objects.filter(client=self.client)
             .select_related("program")
             .prefetch_related(Prefetch("program__items", queryset=items))
         )
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not getattr(self, "swagger_fake_view", False):
+            self.client = client_of(request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "language": self.client.language}
+
+    def list(self, request, *args, **kwargs):
+        with translation.override(self.client.language):
+            return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        with translation.override(self.client.language):
+            return super().retrieve(request, *args, **kwargs)
 
 
 class TodayView(APIView):
@@ -82,7 +100,9 @@ class TodayView(APIView):
         client = assignments[0].client if assignments else client_of(request.user)
         day = query.validated_data.get("date") or local_date(client, timezone.now())
         slots = slots_of_loaded(assignments, day)
-        return Response(TodaySerializer({"date": day, "slots": slots}, context={"request": request}).data)
+        context = {"request": request, "language": client.language}
+        with translation.override(client.language):
+            return Response(TodaySerializer({"date": day, "slots": slots}, context=context).data)
 
 
 CONFLICT = OpenApiResponse(ErrorSerializer, description="That slot is checked off under another id")

@@ -21,8 +21,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from programs.handouts import dosage_words
-from programs.models import ProgramExercise
+from programs.models import ProgramExercise, dosage_words
 
 from . import alerts
 from .channels import Notice, channel_for, unsubscribe_url

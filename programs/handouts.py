@@ -25,12 +25,12 @@ from django.templatetags.static import static
 from django.utils import translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .models import Dosage, Program, ProgramExercise
+from .models import Program, ProgramExercise, dosage_words
 
 # Relative URLs in the handout resolve against this made-up origin; only it is served.
 OWN_ORIGIN = "https://handout.rehabit.invalid/"
@@ -148,40 +148,6 @@ def branding_of(practice) -> Branding:
 
 
 # --- words, in the language active while rendering ------------------------------------------
-
-
-def dosage_words(item) -> str:
-    """E.g. "3 sets of 10 · hold 5 s · each side"."""
-    if item.reps:
-        sets = ngettext("%(sets)d set of %(reps)d", "%(sets)d sets of %(reps)d", item.sets)
-    else:
-        sets = ngettext("%(sets)d set", "%(sets)d sets", item.sets)
-    parts = [sets % {"sets": item.sets, "reps": item.reps or 0}]
-    if item.hold_seconds:
-        parts.append(gettext("hold %(seconds)d s") % {"seconds": item.hold_seconds})
-    if item.duration_seconds:
-        parts.append(_duration_words(item.duration_seconds))
-    if item.side:
-        parts.append(_side_words(item.side))
-    return " · ".join(parts)
-
-
-def _side_words(side: str) -> str:
-    return {
-        Dosage.EACH_SIDE: gettext("each side"),
-        Dosage.LEFT: gettext("left side"),
-        Dosage.RIGHT: gettext("right side"),
-        Dosage.ALTERNATING: gettext("alternating sides"),
-    }.get(side, "")
-
-
-def _duration_words(seconds: int) -> str:
-    minutes, rest = divmod(seconds, 60)
-    if not minutes:
-        return gettext("%(seconds)d s") % {"seconds": seconds}
-    if not rest:
-        return gettext("%(minutes)d min") % {"minutes": minutes}
-    return gettext("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
 
 
 def schedule_words(days_of_week, sessions_per_day: int) -> str:

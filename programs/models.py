@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 
 from practice.models import Practice, practices_of
 
@@ -30,16 +31,7 @@ class Dosage(models.Model):
         abstract = True
 
     def dosage_text(self) -> str:
-        """The dosage in plain words, e.g. "3 sets of 10 · hold 5 s · each side"."""
-        sets = f"{self.sets} set{'s' if self.sets != 1 else ''}"
-        parts = [f"{sets} of {self.reps}" if self.reps else sets]
-        if self.hold_seconds:
-            parts.append(f"hold {self.hold_seconds} s")
-        if self.duration_seconds:
-            parts.append(_duration_text(self.duration_seconds))
-        if self.side:
-            parts.append(self.get_side_display())
-        return " · ".join(parts)
+        return dosage_words(self)
 
     def dosage_fields(self) -> dict:
         return {name: getattr(self, name) for name in DOSAGE_FIELDS}
@@ -48,11 +40,39 @@ class Dosage(models.Model):
 DOSAGE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds", "side")
 
 
-def _duration_text(seconds: int) -> str:
+def dosage_words(dosage) -> str:
+    """E.g. "3 sets of 10 · hold 5 s · each side", in the active language; `dosage` has the
+    Dosage fields (a model or a handout's plain copy)."""
+    if dosage.reps:
+        sets = ngettext("%(sets)d set of %(reps)d", "%(sets)d sets of %(reps)d", dosage.sets)
+    else:
+        sets = ngettext("%(sets)d set", "%(sets)d sets", dosage.sets)
+    parts = [sets % {"sets": dosage.sets, "reps": dosage.reps or 0}]
+    if dosage.hold_seconds:
+        parts.append(gettext("hold %(seconds)d s") % {"seconds": dosage.hold_seconds})
+    if dosage.duration_seconds:
+        parts.append(_duration_words(dosage.duration_seconds))
+    if dosage.side:
+        parts.append(_side_words(dosage.side))
+    return " · ".join(parts)
+
+
+def _side_words(side: str) -> str:
+    return {
+        Dosage.EACH_SIDE: gettext("each side"),
+        Dosage.LEFT: gettext("left side"),
+        Dosage.RIGHT: gettext("right side"),
+        Dosage.ALTERNATING: gettext("alternating sides"),
+    }.get(side, "")
+
+
+def _duration_words(seconds: int) -> str:
     minutes, rest = divmod(seconds, 60)
-    if minutes and not rest:
-        return f"{minutes} min"
-    return f"{minutes} min {rest} s" if minutes else f"{seconds} s"
+    if not minutes:
+        return gettext("%(seconds)d s") % {"seconds": seconds}
+    if not rest:
+        return gettext("%(minutes)d min") % {"minutes": minutes}
+    return gettext("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
 
 
 class ExerciseQuerySet(models.QuerySet):

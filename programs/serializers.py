@@ -39,6 +39,12 @@ class ExerciseSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
+    def to_representation(self, exercise: Exercise) -> dict:
+        """The words in the `language` of the context (a client's), where translated."""
+        data = super().to_representation(exercise)
+        language = self.context.get("language")
+        return {**data, **exercise.words_in(language)} if language else data
+
 
 class DosageSerializer(serializers.Serializer):
     sets = serializers.IntegerField()

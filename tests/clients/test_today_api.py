@@ -1,7 +1,12 @@
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from programs.models import Program
 from tests.conftest import api_as
 from tests.factories import TemplateFactory, assign
 
@@ -45,3 +50,26 @@ def test_today_takes_the_same_number_of_queries_for_a_long_program(bob, bob_assi
 
     assert len(response.json()["slots"]) == 3 * 2 + 20
     assert len(long) == len(short)
+
+
+@pytest.fixture
+def spanish_back_pain_program(bob):
+    call_command("seed_library", stdout=io.StringIO())
+    bob.language = "es"
+    bob.save()
+    template = Program.objects.templates().get(slug="back-pain-movement-as-medicine")
+    return assign(bob, start=timezone.localdate(), template=template)
+
+
+def test_a_spanish_speaking_client_reads_today_and_their_program_in_spanish(bob, spanish_back_pain_program):
+    api = api_as(bob.user)
+
+    today = api.get("/api/v1/me/today/").json()
+    program = api.get("/api/v1/me/assignments/").json()["results"][0]
+
+    squat = next(slot for slot in today["slots"] if slot["exercise"]["slug"] == "deep-squat")
+    assert squat["exercise"]["name"] == "Sentadilla profunda"
+    assert squat["exercise"]["cues"][0] == "Los talones pesan en el suelo"
+    assert squat["dosage"]["text"] == "3 series de 5 · mantener 10 s"
+    names = [item["exercise"]["name"] for item in program["exercises"]]
+    assert "Sentadilla profunda" in names and "Deep squat" not in names
