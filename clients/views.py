@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -32,6 +32,7 @@ from .forms import (
     StartForm,
 )
 from .models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
+from .phone import phone_strings
 from .scheduling import local_date
 
 CLIENTS_PER_PAGE = 50
@@ -205,6 +206,12 @@ def invitation(request, token):
             request, "clients/invitation.html", {"invitation": pending, "errors": errors}, status=400
         )
     return render(request, "clients/invitation.html", {"accepted": True, "email": user.email})
+
+
+def phone_app(request):
+    """The client's phone page, in the phone's own language where Rehabit speaks it."""
+    with translation.override(translation.get_language_from_request(request)):
+        return render(request, "app/index.html", {"strings": phone_strings()})
 
 
 @csrf_exempt  # RFC 8058: the mail app POSTs "List-Unsubscribe=One-Click"; the signed link is the proof.

@@ -53,7 +53,7 @@ def test_a_check_off_made_offline_reaches_the_server_once_when_back_online(brows
     page.get_by_label("4", exact=True).check()
     page.get_by_role("button", name="Save").click()
 
-    page.get_by_text("1 check-off(s) waiting to sync").wait_for()
+    page.get_by_text("Offline: 1 check-off waiting to sync.").wait_for()
     assert page.get_by_text("✓ Done").is_visible()
     assert not Completion.objects.exists()
 
@@ -89,3 +89,28 @@ def test_a_wrong_password_says_so_and_stores_no_token(browser_context, live_serv
 
     page.get_by_text("Email or password is not right.").wait_for()
     assert page.evaluate("localStorage.getItem('rehabit.token')") is None
+
+
+def test_a_phone_set_to_spanish_gets_the_page_and_the_timer_in_spanish(chromium, live_server, fay):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/app/")
+    page.get_by_label("Correo electrónico").fill("fay@example.com")
+    page.get_by_label("Contraseña").fill("correct-horse-battery")
+    page.get_by_role("button", name="Iniciar sesión").click()
+
+    page.get_by_role("button", name="Iniciar el temporizador de Side plank").click()
+
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("#timer-step").text_content() == "Serie 1 de 1 · Lado izquierdo · Mantener 1 de 1"
+    assert page.locator("#timer-next").text_content() == "Siguiente: Descanso y cambio de lado"
+    assert page.locator("#today-title").text_content().startswith("Hoy, ")
+
+
+def test_the_phone_page_speaks_the_phones_language_and_english_otherwise(client):
+    spanish = client.get("/app/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9").content.decode()
+    english = client.get("/app/", HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
+
+    assert '<html lang="es">' in spanish and "Iniciar sesión" in spanish
+    assert '"check_off_label": "Marcar {name}"' in spanish
+    assert '<html lang="en">' in english and "Sign in" in english

@@ -9,6 +9,12 @@ const API = "/api/v1";
 const KEYS = { token: "rehabit.token", queue: "rehabit.queue", today: "rehabit.today" };
 const $ = (id) => document.getElementById(id);
 
+// The page's words come with the page, in its language (see clients/phone.py): t("today", { date }).
+const STRINGS = JSON.parse($("strings").textContent);
+const t = (key, values = {}) => STRINGS[key].replace(/\{(\w+)\}/g, (_, name) => values[name]);
+const tCount = (key, count, values = {}) => t(`${key}_${count === 1 ? "one" : "other"}`, { count, ...values });
+const LANGUAGE = document.documentElement.lang;
+
 // --- storage and network ---------------------------------------------------------------
 
 const store = {
@@ -23,7 +29,7 @@ async function api(path, { method = "GET", body } = {}) {
   if (token) headers.Authorization = `Token ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (response.status === 401 && token) signedOut("Your sign-in has expired. Please sign in again.");
+  if (response.status === 401 && token) signedOut(t("expired"));
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   return { status: response.status, ok: response.ok, data };
 }
@@ -52,11 +58,11 @@ async function signIn(event) {
   try {
     answer = await api("/auth/token/", { method: "POST", body });
   } catch {
-    $("sign-in-error").textContent = "No connection. Signing in needs the internet once.";
+    $("sign-in-error").textContent = t("sign_in_offline");
     return;
   }
   if (!answer.ok) {
-    $("sign-in-error").textContent = answer.data?.message || "Email or password is not right.";
+    $("sign-in-error").textContent = answer.data?.message || t("sign_in_refused");
     $("email").focus();
     return;
   }
@@ -72,7 +78,7 @@ async function signOut() {
   } catch {
     /* offline: forget the token here anyway */
   }
-  signedOut("You are signed out.");
+  signedOut(t("signed_out"));
 }
 
 function signedOut(message) {
@@ -114,7 +120,8 @@ function render() {
   list.replaceChildren();
   if (!today) return;
   const queued = new Set(store.get(KEYS.queue, []).filter((q) => q.date === today.date).map(slotKey));
-  $("today-title").textContent = `Today, ${new Date(today.date + "T12:00").toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })}`;
+  const date = new Date(today.date + "T12:00").toLocaleDateString(LANGUAGE, { weekday: "long", day: "numeric", month: "long" });
+  $("today-title").textContent = t("today", { date });
   $("nothing").hidden = today.slots.length > 0;
   const sessions = Math.max(1, ...today.slots.map((s) => s.session));
   for (const slot of today.slots) {
@@ -126,7 +133,7 @@ function render() {
 function slotItem(slot, done, showSession) {
   const item = document.createElement("li");
   item.className = "slot" + (done ? " done" : "");
-  const name = slot.exercise.name + (showSession ? ` (session ${slot.session})` : "");
+  const name = showSession ? t("session", { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
   const image = slot.exercise.illustration_url
     ? `<img src="${escapeHtml(slot.exercise.illustration_url)}" alt="${escapeHtml(slot.exercise.illustration_alt || "")}">`
     : "<span></span>";
@@ -137,11 +144,11 @@ function slotItem(slot, done, showSession) {
       <div class="buttons"></div></div>`;
   const buttons = item.querySelector(".buttons");
   if (done) {
-    buttons.innerHTML = `<span class="state">✓ Done</span>`;
+    buttons.innerHTML = `<span class="state">${escapeHtml(t("done"))}</span>`;
   } else {
-    buttons.append(button(`Check off ${name}`, "Check off", () => openCheckOff(slot, name)));
+    buttons.append(button(t("check_off_label", { name }), t("check_off"), () => openCheckOff(slot, name)));
   }
-  if (timerSteps(slot.dosage).length) buttons.append(button(`Start timer for ${name}`, "Timer", () => startTimer(slot, name)));
+  if (timerSteps(slot.dosage).length) buttons.append(button(t("timer_label", { name }), t("timer"), () => startTimer(slot, name)));
   return item;
 }
 
@@ -161,15 +168,15 @@ function escapeHtml(text) {
 // What changed since the last version of a program. `changes` comes with program versions;
 // until the API sends it, the version number is shown.
 function renderChanges(assignment) {
-  if (assignment.changes) return `<p class="changes"><strong>What changed:</strong> ${escapeHtml(assignment.changes)}</p>`;
-  return assignment.version > 1 ? `<p class="changes">Updated by your practitioner (version ${assignment.version}).</p>` : "";
+  if (assignment.changes?.length) return `<p class="changes"><strong>${escapeHtml(t("what_changed"))}</strong> ${escapeHtml(assignment.changes.join(" · "))}</p>`;
+  return assignment.version > 1 ? `<p class="changes">${escapeHtml(t("updated", { version: assignment.version }))}</p>` : "";
 }
 
 function renderPrograms(assignments) {
   $("programs").innerHTML = assignments
     .filter((a) => a.status !== "ended")
     .map((a) => `<div class="program card"><strong>${escapeHtml(a.title)}</strong>
-        ${a.status === "paused" ? " · paused" : ""} · <a href="${escapeHtml(a.handout_url)}" data-handout>Handout (PDF)</a>
+        ${a.status === "paused" ? ` · ${escapeHtml(t("paused"))}` : ""} · <a href="${escapeHtml(a.handout_url)}" data-handout>${escapeHtml(t("handout"))}</a>
         ${renderChanges(a)}</div>`)
     .join("");
   for (const link of $("programs").querySelectorAll("[data-handout]")) link.addEventListener("click", downloadHandout);
@@ -179,7 +186,7 @@ function renderPrograms(assignments) {
 async function downloadHandout(event) {
   event.preventDefault();
   const response = await fetch(event.currentTarget.href, { headers: { Authorization: `Token ${store.get(KEYS.token)}` } });
-  if (!response.ok) return say("The handout could not be downloaded.");
+  if (!response.ok) return say(t("handout_failed"));
   const url = URL.createObjectURL(await response.blob());
   const a = Object.assign(document.createElement("a"), { href: url, download: "handout.pdf" });
   a.click();
@@ -238,7 +245,7 @@ async function sync() {
     store.set(KEYS.queue, store.get(KEYS.queue, []).filter((q) => !settled.has(q.id)));
     markDone(answer.data.results);
     const left = store.get(KEYS.queue, []).length;
-    say(refused.length ? `${refused.length} check-off(s) could not be saved: ${refused[0].error.message}` : left ? offlineMessage() : "All check-offs synced.");
+    say(refused.length ? tCount("refused", refused.length, { reason: refused[0].error.message }) : left ? offlineMessage() : t("synced"));
   } catch {
     say(offlineMessage());
   } finally {
@@ -260,8 +267,8 @@ function markDone(results) {
 
 function offlineMessage() {
   const waiting = store.get(KEYS.queue, []).length;
-  const where = navigator.onLine ? "Can't reach Rehabit" : "Offline";
-  return waiting ? `${where}: ${waiting} check-off(s) waiting to sync.` : `${where}: showing your saved list.`;
+  const where = navigator.onLine ? t("unreachable") : t("offline");
+  return waiting ? tCount("waiting", waiting, { where }) : t("saved_list", { where });
 }
 
 // --- follow-along timer ----------------------------------------------------------------
@@ -274,19 +281,19 @@ const REST_BETWEEN_SETS = 30;
 function timerSteps(dosage) {
   const each = dosage.hold_seconds || dosage.duration_seconds;
   if (!each) return [];
-  const sides = dosage.side === "each" ? ["Left side", "Right side"] : [""];
+  const sides = dosage.side === "each" ? [t("left_side"), t("right_side")] : [""];
   const reps = dosage.hold_seconds ? dosage.reps || 1 : 1;
   const steps = [];
   for (let set = 1; set <= (dosage.sets || 1); set++) {
     sides.forEach((side, s) => {
       for (let rep = 1; rep <= reps; rep++) {
-        const what = dosage.hold_seconds ? `Hold ${rep} of ${reps}` : "Go";
-        steps.push({ label: [`Set ${set} of ${dosage.sets || 1}`, side, what].filter(Boolean).join(" · "), seconds: each, work: true });
-        if (rep < reps) steps.push({ label: "Rest", seconds: REST_BETWEEN_REPS });
+        const what = dosage.hold_seconds ? t("hold", { rep, reps }) : t("go");
+        steps.push({ label: [t("set", { set, sets: dosage.sets || 1 }), side, what].filter(Boolean).join(" · "), seconds: each, work: true });
+        if (rep < reps) steps.push({ label: t("rest"), seconds: REST_BETWEEN_REPS });
       }
-      if (s < sides.length - 1) steps.push({ label: "Rest, then switch sides", seconds: REST_BETWEEN_SIDES });
+      if (s < sides.length - 1) steps.push({ label: t("rest_switch"), seconds: REST_BETWEEN_SIDES });
     });
-    if (set < (dosage.sets || 1)) steps.push({ label: "Rest before the next set", seconds: REST_BETWEEN_SETS });
+    if (set < (dosage.sets || 1)) steps.push({ label: t("rest_set"), seconds: REST_BETWEEN_SETS });
   }
   return steps;
 }
@@ -314,7 +321,7 @@ function beep(high) {
 function startTimer(slot, name) {
   Object.assign(timer, { steps: timerSteps(slot.dosage), index: 0, paused: false, slot, name });
   $("timer-title").textContent = name;
-  $("timer-pause").textContent = "Pause";
+  $("timer-pause").textContent = t("pause");
   $("timer").showModal();
   beep(true); // also unlocks audio: browsers allow sound only after a tap
   beginStep();
@@ -333,7 +340,7 @@ function beginStep() {
   $("timer-step").textContent = step.label;
   $("timer-count").textContent = clock(timer.left);
   const next = timer.steps[timer.index + 1];
-  $("timer-next").textContent = next ? `Next: ${next.label}` : "Last one";
+  $("timer-next").textContent = next ? t("next", { step: next.label }) : t("last");
 }
 
 function tick() {
@@ -350,7 +357,7 @@ function tick() {
 function finishTimer() {
   clearInterval(timer.handle);
   beep(true);
-  $("timer-step").textContent = "Well done!";
+  $("timer-step").textContent = t("well_done");
   $("timer-count").textContent = "✓";
   $("timer-next").textContent = "";
   $("timer").close();
@@ -371,7 +378,7 @@ function start() {
   $("pain").addEventListener("input", () => ($("pain-value").textContent = $("pain").value));
   $("timer-pause").addEventListener("click", () => {
     timer.paused = !timer.paused;
-    $("timer-pause").textContent = timer.paused ? "Resume" : "Pause";
+    $("timer-pause").textContent = timer.paused ? t("resume") : t("pause");
   });
   $("timer-stop").addEventListener("click", stopTimer);
   $("timer").addEventListener("cancel", () => clearInterval(timer.handle));

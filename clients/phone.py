@@ -1,0 +1,45 @@
+"""The words of the phone page's script, in the phone's language; `{name}` marks a value."""
+
+from django.utils.translation import gettext as _
+
+
+def phone_strings() -> dict[str, str]:
+    return {
+        "expired": _("Your sign-in has expired. Please sign in again."),
+        "sign_in_offline": _("No connection. Signing in needs the internet once."),
+        "sign_in_refused": _("Email or password is not right."),
+        "signed_out": _("You are signed out."),
+        "today": _("Today, {date}"),
+        "session": _("{name} (session {number})"),
+        "done": _("✓ Done"),
+        "check_off": _("Check off"),
+        "check_off_label": _("Check off {name}"),
+        "timer": _("Timer"),
+        "timer_label": _("Start timer for {name}"),
+        "what_changed": _("What changed:"),
+        "updated": _("Updated by your practitioner (version {version})."),
+        "paused": _("paused"),
+        "handout": _("Handout (PDF)"),
+        "handout_failed": _("The handout could not be downloaded."),
+        "refused_one": _("{count} check-off could not be saved: {reason}"),
+        "refused_other": _("{count} check-offs could not be saved: {reason}"),
+        "synced": _("All check-offs synced."),
+        "unreachable": _("Can't reach Rehabit"),
+        "offline": _("Offline"),
+        "waiting_one": _("{where}: {count} check-off waiting to sync."),
+        "waiting_other": _("{where}: {count} check-offs waiting to sync."),
+        "saved_list": _("{where}: showing your saved list."),
+        "left_side": _("Left side"),
+        "right_side": _("Right side"),
+        "set": _("Set {set} of {sets}"),
+        "hold": _("Hold {rep} of {reps}"),
+        "go": _("Go"),
+        "rest": _("Rest"),
+        "rest_switch": _("Rest, then switch sides"),
+        "rest_set": _("Rest before the next set"),
+        "pause": _("Pause"),
+        "resume": _("Resume"),
+        "next": _("Next: {step}"),
+        "last": _("Last one"),
+        "well_done": _("Well done!"),
+    }
