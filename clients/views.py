@@ -11,6 +11,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -211,7 +212,9 @@ def invitation(request, token):
 def phone_app(request):
     """The client's phone page, in the phone's own language where Rehabit speaks it."""
     with translation.override(translation.get_language_from_request(request)):
-        return render(request, "app/index.html", {"strings": phone_strings()})
+        response = render(request, "app/index.html", {"strings": phone_strings()})
+    patch_vary_headers(response, ["Accept-Language"])  # a shared cache keeps one page per language
+    return response
 
 
 @csrf_exempt  # RFC 8058: the mail app POSTs "List-Unsubscribe=One-Click"; the signed link is the proof.

@@ -108,9 +108,11 @@ def test_a_phone_set_to_spanish_gets_the_page_and_the_timer_in_spanish(chromium,
 
 
 def test_the_phone_page_speaks_the_phones_language_and_english_otherwise(client):
-    spanish = client.get("/app/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9").content.decode()
+    response = client.get("/app/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
+    spanish = response.content.decode()
     english = client.get("/app/", HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
 
     assert '<html lang="es">' in spanish and "Iniciar sesión" in spanish
     assert '"check_off_label": "Marcar {name}"' in spanish
     assert '<html lang="en">' in english and "Sign in" in english
+    assert "Accept-Language" in response["Vary"]
