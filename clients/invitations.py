@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from practice.models import User
 
@@ -47,10 +48,10 @@ def invitation_for(token: str) -> Invitation:
         .first()
     )
     if invitation is None or invitation.accepted_at:
-        raise ValidationError({"token": "This invitation link is not valid or was already used."})
+        raise ValidationError({"token": _("This invitation link is not valid or was already used.")})
     if invitation.expires_at <= timezone.now():
         raise ValidationError(
-            {"token": "This invitation link has expired; ask your practitioner for a new one."}
+            {"token": _("This invitation link has expired; ask your practitioner for a new one.")}
         )
     return invitation
 
@@ -67,9 +68,9 @@ def invitation_accept(*, token: str, password: str) -> User:
         user.set_password(password)
         user.save()
     elif not user.check_password(password):
-        raise ValidationError({"password": "An account with this email exists: enter its password."})
+        raise ValidationError({"password": _("An account with this email exists: enter its password.")})
     if Client.objects.filter(user=user).exclude(pk=client.pk).exists():
-        raise ValidationError({"token": "This account already belongs to another client record."})
+        raise ValidationError({"token": _("This account already belongs to another client record.")})
     client.user = user
     client.save(update_fields=["user"])
     invitation.accepted_at = timezone.now()
@@ -79,7 +80,7 @@ def invitation_accept(*, token: str, password: str) -> User:
 
 def _check_new_password(password: str, user: User) -> None:
     if not password:
-        raise ValidationError({"password": "Choose a password."})
+        raise ValidationError({"password": _("Choose a password.")})
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:

@@ -190,13 +190,22 @@ def handout_batch(request, pk):
 
 
 def invitation(request, token):
-    """The client's invitation page: choose a password, once, before the link expires."""
-    try:
-        pending = invitations.invitation_for(token)
-    except ValidationError as exc:
-        return render(
-            request, "clients/invitation.html", {"invalid": exc.message_dict["token"][0]}, status=404
-        )
+    """The client's invitation page: choose a password, once, before the link expires.
+
+    In the client's language; where the link is not valid, in the browser's.
+    """
+    with translation.override(translation.get_language_from_request(request)):
+        try:
+            pending = invitations.invitation_for(token)
+        except ValidationError as exc:
+            return render(
+                request, "clients/invitation.html", {"invalid": exc.message_dict["token"][0]}, status=404
+            )
+    with translation.override(pending.client.language):
+        return _invitation_answer(request, token, pending)
+
+
+def _invitation_answer(request, token, pending):
     if request.method != "POST":
         return render(request, "clients/invitation.html", {"invitation": pending})
     try:
@@ -223,10 +232,14 @@ def unsubscribe(request, token):
     try:
         client = channels.client_from_unsubscribe_token(token)
     except (signing.BadSignature, Client.DoesNotExist):
-        return render(request, "clients/unsubscribe.html", {"invalid": True}, status=404)
+        with translation.override(translation.get_language_from_request(request)):
+            return render(request, "clients/unsubscribe.html", {"invalid": True}, status=404)
     if request.method == "POST":
         services.client_update_settings(client=client, reminders_enabled=False)
-    return render(request, "clients/unsubscribe.html", {"client": client, "done": request.method == "POST"})
+    with translation.override(client.language):
+        return render(
+            request, "clients/unsubscribe.html", {"client": client, "done": request.method == "POST"}
+        )
 
 
 # --- assignments: pause, resume, end, and their versions ------------------------------------

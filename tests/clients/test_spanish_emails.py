@@ -93,3 +93,28 @@ def test_an_english_speaking_client_still_gets_english(bob):
     message, html = only_message()
     assert message.subject == "Your video consultation with Alice's Clinic on 26 November"
     assert '<html lang="en">' in html
+
+
+def test_the_invitation_page_is_in_spanish_and_so_is_a_weak_password_refusal(
+    client, alice_practice, django_capture_on_commit_callbacks
+):
+    newcomer = ClientFactory(practice=alice_practice, email="nora@example.com", user=None, language="es")
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(client=newcomer)
+    path = "/invite/" + mail.outbox[-1].body.split("/invite/", 1)[1].split("/", 1)[0] + "/"
+
+    page = client.get(path).content.decode()
+    refused = client.post(path, {"password": "123"}).content.decode()
+
+    assert '<html lang="es">' in page and "Elija una contraseña para" in page
+    assert "La contraseña es demasiado corta" in refused  # Django's own validators, in Spanish
+
+
+def test_the_unsubscribe_page_of_a_spanish_email_is_in_spanish(client, bob_in_spanish):
+    from clients.channels import unsubscribe_url
+
+    path = unsubscribe_url(bob_in_spanish).split("://", 1)[1].split("/", 1)[1]
+
+    page = client.get("/" + path).content.decode()
+
+    assert "¿Desactivar los recordatorios?" in page
