@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from clients import versions
 from clients.models import Completion
 from programs.models import ProgramExercise
 from tests.factories import ClientFactory, ExerciseFactory, MembershipFactory, TemplateFactory, assign
@@ -89,3 +90,25 @@ def test_a_wrong_password_says_so_and_stores_no_token(browser_context, live_serv
 
     page.get_by_text("Email or password is not right.").wait_for()
     assert page.evaluate("localStorage.getItem('rehabit.token')") is None
+
+
+def test_a_first_version_shows_no_empty_what_changed_box(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+
+    assert page.locator(".changes").count() == 0
+
+
+def test_what_changed_reads_each_change_apart(browser_context, live_server, fay):
+    assignment = fay.assignments.get()
+    draft = versions.revision_draft(assignment=assignment)
+    draft.items.update(sets=2)
+    versions.assignment_revise(
+        assignment=assignment, draft=draft, schedule={**versions.schedule_of(assignment), "weeks": 8}
+    )
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+
+    changed = page.locator(".changes").text_content()
+    assert changed == "What changed: side plank now 2 × 1 · hold 2 s · each side; now 8 weeks"
+

@@ -158,10 +158,11 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-// What changed since the last version of a program. `changes` comes with program versions;
-// until the API sends it, the version number is shown.
+// What changed since the last version of a program: `changes` is a list of lines, empty for a
+// first version; a line may itself hold " · " (a dosage), so lines are set apart with "; ".
 function renderChanges(assignment) {
-  if (assignment.changes) return `<p class="changes"><strong>What changed:</strong> ${escapeHtml(assignment.changes)}</p>`;
+  const changes = assignment.changes || [];
+  if (changes.length) return `<p class="changes"><strong>What changed:</strong> ${escapeHtml(changes.join("; "))}</p>`;
   return assignment.version > 1 ? `<p class="changes">Updated by your practitioner (version ${assignment.version}).</p>` : "";
 }
 
