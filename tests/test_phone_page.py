@@ -112,3 +112,14 @@ def test_what_changed_reads_each_change_apart(browser_context, live_server, fay)
     changed = page.locator(".changes").text_content()
     assert changed == "What changed: side plank now 2 × 1 · hold 2 s · each side; now 8 weeks"
 
+
+def test_each_check_off_starts_at_the_usual_difficulty(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.get_by_role("button", name="Check off Side plank").click()
+    page.get_by_label("5 very hard").check()
+    page.get_by_role("button", name="Cancel").click()
+
+    page.get_by_role("button", name="Check off Side plank").click()
+
+    assert page.get_by_label("3", exact=True).is_checked()

@@ -196,6 +196,7 @@ function openCheckOff(slot, name) {
   $("check-off-name").textContent = name;
   $("pain").value = 0;
   $("pain-value").textContent = "0";
+  $("check-off-form").elements.difficulty.value = "3";
   $("check-off").showModal();
   $("pain").focus();
 }
