@@ -21,6 +21,7 @@ from .handouts import HANDOUT_RELATED, handout_download, handout_options_from
 from .models import Assignment, AuditEvent, Client
 from .scheduling import local_date
 from .serializers import (
+    ID_MAX,
     AdherenceQuerySerializer,
     AdherenceSerializer,
     AssignmentSerializer,
@@ -186,6 +187,7 @@ def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
         value = body.get("assignment_exercise") if isinstance(body, dict) else None
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             ids.add(int(value))
+    ids = {pk for pk in ids if pk <= ID_MAX}  # SQLite cannot even compare a larger one
     if not ids:
         return {}
     items = versions.items_of_client_user(user).select_related("program__version__assignment__client")
