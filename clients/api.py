@@ -200,7 +200,8 @@ def _client_of_items(items: dict[int, ProgramExercise]) -> Client | None:
 
 
 def adherence_response(request, client: Client) -> Response:
-    query = AdherenceQuerySerializer(data=request.query_params)
+    today = local_date(client, timezone.now())
+    query = AdherenceQuerySerializer(data=request.query_params, context={"today": today})
     query.is_valid(raise_exception=True)
     report = client_adherence(
         client, start=query.validated_data.get("from"), end=query.validated_data.get("to")

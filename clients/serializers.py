@@ -223,7 +223,8 @@ class AdherenceQuerySerializer(serializers.Serializer):
         start, end = attrs.get("from"), attrs.get("to")
         if start and end and start > end:
             raise serializers.ValidationError({"to": "Must be on or after `from`."})
-        if start and end and (end - start).days > self.MAX_DAYS:
+        end = end or self.context["today"]  # `to` left out is the client's today
+        if start and (end - start).days > self.MAX_DAYS:
             raise serializers.ValidationError({"from": f"A range spans {self.MAX_DAYS} days at most."})
         return attrs
 
