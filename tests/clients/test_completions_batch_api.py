@@ -116,6 +116,12 @@ def test_a_malformed_batch_is_a_400_naming_items(bob, body):
     assert response.json()["field"] in ("items", "items.0", None)
 
 
+def test_each_malformed_item_is_named_by_its_position_the_first_too(bob):
+    response = api_as(bob.user).post(BATCH, {"items": [1, "a"]}, format="json")
+
+    assert [error["field"] for error in response.json()["errors"]] == ["items.0", "items.1"]
+
+
 def test_a_practitioner_cannot_sync_as_a_client(alice, bob_assignment):
     response = api_as(alice).post(BATCH, {"items": [item(bob_assignment)]}, format="json")
 
