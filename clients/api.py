@@ -21,6 +21,7 @@ from .handouts import HANDOUT_RELATED, handout_download, handout_options_from
 from .models import Assignment, AuditEvent, Client
 from .scheduling import local_date
 from .serializers import (
+    ID_MAX,
     AdherenceQuerySerializer,
     AdherenceSerializer,
     AssignmentSerializer,
@@ -206,6 +207,7 @@ def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
         value = body.get("assignment_exercise") if isinstance(body, dict) else None
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             ids.add(int(value))
+    ids = {pk for pk in ids if pk <= ID_MAX}  # SQLite cannot even compare a larger one
     if not ids:
         return {}
     items = versions.items_of_client_user(user).select_related("program__version__assignment__client")
@@ -218,7 +220,8 @@ def _client_of_items(items: dict[int, ProgramExercise]) -> Client | None:
 
 
 def adherence_response(request, client: Client) -> Response:
-    query = AdherenceQuerySerializer(data=request.query_params)
+    today = local_date(client, timezone.now())
+    query = AdherenceQuerySerializer(data=request.query_params, context={"today": today})
     query.is_valid(raise_exception=True)
     report = client_adherence(
         client, start=query.validated_data.get("from"), end=query.validated_data.get("to")

@@ -145,8 +145,11 @@ class TodayQuerySerializer(serializers.Serializer):
     date = serializers.DateField(required=False)
 
 
+ID_MAX = 2**63 - 1  # the largest id a database column holds; a larger number names nothing
+
+
 class CompletionSerializer(serializers.ModelSerializer):
-    assignment_exercise = serializers.IntegerField(source="assignment_exercise_id")
+    assignment_exercise = serializers.IntegerField(source="assignment_exercise_id", max_value=ID_MAX)
     date = serializers.DateField()
     session = serializers.IntegerField(min_value=1, default=1)
     note = serializers.CharField(max_length=1000, allow_blank=True, default="")
@@ -220,7 +223,8 @@ class AdherenceQuerySerializer(serializers.Serializer):
         start, end = attrs.get("from"), attrs.get("to")
         if start and end and start > end:
             raise serializers.ValidationError({"to": "Must be on or after `from`."})
-        if start and end and (end - start).days > self.MAX_DAYS:
+        end = end or self.context["today"]  # `to` left out is the client's today
+        if start and (end - start).days > self.MAX_DAYS:
             raise serializers.ValidationError({"from": f"A range spans {self.MAX_DAYS} days at most."})
         return attrs
 

@@ -106,7 +106,7 @@ def _flatten(detail, field: str | None = None):
             if key == "detail":
                 yield from _flatten(value, field)
             else:
-                name = None if key == "non_field_errors" else key
+                name = None if key == "non_field_errors" else str(key)  # a list's first item is key 0
                 yield from _flatten(value, f"{field}.{name}" if field and name else (name or field))
     elif isinstance(detail, list):
         for value in detail:

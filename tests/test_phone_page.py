@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from clients import versions
 from clients.models import Completion
 from programs.models import ProgramExercise
 from tests.factories import ClientFactory, ExerciseFactory, MembershipFactory, TemplateFactory, assign
@@ -116,3 +117,36 @@ def test_the_phone_page_speaks_the_phones_language_and_english_otherwise(client)
     assert '"check_off_label": "Marcar {name}"' in spanish
     assert '<html lang="en">' in english and "Sign in" in english
     assert "Accept-Language" in response["Vary"]
+
+
+def test_a_first_version_shows_no_empty_what_changed_box(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+
+    assert page.locator(".changes").count() == 0
+
+
+def test_what_changed_reads_each_change_apart(browser_context, live_server, fay):
+    assignment = fay.assignments.get()
+    draft = versions.revision_draft(assignment=assignment)
+    draft.items.update(sets=2)
+    versions.assignment_revise(
+        assignment=assignment, draft=draft, schedule={**versions.schedule_of(assignment), "weeks": 8}
+    )
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+
+    changed = page.locator(".changes").text_content()
+    assert changed == "What changed: side plank now 2 × 1 · hold 2 s · each side; now 8 weeks"
+
+
+def test_each_check_off_starts_at_the_usual_difficulty(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.get_by_role("button", name="Check off Side plank").click()
+    page.get_by_label("5 very hard").check()
+    page.get_by_role("button", name="Cancel").click()
+
+    page.get_by_role("button", name="Check off Side plank").click()
+
+    assert page.get_by_label("3", exact=True).is_checked()

@@ -53,6 +53,7 @@ def test_a_range_narrows_the_figures_but_not_the_streak(bob):
         ("from=2026-03-09&to=2026-03-01", "to"),
         ("from=soon", "from"),
         ("from=2020-01-01&to=2026-01-01", "from"),
+        ("from=0001-01-01", "from"),  # `to` left out is today: still over the longest range
     ],
 )
 def test_a_bad_range_is_a_400_naming_the_field(bob, query, field):

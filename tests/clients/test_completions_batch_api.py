@@ -74,6 +74,18 @@ def test_an_item_without_a_usable_id_is_a_400_naming_the_id(bob, bob_assignment)
     assert not Completion.objects.exists()
 
 
+def test_an_item_naming_a_number_too_big_for_an_id_fails_alone_as_a_400(bob, bob_assignment):
+    items = [item(bob_assignment, assignment_exercise=10**20), item(bob_assignment)]
+
+    response = api_as(bob.user).post(BATCH, {"items": items}, format="json")
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [400, 201]
+    assert results[0]["error"]["field"] == "assignment_exercise"
+    assert Completion.objects.count() == 1
+
+
 def test_replaying_a_whole_batch_stores_nothing_twice(bob, bob_assignment):
     api = api_as(bob.user)
     items = [item(bob_assignment, position=p) for p in range(3)]
@@ -102,6 +114,12 @@ def test_a_malformed_batch_is_a_400_naming_items(bob, body):
 
     assert response.status_code == 400
     assert response.json()["field"] in ("items", "items.0", None)
+
+
+def test_each_malformed_item_is_named_by_its_position_the_first_too(bob):
+    response = api_as(bob.user).post(BATCH, {"items": [1, "a"]}, format="json")
+
+    assert [error["field"] for error in response.json()["errors"]] == ["items.0", "items.1"]
 
 
 def test_a_practitioner_cannot_sync_as_a_client(alice, bob_assignment):

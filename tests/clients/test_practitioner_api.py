@@ -134,7 +134,7 @@ def test_a_template_cannot_use_another_practices_exercise(alice, charlies_exerci
     )
 
     assert response.status_code == 400
-    assert response.json()["field"] == "items.exercise"
+    assert response.json()["field"] == "items.0.exercise"
     assert not Program.objects.filter(title="X").exists()
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from PIL import Image
 
+from clients import versions
 from clients.handouts import assignment_handout, handout_for
 from programs.handouts import Branding, HandoutOptions, render_handout
 from programs.models import Program
@@ -203,6 +204,20 @@ def test_an_exercise_without_a_translation_keeps_the_words_it_was_written_in(bob
 
     names = [item.exercise.name for item in bob_assignment.program.items.all()]
     assert all(name in pdf_text(pdf) for name in names)
+
+
+def test_what_changed_in_a_new_version_is_headed_in_spanish_for_a_spanish_speaking_client(bob_assignment):
+    bob_assignment.client.language = "es"
+    bob_assignment.client.save()
+    draft = versions.revision_draft(assignment=bob_assignment)
+    versions.assignment_revise(
+        assignment=bob_assignment, draft=draft, schedule={**versions.schedule_of(bob_assignment), "weeks": 8}
+    )
+    bob_assignment.refresh_from_db()
+
+    pdf, _ = assignment_handout(bob_assignment)
+
+    assert "Novedades de la versión 2" in pdf_text(pdf)
 
 
 def test_the_language_option_overrides_the_clients_own(bob_assignment):

@@ -165,10 +165,11 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-// What changed since the last version of a program. `changes` comes with program versions;
-// until the API sends it, the version number is shown.
+// What changed since the last version of a program: `changes` is a list of lines, empty for a
+// first version; a line may itself hold " · " (a dosage), so lines are set apart with "; ".
 function renderChanges(assignment) {
-  if (assignment.changes?.length) return `<p class="changes"><strong>${escapeHtml(t("what_changed"))}</strong> ${escapeHtml(assignment.changes.join(" · "))}</p>`;
+  const changes = assignment.changes || [];
+  if (changes.length) return `<p class="changes"><strong>${escapeHtml(t("what_changed"))}</strong> ${escapeHtml(changes.join("; "))}</p>`;
   return assignment.version > 1 ? `<p class="changes">${escapeHtml(t("updated", { version: assignment.version }))}</p>` : "";
 }
 
@@ -202,6 +203,7 @@ function openCheckOff(slot, name) {
   $("check-off-name").textContent = name;
   $("pain").value = 0;
   $("pain-value").textContent = "0";
+  $("check-off-form").elements.difficulty.value = "3";
   $("check-off").showModal();
   $("pain").focus();
 }
