@@ -27,7 +27,7 @@ from . import alerts
 from .channels import Notice, channel_for, unsubscribe_url
 from .models import Assignment, Completion, Consultation, Reminder
 from .scheduling import in_quiet_hours, local_date, next_reminder_at
-from .today import Slot, day_slots
+from .today import Slot, day_slots, done_by_slot
 
 log = logging.getLogger(__name__)
 
@@ -241,13 +241,12 @@ def _attach_day_slots(rows: list[Reminder]) -> None:
         .prefetch_related(Prefetch("program__items", queryset=items), "pauses", "versions")
     ):
         assignments[assignment.client_id].append(assignment)
-    done = {
-        (c.assignment_exercise_id, c.date, c.session): c
-        for c in Completion.objects.filter(
+    done = done_by_slot(
+        Completion.objects.filter(
             assignment__client__in={row.client_id for row in wanted},
             date__in={row.local_date for row in wanted},
-        )
-    }
+        ).select_related("assignment_exercise")
+    )
     for row in wanted:
         row.nudged = (row.client_id, row.local_date) in nudged
         row.day_slots = day_slots(assignments[row.client_id], row.local_date, done)

@@ -182,13 +182,14 @@ def completion_record(
     try:
         with transaction.atomic():
             existing = Completion.objects.select_for_update().filter(pk=completion_id).first()
-            if existing is None:
-                completion, created = (
-                    Completion.objects.create(id=completion_id, assignment=assignment, **slot, **values),
-                    True,
+            created = existing is None
+            if created:
+                _refuse_a_slot_done_in_another_version(assignment, item, fields["date"], fields["session"])
+                completion = Completion.objects.create(
+                    id=completion_id, assignment=assignment, **slot, **values
                 )
             else:
-                completion, created = _replay(existing, client, assignment, slot, values), False
+                completion = _replay(existing, client, assignment, slot, values)
             audit_record(
                 actor=actor, client=client, action=AuditEvent.RECORD_COMPLETION, obj=completion, ip=ip
             )
@@ -211,6 +212,29 @@ def completion_record(
             field="assignment_exercise",
             existing_id=taken.pk,
         ) from None
+
+
+def _refuse_a_slot_done_in_another_version(
+    assignment: Assignment, item: ProgramExercise, day: date, session: int
+) -> None:
+    """An exercise checked off that day and session against another version of the program
+    is this slot already: today's list shows it done, and it counts once."""
+    if assignment.version == 1:
+        return  # one program only: the database's one-check-off-per-slot rule says it all
+    others = list(
+        Completion.objects.filter(
+            assignment=assignment,
+            date=day,
+            session=session,
+            assignment_exercise__exercise_id=item.exercise_id,
+        ).exclude(assignment_exercise=item)
+    )
+    if others and len(others) >= item.program.items.filter(exercise_id=item.exercise_id).count():
+        raise Conflict(
+            "This exercise is already checked off for that day and session.",
+            field="assignment_exercise",
+            existing_id=others[0].pk,
+        )
 
 
 def _replay(

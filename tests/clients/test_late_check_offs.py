@@ -98,3 +98,43 @@ def test_a_resent_check_off_against_the_previous_version_answers_as_the_first_ti
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
     assert Completion.objects.count() == 1
+
+
+def check_off_before_the_new_version(bob_assignment, bob, item) -> Completion:
+    yesterday = local_date(bob, timezone.now()) - timedelta(days=1)
+    return Completion.objects.create(
+        assignment=bob_assignment, assignment_exercise=item, date=yesterday, session=1
+    )
+
+
+def test_an_exercise_checked_off_before_a_new_version_stays_done_in_that_days_list(
+    bob, bob_assignment, alice
+):
+    item = bob_assignment.program.items.first()
+    done = check_off_before_the_new_version(bob_assignment, bob, item)
+    draft = versions.revision_draft(assignment=bob_assignment)
+    draft.items.create(exercise=ExerciseFactory(name="Deep squat"), position=9, sets=2, reps=8)
+    versions.assignment_revise(
+        assignment=bob_assignment, draft=draft, schedule=versions.schedule_of(bob_assignment), by=alice
+    )
+
+    day = api_as(bob.user).get(f"/api/v1/me/today/?date={done.date.isoformat()}").json()
+
+    done_slots = [(s["exercise"]["name"], s["session"], s["completion"]) for s in day["slots"] if s["done"]]
+    assert done_slots == [(item.exercise.name, 1, str(done.pk))]
+
+
+def test_the_same_exercise_cannot_be_checked_off_twice_that_day_across_versions(
+    bob, bob_assignment, old_item
+):
+    done = check_off_before_the_new_version(bob_assignment, bob, old_item)
+    bob_assignment.refresh_from_db()
+    new_item = bob_assignment.program.items.get(exercise=old_item.exercise)
+
+    response = api_as(bob.user).put(
+        f"/api/v1/me/completions/{uuid.uuid4()}/", body(new_item, bob), format="json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["existing_id"] == str(done.pk)
+    assert Completion.objects.count() == 1
