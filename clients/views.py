@@ -226,6 +226,13 @@ def phone_app(request):
     return response
 
 
+def phone_app_worker(request):
+    """The phone page's service worker, served under /app/ so that it may look after /app/."""
+    response = render(request, "app/sw.js", content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"  # the browser checks for a new one on each visit
+    return response
+
+
 @csrf_exempt  # RFC 8058: the mail app POSTs "List-Unsubscribe=One-Click"; the signed link is the proof.
 def unsubscribe(request, token):
     """One click from the reminder email turns reminders off; a GET only asks, so link scanners can't."""

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("app/", client_views.phone_app, name="phone-app"),
+    path("app/sw.js", client_views.phone_app_worker, name="phone-app-worker"),
     path("invite/<str:token>/", client_views.invitation, name="invitation"),
     path("api/v1/", include((api_urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -93,6 +93,9 @@ def test_a_wrong_password_says_so_and_stores_no_token(browser_context, live_serv
 
 
 def test_a_phone_set_to_spanish_gets_the_page_and_the_timer_in_spanish(chromium, live_server, fay):
+    """Before signing in the phone's language is all there is; after, the client's (here the same)."""
+    fay.language = "es"
+    fay.save()
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
     page = context.new_page()
     page.goto(f"{live_server.url}/app/")
@@ -150,3 +153,45 @@ def test_each_check_off_starts_at_the_usual_difficulty(browser_context, live_ser
     page.get_by_role("button", name="Check off Side plank").click()
 
     assert page.get_by_label("3", exact=True).is_checked()
+
+
+def test_a_client_whose_language_is_english_gets_the_page_in_english_on_a_spanish_phone(
+    chromium, live_server, fay
+):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/app/")
+    page.get_by_label("Correo electrónico").fill("fay@example.com")
+    page.get_by_label("Contraseña").fill("correct-horse-battery")
+    page.get_by_role("button", name="Iniciar sesión").click()
+
+    page.get_by_role("button", name="Check off Side plank").wait_for()  # as their emails and handouts
+
+
+def test_a_client_whose_language_is_spanish_gets_the_page_in_spanish_on_an_english_phone(
+    browser_context, live_server, fay
+):
+    fay.language = "es"
+    fay.save()
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/app/")
+    page.get_by_label("Email").fill("fay@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("button", name="Marcar Side plank").wait_for()
+    assert page.locator("html").get_attribute("lang") == "es"
+
+
+def test_the_page_opens_offline_with_the_saved_list(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the service worker's care
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+
+    browser_context.set_offline(True)
+    page.reload()
+
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+    page.get_by_text("Offline: showing your saved list.").wait_for()

@@ -100,6 +100,7 @@ function show(view) {
 
 async function refresh() {
   await sync();
+  if (await followClientsLanguage()) return;
   try {
     const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/")]);
     if (today.ok) store.set(KEYS.today, today.data);
@@ -108,6 +109,18 @@ async function refresh() {
     say(offlineMessage());
   }
   render();
+}
+
+// The client's own language (theirs or their practitioner's choice) wins over the phone's:
+// the page is served in it from then on (Django's language cookie). True when reloading.
+async function followClientsLanguage() {
+  const me = await api("/me/").catch(() => null);
+  const language = me?.ok ? me.data.language : null;
+  if (!language || language === LANGUAGE || sessionStorage.getItem("rehabit.language") === language) return false;
+  sessionStorage.setItem("rehabit.language", language); // once: never a reload loop
+  document.cookie = `django_language=${language}; path=/; max-age=31536000; SameSite=Lax`;
+  location.reload();
+  return true;
 }
 
 function slotKey(slot) {
@@ -374,6 +387,8 @@ function stopTimer() {
 // --- wiring ----------------------------------------------------------------------------
 
 function start() {
+  // Keeps the page itself for opening offline (app/sw.js); where it can't, the page still works online.
+  navigator.serviceWorker?.register("sw.js").catch(() => {});
   $("sign-in").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
   $("check-off").addEventListener("close", closeCheckOff);
