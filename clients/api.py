@@ -152,6 +152,8 @@ class CompletionBatchView(APIView):
 def _batch_item(request, client: Client, item: dict, own: dict) -> dict:
     completion_id = item.get("id")
     try:
+        if not isinstance(completion_id, str):  # DRF would make a uuid of a number
+            raise serializers.ValidationError({"id": "Must be a uuid, as a string."})
         completion_id = serializers.UUIDField().to_internal_value(completion_id)
         completion, created = _check_off(request, client, completion_id, item, own)
     except serializers.ValidationError as exc:

@@ -76,16 +76,20 @@ def handout_filename(assignment: Assignment) -> str:
     return ("-".join(part for part in parts if part) or "handout") + ".pdf"
 
 
+LARGE_YES, LARGE_NO = {"1", "true", "yes"}, {"", "0", "false", "no"}
+
+
 def handout_options_from(params) -> HandoutOptions:
     """Options from a query string: ?size=letter&large=1&lang=es; a bad value names its field."""
     size, language = params.get("size", "A4"), params.get("lang") or None
+    large = params.get("large", "").lower()
     if size not in PAGE_SIZES:
         raise ValidationError({"size": f"Choose one of: {', '.join(PAGE_SIZES)}."})
     if language is not None and language not in dict(settings.LANGUAGES):
         raise ValidationError({"lang": f"Choose one of: {', '.join(dict(settings.LANGUAGES))}."})
-    return HandoutOptions(
-        page_size=size, large_print=params.get("large") in {"1", "true", "yes"}, language=language
-    )
+    if large not in LARGE_YES | LARGE_NO:
+        raise ValidationError({"large": "Choose 1 (large print) or 0."})
+    return HandoutOptions(page_size=size, large_print=large in LARGE_YES, language=language)
 
 
 def assignment_handout(assignment: Assignment, *, options: HandoutOptions | None = None) -> tuple[bytes, str]:

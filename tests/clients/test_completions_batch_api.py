@@ -66,11 +66,15 @@ def test_each_item_gets_its_own_status_and_a_bad_one_fails_alone(bob, bob_assign
 
 
 def test_an_item_without_a_usable_id_is_a_400_naming_the_id(bob, bob_assignment):
-    items = [item(bob_assignment, id="not-a-uuid"), {**item(bob_assignment, position=1), "id": None}]
+    items = [
+        item(bob_assignment, id="not-a-uuid"),
+        {**item(bob_assignment, position=1), "id": None},
+        {**item(bob_assignment, position=2), "id": 5},  # a number is no uuid, whatever Python can make of it
+    ]
 
     results = api_as(bob.user).post(BATCH, {"items": items}, format="json").json()["results"]
 
-    assert [(r["status"], r["error"]["field"]) for r in results] == [(400, "id"), (400, "id")]
+    assert [(r["status"], r["error"]["field"]) for r in results] == [(400, "id"), (400, "id"), (400, "id")]
     assert not Completion.objects.exists()
 
 

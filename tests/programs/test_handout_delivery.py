@@ -172,6 +172,8 @@ def test_a_bad_option_is_a_400_naming_it(client, alice, bob, bob_assignment):
     response = api_as(bob.user).get(f"/api/v1/me/assignments/{bob_assignment.pk}/handout.pdf?lang=xx")
     assert response.status_code == 400
     assert response.json()["field"] == "lang"
+    response = api_as(bob.user).get(f"/api/v1/me/assignments/{bob_assignment.pk}/handout.pdf?large=maybe")
+    assert (response.status_code, response.json()["field"]) == (400, "large")
 
 
 def test_the_client_api_download_honours_the_options(bob, bob_assignment, renders):
