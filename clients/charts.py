@@ -96,7 +96,7 @@ def pain_points(pains, consultations, *, today: date) -> list[Point]:
     span = (end - start).days or 1
     return [
         Point(
-            x=round(PAIN_LEFT + (day - start).days / span * (PAIN_WIDTH - PAIN_LEFT - 10), 1),
+            x=_pain_x(day, start, span),
             y=round(PAIN_TOP + (10 - value) / 10 * PAIN_HEIGHT, 1),
             day=day,
             value=value,
@@ -105,6 +105,18 @@ def pain_points(pains, consultations, *, today: date) -> list[Point]:
         for day, value, source in sorted(values)
         if start <= day <= end
     ]
+
+
+def pain_ticks(today: date) -> list[tuple[float, str]]:
+    """Dates under the pain chart's x axis: the Monday of every third week, and the last day."""
+    start, end = window(today)
+    span = (end - start).days
+    days = [start + timedelta(weeks=week) for week in range(0, WEEKS, 3)] + [end]
+    return [(_pain_x(day, start, span), f"{day:%-d %b}") for day in days]
+
+
+def _pain_x(day: date, start: date, span: int) -> float:
+    return round(PAIN_LEFT + (day - start).days / span * (PAIN_WIDTH - PAIN_LEFT - 10), 1)
 
 
 def polyline(points: list[Point]) -> str:

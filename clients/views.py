@@ -112,6 +112,7 @@ def _client_page(client: Client, *, today) -> dict:
         "cells": charts.heat_map(assignments, done, today=today),
         "points": points,
         "polyline": charts.polyline(points),
+        "pain_ticks": charts.pain_ticks(today),
         "outcomes": charts.outcomes(reversed(consultations), charts.weekly_pain(pains)),
         "consultations": consultations,
     }

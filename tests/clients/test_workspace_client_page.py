@@ -86,6 +86,14 @@ def test_the_client_page_draws_the_charts_as_svg_with_text_alternatives(client, 
     assert "Download PDF" in html
 
 
+def test_the_pain_chart_has_dates_along_its_time_axis():
+    ticks = charts.pain_ticks(date(2026, 11, 25))  # a Wednesday: the window ends Sunday 29 Nov
+
+    assert [label for _, label in ticks] == ["7 Sep", "28 Sep", "19 Oct", "9 Nov", "29 Nov"]
+    assert [x for x, _ in ticks] == sorted(x for x, _ in ticks)
+    assert ticks[0][0] == charts.PAIN_LEFT and ticks[-1][0] == charts.PAIN_WIDTH - 10
+
+
 def test_pause_resume_and_end_from_the_client_page(client, alice, bob_assignment):
     client.force_login(alice)
 
