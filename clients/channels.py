@@ -32,6 +32,7 @@ class Notice:
     headers: dict = field(default_factory=dict)
     zone: str = "UTC"  # the recipient's timezone: times in the message read as their local time
     language: str = "en"  # the recipient's language: the words of the message
+    attachments: tuple = ()  # (filename, content, mimetype) triples
 
 
 class Channel(Protocol):
@@ -52,7 +53,12 @@ class EmailChannel:
         context = {**notice.context, "unsubscribe_url": notice.unsubscribe_url}
         with timezone.override(ZoneInfo(notice.zone)), translation.override(notice.language):
             emails.send(
-                notice.kind, context, to=notice.recipient.email, headers=headers, connection=connection
+                notice.kind,
+                context,
+                to=notice.recipient.email,
+                headers=headers,
+                connection=connection,
+                attachments=notice.attachments,
             )
 
 

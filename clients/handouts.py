@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 
-from practice.mail import send
 from programs.handouts import (
     PAGE_SIZES,
     Handout,
@@ -166,26 +165,3 @@ def _render_quietly(assignment: Assignment) -> bool:
         logger.exception("Handout for assignment %s failed to render", assignment.pk)
         return False
     return True
-
-
-# --- by email -------------------------------------------------------------------------------
-
-
-def handout_email_queue(*, assignment: Assignment) -> None:
-    from .tasks import email_handout
-
-    email_handout.delay_on_commit(assignment.pk)
-
-
-def handout_email_send(*, assignment_id: int) -> None:
-    """The handout attached to an email in the client's language; nothing if it was deleted meanwhile."""
-    assignment = (
-        Assignment.objects.select_related("client__practice", "program").filter(pk=assignment_id).first()
-    )
-    if assignment is None:
-        return
-    client = assignment.client
-    pdf, filename = assignment_handout(assignment)
-    context = {"client": client, "practice": client.practice, "assignment": assignment}
-    with translation.override(client.language):
-        send("handout", context, to=client.email, attachments=[(filename, pdf, "application/pdf")])

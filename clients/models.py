@@ -334,6 +334,7 @@ class Reminder(models.Model):
     MISSED_ALERT = "missed_alert"
     PAIN_ALERT = "pain_alert"
     WEEKLY_SUMMARY = "weekly_summary"
+    HANDOUT = "handout_email"
     KINDS = [
         (EXERCISE, "Daily exercise reminder"),
         (CONSULTATION_DAY, "Consultation tomorrow"),
@@ -342,6 +343,7 @@ class Reminder(models.Model):
         (MISSED_ALERT, "Practitioner alert: missed days"),
         (PAIN_ALERT, "Practitioner alert: pain"),
         (WEEKLY_SUMMARY, "Practitioner weekly summary"),
+        (HANDOUT, "Handout by email"),
     ]
 
     PENDING = "pending"
@@ -391,8 +393,13 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["client", "kind", "local_date"],
-                condition=Q(consultation__isnull=True),
+                condition=Q(consultation__isnull=True) & ~Q(kind="handout_email"),
                 name="one_reminder_per_client_kind_day",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "local_date"],
+                condition=Q(kind="handout_email"),
+                name="one_handout_email_per_assignment_day",
             ),
             models.UniqueConstraint(
                 fields=["consultation", "kind"],

@@ -256,6 +256,8 @@ def _compose(reminder: Reminder, now: datetime) -> Notice | str:
     """What to send, or why nothing is sent."""
     if reminder.kind in CONSULTATION_NOTICES:
         return _consultation_notice(reminder, now)  # useful however late, until it starts
+    if reminder.kind == Reminder.HANDOUT:
+        return _handout_notice(reminder)  # asked for by the practitioner: useful however late
     if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
         return "too late to be useful"
     return COMPOSERS[reminder.kind](reminder, now)
@@ -335,6 +337,39 @@ def _day_items(slots: list[Slot], language: str) -> list[dict]:
             for slot in slots
             if slot.session == 1
         ]
+
+
+def handout_email_request(*, assignment: Assignment, now: datetime | None = None) -> list[int]:
+    """The practitioner emails a program's handout: a row first, like every email, so a refused
+    send is retried by the sweep. Asked again the same day, the same row is sent again."""
+    now = now or timezone.now()
+    day = local_date(assignment.client, now)
+    row = Reminder(
+        client=assignment.client, assignment=assignment, kind=Reminder.HANDOUT, local_date=day, due_at=now
+    )
+    with transaction.atomic():
+        Reminder.objects.bulk_create([row], ignore_conflicts=True)
+        that_day = Reminder.objects.filter(assignment=assignment, kind=Reminder.HANDOUT, local_date=day)
+        again = reminder_resend(reminder_ids=list(that_day.values_list("pk", flat=True)), now=now)
+        return again + _write_and_queue([], now, that_day)
+
+
+def _handout_notice(reminder: Reminder) -> Notice | str:
+    from .handouts import assignment_handout
+
+    assignment, client = reminder.assignment, reminder.client
+    if assignment is None:
+        return "the program was deleted"
+    pdf, filename = assignment_handout(assignment)  # as it is now, in the client's language
+    context = {"client": client, "practice": client.practice, "assignment": assignment}
+    return Notice(
+        "handout",
+        client,
+        context,
+        zone=client.timezone,
+        language=client.language,
+        attachments=((filename, pdf, "application/pdf"),),
+    )
 
 
 def _record_failure(reminder: Reminder, exc: Exception, now: datetime) -> str:

@@ -26,9 +26,3 @@ def sweep_weekly_summaries() -> int:
 @shared_task
 def render_handout_batch(batch_id: int) -> None:
     handouts.handout_batch_run(batch_id)
-
-
-@shared_task
-def email_handout(assignment_id: int) -> None:
-    # No autoretry: Celery retries are countdowns, which Redis may run several times.
-    handouts.handout_email_send(assignment_id=assignment_id)

@@ -21,7 +21,7 @@ from programs.models import Program
 from programs.services import program_clone
 from programs.views import builder_context
 
-from . import channels, charts, consultations, handouts, invitations, overview, services, versions
+from . import channels, charts, consultations, handouts, invitations, overview, reminders, services, versions
 from .audit import audit_record
 from .forms import (
     AssignForm,
@@ -168,7 +168,7 @@ def handout(request, pk):
 @require_POST
 def handout_email(request, pk):
     assignment = _practice_assignment(request.user, pk)
-    handouts.handout_email_queue(assignment=assignment)
+    reminders.handout_email_request(assignment=assignment)
     messages.success(request, f"The handout is on its way to {assignment.client.email}.")
     return redirect("workspace:client", pk=assignment.client_id)
 

@@ -2,15 +2,18 @@
 
 import io
 from dataclasses import replace
+from datetime import timedelta
+from smtplib import SMTPException
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 import programs.handouts
-from clients import handouts, tasks
+from clients import channels, handouts, reminders, tasks
 from clients.handouts import assignment_handout, handout_batch_run, handout_for
-from clients.models import Assignment, HandoutBatch
+from clients.models import Assignment, HandoutBatch, Reminder
 from programs.handouts import Branding, HandoutOptions, handout_key
 from tests.conftest import api_as, wait_for
 from tests.factories import assign
@@ -187,11 +190,19 @@ def test_the_client_api_download_honours_the_options(bob, bob_assignment, render
 # --- email ------------------------------------------------------------------------------------
 
 
+def send_handouts(now=None) -> list[str | None]:
+    """What the worker does with the queued sends."""
+    return [
+        reminders.deliver(pk, now=now)
+        for pk in Reminder.objects.filter(kind=Reminder.HANDOUT).values_list("pk", flat=True)
+    ]
+
+
 def test_emailing_the_handout_is_queued_after_commit_and_attaches_the_pdf(
     client, alice, bob, bob_assignment, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr(tasks.email_handout, "delay", queued.append)
+    monkeypatch.setattr(tasks.send_reminders, "delay", queued.append)
     client.force_login(alice)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -200,9 +211,9 @@ def test_emailing_the_handout_is_queued_after_commit_and_attaches_the_pdf(
     assert queued == []  # nothing leaves before the commit
     for callback in callbacks:
         callback()
-    assert queued == [bob_assignment.pk]
+    assert queued == [[Reminder.objects.get(kind=Reminder.HANDOUT).pk]]
 
-    tasks.email_handout(bob_assignment.pk)
+    assert send_handouts() == [Reminder.SENT]
 
     (message,) = mail.outbox
     assert message.to == [bob.email]
@@ -212,11 +223,41 @@ def test_emailing_the_handout_is_queued_after_commit_and_attaches_the_pdf(
     assert content.startswith(b"%PDF")
 
 
+def test_a_refused_handout_email_is_retried_by_the_sweep_and_sent(bob, bob_assignment, monkeypatch):
+    now = timezone.now()
+    reminders.handout_email_request(assignment=bob_assignment, now=now)
+    real_send = channels.EMAIL.send
+
+    def refuse(notice, connection=None):
+        raise SMTPException("451 try again later")
+
+    monkeypatch.setattr(channels.EMAIL, "send", refuse)
+    assert send_handouts(now) == [Reminder.PENDING]
+    monkeypatch.setattr(channels.EMAIL, "send", real_send)
+
+    assert reminders.sweep(now=now + timedelta(minutes=1)) == []  # not before its backoff
+    (again,) = reminders.sweep(now=now + timedelta(minutes=3))
+    assert reminders.deliver(again, now=now + timedelta(minutes=3)) == Reminder.SENT
+    assert [message.to for message in mail.outbox] == [[bob.email]]
+
+
+def test_emailing_the_same_handout_again_that_day_sends_it_again(bob, bob_assignment):
+    reminders.handout_email_request(assignment=bob_assignment)
+    send_handouts()
+
+    reminders.handout_email_request(assignment=bob_assignment)
+    send_handouts()
+
+    assert len(mail.outbox) == 2
+    assert Reminder.objects.filter(kind=Reminder.HANDOUT).count() == 1  # one row, its history on it
+
+
 def test_a_spanish_speaking_client_gets_the_email_in_spanish(bob, bob_assignment):
     bob.language = "es"
     bob.save()
 
-    handouts.handout_email_send(assignment_id=bob_assignment.pk)
+    reminders.handout_email_request(assignment=bob_assignment)
+    send_handouts()
 
     (message,) = mail.outbox
     assert message.body.startswith("Hola Bob Client,")
@@ -359,7 +400,7 @@ def test_a_real_worker_renders_the_batch_and_emails_the_handout(celery_worker, s
     batch = handouts.handout_batch_create(
         practice=bob.practice, by=alice, assignments=Assignment.objects.filter(pk=assignment.pk)
     )
-    handouts.handout_email_queue(assignment=assignment)
+    reminders.handout_email_request(assignment=assignment)
 
     assert wait_for(lambda: HandoutBatch.objects.get(pk=batch.pk).status == HandoutBatch.DONE, timeout=60), (
         "".join(celery_worker[-30:])
