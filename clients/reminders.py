@@ -254,11 +254,8 @@ def _attach_day_slots(rows: list[Reminder]) -> None:
 
 def _compose(reminder: Reminder, now: datetime) -> Notice | str:
     """What to send, or why nothing is sent."""
-    if reminder.kind in CONSULTATION_NOTICES:
-        return _consultation_notice(reminder, now)  # useful however late, until it starts
-    if reminder.kind == Reminder.HANDOUT:
-        return _handout_notice(reminder)  # asked for by the practitioner: useful however late
-    if now - reminder.due_at > settings.REMINDER_MAX_LATENESS:
+    late = now - reminder.due_at > settings.REMINDER_MAX_LATENESS
+    if late and reminder.kind not in USEFUL_HOWEVER_LATE:
         return "too late to be useful"
     return COMPOSERS[reminder.kind](reminder, now)
 
@@ -354,7 +351,7 @@ def handout_email_request(*, assignment: Assignment, now: datetime | None = None
         return again + _write_and_queue([], now, that_day)
 
 
-def _handout_notice(reminder: Reminder) -> Notice | str:
+def _handout_notice(reminder: Reminder, now: datetime) -> Notice | str:
     from .handouts import assignment_handout
 
     assignment, client = reminder.assignment, reminder.client
@@ -400,10 +397,16 @@ def reschedule(assignments, *, now: datetime | None = None) -> None:
 COMPOSERS = {
     Reminder.EXERCISE: _exercise_notice,
     Reminder.NUDGE: _exercise_notice,
+    Reminder.CONSULTATION_DAY: _consultation_notice,
+    Reminder.CONSULTATION_HOUR: _consultation_notice,
     Reminder.MISSED_ALERT: alerts.missed_alert_notice,
     Reminder.PAIN_ALERT: alerts.pain_alert_notice,
     Reminder.WEEKLY_SUMMARY: alerts.weekly_summary_notice,
+    Reminder.HANDOUT: _handout_notice,
 }
+# An appointment reminder is useful until the consultation starts (its composer checks that),
+# a handout the practitioner sent whenever it arrives; the rest are skipped when hours late.
+USEFUL_HOWEVER_LATE = {*CONSULTATION_NOTICES, Reminder.HANDOUT}
 
 
 def summary_sweep(*, now: datetime | None = None) -> list[int]:
