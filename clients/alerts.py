@@ -107,11 +107,15 @@ def missed_alert_notice(reminder: Reminder, now: datetime) -> Notice | str:
 
 def baseline_pain(client: Client) -> int | None:
     """The pain recorded at the client's latest consultation that recorded one."""
+    return _baselines(client).first()
+
+
+def _baselines(client):
+    """Consultation pains of a client (or an OuterRef to one), the latest first."""
     return (
         Consultation.objects.filter(client=client, pain__isnull=False)
         .order_by("-scheduled_at")
         .values_list("pain", flat=True)
-        .first()
     )
 
 
@@ -121,11 +125,7 @@ def pain_alert_rows(now: datetime) -> list[Reminder]:
     Found by the sweep each minute rather than queued by the check-off itself: a broker
     that is down when a client records severe pain cannot lose the alert.
     """
-    baseline = (
-        Consultation.objects.filter(client=OuterRef("assignment__client"), pain__isnull=False)
-        .order_by("-scheduled_at")
-        .values("pain")[:1]
-    )
+    baseline = _baselines(OuterRef("assignment__client"))[:1]
     alerted = Reminder.objects.filter(
         client=OuterRef("assignment__client"), kind=Reminder.PAIN_ALERT, local_date=OuterRef("date")
     )
