@@ -92,16 +92,21 @@ def test_a_wrong_password_says_so_and_stores_no_token(browser_context, live_serv
     assert page.evaluate("localStorage.getItem('rehabit.token')") is None
 
 
-def test_a_phone_set_to_spanish_gets_the_page_and_the_timer_in_spanish(chromium, live_server, fay):
-    """Before signing in the phone's language is all there is; after, the client's (here the same)."""
-    fay.language = "es"
-    fay.save()
+def sign_in_on_a_spanish_phone(chromium, live_server):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
     page = context.new_page()
     page.goto(f"{live_server.url}/app/")
     page.get_by_label("Correo electrónico").fill("fay@example.com")
     page.get_by_label("Contraseña").fill("correct-horse-battery")
     page.get_by_role("button", name="Iniciar sesión").click()
+    return page
+
+
+def test_a_phone_set_to_spanish_gets_the_page_and_the_timer_in_spanish(chromium, live_server, fay):
+    """Before signing in the phone's language is all there is; after, the client's (here the same)."""
+    fay.language = "es"
+    fay.save()
+    page = sign_in_on_a_spanish_phone(chromium, live_server)
 
     page.get_by_role("button", name="Iniciar el temporizador de Side plank").click()
 
@@ -158,12 +163,7 @@ def test_each_check_off_starts_at_the_usual_difficulty(browser_context, live_ser
 def test_a_client_whose_language_is_english_gets_the_page_in_english_on_a_spanish_phone(
     chromium, live_server, fay
 ):
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/app/")
-    page.get_by_label("Correo electrónico").fill("fay@example.com")
-    page.get_by_label("Contraseña").fill("correct-horse-battery")
-    page.get_by_role("button", name="Iniciar sesión").click()
+    page = sign_in_on_a_spanish_phone(chromium, live_server)
 
     page.get_by_role("button", name="Check off Side plank").wait_for()  # as their emails and handouts
 
