@@ -101,8 +101,10 @@ def test_a_client_added_in_spanish_is_invited_in_spanish(client, alice, django_c
             {"name": "Inés", "email": "ines@example.com", "timezone": "Europe/Madrid", "language": "es"},
         )
 
-    assert Client.objects.get(email="ines@example.com").language == "es"
+    ines = Client.objects.get(email="ines@example.com")
+    assert ines.language == "es"
     assert mail.outbox[-1].subject == "Alice's Clinic le invita a Rehabit"
+    assert "Europe/Madrid · Español · reminders" in client.get(f"/clients/{ines.pk}/").content.decode()
 
 
 def test_adding_a_client_with_bad_input_keeps_what_was_typed(client, alice, bob):
