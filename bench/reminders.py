@@ -129,7 +129,7 @@ def measure_sweep(now: datetime) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from clients import reminders
+    from clients import reminders, tasks  # noqa: F401 (beat and worker load the tasks at start)
     from clients.models import Assignment
 
     start = time.perf_counter()
