@@ -211,8 +211,11 @@ def _commits_without_flush_wait():
     try:
         yield
     finally:
-        with suppress(DatabaseError), db.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
+        try:
+            with db.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:
+            db.close()  # a kept connection must not carry the setting into the next task
 
 
 def _keep_open(smtp) -> None:
