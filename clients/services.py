@@ -31,7 +31,7 @@ def assignment_create(
     sessions_per_day: int = 1,
     by=None,
 ) -> Assignment:
-    program = program_clone(program=template, practice=client.practice)
+    program = program_clone(program=template, practice=client.practice, language=client.language)
     return _assignment_start(
         client=client,
         program=program,

@@ -359,7 +359,7 @@ def _consultation_of(request, client):
 
 def _start_draft(client: Client, data: dict) -> Program:
     if data.get("template"):
-        draft = program_clone(program=data["template"], practice=client.practice)
+        draft = program_clone(program=data["template"], practice=client.practice, language=client.language)
     else:
         draft = Program.objects.create(practice=client.practice, title=data["title"].strip())
     Program.objects.filter(pk=draft.pk).update(

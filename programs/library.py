@@ -4,6 +4,8 @@ from . import library_es
 
 # The exercises' words in other languages, by language and slug.
 TRANSLATIONS = {"es": library_es.EXERCISES}
+# The template's title, summary and notes (in the order of its items) in other languages.
+TEMPLATE_TRANSLATIONS = {"es": library_es.TEMPLATE}
 
 EXERCISES = [
     {

@@ -126,3 +126,22 @@ EXERCISES = {
         "illustration_alt": "Una persona tumbada boca arriba con un rodillo de espuma bajo la pelvis y las rodillas elevadas, mientras una flecha muestra el balanceo de las rodillas de lado a lado.",
     },
 }
+
+# The back-pain template's words, its notes in the order of its exercises.
+TEMPLATE = {
+    "title": "Dolor de espalda: el movimiento como medicina",
+    "summary": (
+        "Una rutina diaria suave para la zona lumbar dolorida que suelta los pies y la columna, fortalece los "
+        "costados del tronco y enseña a la cadera y al suelo pélvico a soltarse. Empieza de pie y termina "
+        "tumbado, y dura unos quince a veinte minutos. Manténgase en un recorrido cómodo y detenga cualquier "
+        "ejercicio que agudice su dolor."
+    ),
+    "notes": [
+        "Un calentamiento suave; haga rodar las espinillas después de los pies.",
+        "Al principio, haga movimientos pequeños.",
+        "Agárrese a una encimera o al marco de una puerta si necesita apoyo.",
+        "Empiece con las rodillas dobladas si la versión completa le duele.",
+        "Cinco respiraciones lentas.",
+        "Una forma relajante de terminar la sesión.",
+    ],
+}

@@ -178,6 +178,11 @@ class Program(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Title and summary in other languages, e.g. {"es": {"title": ..., "summary": ...}}',
+    )
 
     objects = ProgramQuerySet.as_manager()
 
@@ -199,15 +204,26 @@ class Program(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def words_in(self, language: str) -> dict:
+        """Title and summary in `language` where translated, else as written."""
+        translated = self.translations.get(language) or {}
+        return {name: translated.get(name) or getattr(self, name) for name in ("title", "summary")}
+
 
 class ProgramExercise(Dosage):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(blank=True, max_length=1000)
+    translations = models.JSONField(
+        default=dict, blank=True, help_text='The note in other languages, e.g. {"es": {"note": ...}}'
+    )
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return f"{self.exercise} ({self.dosage_text()})"
+
+    def note_in(self, language: str) -> str:
+        return (self.translations.get(language) or {}).get("note") or self.note

@@ -1,6 +1,9 @@
 """Prescribing in the browser: a draft built in place, then assigned; an assigned program edited as a version."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from clients.models import Assignment
@@ -35,6 +38,49 @@ def test_prescribing_from_a_template_builds_a_private_draft(client, alice, bob):
     assert draft.is_draft and draft.practice == bob.practice and draft.source == template
     assert draft.items.count() == 3
     assert client.get(f"/clients/{bob.pk}/prescribe/{draft.pk}/").status_code == 200
+
+
+def test_a_client_who_reads_spanish_gets_the_library_template_written_in_spanish_to_edit(client, alice, bob):
+    call_command("seed_library", stdout=io.StringIO())
+    template = Program.objects.templates().get(slug="back-pain-movement-as-medicine")
+    bob.language = "es"
+    bob.save()
+    client.force_login(alice)
+
+    draft = start_from(client, bob, template)
+
+    assert draft.title == "Dolor de espalda: el movimiento como medicina"
+    assert (
+        draft.items.first().note == "Un calentamiento suave; haga rodar las espinillas después de los pies."
+    )
+    page = client.get(f"/clients/{bob.pk}/prescribe/{draft.pk}/").content.decode()
+    assert "Dolor de espalda" in page
+
+
+def test_a_client_who_reads_english_gets_the_library_template_as_written(client, alice, bob):
+    call_command("seed_library", stdout=io.StringIO())
+    template = Program.objects.templates().get(slug="back-pain-movement-as-medicine")
+    client.force_login(alice)
+
+    draft = start_from(client, bob, template)
+
+    assert draft.title == "Back pain: movement as medicine"
+    assert draft.items.first().note == "A gentle warm-up; roll the shins after the feet."
+
+
+def test_a_practices_own_template_gives_its_own_words_whatever_the_clients_language(client, alice, bob):
+    call_command("seed_library", stdout=io.StringIO())
+    library = Program.objects.templates().get(slug="back-pain-movement-as-medicine")
+    client.force_login(alice)
+    client.post(f"/programs/{library.pk}/save-as-template/", {"title": "Our back routine"})
+    own = Program.objects.templates().get(title="Our back routine")
+    bob.language = "es"
+    bob.save()
+
+    draft = start_from(client, bob, own)
+
+    assert draft.title == "Our back routine"
+    assert draft.items.first().note == "A gentle warm-up; roll the shins after the feet."
 
 
 def test_a_blank_program_needs_a_title(client, alice, bob):

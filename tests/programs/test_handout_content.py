@@ -199,6 +199,21 @@ def test_a_spanish_handout_of_the_seeded_program_gives_the_exercises_in_spanish(
     assert "Una persona en sentadilla profunda con los talones apoyados en el suelo" in " ".join(alts)
 
 
+def test_a_spanish_speaking_client_given_the_seeded_template_reads_its_title_and_notes_in_spanish(bob):
+    bob.language = "es"
+    bob.save()
+    call_command("seed_library", stdout=io.StringIO())
+    template = Program.objects.templates().get(slug="back-pain-movement-as-medicine")
+    assignment = assign(bob, start=date(2026, 3, 2), weeks=6, days=MON_WED_FRI, template=template)
+
+    pdf, _ = assignment_handout(assignment)
+
+    text = " ".join(pdf_text(pdf).split())
+    assert "Dolor de espalda: el movimiento como medicina" in text
+    assert "Agárrese a una encimera o al marco de una puerta si necesita apoyo." in text
+    assert "movement as medicine" not in text and "door frame" not in text
+
+
 def test_an_exercise_without_a_translation_keeps_the_words_it_was_written_in(bob_assignment):
     pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(language="es"))
 

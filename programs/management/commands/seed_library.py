@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from programs.library import EXERCISES, TEMPLATE, TRANSLATIONS
+from programs.library import EXERCISES, TEMPLATE, TEMPLATE_TRANSLATIONS, TRANSLATIONS
 from programs.models import DOSAGE_FIELDS, Exercise, Program, ProgramExercise
 
 
@@ -26,7 +26,15 @@ def _upsert_template(spec: dict, exercises: dict[str, Exercise]) -> Program:
     program, _ = Program.objects.update_or_create(
         practice=None,
         slug=spec["slug"],
-        defaults={"title": spec["title"], "summary": spec["summary"], "is_template": True},
+        defaults={
+            "title": spec["title"],
+            "summary": spec["summary"],
+            "is_template": True,
+            "translations": {
+                language: {"title": words["title"], "summary": words["summary"]}
+                for language, words in TEMPLATE_TRANSLATIONS.items()
+            },
+        },
     )
     for position, item in enumerate(spec["items"]):
         ProgramExercise.objects.update_or_create(
@@ -35,6 +43,10 @@ def _upsert_template(spec: dict, exercises: dict[str, Exercise]) -> Program:
             defaults={
                 "exercise": exercises[item["exercise"]],
                 "note": item.get("note", ""),
+                "translations": {
+                    language: {"note": words["notes"][position]}
+                    for language, words in TEMPLATE_TRANSLATIONS.items()
+                },
                 **{name: item.get(name) for name in DOSAGE_FIELDS},
             },
         )
