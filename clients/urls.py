@@ -28,5 +28,6 @@ urlpatterns = [
     path("assignments/<int:pk>/resume/", views.assignment_resume, name="assignment-resume"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment-end"),
     path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment-edit"),
+    path("assignments/<int:pk>/edit/discard/", views.assignment_edit_discard, name="assignment-edit-discard"),
     path("assignments/<int:pk>/versions/<int:number>/", views.assignment_version, name="assignment-version"),
 ]

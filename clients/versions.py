@@ -140,6 +140,12 @@ def revision_draft(*, assignment: Assignment) -> Program:
     return draft
 
 
+def revision_discard(*, assignment: Assignment) -> bool:
+    """Drop the unpublished working copy, if any: the next edit starts again from the current version."""
+    deleted, _ = Program.objects.filter(is_draft=True, source=assignment.program).delete()
+    return bool(deleted)
+
+
 @transaction.atomic
 def assignment_revise(
     *, assignment: Assignment, draft: Program, schedule: dict, by=None

@@ -318,6 +318,20 @@ def assignment_edit(request, pk):
 
 
 @practitioner_required
+@require_POST
+def assignment_edit_discard(request, pk):
+    assignment = get_object_or_404(
+        Assignment.objects.of_practices_of(request.user).select_related("client", "program"), pk=pk
+    )
+    if versions.revision_discard(assignment=assignment):
+        messages.success(
+            request,
+            f"Changes discarded: {assignment.client.name} keeps version {assignment.version} as it was.",
+        )
+    return redirect("workspace:client", pk=assignment.client_id)
+
+
+@practitioner_required
 def assignment_version(request, pk, number):
     assignment = get_object_or_404(
         Assignment.objects.of_practices_of(request.user).select_related("client"), pk=pk

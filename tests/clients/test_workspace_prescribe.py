@@ -282,3 +282,21 @@ def test_a_revision_draft_cannot_be_assigned_as_a_second_program(client, alice, 
 
     assert response.status_code == 400
     assert Assignment.objects.filter(client=bob).count() == 1
+
+
+def test_discarding_unpublished_edits_starts_the_next_edit_from_the_current_version(
+    client, alice, bob_assignment
+):
+    client.force_login(alice)
+    draft = client.get(f"/assignments/{bob_assignment.pk}/edit/").context["program"]
+    client.post(f"/programs/{draft.pk}/items/", {"exercise": ExerciseFactory(name="Deep squat").pk})
+
+    response = client.post(f"/assignments/{bob_assignment.pk}/edit/discard/", follow=True)
+
+    assert b"keeps version 1 as it was" in response.content
+    assert not Program.objects.filter(pk=draft.pk).exists()
+    fresh = client.get(f"/assignments/{bob_assignment.pk}/edit/").context["program"]
+    assert not fresh.items.filter(exercise__name="Deep squat").exists()
+    assert fresh.items.count() == bob_assignment.program.items.count()
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.version == 1

@@ -59,6 +59,7 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:assignment-resume": {"pk": erin_assignment.pk},
         "workspace:assignment-end": {"pk": erin_assignment.pk},
         "workspace:assignment-edit": {"pk": erin_assignment.pk},
+        "workspace:assignment-edit-discard": {"pk": erin_assignment.pk},
         "workspace:assignment-version": {"pk": erin_assignment.pk, "number": 1},
         "programs:exercise": {"pk": exercise.pk},
         "programs:exercise-edit": {"pk": exercise.pk},
