@@ -108,20 +108,25 @@ def program_save_as_template(request, pk):
 
 def builder_context(request, program: Program, *, bound: dict | None = None) -> dict:
     filters = _filters(request)
+    rows = item_rows(program, bound=bound)
     return {
         "program": program,
-        "rows": item_rows(program, bound=bound),
+        "rows": rows,
         "results": selectors.exercise_search(Exercise.objects.visible_to(request.user), **filters)[:30],
+        "in_program": {item.exercise_id for item, _ in rows},
         **_filter_context(request.user, filters),
     }
 
 
 def item_rows(program: Program, *, bound: dict | None = None) -> list:
+    """(item, its dosage form) in order; an exercise given a second time is marked `repeated`."""
     bound = bound or {}
-    items = program.items.select_related("exercise")
-    return [
-        (item, bound.get(item.pk) or DosageForm(instance=item, prefix=f"item-{item.pk}")) for item in items
-    ]
+    rows, seen = [], set()
+    for item in program.items.select_related("exercise"):
+        item.repeated = item.exercise_id in seen
+        seen.add(item.exercise_id)
+        rows.append((item, bound.get(item.pk) or DosageForm(instance=item, prefix=f"item-{item.pk}")))
+    return rows
 
 
 def _back(request) -> str:

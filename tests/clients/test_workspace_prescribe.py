@@ -300,3 +300,21 @@ def test_discarding_unpublished_edits_starts_the_next_edit_from_the_current_vers
     assert fresh.items.count() == bob_assignment.program.items.count()
     bob_assignment.refresh_from_db()
     assert bob_assignment.version == 1
+
+
+def test_the_builder_shows_an_exercise_already_in_the_program_and_one_given_twice(client, alice, bob):
+    client.force_login(alice)
+    client.post(f"/clients/{bob.pk}/prescribe/", {"title": "Bob's own"})
+    draft = Program.objects.get(title="Bob's own")
+    squat = ExerciseFactory(name="Deep squat")
+    htmx = {"HX-Request": "true"}
+
+    first = client.post(f"/programs/{draft.pk}/items/", {"exercise": squat.pk}, headers=htmx)
+    results = client.get(f"/programs/{draft.pk}/exercises/", {"q": "squat"}, headers=htmx)
+    second = client.post(f"/programs/{draft.pk}/items/", {"exercise": squat.pk}, headers=htmx)
+
+    assert b"given again" not in first.content
+    assert b'aria-label="Add Deep squat again"' in results.content
+    assert b"already in this program" in results.content
+    assert second.content.count(b"given again") == 1
+    assert draft.items.filter(exercise=squat).count() == 2
