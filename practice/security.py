@@ -11,9 +11,10 @@ def axes_username(request, credentials: dict | None) -> str | None:
 
 
 class RedactSecretsFilter(logging.Filter):
-    """Invitation and unsubscribe links carry a secret in their path: never write it to a log."""
+    """Invitation, unsubscribe and password links carry a secret in their path: never write it to a log."""
 
     SECRET_PATH = re.compile(r"/(invite|unsubscribe)/[^/\s]+")
+    PASSWORD_PATH = re.compile(r"/password/reset/[^/\s]+/[^/\s]+")  # the user's id and the token
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and record.args:
@@ -21,4 +22,5 @@ class RedactSecretsFilter(logging.Filter):
             record.args = None
         if isinstance(record.msg, str):
             record.msg = self.SECRET_PATH.sub(r"/\1/<redacted>", record.msg)
+            record.msg = self.PASSWORD_PATH.sub("/password/reset/<redacted>", record.msg)
         return True

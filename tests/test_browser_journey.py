@@ -170,3 +170,30 @@ def test_practitioner_edits_an_assigned_program_and_the_client_gets_version_two(
     page.get_by_role("link", name="Version 1").click()
     page.get_by_text(removed, exact=True).first.wait_for()
     assert_accessible(page)
+
+
+def test_a_practitioner_who_forgot_their_password_chooses_a_new_one_and_signs_in(
+    page, live_server, mailoutbox
+):
+    need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
+    MembershipFactory(user__email="alice@example.com", user__name="Alice Physio")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    assert_accessible(page)
+    page.get_by_label("Email").fill("alice@example.com")
+    page.get_by_role("button", name="Send the link").click()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    (message,) = mailoutbox
+    link = next(word for word in message.body.split() if "/accounts/password/reset/" in word)
+    page.goto(live_server.url + link.split("8000", 1)[1])
+    assert_accessible(page)
+    page.get_by_label("New password:", exact=True).fill("a-fresh-long-passphrase")
+    page.get_by_label("New password confirmation:").fill("a-fresh-long-passphrase")
+    page.get_by_role("button", name="Save the new password").click()
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill("alice@example.com")
+    page.get_by_label("Password").fill("a-fresh-long-passphrase")
+    page.get_by_role("button", name="Sign in").click()
+
+    assert page.url == f"{live_server.url}/clients/"

@@ -88,6 +88,15 @@ def test_secrets_in_paths_never_reach_the_logs():
     assert "/invite/<redacted>" in record.getMessage()
 
 
+def test_a_password_link_never_reaches_the_logs():
+    path = "/accounts/password/reset/MTI/cx1y2z-0123456789abcdef0123456789abcdef/"
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", (path,), None)
+
+    RedactSecretsFilter().filter(record)
+
+    assert record.getMessage() == "Not Found: /accounts/password/reset/<redacted>/"
+
+
 def test_uploaded_media_is_served_without_debug_and_nothing_outside_it(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "media" / "logos").mkdir(parents=True)

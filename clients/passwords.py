@@ -1,0 +1,97 @@
+"""A forgotten or changed password, for everyone who signs in: clients in their own language.
+
+Django's own views do the work. Here: the email in the client's language with links on
+SITE_URL, at most one email per account every few minutes, and every API token signed out
+when a password is set, as whoever resets a password expects of a lost or shared phone.
+"""
+
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from knox.models import AuthToken
+
+from .models import Client
+
+RESET_EMAIL_EVERY_SECONDS = 5 * 60  # one email per account in this time, however often asked
+
+
+def language_of(user) -> str:
+    """A client's own language; practitioners work in the workspace's English."""
+    language = Client.objects.filter(user=user).values_list("language", flat=True).first()
+    return language or settings.LANGUAGE_CODE
+
+
+def sign_out_everywhere(user) -> None:
+    AuthToken.objects.filter(user=user).delete()
+
+
+class ResetForm(auth_forms.PasswordResetForm):
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        if not cache.add(f"password-reset-sent:{context['user'].pk}", True, RESET_EMAIL_EVERY_SECONDS):
+            return
+        with translation.override(language_of(context["user"])):
+            super().send_mail(
+                subject_template_name, email_template_name, context, from_email, to_email, **kwargs
+            )
+
+
+class InVisitorLanguage:
+    """The page in the visitor's language: the phone page's cookie, else the browser's."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override(translation.get_language_from_request(request)):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+
+
+class RefusedFormIs400:
+    """As every other form of the product: a refused one answers 400, with its errors."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PasswordResetView(InVisitorLanguage, RefusedFormIs400, auth_views.PasswordResetView):
+    form_class = ResetForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    subject_template_name = "emails/password_reset_subject.txt"
+    extra_email_context = {"site_url": settings.SITE_URL}
+
+
+class PasswordResetDoneView(InVisitorLanguage, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(InVisitorLanguage, RefusedFormIs400, auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_out_everywhere(form.user)
+        if Client.objects.filter(user=form.user).exists():
+            return type(response)(f"{reverse('password_reset_complete')}?app=1")
+        return response
+
+
+class PasswordResetCompleteView(InVisitorLanguage, auth_views.PasswordResetCompleteView):
+    pass
+
+
+class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
+    """The signed-in user's new password; this browser stays signed in, every API token is signed out."""
+
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_out_everywhere(form.user)
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    pass

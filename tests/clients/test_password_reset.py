@@ -1,0 +1,152 @@
+"""A forgotten password: a link by email, in the client's language, and every old sign-in ends."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-fresh-long-passphrase"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()  # the once-every-few-minutes mark of an earlier test's account
+    yield
+    cache.clear()
+
+
+def ask_for_a_link(client, email: str, **headers):
+    return client.post("/accounts/password/reset/", {"email": email}, headers=headers, follow=True)
+
+
+def link_path(message) -> str:
+    link = re.search(r"http://\S+/accounts/password/reset/\S+/\S+/", message.body).group(0)
+    return link.split("8000", 1)[1]
+
+
+def choose(client, path: str, password: str):
+    page = client.get(path, follow=True)
+    return client.post(
+        page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}, follow=True
+    )
+
+
+def api_token(email: str, password: str) -> int:
+    return APIClient().post("/api/v1/auth/token/", {"email": email, "password": password}, format="json")
+
+
+def test_a_client_who_forgot_their_password_chooses_a_new_one_and_old_phones_are_signed_out(client, bob):
+    _, old_token = AuthToken.objects.create(bob.user)
+
+    page = ask_for_a_link(client, "BOB@example.com")
+    (message,) = mail.outbox
+    finished = choose(client, link_path(message), NEW_PASSWORD)
+
+    assert b"Check your email" in page.content
+    assert message.to == ["bob@example.com"]
+    assert message.subject == "Choose a new Rehabit password"
+    assert b"Password saved" in finished.content and b'href="/app/"' in finished.content
+    bob.user.refresh_from_db()
+    assert bob.user.check_password(NEW_PASSWORD)
+    old_phone = APIClient(headers={"Authorization": f"Token {old_token}"})
+    assert old_phone.get("/api/v1/me/").status_code == 401
+    assert api_token("bob@example.com", NEW_PASSWORD).status_code == 200
+
+
+def test_a_client_who_reads_spanish_gets_the_email_and_pages_in_spanish(client, bob):
+    bob.language = "es"
+    bob.save()
+
+    page = ask_for_a_link(client, "bob@example.com", accept_language="es")
+    (message,) = mail.outbox
+
+    assert message.subject == "Elija una nueva contraseña de Rehabit"
+    assert "Alguien ha pedido elegir una nueva contraseña" in message.body
+    assert '<html lang="es">' in message.alternatives[0][0]
+    assert "Revise su correo" in page.content.decode()
+
+
+def test_a_practitioner_resets_in_english_and_is_sent_to_sign_in(client, alice):
+    ask_for_a_link(client, "alice@example.com")
+    (message,) = mail.outbox
+    finished = choose(client, link_path(message), NEW_PASSWORD)
+
+    assert "Someone asked to choose a new password for the Rehabit sign-in alice@example.com" in message.body
+    assert b'href="/accounts/login/"' in finished.content
+    signed_in = client.post("/accounts/login/", {"username": "alice@example.com", "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/clients/"
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(client, bob):
+    page = ask_for_a_link(client, "nobody@example.com")
+
+    assert b"Check your email" in page.content
+    assert mail.outbox == []
+
+
+def test_asking_again_within_minutes_sends_one_email(client, bob):
+    ask_for_a_link(client, "bob@example.com")
+    ask_for_a_link(client, "bob@example.com")
+
+    assert len(mail.outbox) == 1
+
+
+def test_a_weak_new_password_is_refused_naming_the_field_and_the_old_one_stays(client, bob):
+    ask_for_a_link(client, "bob@example.com")
+
+    refused = choose(client, link_path(mail.outbox[0]), "12345")
+
+    assert refused.status_code == 400
+    assert (
+        b'<ul class="errorlist" id="id_new_password2_error"><li>This password is too short.'
+        in refused.content
+    )
+    bob.user.refresh_from_db()
+    assert bob.user.check_password("correct-horse-battery")
+
+
+def test_a_used_link_cannot_be_used_again(client, bob):
+    ask_for_a_link(client, "bob@example.com")
+    path = link_path(mail.outbox[0])
+    choose(client, path, NEW_PASSWORD)
+
+    again = client.get(path, follow=True)
+
+    assert "This link can't be used" in again.content.decode()
+    assert b'href="/accounts/password/reset/"' in again.content
+
+
+def test_an_address_that_is_not_one_is_refused_naming_the_field(client):
+    response = client.post("/accounts/password/reset/", {"email": "not-an-address"})
+
+    assert response.status_code == 400
+    assert b'aria-describedby="email-errors" aria-invalid="true"' in response.content
+    assert mail.outbox == []
+
+
+def test_the_sign_in_page_offers_a_link_for_a_forgotten_password(client):
+    assert b'href="/accounts/password/reset/"' in client.get("/accounts/login/").content
+
+
+def test_a_practitioner_changing_their_password_stays_signed_in_and_their_api_tokens_end(client, alice):
+    _, token = AuthToken.objects.create(alice)
+    client.force_login(alice)
+
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
+
+    assert b"Password changed" in response.content
+    assert client.get("/clients/").status_code == 200
+    assert APIClient(headers={"Authorization": f"Token {token}"}).get("/api/v1/clients/").status_code == 401
