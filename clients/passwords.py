@@ -5,6 +5,7 @@ SITE_URL, at most one email per account every few minutes, and every API token s
 when a password is set, as whoever resets a password expects of a lost or shared phone.
 """
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
@@ -26,6 +27,11 @@ def language_of(user) -> str:
 
 def sign_out_everywhere(user) -> None:
     AuthToken.objects.filter(user=user).delete()
+
+
+def lift_sign_in_pause(user) -> None:
+    """Wrong guesses before the reset no longer count: the new password signs in at once."""
+    axes_reset(username=user.email)
 
 
 class ResetForm(auth_forms.PasswordResetForm):
@@ -73,6 +79,7 @@ class PasswordResetConfirmView(InVisitorLanguage, RefusedFormIs400, auth_views.P
     def form_valid(self, form):
         response = super().form_valid(form)
         sign_out_everywhere(form.user)
+        lift_sign_in_pause(form.user)
         if Client.objects.filter(user=form.user).exists():
             return type(response)(f"{reverse('password_reset_complete')}?app=1")
         return response

@@ -150,3 +150,14 @@ def test_a_practitioner_changing_their_password_stays_signed_in_and_their_api_to
     assert b"Password changed" in response.content
     assert client.get("/clients/").status_code == 200
     assert APIClient(headers={"Authorization": f"Token {token}"}).get("/api/v1/clients/").status_code == 401
+
+
+def test_a_new_password_signs_in_at_once_even_after_the_sign_in_was_paused(client, alice, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "alice@example.com", "password": "wrong"})
+    ask_for_a_link(client, "alice@example.com")
+    choose(client, link_path(mail.outbox[0]), NEW_PASSWORD)
+
+    signed_in = client.post("/accounts/login/", {"username": "alice@example.com", "password": NEW_PASSWORD})
+
+    assert signed_in.status_code == 302
