@@ -14,7 +14,7 @@ from practice.api import TokenSerializer, token_response
 from practice.rest import ErrorSerializer, error_response
 from programs.models import ProgramExercise
 
-from . import invitations, services, versions
+from . import invitations, passwords, services, versions
 from .adherence import client_adherence
 from .audit import audit_record, client_ip
 from .handouts import HANDOUT_RELATED, handout_download, handout_options_from
@@ -269,3 +269,27 @@ class InvitationAcceptView(APIView):
         data.is_valid(raise_exception=True)
         user = invitations.invitation_accept(**data.validated_data)
         return token_response(user)
+
+
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
+class PasswordResetRequestView(APIView):
+    """Forgot the password: the same email as the web page's, and the same answer for any address."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=PasswordResetRequestSerializer,
+        responses={
+            202: OpenApiResponse(description="A link is on its way if the address has an account"),
+            400: ErrorSerializer,
+        },
+    )
+    def post(self, request):
+        data = PasswordResetRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        passwords.send_reset_link(data.validated_data["email"], request=request)
+        return Response(status=status.HTTP_202_ACCEPTED)

@@ -44,6 +44,19 @@ class ResetForm(auth_forms.PasswordResetForm):
             )
 
 
+def send_reset_link(email: str, *, request) -> None:
+    """As the web page does: an email if the address has an account, nothing said either way."""
+    form = ResetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            subject_template_name=PasswordResetView.subject_template_name,
+            email_template_name=PasswordResetView.email_template_name,
+            html_email_template_name=PasswordResetView.html_email_template_name,
+            extra_email_context=PasswordResetView.extra_email_context,
+        )
+
+
 class InVisitorLanguage:
     """The page in the visitor's language: the phone page's cookie, else the browser's."""
 

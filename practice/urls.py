@@ -15,6 +15,7 @@ api_urls = [
     path("auth/token/", api.TokenView.as_view(), name="token"),
     path("auth/logout/", api.LogoutView.as_view(), name="logout"),
     path("auth/invitations/accept/", client_api.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("auth/password-reset/", client_api.PasswordResetRequestView.as_view(), name="password-reset"),
     path("", include("clients.api_urls")),
 ]
 

@@ -75,7 +75,12 @@ TABLE = [
 ]
 # fmt: on
 CALLERS = ["anonymous", "erin", "dana", "charlie"]
-PUBLIC = ["/api/v1/health/", "/api/v1/auth/token/", "/api/v1/auth/invitations/accept/"]  # no caller data
+PUBLIC = [  # no caller data
+    "/api/v1/health/",
+    "/api/v1/auth/token/",
+    "/api/v1/auth/invitations/accept/",
+    "/api/v1/auth/password-reset/",
+]
 
 SECRETS = ["Bob Client", "bob@example.com", "Bob's private note", "Alice's secret stretch", "Bob's plan"]
 

@@ -161,3 +161,16 @@ def test_a_new_password_signs_in_at_once_even_after_the_sign_in_was_paused(clien
     signed_in = client.post("/accounts/login/", {"username": "alice@example.com", "password": NEW_PASSWORD})
 
     assert signed_in.status_code == 302
+
+
+def test_the_phone_app_asks_for_a_link_through_the_api_with_the_same_answer_for_any_address(bob):
+    api = APIClient()
+
+    known = api.post("/api/v1/auth/password-reset/", {"email": "bob@example.com"}, format="json")
+    unknown = api.post("/api/v1/auth/password-reset/", {"email": "nobody@example.com"}, format="json")
+    bad = api.post("/api/v1/auth/password-reset/", {"email": "bob"}, format="json")
+
+    assert known.status_code == unknown.status_code == 202
+    assert [message.to for message in mail.outbox] == [["bob@example.com"]]
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+    assert bad.status_code == 400 and bad.json()["field"] == "email"
