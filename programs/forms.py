@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .images import prepare_photo
-from .models import Exercise, ProgramExercise
+from .models import Exercise, Program, ProgramExercise
 
 
 class DosageForm(forms.ModelForm):
@@ -90,3 +90,11 @@ class ExerciseForm(forms.ModelForm):
 
 class TemplateForm(forms.Form):
     title = forms.CharField(max_length=150, label="Template title")
+
+
+class TemplateDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["title", "summary"]
+        labels = {"title": "Template title", "summary": "Summary (on the handout)"}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}

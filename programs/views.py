@@ -13,7 +13,7 @@ from practice.access import practitioner_required
 from practice.models import Membership, practices_of
 
 from . import selectors
-from .forms import DosageForm, ExerciseForm, TemplateForm
+from .forms import DosageForm, ExerciseForm, TemplateDetailsForm, TemplateForm
 from .models import Exercise, Program, ProgramExercise
 from .services import program_clone
 
@@ -81,11 +81,36 @@ def _free_slug(exercise: Exercise) -> str:
 
 
 @practitioner_required
+def template_detail(request, pk):
+    """Any template the practice may use, read as a client would be given it."""
+    template = get_object_or_404(Program.objects.visible_to(request.user).templates(), pk=pk)
+    items = template.items.select_related("exercise")
+    return render(request, "programs/template.html", {"template": template, "items": items})
+
+
+@practitioner_required
 def program_detail(request, pk):
     """A practice template (or draft) on its own page: the builder, and nothing to assign."""
     program = get_object_or_404(Program.objects.editable_by(request.user), pk=pk)
-    context = {**builder_context(request, program), "return_to": request.path}
-    return render(request, "programs/program.html", context)
+    form = None
+    if program.is_template:
+        form = TemplateDetailsForm(request.POST or None, instance=program)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, "Template details saved.")
+            return redirect("programs:program", pk=program.pk)
+    context = {**builder_context(request, program), "return_to": request.path, "details_form": form}
+    return render(request, "programs/program.html", context, status=400 if form and form.errors else 200)
+
+
+@practitioner_required
+@require_POST
+def template_delete(request, pk):
+    """Programs already given keep their own copy: deleting a template takes nothing from a client."""
+    template = get_object_or_404(Program.objects.editable_by(request.user).templates(), pk=pk)
+    template.delete()
+    messages.success(request, f"Template “{template.title}” deleted. Programs given from it are unchanged.")
+    return redirect("programs:library")
 
 
 @practitioner_required

@@ -64,6 +64,8 @@ def charlies_objects(charlie, erin, erin_assignment):
         "programs:exercise": {"pk": exercise.pk},
         "programs:exercise-edit": {"pk": exercise.pk},
         "programs:program": {"pk": template.pk},
+        "programs:template": {"pk": template.pk},
+        "programs:template-delete": {"pk": template.pk},
         "programs:save-as-template": {"pk": template.pk},
         "programs:exercise-results": {"pk": draft.pk},
         "programs:item-add": {"pk": draft.pk},

@@ -1,3 +1,4 @@
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -5,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from programs.models import Exercise
-from tests.factories import ExerciseFactory
+from programs.models import Exercise, Program
+from tests.factories import ExerciseFactory, TemplateFactory, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,52 @@ def test_another_practices_exercise_is_404(client, alice, charlie):
 
     assert client.get(f"/library/exercises/{theirs.pk}/").status_code == 404
     assert client.get(f"/library/exercises/{theirs.pk}/edit/").status_code == 404
+
+
+def test_a_shared_template_can_be_read_before_it_is_given_or_copied(client, alice):
+    template = TemplateFactory(title="Knee basics", summary="Three moves for a stiff knee.")
+    client.force_login(alice)
+
+    library = client.get("/library/").content.decode()
+    page = client.get(f"/library/templates/{template.pk}/").content.decode()
+
+    assert f'href="/library/templates/{template.pk}/"' in library
+    assert "Three moves for a stiff knee." in page and "Shared library, read-only" in page
+    for item in template.items.all():
+        assert item.exercise.name in page and item.dosage_text() in page
+    assert f'action="/programs/{template.pk}/save-as-template/"' in page
+
+
+def test_a_practice_renames_its_template_and_a_blank_title_is_refused(client, alice, alice_practice):
+    template = TemplateFactory(practice=alice_practice, title="Knee basics")
+    client.force_login(alice)
+
+    refused = client.post(f"/programs/{template.pk}/", {"title": "", "summary": "New words"})
+    saved = client.post(f"/programs/{template.pk}/", {"title": "Knee, week one", "summary": "New words"})
+
+    assert refused.status_code == 400 and b"This field is required" in refused.content
+    assert saved.status_code == 302
+    template.refresh_from_db()
+    assert (template.title, template.summary) == ("Knee, week one", "New words")
+
+
+def test_deleting_a_template_leaves_what_was_given_from_it(client, alice, alice_practice, bob):
+    template = TemplateFactory(practice=alice_practice, title="Knee basics")
+    given = assign(bob, start=date(2026, 11, 2), template=template)
+    client.force_login(alice)
+
+    response = client.post(f"/programs/{template.pk}/delete/", follow=True)
+
+    assert b"Programs given from it are unchanged" in response.content
+    assert not Program.objects.filter(pk=template.pk).exists()
+    given.refresh_from_db()
+    assert given.program.items.count() == 3
+
+
+def test_the_shared_library_template_cannot_be_renamed_or_deleted(client, alice):
+    template = TemplateFactory(title="Knee basics")
+    client.force_login(alice)
+
+    assert client.post(f"/programs/{template.pk}/", {"title": "Mine now"}).status_code == 404
+    assert client.post(f"/programs/{template.pk}/delete/").status_code == 404
+    assert Program.objects.get(pk=template.pk).title == "Knee basics"
