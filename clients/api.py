@@ -70,7 +70,7 @@ class MyAssignmentsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return (
             Assignment.objects.filter(client=self.client)
             .select_related("program")
-            .prefetch_related(Prefetch("program__items", queryset=items))
+            .prefetch_related(Prefetch("program__items", queryset=items), "versions")
         )
 
     def initial(self, request, *args, **kwargs):

@@ -22,6 +22,7 @@ from programs.handouts import (
     handout_items,
 )
 
+from . import changes
 from .audit import audit_record
 from .models import Assignment, AuditEvent, HandoutBatch
 
@@ -65,8 +66,13 @@ def handout_for(assignment: Assignment, *, language: str | None = None) -> Hando
         log_weeks=log_weeks(assignment),
         language=language,
         version=assignment.version,
-        changes=tuple(assignment.changes),
+        changes=tuple(_changes_said(assignment, language)),
     )
+
+
+def _changes_said(assignment: Assignment, language: str) -> list[str]:
+    current = changes.word_versions([assignment.current_version], language=language)
+    return current[0].said if current else []
 
 
 def handout_filename(assignment: Assignment) -> str:
@@ -143,7 +149,7 @@ def handout_batch_run(batch_id: int, *, progress: Callable[[HandoutBatch], None]
         return False
     batch = HandoutBatch.objects.get(pk=batch_id)
     assignments = Assignment.objects.filter(client__practice=batch.practice, pk__in=batch.assignment_ids)
-    for assignment in assignments.select_related(*HANDOUT_RELATED):
+    for assignment in assignments.select_related(*HANDOUT_RELATED).prefetch_related("versions"):
         counter = "done" if _render_quietly(assignment) else "failed"
         HandoutBatch.objects.filter(pk=batch_id).update(
             **{counter: F(counter) + 1}, claimed_at=timezone.now()

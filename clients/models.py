@@ -218,10 +218,9 @@ class Assignment(models.Model):
         return self.end_date
 
     @property
-    def changes(self) -> list[str]:
-        """What the current version changed since the one before; prefetch `versions` for many."""
-        current = next((v for v in self.versions.all() if v.number == self.version), None)
-        return current.changes if current else []
+    def current_version(self) -> "AssignmentVersion | None":
+        """Prefetch `versions` when asking for many."""
+        return next((v for v in self.versions.all() if v.number == self.version), None)
 
     def is_scheduled_on(self, day: date) -> bool:
         return self.start_date <= day <= self.last_day and day.weekday() in self.days_of_week
@@ -237,7 +236,11 @@ class AssignmentVersion(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     program = models.OneToOneField(Program, on_delete=models.PROTECT, related_name="version")
-    changes = models.JSONField(default=list, blank=True, help_text="What changed since the version before")
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What changed since the version before, as data; put into words when read (clients/changes.py)",
+    )
     schedule = models.JSONField(default=dict, blank=True, help_text="The schedule this version had")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

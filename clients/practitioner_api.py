@@ -86,7 +86,7 @@ class AssignmentViewSet(
         return (
             Assignment.objects.of_practices_of(self.request.user)
             .select_related("program", "client")
-            .prefetch_related(Prefetch("program__items", queryset=items))
+            .prefetch_related(Prefetch("program__items", queryset=items), "versions")
         )
 
     @extend_schema(request=AssignmentCreateSerializer, responses={201: PracticeAssignmentSerializer})

@@ -23,7 +23,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from programs.models import ProgramExercise, dosage_words
 
-from . import alerts
+from . import alerts, changes
 from .channels import Notice, channel_for, unsubscribe_url
 from .models import Assignment, Completion, Consultation, Reminder
 from .scheduling import in_quiet_hours, local_date, next_reminder_at
@@ -253,6 +253,18 @@ def _attach_day_slots(rows: list[Reminder]) -> None:
     for row in wanted:
         row.nudged = (row.client_id, row.local_date) in nudged
         row.day_slots = day_slots(assignments[row.client_id], row.local_date, done)
+    _word_current_changes(wanted, assignments)
+
+
+def _word_current_changes(rows: list[Reminder], assignments: dict[int, list[Assignment]]) -> None:
+    """Each current version's changes in its client's language; one query for every exercise named."""
+    language = {row.client_id: row.client.language for row in rows}
+    current = [(a.client_id, a.current_version) for group in assignments.values() for a in group]
+    current = [(client_id, version) for client_id, version in current if version is not None]
+    exercises = changes.exercises_named(version.changes for _, version in current)
+    for client_id, version in current:
+        names = changes.names_in(language[client_id], exercises)
+        version.said = changes.said(version.changes, language=language[client_id], names=names)
 
 
 def _compose(reminder: Reminder, now: datetime) -> Notice | str:
@@ -285,13 +297,14 @@ def _consultation_notice(reminder: Reminder, now: datetime) -> Notice | str:
 
 
 def _recent_changes(slots: list[Slot], now: datetime) -> list[str]:
-    """What a program changed in its newest version, if that came in the last week."""
-    changes = []
+    """What a program changed in its newest version, if that came in the last week; in the
+    client's words (see `_word_current_changes`)."""
+    said = []
     for assignment in {slot.assignment.pk: slot.assignment for slot in slots}.values():
-        current = next((v for v in assignment.versions.all() if v.number == assignment.version), None)
+        current = assignment.current_version
         if current and current.number > 1 and now - current.created_at < RECENT_CHANGE:
-            changes.extend(current.changes)
-    return changes
+            said.extend(current.said)
+    return said
 
 
 def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:

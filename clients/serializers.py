@@ -1,5 +1,6 @@
 from zoneinfo import ZoneInfo, available_timezones
 
+from django.db.models.manager import BaseManager
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -9,6 +10,7 @@ from practice.rest import ErrorSerializer
 from programs.models import Program
 from programs.serializers import DosageSerializer, ExerciseSerializer, InPractice, ProgramExerciseSerializer
 
+from .changes import word_versions
 from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
 
 
@@ -61,16 +63,26 @@ class MeSerializer(serializers.ModelSerializer):
         return value
 
 
+class AssignmentListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        assignments = list(data.all() if isinstance(data, BaseManager) else data)
+        self.child.word_changes(assignments)
+        return super().to_representation(assignments)
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="program.title")
     summary = serializers.CharField(source="program.summary")
     end_date = serializers.DateField()
     exercises = ProgramExerciseSerializer(source="program.items", many=True)
     handout_url = serializers.SerializerMethodField()
-    changes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    changes = serializers.SerializerMethodField(
+        help_text="What the current version changed since the one before, in the reader's language"
+    )
 
     class Meta:
         model = Assignment
+        list_serializer_class = AssignmentListSerializer
         fields = [
             "id",
             "title",
@@ -86,6 +98,19 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "handout_url",
             "changes",
         ]
+
+    def word_changes(self, assignments) -> None:
+        """Words every current version's changes at once: one query for all the exercises named."""
+        word_versions([a.current_version for a in assignments], language=self.context.get("language", "en"))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_changes(self, assignment: Assignment) -> list[str]:
+        version = assignment.current_version
+        if version is None:
+            return []
+        if not hasattr(version, "said"):
+            self.word_changes([assignment])
+        return version.said
 
     def get_handout_url(self, assignment: Assignment) -> str:
         url = reverse("api:me-assignment-handout", args=[assignment.pk])

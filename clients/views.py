@@ -21,7 +21,18 @@ from programs.models import Program
 from programs.services import program_clone
 from programs.views import builder_context
 
-from . import channels, charts, consultations, handouts, invitations, overview, reminders, services, versions
+from . import (
+    changes,
+    channels,
+    charts,
+    consultations,
+    handouts,
+    invitations,
+    overview,
+    reminders,
+    services,
+    versions,
+)
 from .audit import audit_record
 from .forms import (
     AssignForm,
@@ -35,6 +46,9 @@ from .forms import (
 from .models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
 from .phone import phone_strings
 from .scheduling import local_date
+
+# The practitioner's workspace is in English, whatever the client reads.
+WORKSPACE_LANGUAGE = "en"
 
 CLIENTS_PER_PAGE = 50
 
@@ -100,6 +114,10 @@ def _client_page(client: Client, *, today) -> dict:
         client.assignments.select_related("program")
         .annotate(item_count=Count("program__items"))
         .prefetch_related("pauses", "versions")
+    )
+    changes.word_versions(
+        [version for assignment in assignments for version in assignment.versions.all()],
+        language=WORKSPACE_LANGUAGE,
     )
     completions = Completion.objects.filter(assignment__client=client, date__gte=start)
     done = list(completions.values_list("assignment_id", "date", "session"))
@@ -299,12 +317,13 @@ def assignment_edit(request, pk):
             version = versions.assignment_revise(
                 assignment=assignment, draft=draft, schedule=form.cleaned_data, by=request.user
             )
+            changes.word_versions([version], language=WORKSPACE_LANGUAGE)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
             messages.success(
                 request,
-                f"Version {version.number} given to {assignment.client.name}: {' · '.join(version.changes)}",
+                f"Version {version.number} given to {assignment.client.name}: {' · '.join(version.said)}",
             )
             return redirect("workspace:client", pk=assignment.client_id)
     context = {
@@ -338,7 +357,8 @@ def assignment_version(request, pk, number):
     )
     version = get_object_or_404(assignment.versions.select_related("program", "created_by"), number=number)
     items = version.program.items.select_related("exercise")
-    all_versions = assignment.versions.only("number", "created_at", "changes")
+    changes.word_versions([version], language=WORKSPACE_LANGUAGE)
+    all_versions = assignment.versions.only("number", "created_at")
     schedule = versions.schedule_summary(version.schedule) if version.schedule else ""
     context = {
         "assignment": assignment,

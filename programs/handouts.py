@@ -152,11 +152,7 @@ def branding_of(practice) -> Branding:
 
 def schedule_words(days_of_week, sessions_per_day: int) -> str:
     """E.g. "Mon, Wed, Fri · once a day" or "Every day · 3 times a day"."""
-    days = sorted(days_of_week)
-    if len(days) == 7:
-        when = gettext("Every day")
-    else:
-        when = ", ".join(str(WEEKDAYS_ABBR[day]).capitalize() for day in days)
+    when = gettext("Every day") if len(days_of_week) == 7 else day_names(days_of_week)
     if sessions_per_day == 1:
         times = gettext("once a day")
     elif sessions_per_day == 2:
@@ -164,6 +160,11 @@ def schedule_words(days_of_week, sessions_per_day: int) -> str:
     else:
         times = gettext("%(count)d times a day") % {"count": sessions_per_day}
     return f"{when} · {times}"
+
+
+def day_names(days) -> str:
+    """E.g. "Mon, Wed, Fri" in the active language."""
+    return ", ".join(str(WEEKDAYS_ABBR[day]).capitalize() for day in sorted(days))
 
 
 def page_counter_css(language: str) -> str:

@@ -57,6 +57,26 @@ def dosage_words(dosage) -> str:
     return " · ".join(parts)
 
 
+def short_dosage_words(dosage) -> str:
+    """The short form, e.g. "3 × 10", "3 × 20 s", "2 × 8 · hold 5 s · each side", in the active
+    language; every field that differs reads differently (0 reads as unset)."""  # noqa: RUF002
+    seconds = dosage.duration_seconds
+    if dosage.reps:
+        head = f"{dosage.sets} × {dosage.reps}"
+    elif seconds:
+        head = f"{dosage.sets} × " + gettext("%(seconds)d s") % {"seconds": seconds}
+    else:
+        head = ngettext("%(sets)d set", "%(sets)d sets", dosage.sets) % {"sets": dosage.sets}
+    parts = [head]
+    if dosage.reps and seconds:
+        parts.append(gettext("%(seconds)d s") % {"seconds": seconds})
+    if dosage.hold_seconds:
+        parts.append(gettext("hold %(seconds)d s") % {"seconds": dosage.hold_seconds})
+    if dosage.side:
+        parts.append(_side_words(dosage.side))
+    return " · ".join(parts)
+
+
 def _side_words(side: str) -> str:
     return {
         Dosage.EACH_SIDE: gettext("each side"),

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from clients import changes
 from clients.models import Assignment, Client, Consultation, Invitation
 from programs.library import TEMPLATE
 from programs.models import Program
@@ -163,9 +164,10 @@ def test_practitioner_edits_an_assigned_program_and_the_client_gets_version_two(
 
     assignment.refresh_from_db()
     assert assignment.version == 2
-    assert f"removed: {removed.lower()}" in assignment.changes
-    assert "new order" in assignment.changes
-    assert "new: side plank" in assignment.changes
+    said = changes.word_versions([assignment.current_version], language="en")[0].said
+    assert f"removed: {removed.lower()}" in said
+    assert "new order" in said
+    assert "new: side plank" in said
     page.get_by_text("Versions").first.click()
     page.get_by_role("link", name="Version 1").click()
     page.get_by_text(removed, exact=True).first.wait_for()

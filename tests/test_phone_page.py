@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clients import versions
 from clients.models import Completion
-from programs.models import ProgramExercise
+from programs.models import Exercise, ProgramExercise
 from tests.factories import ClientFactory, ExerciseFactory, MembershipFactory, TemplateFactory, assign
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -146,6 +146,25 @@ def test_what_changed_reads_each_change_apart(browser_context, live_server, fay)
 
     changed = page.locator(".changes").text_content()
     assert changed == "What changed: side plank now 2 × 1 · hold 2 s · each side; now 8 weeks"
+
+
+def test_a_spanish_client_reads_what_changed_in_spanish(chromium, live_server, fay):
+    fay.language = "es"
+    fay.save()
+    Exercise.objects.filter(name="Side plank").update(translations={"es": {"name": "Plancha lateral"}})
+    assignment = fay.assignments.get()
+    draft = versions.revision_draft(assignment=assignment)
+    draft.items.update(sets=2)
+    versions.assignment_revise(
+        assignment=assignment, draft=draft, schedule={**versions.schedule_of(assignment), "weeks": 8}
+    )
+    page = sign_in_on_a_spanish_phone(chromium, live_server)
+    page.locator(".changes").wait_for()
+
+    changed = page.locator(".changes").text_content()
+    assert (
+        changed == "Qué ha cambiado: plancha lateral ahora 2 × 1 · mantener 2 s · cada lado; ahora 8 semanas"
+    )
 
 
 def test_each_check_off_starts_at_the_usual_difficulty(browser_context, live_server, fay):
