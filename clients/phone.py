@@ -1,6 +1,9 @@
 """The words of the phone page's script, in the phone's language; `{name}` marks a value."""
 
+from zoneinfo import available_timezones
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 
 def phone_strings() -> dict[str, str]:
@@ -42,4 +45,52 @@ def phone_strings() -> dict[str, str]:
         "next": _("Next: {step}"),
         "last": _("Last one"),
         "well_done": _("Well done!"),
+        "settings_title": _("Settings"),
+        "today_title": _("Today"),
+        "saving": _("Saving…"),
+        "saved": _("Saved."),
+        "not_saved_fields": _("Not saved: please check the fields marked below."),
+        "not_saved_offline": _(
+            "Not saved: there is no connection. Your changes are still here; save them again once you are online."
+        ),
+        "not_saved_server": _("Not saved: Rehabit could not save your settings just now. Please try again."),
+        "settings_offline": _("You are offline. Settings can be changed only with a connection."),
+        "settings_unavailable": _(
+            "Your settings need a connection to load. Please try again once you are online."
+        ),
+        "use_phone_zone": _("Use this phone's time zone ({zone})"),
+        "zone_now": _("Time there now: {time}"),
+        # The API's field errors come in English: the page says the ones a client can meet in their language.
+        "error_quiet_hours_incomplete": _("Quiet hours need both a start and an end, or neither."),
+        "error_unknown_timezone": _("Rehabit does not know this time zone. Please choose one from the list."),
+        "error_null": _("Please fill this in."),
     }
+
+
+# The regions of the IANA names a person picks from; the API takes any IANA name (the
+# client's own zone is added to the list by the page when it is not one of these).
+REGIONS = {
+    "Africa": gettext_noop("Africa"),
+    "America": gettext_noop("America"),
+    "Antarctica": gettext_noop("Antarctica"),
+    "Arctic": gettext_noop("Arctic"),
+    "Asia": gettext_noop("Asia"),
+    "Atlantic": gettext_noop("Atlantic"),
+    "Australia": gettext_noop("Australia"),
+    "Europe": gettext_noop("Europe"),
+    "Indian": gettext_noop("Indian Ocean"),
+    "Pacific": gettext_noop("Pacific"),
+}
+
+
+def timezone_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(region, [(IANA name, place)])] for the settings screen's select, in the page's language."""
+    names = sorted(available_timezones())
+    return [
+        (_(label), [(name, place_of(name)) for name in names if name.startswith(region + "/")])
+        for region, label in REGIONS.items()
+    ]
+
+
+def place_of(name: str) -> str:
+    return name.split("/", 1)[1].replace("_", " ").replace("/", " – ")

@@ -52,13 +52,16 @@ class MeSerializer(serializers.ModelSerializer):
         if (start is None) != (end is None):
             field = "quiet_hours_end" if end is None else "quiet_hours_start"
             raise serializers.ValidationError(
-                {field: "Quiet hours need both a start and an end (or neither)."}
+                {field: "Quiet hours need both a start and an end (or neither)."},
+                code="quiet_hours_incomplete",
             )
         return data
 
     def validate_timezone(self, value: str) -> str:
         if value not in available_timezones():
-            raise serializers.ValidationError("Not a known IANA timezone, e.g. Europe/London.")
+            raise serializers.ValidationError(
+                "Not a known IANA timezone, e.g. Europe/London.", code="unknown_timezone"
+            )
         ZoneInfo(value)
         return value
 

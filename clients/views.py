@@ -44,7 +44,7 @@ from .forms import (
     StartForm,
 )
 from .models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
-from .phone import phone_strings
+from .phone import phone_strings, timezone_groups
 from .scheduling import local_date
 
 # The practitioner's workspace is in English, whatever the client reads.
@@ -240,7 +240,8 @@ def _invitation_answer(request, token, pending):
 def phone_app(request):
     """The client's phone page, in the phone's own language where Rehabit speaks it."""
     with translation.override(translation.get_language_from_request(request)):
-        response = render(request, "app/index.html", {"strings": phone_strings()})
+        context = {"strings": phone_strings(), "timezone_groups": timezone_groups()}
+        response = render(request, "app/index.html", context)
     patch_vary_headers(response, ["Accept-Language"])  # a shared cache keeps one page per language
     return response
 

@@ -1,6 +1,6 @@
 """The phone page at /app/, walked in headless Chromium: a check-off made offline syncs once."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -8,7 +8,9 @@ from django.utils import timezone
 from clients import versions
 from clients.models import Completion
 from programs.models import Exercise, ProgramExercise
+from tests.conftest import need
 from tests.factories import ClientFactory, ExerciseFactory, MembershipFactory, TemplateFactory, assign
+from tests.test_browser_journey import AXE, assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -214,3 +216,144 @@ def test_the_page_opens_offline_with_the_saved_list(browser_context, live_server
 
     page.get_by_role("button", name="Check off Side plank").wait_for()
     page.get_by_text("Offline: showing your saved list.").wait_for()
+
+
+# --- settings --------------------------------------------------------------------------
+
+
+def open_settings_with_the_keyboard(page):
+    page.get_by_role("link", name="Settings").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Settings").wait_for()
+
+
+def test_a_client_turns_reminders_off_moves_the_time_and_takes_the_phones_zone_in_settings(
+    chromium, live_server, fay
+):
+    need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
+    phone = chromium.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, timezone_id="America/New_York"
+    )
+    page = phone.new_page()
+    sign_in(page, live_server)
+    open_settings_with_the_keyboard(page)
+
+    assert page.get_by_label("Daily exercise reminder").is_checked()
+    assert page.get_by_label("Reminder time").input_value() == "18:00"
+    assert page.get_by_label("Time zone").input_value() == "UTC"
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label("Daily exercise reminder").uncheck()
+    page.get_by_label("Reminder time").fill("07:15")
+    page.get_by_role("button", name="Use this phone's time zone (America/New_York)").click()
+    page.get_by_role("button", name="Save settings").click()
+
+    page.get_by_text("Saved.", exact=True).wait_for()
+    fay.refresh_from_db()
+    assert (fay.reminders_enabled, fay.reminder_time, fay.timezone) == (
+        False,
+        time(7, 15),
+        "America/New_York",
+    )
+    page.reload()
+    assert page.get_by_label("Reminder time").input_value() == "07:15"  # the link /app/#settings opens them
+    page.get_by_role("button", name="Back to today").click()
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+
+
+def test_quiet_hours_with_a_start_and_no_end_show_the_error_at_until_and_save_nothing(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Settings").click()
+
+    page.get_by_label("Reminder time").fill("08:00")
+    page.get_by_label("From").fill("22:00")
+    page.get_by_role("button", name="Save settings").click()
+
+    error = page.locator("#quiet_hours_end-error")
+    error.wait_for()
+    assert error.text_content() == "Quiet hours need both a start and an end, or neither."
+    assert page.get_by_label("Until").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "quiet_hours_end"
+    assert page.locator("#quiet_hours_start-error").is_hidden()
+    fay.refresh_from_db()
+    assert (fay.reminder_time, fay.quiet_hours_start) == (time(18, 0), None)  # nothing half-saved
+
+    page.get_by_label("Until").fill("07:00")
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Saved.", exact=True).wait_for()
+    assert error.is_hidden()
+    fay.refresh_from_db()
+    assert (fay.reminder_time, fay.quiet_hours_start, fay.quiet_hours_end) == (time(8), time(22), time(7))
+
+
+def test_a_spanish_client_gets_the_settings_screen_and_its_errors_in_spanish(
+    browser_context, live_server, fay
+):
+    fay.language = "es"
+    fay.save()
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/app/#settings")  # the link on the unsubscribe page
+    page.get_by_label("Email").fill("fay@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("heading", name="Ajustes").wait_for()
+    assert page.title() == "Ajustes · Rehabit"
+    for label in (
+        "Recordatorio diario de ejercicios",
+        "Hora del recordatorio",
+        "Desde",
+        "Hasta",
+        "Zona horaria",
+        "Idioma",
+    ):
+        assert page.get_by_label(label).is_visible(), label
+    assert page.get_by_label("Idioma").input_value() == "es"
+    page.get_by_label("Hasta").fill("07:00")
+    page.get_by_role("button", name="Guardar los ajustes").click()
+    error = page.locator("#quiet_hours_start-error")
+    error.wait_for()
+    assert error.text_content() == "Las horas de silencio necesitan un inicio y un final, o ninguno."
+    page.get_by_role("button", name="Volver a hoy").click()
+    page.get_by_role("button", name="Marcar Side plank").wait_for()
+
+
+def test_a_client_who_chooses_spanish_gets_the_page_in_spanish_at_once(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Settings").click()
+
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Save settings").click()
+
+    page.get_by_role("heading", name="Ajustes").wait_for()
+    page.get_by_text("Guardado.", exact=True).wait_for()
+    assert page.locator("html").get_attribute("lang") == "es"
+    fay.refresh_from_db()
+    assert fay.language == "es"
+
+
+def test_settings_offline_say_they_cannot_be_saved_and_check_offs_still_queue(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Reminder time").wait_for()
+
+    browser_context.set_offline(True)
+    page.get_by_text("You are offline. Settings can be changed only with a connection.").wait_for()
+    page.get_by_label("Reminder time").fill("06:30")
+    page.get_by_role("button", name="Save settings").click()
+
+    page.get_by_text("Not saved: there is no connection.", exact=False).wait_for()
+    assert page.get_by_label("Reminder time").input_value() == "06:30"  # still there to save later
+    fay.refresh_from_db()
+    assert fay.reminder_time == time(18, 0)
+    page.get_by_role("button", name="Back to today").click()
+    page.get_by_role("button", name="Check off Side plank").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Offline: 1 check-off waiting to sync.").wait_for()

@@ -46,12 +46,16 @@ def test_opting_out_stops_the_reminder_emails_and_the_practitioner_sees_none_com
     assert seen["next_reminder_at"] is None
 
 
-@pytest.mark.parametrize(("field", "value"), [("timezone", "Mars/Olympus"), ("reminder_time", "25:00")])
-def test_bad_settings_are_a_400_naming_the_field(bob, field, value):
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [("timezone", "Mars/Olympus", "unknown_timezone"), ("reminder_time", "25:00", "invalid")],
+)
+def test_bad_settings_are_a_400_naming_the_field(bob, field, value, code):
     response = api_as(bob.user).patch("/api/v1/me/", {field: value}, format="json")
 
     assert response.status_code == 400
     assert response.json()["field"] == field
+    assert response.json()["code"] == code
 
 
 def test_a_practitioner_has_no_client_settings(alice):
@@ -75,4 +79,7 @@ def test_half_a_quiet_hours_pair_is_a_400_naming_the_missing_end(bob):
     response = api_as(bob.user).patch("/api/v1/me/", {"quiet_hours_start": "22:00"}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["field"] == "quiet_hours_end"
+    assert (response.json()["field"], response.json()["code"]) == (
+        "quiet_hours_end",
+        "quiet_hours_incomplete",
+    )

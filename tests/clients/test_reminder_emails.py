@@ -89,6 +89,8 @@ def test_one_click_unsubscribe_from_the_mail_app_turns_reminders_off_without_a_c
 
     assert response.status_code == 200
     assert b"Reminders are off" in response.content
+    assert b"You can turn reminders back on in the app, under Settings." in response.content
+    assert b'<a href="/app/#settings">Open the settings in the app</a>' in response.content
     bob.refresh_from_db()
     due.refresh_from_db()
     assert not bob.reminders_enabled
@@ -107,5 +109,6 @@ def test_an_expired_or_forged_unsubscribe_link_is_not_found_and_changes_nothing(
     forged = WebClient().post(link[:-3] + "abc/")
 
     assert (expired.status_code, forged.status_code) == (404, 404)
+    assert b'<a href="/app/#settings">Open the settings in the app</a>' in expired.content
     bob.refresh_from_db()
     assert bob.reminders_enabled

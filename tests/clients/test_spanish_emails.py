@@ -116,5 +116,8 @@ def test_the_unsubscribe_page_of_a_spanish_email_is_in_spanish(client, bob_in_sp
     path = unsubscribe_url(bob_in_spanish).split("://", 1)[1].split("/", 1)[1]
 
     page = client.get("/" + path).content.decode()
+    done = client.post("/" + path).content.decode()
 
     assert "¿Desactivar los recordatorios?" in page
+    assert "Puede volver a activar los recordatorios en la aplicación, en Ajustes." in done
+    assert '<a href="/app/#settings">Abrir los ajustes en la aplicación</a>' in done

@@ -1,12 +1,14 @@
-// Rehabit on the phone: today's exercises, check-offs that survive being offline, a follow-along timer.
-// Plain JS on the public API (/api/v1/...); no build step. State kept in localStorage:
+// Rehabit on the phone: today's exercises, check-offs that survive being offline, a follow-along
+// timer, and the client's settings (#settings). Plain JS on the public API (/api/v1/...); no build
+// step. State kept in localStorage:
 //   rehabit.token   the API token (Authorization: Token ...)
 //   rehabit.queue   check-offs not yet confirmed by the server, each with the uuid made here
 //   rehabit.today   the last /me/today/ answer, so the list shows while offline
+//   rehabit.me      the last /me/ answer, so the settings show (read-only) while offline
 "use strict";
 
 const API = "/api/v1";
-const KEYS = { token: "rehabit.token", queue: "rehabit.queue", today: "rehabit.today" };
+const KEYS = { token: "rehabit.token", queue: "rehabit.queue", today: "rehabit.today", me: "rehabit.me" };
 const $ = (id) => document.getElementById(id);
 
 // The page's words come with the page, in its language (see clients/phone.py): t("today", { date }).
@@ -68,7 +70,7 @@ async function signIn(event) {
   }
   store.set(KEYS.token, answer.data.token);
   $("password").value = "";
-  show("today");
+  route();
   await refresh();
 }
 
@@ -84,16 +86,30 @@ async function signOut() {
 function signedOut(message) {
   store.drop(KEYS.token);
   store.drop(KEYS.today);
+  store.drop(KEYS.me);
   show("sign-in");
   say(message);
 }
 
+const VIEWS = { "sign-in": "email", today: "today-title", settings: "settings-title" };
+let showing = null;
+
 function show(view) {
-  const signedIn = view === "today";
-  $("sign-in").hidden = signedIn;
-  $("today").hidden = !signedIn;
-  $("sign-out").hidden = !signedIn;
-  (signedIn ? $("today-title") : $("email")).focus?.();
+  showing = view;
+  for (const name of Object.keys(VIEWS)) $(name).hidden = name !== view;
+  $("sign-out").hidden = view === "sign-in";
+  $("open-settings").hidden = view !== "today";
+  document.title = `${view === "settings" ? t("settings_title") : t("today_title")} · Rehabit`;
+  $(VIEWS[view]).focus();
+  if (view === "settings") openSettings();
+}
+
+// The address says which screen is showing (/app/#settings), so a link can open the settings
+// and the phone's back button leaves them. The skip link's #main changes nothing.
+function route() {
+  if (location.hash === "#main" && showing) return;
+  if (!store.get(KEYS.token)) return show("sign-in");
+  show(location.hash === "#settings" ? "settings" : "today");
 }
 
 // --- today -----------------------------------------------------------------------------
@@ -115,12 +131,17 @@ async function refresh() {
 // the page is served in it from then on (Django's language cookie). True when reloading.
 async function followClientsLanguage() {
   const me = await api("/me/").catch(() => null);
+  if (me?.ok) store.set(KEYS.me, me.data);
   const language = me?.ok ? me.data.language : null;
   if (!language || language === LANGUAGE || sessionStorage.getItem("rehabit.language") === language) return false;
+  speak(language);
+  return true;
+}
+
+function speak(language) {
   sessionStorage.setItem("rehabit.language", language); // once: never a reload loop
   document.cookie = `django_language=${language}; path=/; max-age=31536000; SameSite=Lax`;
   location.reload();
-  return true;
 }
 
 function slotKey(slot) {
@@ -384,6 +405,154 @@ function stopTimer() {
   $("timer").close();
 }
 
+// --- settings: reminders, quiet hours, time zone, language ------------------------------
+
+const SETTINGS = ["reminders_enabled", "reminder_time", "quiet_hours_start", "quiet_hours_end", "timezone", "language"];
+const PHONE_ZONE = (() => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    return "";
+  }
+})();
+
+let settingsTouched = false;
+
+// The last known settings at once, then the server's own unless the client has begun changing
+// them. Offline the last known ones stay, and saving says it can't.
+async function openSettings() {
+  clearFieldErrors();
+  $("settings-result").textContent = sessionStorage.getItem("rehabit.saved") ? t("saved") : "";
+  sessionStorage.removeItem("rehabit.saved");
+  settingsTouched = false;
+  showSettings(store.get(KEYS.me));
+  try {
+    const answer = await api("/me/");
+    if (!answer.ok) return;
+    store.set(KEYS.me, answer.data);
+    if (!settingsTouched) showSettings(answer.data);
+  } catch {
+    /* offline: the last known settings stay */
+  }
+  showConnection();
+}
+
+function showSettings(me) {
+  $("settings-form").hidden = !me;
+  if (me) fillSettings(me);
+  showConnection();
+}
+
+function showConnection() {
+  const notice = !store.get(KEYS.me) ? t("settings_unavailable") : navigator.onLine ? "" : t("settings_offline");
+  $("settings-notice").textContent = notice;
+  $("settings-notice").hidden = !notice;
+}
+
+function fillSettings(me) {
+  const form = $("settings-form").elements;
+  form.reminders_enabled.checked = me.reminders_enabled;
+  for (const field of ["reminder_time", "quiet_hours_start", "quiet_hours_end"]) form[field].value = me[field] || "";
+  chooseZone(me.timezone);
+  form.language.value = me.language;
+}
+
+// Any IANA name the API gave or the phone has is offered, even one outside the list's regions.
+function chooseZone(zone) {
+  const select = $("timezone");
+  if (zone && ![...select.options].some((o) => o.value === zone)) select.prepend(new Option(zone, zone));
+  select.value = zone;
+  showZone();
+}
+
+function showZone() {
+  const zone = $("timezone").value;
+  let now = "";
+  try {
+    now = new Intl.DateTimeFormat(LANGUAGE, { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(new Date());
+  } catch {
+    /* a name this browser does not know: the API still decides */
+  }
+  $("timezone-now").textContent = now ? t("zone_now", { time: now }) : "";
+  const offer = PHONE_ZONE && PHONE_ZONE !== zone;
+  $("use-phone-zone").hidden = !offer;
+  if (offer) $("use-phone-zone").textContent = t("use_phone_zone", { zone: PHONE_ZONE });
+}
+
+function settingsBody() {
+  const form = $("settings-form").elements;
+  const time = (field) => form[field].value || null;
+  return {
+    reminders_enabled: form.reminders_enabled.checked,
+    reminder_time: time("reminder_time"),
+    quiet_hours_start: time("quiet_hours_start"),
+    quiet_hours_end: time("quiet_hours_end"),
+    timezone: form.timezone.value,
+    language: form.language.value,
+  };
+}
+
+// One PATCH with every field: the server takes all of it or, with a field error, none of it.
+async function saveSettings(event) {
+  event.preventDefault();
+  clearFieldErrors();
+  const result = $("settings-result");
+  if (!navigator.onLine) return (result.textContent = t("not_saved_offline"));
+  result.textContent = t("saving");
+  let answer;
+  try {
+    answer = await api("/me/", { method: "PATCH", body: settingsBody() });
+  } catch {
+    showConnection();
+    return (result.textContent = t("not_saved_offline"));
+  }
+  if (answer.status === 400) return showFieldErrors(answer.data.errors || [answer.data]);
+  if (!answer.ok) return (result.textContent = answer.status === 401 ? "" : t("not_saved_server"));
+  store.set(KEYS.me, answer.data);
+  if (answer.data.language !== LANGUAGE) {
+    sessionStorage.setItem("rehabit.saved", "1"); // said once the page is back in the new language
+    return speak(answer.data.language);
+  }
+  fillSettings(answer.data);
+  result.textContent = t("saved");
+}
+
+function showFieldErrors(errors) {
+  const unplaced = [];
+  for (const error of errors) {
+    const prefix = `${error.field}: `;
+    const own = error.message?.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    const text = STRINGS[`error_${error.code}`] || own;
+    if (!SETTINGS.includes(error.field)) {
+      unplaced.push(text);
+      continue;
+    }
+    $(`${error.field}-error`).textContent = text;
+    $(error.field).setAttribute("aria-invalid", "true");
+  }
+  $("settings-result").textContent = [t("not_saved_fields"), ...unplaced].join(" ");
+  $("settings-form").querySelector("[aria-invalid=true]")?.focus();
+}
+
+function clearFieldErrors() {
+  for (const field of SETTINGS) {
+    $(`${field}-error`).textContent = "";
+    $(field).removeAttribute("aria-invalid");
+  }
+}
+
+// Back from settings: the phone's back button and this one do the same when today came first.
+function leaveSettings() {
+  if (history.state?.settingsFromToday) return history.back();
+  location.hash = "";
+}
+
+function enterSettings(event) {
+  event.preventDefault();
+  history.pushState({ settingsFromToday: true }, "", "#settings");
+  route();
+}
+
 // --- wiring ----------------------------------------------------------------------------
 
 function start() {
@@ -399,16 +568,37 @@ function start() {
   });
   $("timer-stop").addEventListener("click", stopTimer);
   $("timer").addEventListener("cancel", () => clearInterval(timer.handle));
-  window.addEventListener("online", () => sync().then(render));
-  window.addEventListener("offline", () => say(offlineMessage()));
+  $("settings-form").addEventListener("submit", saveSettings);
+  $("settings-form").addEventListener("input", () => (settingsTouched = true));
+  $("settings-back").addEventListener("click", leaveSettings);
+  $("open-settings").addEventListener("click", enterSettings);
+  $("timezone").addEventListener("change", showZone);
+  $("use-phone-zone").addEventListener("click", () => {
+    settingsTouched = true;
+    chooseZone(PHONE_ZONE);
+    $("timezone").focus();
+  });
+  $("quiet-clear").addEventListener("click", () => {
+    settingsTouched = true;
+    $("quiet_hours_start").value = $("quiet_hours_end").value = "";
+    $("quiet_hours_start").focus();
+  });
+  window.addEventListener("hashchange", route);
+  window.addEventListener("online", () => {
+    if (showing === "settings" && !store.get(KEYS.me)) openSettings();
+    showConnection();
+    sync().then(render);
+  });
+  window.addEventListener("offline", () => {
+    showConnection();
+    say(offlineMessage());
+  });
   // A connection can come back without an `online` event (a captive portal, a flaky cell).
   setInterval(() => store.get(KEYS.queue, []).length && sync().then(render), 15000);
+  route();
   if (store.get(KEYS.token)) {
-    show("today");
     render();
     refresh();
-  } else {
-    show("sign-in");
   }
 }
 
