@@ -94,6 +94,21 @@ def test_a_wrong_password_says_so_and_stores_no_token(browser_context, live_serv
     assert page.evaluate("localStorage.getItem('rehabit.token')") is None
 
 
+def test_a_client_who_forgot_their_password_asks_for_a_link_from_the_phone(
+    chromium, live_server, fay, mailoutbox
+):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/app/")
+
+    page.get_by_role("link", name="¿Ha olvidado su contraseña?").click()
+    page.get_by_label("Correo electrónico").fill("fay@example.com")
+    page.get_by_role("button", name="Enviar el enlace").click()
+
+    page.get_by_role("heading", name="Revise su correo").wait_for()
+    assert [message.to for message in mailoutbox] == [["fay@example.com"]]
+
+
 def sign_in_on_a_spanish_phone(chromium, live_server):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
     page = context.new_page()
