@@ -13,7 +13,7 @@ from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
 from . import reminders
-from .changes import diff, normal_schedule, snapshot
+from .changes import diff, exercises_named, names_in, normal_schedule, said, snapshot
 from .models import Assignment, AssignmentVersion
 from .scheduling import schedule_text
 
@@ -45,6 +45,13 @@ def revision_draft(*, assignment: Assignment) -> Program:
         draft.is_draft = True
         draft.save(update_fields=["is_draft"])
     return draft
+
+
+def unpublished_edits(*, assignment: Assignment, draft: Program) -> list[str]:
+    """What the working copy changes in the exercises so far, in the workspace's English."""
+    schedule = schedule_of(assignment)
+    changed = diff(snapshot(assignment.program.items.all(), schedule), snapshot(draft.items.all(), schedule))
+    return said(changed, language="en", names=names_in("en", exercises_named([changed])))
 
 
 def revision_discard(*, assignment: Assignment) -> bool:

@@ -333,6 +333,7 @@ def assignment_edit(request, pk):
         "client": assignment.client,
         "schedule_form": form,
         "return_to": request.path,
+        "unpublished": versions.unpublished_edits(assignment=assignment, draft=draft),
     }
     return render(request, "clients/revise.html", context, status=400 if form.errors else 200)
 

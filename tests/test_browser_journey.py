@@ -153,6 +153,7 @@ def test_practitioner_edits_an_assigned_program_and_the_client_gets_version_two(
     page.get_by_label("Name").fill("plank")
     page.get_by_role("button", name="Add Side plank").click()
     page.locator("li.item").last.get_by_text("Side plank", exact=True).wait_for()
+    page.locator("#unpublished").get_by_text("Not published yet: new: side plank").wait_for()
     removed = page.locator("li.item").first.locator("strong").inner_text()
     page.locator("li.item").first.get_by_role("button", name=f"Remove {removed}").click()
     page.get_by_role("button", name=f"Remove {removed}").wait_for(state="detached")

@@ -284,6 +284,22 @@ def test_a_revision_draft_cannot_be_assigned_as_a_second_program(client, alice, 
     assert Assignment.objects.filter(client=bob).count() == 1
 
 
+def test_the_edit_page_says_what_is_not_published_yet(client, alice, bob_assignment):
+    client.force_login(alice)
+    first = client.get(f"/assignments/{bob_assignment.pk}/edit/")
+    client.post(
+        f"/programs/{first.context['program'].pk}/items/", {"exercise": ExerciseFactory(name="Deep squat").pk}
+    )
+
+    again = client.get(f"/assignments/{bob_assignment.pk}/edit/").content.decode()
+
+    assert (
+        "No exercise changed yet" in first.content.decode()
+        and "Discard these edits" not in first.content.decode()
+    )
+    assert "<strong>Not published yet:</strong> new: deep squat" in again and "Discard these edits" in again
+
+
 def test_discarding_unpublished_edits_starts_the_next_edit_from_the_current_version(
     client, alice, bob_assignment
 ):
