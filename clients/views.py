@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from programs.services import program_clone
 from programs.views import builder_context
 
 from . import channels, charts, consultations, handouts, invitations, overview, reminders, services, versions
+from .adherence import CHECK_FIELDS, with_versions
 from .audit import audit_record
 from .forms import (
     AssignForm,
@@ -96,13 +97,10 @@ def invitation_resend(request, pk):
 
 def _client_page(client: Client, *, today) -> dict:
     start, _ = charts.window(today)
-    assignments = list(
-        client.assignments.select_related("program")
-        .annotate(item_count=Count("program__items"))
-        .prefetch_related("pauses", "versions")
-    )
+    assignments = with_versions(client.assignments.select_related("program"))
+    prefetch_related_objects(assignments, "versions")
     completions = Completion.objects.filter(assignment__client=client, date__gte=start)
-    done = list(completions.values_list("assignment_id", "date", "session"))
+    done = list(completions.values_list(*CHECK_FIELDS))
     pains = list(completions.filter(pain__isnull=False).values_list("date", "pain"))
     consultations = list(client.consultations.select_related("practitioner"))
     points = charts.pain_points(pains, consultations, today=today)
