@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
@@ -69,6 +70,10 @@ class Terms:
     @property
     def slots(self) -> int:
         return self.sessions_per_day * len(self.items)
+
+    @cached_property
+    def own(self) -> frozenset[int]:
+        return frozenset(item for item, _ in self.items)
 
     def schedules(self, day: date) -> bool:
         return self.start_date <= day <= self.last_day and day.weekday() in self.days_of_week
@@ -173,10 +178,11 @@ def terms_on(assignment: Assignment, day: date) -> Terms:
     return next(terms for terms in reversed(assignment.terms) if terms.since <= day)
 
 
-def expected_terms(assignment: Assignment, day: date) -> Terms | None:
+def expected_terms(assignment: Assignment, day: date, pauses=None) -> Terms | None:
     """The governing version's terms if it expected exercise that day and no pause held it, else None."""
     terms = terms_on(assignment, day)
-    if terms.schedules(day) and not any(pause.covers(day) for pause in assignment.pauses.all()):
+    pauses = assignment.pauses.all() if pauses is None else pauses
+    if terms.schedules(day) and not any(pause.covers(day) for pause in pauses):
         return terms
     return None
 
@@ -196,8 +202,9 @@ def expected_days(assignment: Assignment, start: date, end: date) -> Iterator[tu
     """Expected days of an assignment loaded `with_versions` in [start, end], each with its terms."""
     day = max(start, min(terms.start_date for terms in assignment.terms))
     last = min(end, max(terms.last_day for terms in assignment.terms))
+    pauses = list(assignment.pauses.all())
     while day <= last:
-        terms = expected_terms(assignment, day)
+        terms = expected_terms(assignment, day, pauses)
         if terms is not None:
             yield day, terms
         day += timedelta(days=1)
@@ -209,32 +216,30 @@ def expected_days(assignment: Assignment, start: date, end: date) -> Iterator[tu
 def day_figures(assignments: list[Assignment], checks, *, start: date, end: date) -> dict:
     """{(assignment id, day): (scheduled, done)} for each expected day with slots in [start, end];
     `checks` are rows of `CHECK_FIELDS`."""
-    by_day = defaultdict(list)
+    by_session = defaultdict(list)
     for assignment_id, day, session, item, exercise in checks:
-        by_day[assignment_id, day].append((session, item, exercise))
+        by_session[assignment_id, day, session].append((item, exercise))
     figures = {}
     for assignment in assignments:
         for day, terms in expected_days(assignment, start, end):
             if terms.slots:
-                figures[assignment.pk, day] = (terms.slots, _done(terms, by_day[assignment.pk, day]))
+                done = sum(
+                    _matched(terms, by_session.get((assignment.pk, day, session), ()))
+                    for session in range(1, terms.sessions_per_day + 1)
+                )
+                figures[assignment.pk, day] = (terms.slots, done)
     return figures
 
 
-def _done(terms: Terms, checks: list[tuple[int, int, int]]) -> int:
-    return sum(
-        _matched(terms.items, [(item, exercise) for s, item, exercise in checks if s == session])
-        for session in range(1, terms.sessions_per_day + 1)
-    )
-
-
-def _matched(items: tuple[tuple[int, int], ...], checks: list[tuple[int, int]]) -> int:
+def _matched(terms: Terms, checks) -> int:
     """How many of a session's items are done: by their own check-off, else each by one check-off
     of the same exercise made against another version (as `today._match` shows them)."""
-    own = {item for item, _ in items}
-    done = {item for item, _ in checks if item in own}
-    others = Counter(exercise for item, exercise in checks if item not in own)
+    done = {item for item, _ in checks if item in terms.own}
+    if len(done) == len(checks):
+        return len(done)  # the usual day: every check-off made against this version
+    others = Counter(exercise for item, exercise in checks if item not in terms.own)
     count = 0
-    for item, exercise in items:
+    for item, exercise in terms.items:
         if item in done:
             count += 1
         elif others[exercise]:
