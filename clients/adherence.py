@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from programs.models import ProgramExercise
 
-from .models import Assignment, Completion
+from .models import Assignment, AssignmentVersion, Completion
 from .scheduling import date_in, local_date
 
 # A check-off as the figures read it: (assignment, date, session, assignment exercise, exercise).
@@ -120,10 +120,15 @@ def with_versions(assignments) -> list[Assignment]:
 
 def with_schedules(assignments: list[Assignment]) -> None:
     """Give loaded assignments (their client at hand) `terms` without the exercises: enough to
-    tell which days were expected, in two queries."""
-    prefetch_related_objects(assignments, "pauses", "versions")
+    tell which days were expected. Only revised ones have versions to read: an assignment
+    still at version 1 has that version's schedule as its own."""
+    revised = [assignment for assignment in assignments if assignment.version > 1]
+    schedules = AssignmentVersion.objects.only("assignment", "number", "created_at", "schedule")
+    prefetch_related_objects(assignments, "pauses")
+    prefetch_related_objects(revised, Prefetch("versions", queryset=schedules))
     for assignment in assignments:
-        history = [(v.number, v.created_at, v.schedule, ()) for v in assignment.versions.all()]
+        versions = assignment.versions.all() if assignment.version > 1 else []
+        history = [(v.number, v.created_at, v.schedule, ()) for v in versions]
         assignment.terms = _terms_of(assignment, assignment.client.timezone, history, ())
 
 
