@@ -7,12 +7,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Subquery, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 
 from practice.models import Membership
 
-from .adherence import Adherence, adherence_by_client, with_counts
+from .adherence import Adherence, adherence_by_client, expected_terms, with_schedules, with_versions
 from .channels import Notice
 from .models import Assignment, Client, Completion, Consultation, Reminder
 from .scheduling import local_date
@@ -38,7 +38,7 @@ def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
     """
     if not due:
         return []
-    prefetch_related_objects(due, "pauses")
+    with_schedules(due)
     days = {a.pk: local_date(a.client, a.next_reminder_at) for a in due}
     alert_after = {a.pk: a.client.practice.missed_days_alert for a in due}
     since = min(days.values()) - timedelta(weeks=max(alert_after.values()) + 1)
@@ -64,11 +64,13 @@ def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
 def missed_streak(assignment: Assignment, day: date, done: set, *, since: date, cap: int) -> int:
     """Expected days before `day`, newest first, with no check-off, up to the first one done.
 
+    Each day is expected or not under the version that governed it (`with_schedules`).
     Counting stops past `cap`: a longer streak has had its nudge and alert already.
     """
     streak, moment = 0, day - timedelta(days=1)
-    while moment >= max(since, assignment.start_date) and streak <= cap:
-        if assignment.expects_exercise_on(moment):
+    first = min(terms.start_date for terms in assignment.terms)
+    while moment >= max(since, first) and streak <= cap:
+        if expected_terms(assignment, moment) is not None:
             if (assignment.pk, moment) in done:
                 break
             streak += 1
@@ -209,7 +211,7 @@ def weekly_summary_notice(reminder: Reminder, now: datetime) -> Notice | str:
     ).distinct()
     clients = list(clients.select_related("practice"))
     figures = adherence_by_client(
-        with_counts(Assignment.objects.filter(client__in=clients)), start=start, end=end
+        with_versions(Assignment.objects.filter(client__in=clients)), start=start, end=end
     )
     lines = [_summary_line(client, figures.get(client.pk, Adherence(0, 0))) for client in clients]
     lines = sorted((line for line in lines if line["adherence"].scheduled), key=_least_adherent_first)

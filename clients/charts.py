@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import mean
 
-from .adherence import expected_days
+from .adherence import day_figures
 
 WEEKS = 12
 CELL, GAP = 16, 3
@@ -47,25 +47,22 @@ def window(today: date) -> tuple[date, date]:
     return end - timedelta(weeks=WEEKS, days=-1), end
 
 
-def heat_map(assignments, completions, *, today: date) -> list[Cell]:
-    """`assignments` carry `item_count` and prefetched pauses; `completions` are (assignment_id, date, session)."""
+def heat_map(assignments, checks, *, today: date) -> list[Cell]:
+    """`assignments` are loaded `adherence.with_versions`; `checks` are `adherence.CHECK_FIELDS` rows.
+
+    Each day is counted under the version of the program that governed it.
+    """
     start, end = window(today)
     scheduled, done = defaultdict(int), defaultdict(int)
-    sessions = {a.pk: a.sessions_per_day for a in assignments}
-    expected = {}
-    for a in assignments:
-        expected[a.pk] = set(expected_days(a, start, min(end, today)))
-        for day in expected[a.pk]:
-            scheduled[day] += a.sessions_per_day * a.item_count
-    for assignment_id, day, session in completions:
-        if day in expected.get(assignment_id, ()) and session <= sessions[assignment_id]:
-            done[day] += 1
+    for (_, day), (owed, did) in day_figures(assignments, checks, start=start, end=min(end, today)).items():
+        scheduled[day] += owed
+        done[day] += did
     cells = []
     for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)
         week, weekday = divmod(offset, 7)
         x, y = 40 + week * (CELL + GAP), 4 + weekday * (CELL + GAP)
-        cells.append(Cell(x, y, day, scheduled[day], min(done[day], scheduled[day]), day == today))
+        cells.append(Cell(x, y, day, scheduled[day], done[day], day == today))
     return cells
 
 

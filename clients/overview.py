@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
-from .adherence import Adherence, adherence_by_client, with_counts
+from .adherence import Adherence, adherence_by_client, with_versions
 from .models import Assignment, Client, Completion, Invitation
 
 ADHERENCE_DAYS = 14
@@ -36,7 +36,7 @@ def client_rows(clients: list[Client], *, today: date) -> list[Row]:
     """
     start = today - timedelta(days=ADHERENCE_DAYS - 1)
     ids = [c.pk for c in clients]
-    assignments = with_counts(Assignment.objects.filter(client__in=ids))
+    assignments = with_versions(Assignment.objects.filter(client__in=ids))
     by_client = defaultdict(list)
     for assignment in assignments:
         by_client[assignment.client_id].append(assignment)

@@ -17,7 +17,12 @@ def schedule_text(days_of_week: list[int], sessions_per_day: int) -> str:
 
 def local_date(client, instant: datetime) -> date:
     """The calendar day it is for the client at `instant`."""
-    return instant.astimezone(ZoneInfo(client.timezone)).date()
+    return date_in(client.timezone, instant)
+
+
+def date_in(zone: str, instant: datetime) -> date:
+    """The calendar day it is at `instant` in the IANA timezone `zone`."""
+    return instant.astimezone(ZoneInfo(zone)).date()
 
 
 def in_quiet_hours(client, instant: datetime) -> bool:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +33,7 @@ from . import (
     services,
     versions,
 )
+from .adherence import CHECK_FIELDS, with_versions
 from .audit import audit_record
 from .forms import (
     AssignForm,
@@ -110,17 +111,14 @@ def invitation_resend(request, pk):
 
 def _client_page(client: Client, *, today) -> dict:
     start, _ = charts.window(today)
-    assignments = list(
-        client.assignments.select_related("program")
-        .annotate(item_count=Count("program__items"))
-        .prefetch_related("pauses", "versions")
-    )
+    assignments = with_versions(client.assignments.select_related("program"))
+    prefetch_related_objects(assignments, "versions")
     changes.word_versions(
         [version for assignment in assignments for version in assignment.versions.all()],
         language=WORKSPACE_LANGUAGE,
     )
     completions = Completion.objects.filter(assignment__client=client, date__gte=start)
-    done = list(completions.values_list("assignment_id", "date", "session"))
+    done = list(completions.values_list(*CHECK_FIELDS))
     pains = list(completions.filter(pain__isnull=False).values_list("date", "pain"))
     consultations = list(client.consultations.select_related("practitioner"))
     points = charts.pain_points(pains, consultations, today=today)

@@ -2,10 +2,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db.models import Count
 from django.utils import timezone
 
 from clients import charts
+from clients.adherence import with_versions
 from clients.models import Assignment, Completion, Consultation
 from tests.factories import assign
 
@@ -50,14 +50,10 @@ def test_a_change_just_under_the_mcid_is_not_marked():
 
 def test_the_heat_map_has_twelve_weeks_of_days_with_how_much_was_done(bob_assignment):
     today = timezone.localdate()
-    assignment = (
-        Assignment.objects.filter(pk=bob_assignment.pk)
-        .annotate(item_count=Count("program__items"))
-        .prefetch_related("pauses")
-        .get()
-    )
+    (assignment,) = with_versions(Assignment.objects.filter(pk=bob_assignment.pk))
+    item = bob_assignment.program.items.first()
 
-    cells = charts.heat_map([assignment], [(assignment.pk, today, 1)], today=today)
+    cells = charts.heat_map([assignment], [(assignment.pk, today, 1, item.pk, item.exercise_id)], today=today)
 
     assert len(cells) == 84
     today_cell = next(c for c in cells if c.day == today)
