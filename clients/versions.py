@@ -150,6 +150,8 @@ def assignment_revise(
     )
     if not draft.is_draft or draft.source_id != assignment.program_id:
         raise ValidationError({"program": "This draft is not a working copy of the current version."})
+    if not draft.items.exists():
+        raise ValidationError({"program": "Add at least one exercise before publishing."})
     said = changes(
         snapshot(_items(assignment.program), schedule_of(assignment)), snapshot(_items(draft), schedule)
     )
