@@ -51,6 +51,28 @@ def test_scheduling_a_consultation_emails_a_video_link_and_a_calendar_invite(
     assert str(event.get("location")) == consultation.video_url
 
 
+def test_the_calendar_invite_names_no_timezone_it_does_not_define(
+    client, alice, bob, django_capture_on_commit_callbacks
+):
+    # RFC 5545 3.2.19: every TZID used needs its VTIMEZONE, or calendars guess the hour.
+    alice.memberships.update(timezone="America/New_York")
+    client.force_login(alice)
+    day = date.today() + timedelta(days=3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/clients/{bob.pk}/consultations/new/",
+            {"date": day.isoformat(), "time": "09:30", "duration_minutes": 30},
+        )
+
+    calendar = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
+    event = calendar.walk("VEVENT")[0]
+    defined = {str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")}
+    used = {event[name].params["TZID"] for name in ("DTSTART", "DTEND") if "TZID" in event[name].params}
+    assert used <= defined
+    assert event.decoded("dtstart") == datetime.combine(day, time(9, 30), tzinfo=ZoneInfo("America/New_York"))
+
+
 def test_two_consultations_get_different_links(client, alice, bob):
     client.force_login(alice)
     day = (date.today() + timedelta(days=1)).isoformat()
