@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import time_machine
 from django.core import mail
 from django.test import override_settings
 
@@ -96,6 +97,42 @@ def test_scheduling_with_bad_input_keeps_what_was_typed(client, alice, bob):
     assert b"Choose today or a later day." in response.content
     assert b"Enter a valid time." in response.content
     assert b'value="2020-01-01"' in response.content
+    assert not Consultation.objects.exists()
+
+
+def test_a_consultation_cannot_be_scheduled_at_a_time_already_past_today(client, alice, bob):
+    alice.memberships.update(timezone="America/New_York")
+    client.force_login(alice)
+    zone = ZoneInfo("America/New_York")
+
+    with time_machine.travel(datetime(2026, 11, 26, 15, 0, tzinfo=zone)):
+        past = client.post(
+            f"/clients/{bob.pk}/consultations/new/",
+            {"date": "2026-11-26", "time": "09:00", "duration_minutes": 30},
+        )
+        later = client.post(
+            f"/clients/{bob.pk}/consultations/new/",
+            {"date": "2026-11-26", "time": "16:00", "duration_minutes": 30},
+        )
+
+    assert past.status_code == 400
+    assert b"This time has already passed" in past.content
+    assert later.status_code == 302
+    assert Consultation.objects.get().scheduled_at == datetime(2026, 11, 26, 16, 0, tzinfo=zone)
+
+
+def test_yesterday_in_the_practitioners_timezone_is_refused(client, alice, bob):
+    alice.memberships.update(timezone="America/New_York")
+    client.force_login(alice)
+
+    with time_machine.travel(datetime(2026, 11, 26, 15, 0, tzinfo=ZoneInfo("America/New_York"))):
+        response = client.post(
+            f"/clients/{bob.pk}/consultations/new/",
+            {"date": "2026-11-25", "time": "16:00", "duration_minutes": 30},
+        )
+
+    assert response.status_code == 400
+    assert b"Choose today or a later day." in response.content
     assert not Consultation.objects.exists()
 
 
