@@ -236,3 +236,20 @@ def test_a_revision_draft_cannot_be_assigned_as_a_second_program(client, alice, 
 
     assert response.status_code == 400
     assert Assignment.objects.filter(client=bob).count() == 1
+
+
+def test_a_refused_assignment_or_version_opens_at_the_schedule_where_the_error_is(
+    client, alice, bob, bob_assignment
+):
+    # The error sits under the long builder: the browser must land on it, not at the top.
+    client.force_login(alice)
+    client.post(f"/clients/{bob.pk}/prescribe/", {"title": "Empty"})
+    draft = Program.objects.get(title="Empty")
+
+    refused_assignment = client.post(f"/clients/{bob.pk}/prescribe/{draft.pk}/", schedule(weeks=0))
+    refused_version = client.post(f"/assignments/{bob_assignment.pk}/edit/", schedule(weeks=0))
+
+    for response in (refused_assignment, refused_version):
+        assert response.status_code == 400
+        assert b'action="#schedule-heading"' in response.content
+        assert b'id="schedule-heading"' in response.content
