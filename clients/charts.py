@@ -136,6 +136,7 @@ class Outcome:
 
 def outcomes(consultations, weekly_pain: dict) -> list[Outcome]:
     """Pain (NPRS) and ODI over time; a change is marked where it reaches the MCID."""
+    consultations = list(consultations)  # read twice below; the client page passes an iterator
     entries = [
         (c.scheduled_at.date(), "pain", c.pain, "consultation") for c in consultations if c.pain is not None
     ]

@@ -1,7 +1,7 @@
 """Virtual consultations: scheduled with a private video link and a calendar invite, then recorded."""
 
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -68,8 +68,10 @@ def consultation_ics(consultation: Consultation) -> bytes:
     event = icalendar.Event()
     event.add("uid", f"consultation-{consultation.pk}@rehabit")
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", consultation.scheduled_at)
-    event.add("dtend", consultation.scheduled_at + timedelta(minutes=consultation.duration_minutes))
+    # In UTC: a local time would need a VTIMEZONE for its TZID (RFC 5545 3.2.19), or calendars guess.
+    starts_at = consultation.scheduled_at.astimezone(UTC)
+    event.add("dtstart", starts_at)
+    event.add("dtend", starts_at + timedelta(minutes=consultation.duration_minutes))
     event.add("summary", f"Video consultation with {practice.name}")
     event.add("location", consultation.video_url)
     event.add("url", consultation.video_url)

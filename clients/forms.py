@@ -1,4 +1,5 @@
-from zoneinfo import available_timezones
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.conf import settings
@@ -105,11 +106,26 @@ class ConsultationForm(forms.Form):
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     duration_minutes = forms.IntegerField(min_value=10, max_value=180, initial=45, label="Duration (minutes)")
 
+    # A call started a few minutes ago ("let's talk now") is still fine to record and send.
+    GRACE = timedelta(minutes=5)
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = ZoneInfo(zone)
+
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if day < timezone.localdate() - timezone.timedelta(days=1):
+        if day < timezone.localdate(timezone=self.zone):
             raise forms.ValidationError("Choose today or a later day.")
         return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            starts_at = datetime.combine(data["date"], data["time"], tzinfo=self.zone)
+            if starts_at < timezone.now() - self.GRACE:
+                self.add_error("time", "This time has already passed; choose a later one.")
+        return data
 
 
 ODI_SECTIONS = [

@@ -75,6 +75,8 @@ def status_of(
     last_activity=None,
     today: date | None = None,
 ) -> Status:
+    if client.erased_at:
+        return Status("erased", "Erased")
     if client.user_id is None:
         return Status("invited", "Invited") if invited else Status("pending", "Not signed up")
     if today and _quiet(assignments, last_activity, today):

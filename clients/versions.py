@@ -70,6 +70,8 @@ def assignment_revise(
     )
     if not draft.is_draft or draft.source_id != assignment.program_id:
         raise ValidationError({"program": "This draft is not a working copy of the current version."})
+    if not draft.items.exists():
+        raise ValidationError({"program": "Add at least one exercise before publishing."})
     before = snapshot(assignment.program.items.all(), schedule_of(assignment))
     changed = diff(before, snapshot(draft.items.all(), schedule))
     if not changed:

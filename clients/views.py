@@ -441,7 +441,7 @@ def prescribe_draft(request, pk, program_pk):
 def consultation_new(request, pk):
     client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
     membership = first_membership(request.user)
-    form = ConsultationForm(request.POST or None)
+    form = ConsultationForm(request.POST or None, zone=membership.timezone)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         starts_at = consultations.local_start(data["date"], data["time"], membership.timezone)

@@ -116,7 +116,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=0) or None
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "workspace:clients"
+LOGIN_REDIRECT_URL = "home"  # practitioners to their clients, clients to the phone page
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

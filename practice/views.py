@@ -14,9 +14,11 @@ from .models import Membership, first_membership
 
 
 def home(request):
-    if request.user.is_authenticated and request.user.memberships.exists():
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.user.memberships.exists():
         return redirect("workspace:clients")
-    return redirect("login")
+    return redirect("phone-app")  # a client has no workspace: their exercises are on the phone page
 
 
 @practitioner_required

@@ -172,6 +172,22 @@ def test_publishing_an_unchanged_draft_is_refused(bob_assignment):
 
 
 @pytest.mark.django_db
+def test_publishing_a_version_with_no_exercise_left_is_refused(client, alice, bob_assignment):
+    draft = versions.revision_draft(assignment=bob_assignment)
+    draft.items.all().delete()
+    client.force_login(alice)
+
+    schedule = versions.schedule_of(bob_assignment)
+    response = client.post(f"/assignments/{bob_assignment.pk}/edit/", schedule)
+
+    assert response.status_code == 400
+    assert "Add at least one exercise before publishing." in response.content.decode()
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.version == 1
+    assert bob_assignment.program.items.exists()
+
+
+@pytest.mark.django_db
 def test_every_new_assignment_starts_as_version_one(bob_assignment):
     assert list(bob_assignment.versions.values_list("number", "program")) == [(1, bob_assignment.program_id)]
 

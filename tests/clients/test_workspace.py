@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from clients.models import Assignment
-from tests.factories import TemplateFactory
+from tests.factories import MembershipFactory, TemplateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,33 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_client_signing_in_on_the_web_is_sent_to_the_phone_page(client, bob):
+    response = client.post(
+        "/accounts/login/",
+        {"username": "bob@example.com", "password": "correct-horse-battery"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == "/app/"
+    assert response.status_code == 200
+
+
+def test_a_client_who_opens_a_workspace_page_is_told_where_their_exercises_are(client, bob):
+    client.force_login(bob.user)
+
+    response = client.get("/clients/")
+
+    assert response.status_code == 403
+    assert 'href="/app/"' in response.content.decode()
+
+
+def test_a_practitioner_refused_an_owners_action_is_told_why(client, alice, bob, alice_practice):
+    colleague = MembershipFactory(practice=alice_practice, role="practitioner").user
+    client.force_login(colleague)
+
+    response = client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+
+    assert response.status_code == 403
+    assert "Only an owner of the practice can erase a client." in response.content.decode()

@@ -144,3 +144,16 @@ def test_the_client_page_with_twelve_weeks_of_history_takes_a_constant_number_of
 
     assert response.status_code == 200
     assert len(rows) > 200
+
+
+def test_the_outcomes_table_lists_the_odi_recorded_at_a_consultation(client, alice, bob):
+    Consultation.objects.create(
+        client=bob, scheduled_at=timezone.now() - timedelta(days=5), pain=6, odi_percent=30
+    )
+    client.force_login(alice)
+
+    html = client.get(f"/clients/{bob.pk}/").content.decode()
+
+    outcomes = html[html.index('id="outcomes-heading"') : html.index('id="consultations-heading"')]
+    assert "<td>Pain</td>" in outcomes
+    assert "<td>ODI</td>" in outcomes and "<td>30 %</td>" in outcomes

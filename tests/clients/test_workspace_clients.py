@@ -5,6 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from clients.models import Client, Completion, Invitation
+from clients.privacy import client_erase
 from tests.factories import ClientFactory, assign
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,14 @@ def test_a_client_with_nothing_done_for_a_week_shows_as_quiet(client, alice, dan
     rows = client.get("/clients/").context["rows"]
 
     assert rows[0].status.label == "Quiet for a week"
+
+
+def test_an_erased_client_shows_as_erased_in_the_list(client, alice, bob_assignment):
+    client_erase(client=bob_assignment.client, by=alice)
+    client.force_login(alice)
+
+    response = client.get("/clients/")
+
+    (row,) = response.context["rows"]
+    assert row.status.label == "Erased"
+    assert b"Not signed up" not in response.content

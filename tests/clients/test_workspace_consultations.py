@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import time_machine
 from django.core import mail
 from django.test import override_settings
 
@@ -51,6 +52,28 @@ def test_scheduling_a_consultation_emails_a_video_link_and_a_calendar_invite(
     assert str(event.get("location")) == consultation.video_url
 
 
+def test_the_calendar_invite_names_no_timezone_it_does_not_define(
+    client, alice, bob, django_capture_on_commit_callbacks
+):
+    # RFC 5545 3.2.19: every TZID used needs its VTIMEZONE, or calendars guess the hour.
+    alice.memberships.update(timezone="America/New_York")
+    client.force_login(alice)
+    day = date.today() + timedelta(days=3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/clients/{bob.pk}/consultations/new/",
+            {"date": day.isoformat(), "time": "09:30", "duration_minutes": 30},
+        )
+
+    calendar = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
+    event = calendar.walk("VEVENT")[0]
+    defined = {str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")}
+    used = {event[name].params["TZID"] for name in ("DTSTART", "DTEND") if "TZID" in event[name].params}
+    assert used <= defined
+    assert event.decoded("dtstart") == datetime.combine(day, time(9, 30), tzinfo=ZoneInfo("America/New_York"))
+
+
 def test_two_consultations_get_different_links(client, alice, bob):
     client.force_login(alice)
     day = (date.today() + timedelta(days=1)).isoformat()
@@ -74,6 +97,42 @@ def test_scheduling_with_bad_input_keeps_what_was_typed(client, alice, bob):
     assert b"Choose today or a later day." in response.content
     assert b"Enter a valid time." in response.content
     assert b'value="2020-01-01"' in response.content
+    assert not Consultation.objects.exists()
+
+
+def test_a_consultation_cannot_be_scheduled_at_a_time_already_past_today(client, alice, bob):
+    alice.memberships.update(timezone="America/New_York")
+    client.force_login(alice)
+    zone = ZoneInfo("America/New_York")
+
+    with time_machine.travel(datetime(2026, 11, 26, 15, 0, tzinfo=zone)):
+        past = client.post(
+            f"/clients/{bob.pk}/consultations/new/",
+            {"date": "2026-11-26", "time": "09:00", "duration_minutes": 30},
+        )
+        later = client.post(
+            f"/clients/{bob.pk}/consultations/new/",
+            {"date": "2026-11-26", "time": "16:00", "duration_minutes": 30},
+        )
+
+    assert past.status_code == 400
+    assert b"This time has already passed" in past.content
+    assert later.status_code == 302
+    assert Consultation.objects.get().scheduled_at == datetime(2026, 11, 26, 16, 0, tzinfo=zone)
+
+
+def test_yesterday_in_the_practitioners_timezone_is_refused(client, alice, bob):
+    alice.memberships.update(timezone="America/New_York")
+    client.force_login(alice)
+
+    with time_machine.travel(datetime(2026, 11, 26, 15, 0, tzinfo=ZoneInfo("America/New_York"))):
+        response = client.post(
+            f"/clients/{bob.pk}/consultations/new/",
+            {"date": "2026-11-25", "time": "16:00", "duration_minutes": 30},
+        )
+
+    assert response.status_code == 400
+    assert b"Choose today or a later day." in response.content
     assert not Consultation.objects.exists()
 
 

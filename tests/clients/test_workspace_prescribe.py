@@ -334,3 +334,20 @@ def test_the_builder_shows_an_exercise_already_in_the_program_and_one_given_twic
     assert b"already in this program" in results.content
     assert second.content.count(b"given again") == 1
     assert draft.items.filter(exercise=squat).count() == 2
+
+
+def test_a_refused_assignment_or_version_opens_at_the_schedule_where_the_error_is(
+    client, alice, bob, bob_assignment
+):
+    # The error sits under the long builder: the browser must land on it, not at the top.
+    client.force_login(alice)
+    client.post(f"/clients/{bob.pk}/prescribe/", {"title": "Empty"})
+    draft = Program.objects.get(title="Empty")
+
+    refused_assignment = client.post(f"/clients/{bob.pk}/prescribe/{draft.pk}/", schedule(weeks=0))
+    refused_version = client.post(f"/assignments/{bob_assignment.pk}/edit/", schedule(weeks=0))
+
+    for response in (refused_assignment, refused_version):
+        assert response.status_code == 400
+        assert b'action="#schedule-heading"' in response.content
+        assert b'id="schedule-heading"' in response.content

@@ -103,3 +103,14 @@ def test_a_client_with_a_sign_in_has_no_workspace_page(client, bob, bob_assignme
 
     for url in [f"/clients/{bob.pk}/", "/library/", f"/assignments/{bob_assignment.pk}/edit/", "/practice/"]:
         assert client.get(url).status_code == 403
+
+
+def test_a_page_that_is_not_yours_answers_a_page_with_the_way_back(client, alice, erin):
+    client.force_login(alice)
+
+    response = client.get(f"/clients/{erin.pk}/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html and 'href="/clients/"' in html
+    assert "Erin" not in html

@@ -66,3 +66,14 @@ def test_seed_demo_creates_the_sign_ins_and_an_active_assignment_once(capsys):
     client = Client.objects.get(email="client@acme.example")
     assert client.user.check_password("a-long-password")
     assert Assignment.objects.filter(client=client, status="active").count() == 1
+
+
+def test_seed_demo_runs_again_after_the_demo_clients_email_was_edited(capsys):
+    call_command("seed_demo", slug="acme", password="a-long-password")
+    Client.objects.filter(email="client@acme.example").update(email="casey.new@acme.example")
+
+    call_command("seed_demo", slug="acme", password="a-long-password")
+
+    client = Client.objects.get(practice__slug="acme")
+    assert client.email == "casey.new@acme.example"
+    assert Assignment.objects.filter(client=client, status="active").count() == 1

@@ -38,10 +38,15 @@ def _seed(slug: str, password: str):
         user=practitioner, practice=practice, defaults={"role": Membership.OWNER}
     )
     client_user = _user(f"client@{slug}.example", "Casey Client", password)
+    # Found by its sign-in, not its email: the practitioner may have edited the demo client's email.
     client, _ = Client.objects.get_or_create(
-        practice=practice,
-        email=client_user.email,
-        defaults={"name": client_user.name, "user": client_user, "practitioner": practitioner},
+        user=client_user,
+        defaults={
+            "practice": practice,
+            "email": client_user.email,
+            "name": client_user.name,
+            "practitioner": practitioner,
+        },
     )
     if not client.assignments.filter(status=Assignment.ACTIVE).exists():
         assignment_create(
