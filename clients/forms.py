@@ -9,6 +9,7 @@ from programs.models import Program
 
 from .models import ALL_DAYS, Client, Consultation
 from .scheduling import DAY_NAMES
+from .services import SIGN_IN_TAKEN, sign_in_taken
 
 TIMEZONES = sorted(available_timezones())
 
@@ -40,6 +41,8 @@ class ClientForm(forms.ModelForm):
         )
         if taken.exists():
             raise forms.ValidationError("Another client of this practice has this email.")
+        if self.instance.pk and sign_in_taken(self.instance, email):
+            raise forms.ValidationError(SIGN_IN_TAKEN)
         return email
 
 

@@ -46,6 +46,15 @@ class ClientViewSet(viewsets.ModelViewSet):
         client = serializer.save(practitioner=self.request.user)
         invitation_send(client=client)
 
+    def perform_update(self, serializer):
+        """Through the same service as the workspace: the sign-in follows the email, reminders the settings."""
+        client = serializer.instance
+        changed = {
+            name: value for name, value in serializer.validated_data.items() if getattr(client, name) != value
+        }
+        if changed:
+            services.client_update_settings(client=client, **changed)
+
     @extend_schema(request=None, responses={202: None})
     @action(detail=True, methods=["post"])
     def invitation(self, request, pk=None):

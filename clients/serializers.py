@@ -12,6 +12,7 @@ from programs.serializers import DosageSerializer, ExerciseSerializer, InPractic
 
 from .changes import word_versions
 from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
+from .services import SIGN_IN_TAKEN, sign_in_taken
 
 
 @extend_schema_field(
@@ -339,6 +340,8 @@ class ClientSerializer(InPractice, serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"email": "A client with this email is already in your practice."}
             )
+        if self.instance and sign_in_taken(self.instance, email):
+            raise serializers.ValidationError({"email": SIGN_IN_TAKEN})
         return {**attrs, "email": email} if "email" in attrs else attrs
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from practice.errors import Conflict
+from practice.models import User
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
@@ -148,9 +149,23 @@ def _set_status(assignment: Assignment, status: str, *fields: str) -> Assignment
     return assignment
 
 
+SIGN_IN_TAKEN = "Another Rehabit account signs in with this email."
+
+
+def sign_in_taken(client: Client, email: str) -> bool:
+    """Whether the client's sign-in could not follow their email there: another account has it."""
+    if client.user_id is None:
+        return False
+    return User.objects.filter(email__iexact=email).exclude(pk=client.user_id).exists()
+
+
 @transaction.atomic
 def client_update_settings(*, client: Client, **changes) -> Client:
-    """Reminder time, timezone or opt-out changed: every active assignment is rescheduled."""
+    """Details changed: a new email is also the client's sign-in; reminders follow the new settings."""
+    if "email" in changes and client.user_id:
+        if sign_in_taken(client, changes["email"]):
+            raise ValidationError({"email": SIGN_IN_TAKEN})
+        User.objects.filter(pk=client.user_id).update(email=changes["email"].lower())
     for name, value in changes.items():
         setattr(client, name, value)
     client.save(update_fields=list(changes))

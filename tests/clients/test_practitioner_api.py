@@ -201,6 +201,26 @@ def test_practitioner_updates_and_deletes_a_client(alice, dana):
     assert not Client.objects.filter(pk=dana.pk).exists()
 
 
+def test_a_practitioner_changing_a_clients_email_or_reminder_time_through_the_api_acts_as_the_workspace(
+    alice, bob, bob_assignment, dana
+):
+    api = api_as(alice)
+    before = Assignment.objects.get(pk=bob_assignment.pk).next_reminder_at
+
+    moved = api.patch(
+        f"/api/v1/clients/{bob.pk}/",
+        {"email": "bob.new@example.com", "reminder_time": "19:45"},
+        format="json",
+    )
+    taken = api.patch(f"/api/v1/clients/{bob.pk}/", {"email": "alice@example.com"}, format="json")
+
+    assert moved.status_code == 200 and moved.json()["reminder_time"] == "19:45"
+    bob.user.refresh_from_db()
+    assert bob.user.email == "bob.new@example.com"
+    assert Assignment.objects.get(pk=bob_assignment.pk).next_reminder_at != before
+    assert taken.status_code == 400 and taken.json()["field"] == "email"
+
+
 def test_practitioner_reads_a_clients_adherence(alice, bob, bob_assignment):
     response = api_as(alice).get(f"/api/v1/clients/{bob.pk}/adherence/")
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from clients.models import Client, Completion, Invitation
 from clients.privacy import client_erase
@@ -191,3 +192,36 @@ def test_an_erased_client_shows_as_erased_in_the_list(client, alice, bob_assignm
     (row,) = response.context["rows"]
     assert row.status.label == "Erased"
     assert b"Not signed up" not in response.content
+
+
+def test_a_new_email_becomes_the_clients_sign_in(client, alice, bob):
+    client.force_login(alice)
+
+    client.post(
+        f"/clients/{bob.pk}/edit/",
+        {"name": "Bob Client", "email": "Bob.New@example.com", "timezone": "Europe/London", "notes": ""},
+    )
+
+    bob.user.refresh_from_db()
+    assert bob.user.email == "bob.new@example.com"
+    token = APIClient().post(
+        "/api/v1/auth/token/",
+        {"email": "bob.new@example.com", "password": "correct-horse-battery"},
+        format="json",
+    )
+    assert token.status_code == 200
+
+
+def test_an_email_another_account_signs_in_with_is_refused_and_nothing_changes(client, alice, bob):
+    client.force_login(alice)
+
+    response = client.post(
+        f"/clients/{bob.pk}/edit/",
+        {"name": "Robert", "email": "alice@example.com", "timezone": "Europe/London", "notes": ""},
+    )
+
+    assert response.status_code == 400
+    assert b"Another Rehabit account signs in with this email." in response.content
+    bob.refresh_from_db()
+    bob.user.refresh_from_db()
+    assert (bob.name, bob.email, bob.user.email) == ("Bob Client", "bob@example.com", "bob@example.com")
