@@ -297,9 +297,14 @@ def assignment_resume(request, pk):
 
 
 @practitioner_required
-@require_POST
 def assignment_end(request, pk):
-    return _assignment_action(request, pk, services.assignment_end, "Program ended; its record stays.")
+    """Ending cannot be undone: the page asks first, the POST ends."""
+    if request.method == "POST":
+        return _assignment_action(request, pk, services.assignment_end, "Program ended; its record stays.")
+    assignment = get_object_or_404(
+        Assignment.objects.of_practices_of(request.user).select_related("client", "program"), pk=pk
+    )
+    return render(request, "clients/assignment_end.html", {"assignment": assignment})
 
 
 @practitioner_required

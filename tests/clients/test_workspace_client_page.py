@@ -104,6 +104,18 @@ def test_pause_resume_and_end_from_the_client_page(client, alice, bob_assignment
     assert bob_assignment.status == "ended"
 
 
+def test_ending_a_program_asks_first_and_says_it_cannot_be_undone(client, alice, bob_assignment):
+    client.force_login(alice)
+    page = client.get(f"/clients/{bob_assignment.client_id}/").content.decode()
+
+    asked = client.get(f"/assignments/{bob_assignment.pk}/end/")
+
+    assert f'href="/assignments/{bob_assignment.pk}/end/"' in page
+    assert asked.status_code == 200 and b"Ending cannot be undone." in asked.content
+    bob_assignment.refresh_from_db()
+    assert bob_assignment.status == "active"
+
+
 def test_resuming_an_active_program_says_why_not(client, alice, bob_assignment):
     client.force_login(alice)
 
