@@ -8,7 +8,7 @@ from django.utils import timezone
 from programs.models import Program
 
 from .models import ALL_DAYS, Client, Consultation
-from .scheduling import DAY_NAMES
+from .scheduling import DAY_NAMES, already_over
 from .services import SIGN_IN_TAKEN, sign_in_taken
 
 TIMEZONES = sorted(available_timezones())
@@ -58,9 +58,19 @@ class ScheduleForm(forms.Form):
     )
     sessions_per_day = forms.IntegerField(min_value=1, max_value=6, initial=1, label="Sessions a day")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, client=None, **kwargs):
+        """With a `client`, the schedule of a new program for them: one already over is refused."""
         super().__init__(*args, **kwargs)
+        self.client = client
         self.fields["start_date"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        if not (self.client and data.get("start_date") and data.get("weeks")):
+            return data
+        if why := already_over(self.client, data["start_date"], data["weeks"]):
+            self.add_error("start_date", why)
+        return data
 
 
 class PrescribeForm(ScheduleForm):
@@ -69,7 +79,7 @@ class PrescribeForm(ScheduleForm):
     reminder_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     def __init__(self, *args, client, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, client=client, **kwargs)
         self.fields["reminder_time"].initial = client.reminder_time
 
 

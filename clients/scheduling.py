@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from .models import Assignment
 
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -61,3 +63,15 @@ def next_reminder_at(assignment: Assignment, *, after: datetime) -> datetime | N
                 return at
         day += timedelta(days=1)
     return None
+
+
+def already_over(client, start_date: date, weeks: int, *, now: datetime | None = None) -> str:
+    """Why a new program with this start and length makes no sense, or "" when it does: one that
+    would end before the client's today is a slip (a start in the past, begun at the visit, is fine)."""
+    last_day = start_date + timedelta(weeks=weeks) - timedelta(days=1)
+    if last_day >= local_date(client, now or timezone.now()):
+        return ""
+    return (
+        f"This program would be over by {last_day:%-d %b %Y}, before today: "
+        "choose a later start date or more weeks."
+    )

@@ -12,6 +12,7 @@ from programs.serializers import DosageSerializer, ExerciseSerializer, InPractic
 
 from .changes import word_versions
 from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
+from .scheduling import already_over
 from .services import SIGN_IN_TAKEN, sign_in_taken
 
 
@@ -414,6 +415,11 @@ class AssignmentCreateSerializer(serializers.Serializer):
         help_text="Weekdays, Monday = 0",
     )
     sessions_per_day = serializers.IntegerField(min_value=1, max_value=6, default=1)
+
+    def validate(self, attrs):
+        if why := already_over(attrs["client"], attrs["start_date"], attrs["weeks"]):
+            raise serializers.ValidationError({"start_date": why})
+        return attrs
 
 
 class AssignmentActionSerializer(serializers.Serializer):

@@ -155,14 +155,27 @@ def client_detail(request, pk, form=None):
 @require_POST
 def assign(request, pk):
     client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
-    form = AssignForm(request.POST, user=request.user)
+    form = AssignForm(request.POST, user=request.user, client=client)
     if not form.is_valid():
         return client_detail(request, pk, form=form)
-    services.assignment_create(
-        client=client, template=form.cleaned_data.pop("template"), by=request.user, **form.cleaned_data
-    )
+    try:
+        services.assignment_create(
+            client=client, template=form.cleaned_data.pop("template"), by=request.user, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        _add_service_error(form, exc)
+        return client_detail(request, pk, form=form)
     messages.success(request, f"Program assigned to {client.name}.")
     return redirect("workspace:client", pk=client.pk)
+
+
+def _add_service_error(form, exc: ValidationError) -> None:
+    """A service's refusal shown at the field it names, or above the form when it names none of them."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _practice_assignment(user, pk) -> Assignment:
@@ -423,7 +436,7 @@ def prescribe_draft(request, pk, program_pk):
         try:
             services.assignment_create_from_draft(client=client, draft=draft, by=request.user, **data)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            _add_service_error(form, exc)
         else:
             if reminder_time != client.reminder_time:
                 services.client_update_settings(client=client, reminder_time=reminder_time)

@@ -221,6 +221,16 @@ def test_a_practitioner_changing_a_clients_email_or_reminder_time_through_the_ap
     assert taken.status_code == 400 and taken.json()["field"] == "email"
 
 
+def test_an_assignment_that_would_already_be_over_is_refused_naming_the_start_date(alice, bob):
+    start = (timezone.localdate() - timedelta(weeks=10)).isoformat()
+    body = {"client": bob.pk, "template": TemplateFactory().pk, "start_date": start, "weeks": 4}
+
+    response = api_as(alice).post("/api/v1/assignments/", body, format="json")
+
+    assert response.status_code == 400 and response.json()["field"] == "start_date"
+    assert not Assignment.objects.filter(client=bob).exists()
+
+
 def test_practitioner_reads_a_clients_adherence(alice, bob, bob_assignment):
     response = api_as(alice).get(f"/api/v1/clients/{bob.pk}/adherence/")
 

@@ -1,6 +1,7 @@
 """Prescribing in the browser: a draft built in place, then assigned; an assigned program edited as a version."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -351,3 +352,24 @@ def test_a_refused_assignment_or_version_opens_at_the_schedule_where_the_error_i
         assert response.status_code == 400
         assert b'action="#schedule-heading"' in response.content
         assert b'id="schedule-heading"' in response.content
+
+
+def test_a_program_that_would_already_be_over_is_refused_at_its_start_date(client, alice, bob):
+    client.force_login(alice)
+    client.post(f"/clients/{bob.pk}/prescribe/", {"title": "Late"})
+    draft = Program.objects.get(title="Late")
+    client.post(f"/programs/{draft.pk}/items/", {"exercise": ExerciseFactory().pk})
+    long_ago = (timezone.localdate() - timedelta(weeks=5)).isoformat()
+
+    refused = client.post(f"/clients/{bob.pk}/prescribe/{draft.pk}/", schedule(start_date=long_ago, weeks=4))
+    quick = client.post(
+        f"/clients/{bob.pk}/assign/",
+        {**schedule(start_date=long_ago, weeks=4), "template": TemplateFactory().pk},
+    )
+    begun = client.post(f"/clients/{bob.pk}/prescribe/{draft.pk}/", schedule(start_date=long_ago, weeks=6))
+
+    for response in (refused, quick):
+        assert response.status_code == 400
+        assert b"before today: choose a later start date or more weeks." in response.content
+    assert begun.status_code == 302
+    assert Assignment.objects.filter(client=bob).count() == 1
