@@ -340,7 +340,7 @@ def assignment_edit(request, pk):
         else:
             messages.success(
                 request,
-                f"Version {version.number} given to {assignment.client.name}: {' · '.join(version.said)}",
+                f"Version {version.number} given to {assignment.client.name}: {'; '.join(version.said)}",
             )
             return redirect("workspace:client", pk=assignment.client_id)
     context = {

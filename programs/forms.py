@@ -69,6 +69,11 @@ class ExerciseForm(forms.ModelForm):
         labels = {
             "image_alt": "Image description (for screen readers and the handout)",
             "video_url": "Video link",
+            "sets": "Default sets",
+            "reps": "Default reps",
+            "hold_seconds": "Default hold (s)",
+            "duration_seconds": "Default duration (s)",
+            "side": "Default side",
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 

@@ -85,8 +85,8 @@ def test_the_workspace_reads_a_spanish_clients_changes_in_english(client, alice,
     page = client.get(f"/clients/{bob_in_spanish.pk}/").content.decode()
     version = client.get(f"/assignments/{assignment.pk}/versions/2/").content.decode()
 
-    assert f"version 2: {' · '.join(ENGLISH)}" in page
-    assert f"Changed since version 1:</strong> {' · '.join(ENGLISH)}" in version
+    assert f"version 2: {'; '.join(ENGLISH)}" in page
+    assert f"Changed since version 1:</strong> {'; '.join(ENGLISH)}" in version
     assert "puente" not in page + version
 
 
@@ -102,7 +102,7 @@ def test_publishing_for_a_spanish_client_tells_the_practitioner_in_english(clien
         follow=True,
     )
 
-    assert "Version 2 given to Bob Client: new: bridge · now 8 weeks" in response.content.decode()
+    assert "Version 2 given to Bob Client: new: bridge; now 8 weeks" in response.content.decode()
 
 
 def test_the_practitioner_api_reads_the_changes_in_english(alice, bob_in_spanish):
@@ -124,8 +124,8 @@ def test_a_spanish_clients_reminder_says_what_is_new_in_spanish(bob_in_spanish):
         reminders.deliver(reminder.pk, now=now)
 
     (message,) = [message for message in mail.outbox if message.to == [bob_in_spanish.email]]
-    assert f"Novedades de su programa esta semana: {' · '.join(SPANISH)}" in message.body
-    assert " · ".join(SPANISH) in message.alternatives[0][0]
+    assert f"Novedades de su programa esta semana: {'; '.join(SPANISH)}" in message.body
+    assert "; ".join(SPANISH) in message.alternatives[0][0]
 
 
 def test_a_spanish_clients_handout_says_what_is_new_in_spanish(bob_in_spanish):
@@ -134,7 +134,7 @@ def test_a_spanish_clients_handout_says_what_is_new_in_spanish(bob_in_spanish):
     text = " ".join(pdf_text(assignment_handout(assignment)[0]).split())
 
     assert "Novedades de la versión 2" in text
-    assert " · ".join(SPANISH) in text
+    assert "; ".join(SPANISH) in text
 
 
 def test_an_english_clients_handout_says_what_is_new_in_english(bob):
@@ -142,7 +142,7 @@ def test_an_english_clients_handout_says_what_is_new_in_english(bob):
 
     text = " ".join(pdf_text(assignment_handout(assignment)[0]).split())
 
-    assert f"New in version 2 {' · '.join(ENGLISH)}" in text
+    assert f"New in version 2 {'; '.join(ENGLISH)}" in text
 
 
 def test_listing_more_changed_programs_takes_no_more_queries(bob_in_spanish, alice_practice):
@@ -177,7 +177,7 @@ def test_reminders_for_many_changed_programs_name_the_exercises_in_one_query(ali
         reminders.deliver_many(ids, now=now)
 
     bodies = {message.to[0]: message.body for message in mail.outbox}
-    assert " · ".join(SPANISH) in bodies[clients[0].email]
-    assert " · ".join(ENGLISH) in bodies[clients[1].email]
+    assert "; ".join(SPANISH) in bodies[clients[0].email]
+    assert "; ".join(ENGLISH) in bodies[clients[1].email]
     exercise_queries = [q for q in queries if 'FROM "programs_exercise"' in q["sql"] and "IN (" in q["sql"]]
     assert len(exercise_queries) == 1

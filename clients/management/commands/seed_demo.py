@@ -27,7 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo practice “{practice.name}” (slug {slug}):\n"
             f"  practitioner  {practitioner.email} / {password}   sign in at /accounts/login/\n"
-            f"  client        {client.email} / {password}   POST /api/v1/auth/token/\n"
+            f"  client        {client.email} / {password}   sign in on the phone page at /app/ (or POST /api/v1/auth/token/)\n"
         )
 
 
