@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import dateformat, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from programs.handouts import day_names
 from programs.models import DOSAGE_FIELDS, Exercise, short_dosage_words
@@ -155,7 +155,7 @@ class _Dosage:
 
 def _schedule_words(kind: str, change: dict) -> str:
     if kind == START_DATE:
-        start = dateformat.format(date.fromisoformat(change["start_date"]), "j M Y")
+        start = dateformat.format(date.fromisoformat(change["start_date"]), pgettext("a start date", "j M Y"))
         return gettext("now starts %(date)s") % {"date": start}
     if kind == WEEKS:
         count = change["weeks"]

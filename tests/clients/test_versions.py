@@ -112,7 +112,7 @@ def test_a_spanish_reader_reads_every_kind_of_change_in_spanish():
         "bridge ahora 3 × 10 · mantener 5 s",
         "bridge: nota nueva",
         "nuevo orden",
-        "ahora empieza el 1 Dic 2026",
+        "ahora empieza el 1 de diciembre de 2026",
         "ahora 8 semanas",
         "ahora los Lun, Mié",
         "ahora 2 sesiones al día",
