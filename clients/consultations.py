@@ -1,19 +1,26 @@
-"""Virtual consultations: scheduled with a private video link and a calendar invite, then recorded."""
+"""Virtual consultations: scheduled with a private video link and a calendar invite, moved or
+cancelled with the client told each time, and recorded."""
 
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from practice.mail import send
-
-from .models import Client, Consultation
+from . import reminders
+from .models import Client, Consultation, Reminder
 
 ODI_SECTIONS = 10
+# A call started a few minutes ago ("let's talk now") is still fine to book or move to.
+GRACE = timedelta(minutes=5)
+PAST_TIME = "This time has already passed; choose a later one."
+NOT_MOVABLE = "Only a scheduled consultation can be moved."
+STAYS_CANCELLED = "The client was told this consultation is cancelled; schedule a new one instead."
 
 
 def odi_percent(answers: list[int | None]) -> int | None:
@@ -33,71 +40,136 @@ def local_start(day: date, at: time, zone: str) -> datetime:
     return datetime.combine(day, at, tzinfo=ZoneInfo(zone))
 
 
+def has_passed(starts_at: datetime, *, now: datetime | None = None) -> bool:
+    return starts_at < (now or timezone.now()) - GRACE
+
+
+def status_error(*, old: str, new: str) -> str:
+    """Why a status change is refused, or "" when it is fine."""
+    if old == Consultation.CANCELLED and new == Consultation.SCHEDULED:
+        # Reminders would start again for an event the client's calendar has removed.
+        return STAYS_CANCELLED
+    return ""
+
+
 @transaction.atomic
-def consultation_schedule(*, client: Client, starts_at: datetime, duration_minutes: int, by) -> Consultation:
+def consultation_schedule(
+    *, client: Client, starts_at: datetime, duration_minutes: int, by, record: dict | None = None
+) -> Consultation:
     consultation = Consultation.objects.create(
         client=client,
         practitioner=by,
         scheduled_at=starts_at,
         duration_minutes=duration_minutes,
         video_url=video_link(),
+        **(record or {}),
     )
-    transaction.on_commit(lambda: send_consultation_invite(consultation))
+    reminders.consultation_change_request(consultation=consultation, kind=Reminder.CONSULTATION_INVITE)
     return consultation
 
 
 @transaction.atomic
-def consultation_record(
-    *, consultation: Consultation, fields: dict, odi_answers: list[int | None]
+def consultation_move(
+    *, consultation: Consultation, starts_at: datetime, duration_minutes: int
 ) -> Consultation:
+    """A new time (or length): the client is emailed the updated invite, and the reminders
+    written for the old time are left behind (see `reminders._consultation_notice`)."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if (starts_at, duration_minutes) == (consultation.scheduled_at, consultation.duration_minutes):
+        return consultation
+    consultation.scheduled_at = starts_at
+    consultation.duration_minutes = duration_minutes
+    consultation.moved_at = timezone.now()
+    consultation.sequence += 1
+    consultation.save(update_fields=["scheduled_at", "duration_minutes", "moved_at", "sequence"])
+    reminders.consultation_change_request(consultation=consultation, kind=Reminder.CONSULTATION_MOVED)
+    return consultation
+
+
+def _cancel(consultation: Consultation) -> None:
+    consultation.sequence += 1
+    reminders.consultation_change_request(consultation=consultation, kind=Reminder.CONSULTATION_CANCELLED)
+
+
+@transaction.atomic
+def consultation_change(*, consultation: Consultation, fields: dict) -> Consultation:
+    """An edit through the API: a new time or length moves it, Cancelled cancels it (both tell
+    the client), anything else is the record."""
+    fields = dict(fields)
+    starts_at = fields.pop("scheduled_at", consultation.scheduled_at)
+    duration = fields.pop("duration_minutes", consultation.duration_minutes)
+    consultation = consultation_move(
+        consultation=consultation, starts_at=starts_at, duration_minutes=duration
+    )
+    return consultation_record(consultation=consultation, fields=fields, odi_answers=None)
+
+
+@transaction.atomic
+def consultation_record(
+    *, consultation: Consultation, fields: dict, odi_answers: list[int | None] | None
+) -> Consultation:
+    """Notes, pain, Oswestry and status; setting the status to Cancelled tells the client."""
+    # The stored status, locked: a form may already have written the new one on the instance.
+    stored = Consultation.objects.select_for_update().values_list("status", flat=True).get(pk=consultation.pk)
     for name, value in fields.items():
         setattr(consultation, name, value)
-    consultation.odi_answers = odi_answers
-    consultation.odi_percent = odi_percent(odi_answers)
+    if odi_answers is not None:
+        consultation.odi_answers = odi_answers
+        consultation.odi_percent = odi_percent(odi_answers)
+    if stored == Consultation.SCHEDULED and consultation.status == Consultation.CANCELLED:
+        _cancel(consultation)
     consultation.full_clean()
     consultation.save()
     return consultation
 
 
 def consultation_ics(consultation: Consultation) -> bytes:
-    practice = consultation.client.practice
+    """The calendar invite as it stands: the event, or its cancellation, in the client's language.
+
+    METHOD:REQUEST with an ORGANIZER (RFC 5546 requires one) rather than PUBLISH: Gmail, Outlook
+    and Apple Calendar move an event they already have when a REQUEST with the same UID and a
+    higher SEQUENCE arrives, and remove it on a CANCEL, but treat PUBLISH as a copy to import
+    (an update adds a second event, and nothing withdraws one). The organizer is the address the
+    email comes from, so mail apps do not flag the invite as sent on someone else's behalf;
+    RSVP=FALSE tells them no reply is expected, as nobody reads that mailbox.
+    """
+    client = consultation.client
+    cancelled = consultation.status == Consultation.CANCELLED
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Rehabit//Consultations//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
     event = icalendar.Event()
     event.add("uid", f"consultation-{consultation.pk}@rehabit")
+    event.add("sequence", consultation.sequence)
     event.add("dtstamp", timezone.now())
     # In UTC: a local time would need a VTIMEZONE for its TZID (RFC 5545 3.2.19), or calendars guess.
     starts_at = consultation.scheduled_at.astimezone(UTC)
     event.add("dtstart", starts_at)
     event.add("dtend", starts_at + timedelta(minutes=consultation.duration_minutes))
-    event.add("summary", f"Video consultation with {practice.name}")
+    event.add("organizer", _organizer(client.practice.name))
+    event.add("attendee", _attendee(client))
+    with translation.override(client.language):
+        event.add(
+            "summary", gettext("Video consultation with %(practice)s") % {"practice": client.practice.name}
+        )
+        event.add("description", gettext("Join the video call: %(url)s") % {"url": consultation.video_url})
     event.add("location", consultation.video_url)
     event.add("url", consultation.video_url)
-    event.add("description", f"Join the video call: {consultation.video_url}")
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
     return calendar.to_ical()
 
 
-def send_consultation_invite(consultation: Consultation) -> None:
-    client = consultation.client
-    local = consultation.scheduled_at.astimezone(ZoneInfo(client.timezone))
-    context = {
-        "client": client,
-        "practice": client.practice,
-        "consultation": consultation,
-        "local": local,
-        "site_url": settings.SITE_URL,
-    }
-    # Templates show datetimes in the active timezone: make it the client's, whoever sends.
-    with timezone.override(ZoneInfo(client.timezone)), translation.override(client.language):
-        send(
-            "consultation_invite",
-            context,
-            to=client.email,
-            attachments=[
-                ("consultation.ics", consultation_ics(consultation), "text/calendar; method=REQUEST")
-            ],
-        )
+def _organizer(name: str) -> icalendar.vCalAddress:
+    organizer = icalendar.vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    organizer.params["CN"] = name
+    return organizer
+
+
+def _attendee(client: Client) -> icalendar.vCalAddress:
+    attendee = icalendar.vCalAddress(f"mailto:{client.email}")
+    attendee.params.update(
+        {"CN": client.name, "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"}
+    )
+    return attendee

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from programs.models import Program
 
+from . import consultations
 from .models import ALL_DAYS, Client, Consultation
 from .scheduling import DAY_NAMES, already_over
 from .services import SIGN_IN_TAKEN, sign_in_taken
@@ -119,9 +120,6 @@ class ConsultationForm(forms.Form):
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     duration_minutes = forms.IntegerField(min_value=10, max_value=180, initial=45, label="Duration (minutes)")
 
-    # A call started a few minutes ago ("let's talk now") is still fine to record and send.
-    GRACE = timedelta(minutes=5)
-
     def __init__(self, *args, zone: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(zone)
@@ -134,11 +132,23 @@ class ConsultationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date") and data.get("time"):
-            starts_at = datetime.combine(data["date"], data["time"], tzinfo=self.zone)
-            if starts_at < timezone.now() - self.GRACE:
-                self.add_error("time", "This time has already passed; choose a later one.")
+        if data.get("date") and data.get("time") and consultations.has_passed(self.starts_at()):
+            self.add_error("time", consultations.PAST_TIME)
         return data
+
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=self.zone)
+
+    @classmethod
+    def for_moving(cls, consultation: Consultation, *, zone: str, data=None) -> "ConsultationForm":
+        """Filled with the consultation's time on the practitioner's clock."""
+        local = consultation.scheduled_at.astimezone(ZoneInfo(zone))
+        initial = {
+            "date": local.date(),
+            "time": local.time(),
+            "duration_minutes": consultation.duration_minutes,
+        }
+        return cls(data, zone=zone, initial=initial, prefix="move")
 
 
 ODI_SECTIONS = [
@@ -182,6 +192,12 @@ class RecordForm(forms.ModelForm):
                 label=f"{number}. {title}",
                 initial="" if initial is None else str(initial),
             )
+
+    def clean_status(self):
+        refused = consultations.status_error(old=self.instance.status, new=self.cleaned_data["status"])
+        if refused:
+            raise forms.ValidationError(refused)
+        return self.cleaned_data["status"]
 
     def odi_fields(self):
         return [self[f"odi_{number}"] for number in range(1, 11)]

@@ -110,6 +110,12 @@ class Consultation(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(default=45)
     video_url = models.URLField(blank=True)
     status = models.CharField(max_length=12, choices=STATUSES, default=SCHEDULED)
+    sequence = models.PositiveIntegerField(
+        default=0,
+        help_text="The calendar invite's SEQUENCE: raised by each move or cancellation, so the "
+        "client's calendar updates the event it has instead of adding another",
+    )
+    moved_at = models.DateTimeField(null=True, blank=True, help_text="When the time was last changed")
     subjective = models.TextField(blank=True)
     objective = models.TextField(blank=True)
     assessment = models.TextField(blank=True)
@@ -338,6 +344,9 @@ class Reminder(models.Model):
     PAIN_ALERT = "pain_alert"
     WEEKLY_SUMMARY = "weekly_summary"
     HANDOUT = "handout_email"
+    CONSULTATION_INVITE = "consultation_invite"
+    CONSULTATION_MOVED = "consultation_moved"
+    CONSULTATION_CANCELLED = "consultation_cancelled"
     KINDS = [
         (EXERCISE, "Daily exercise reminder"),
         (CONSULTATION_DAY, "Consultation tomorrow"),
@@ -347,6 +356,9 @@ class Reminder(models.Model):
         (PAIN_ALERT, "Practitioner alert: pain"),
         (WEEKLY_SUMMARY, "Practitioner weekly summary"),
         (HANDOUT, "Handout by email"),
+        (CONSULTATION_INVITE, "Consultation invitation"),
+        (CONSULTATION_MOVED, "Consultation moved"),
+        (CONSULTATION_CANCELLED, "Consultation cancelled"),
     ]
 
     PENDING = "pending"
@@ -379,7 +391,12 @@ class Reminder(models.Model):
     consultation = models.ForeignKey(
         Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
     )
-    kind = models.CharField(max_length=20, choices=KINDS)
+    consultation_sequence = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The consultation's SEQUENCE this row was written for: a move makes earlier rows stale",
+    )
+    kind = models.CharField(max_length=24, choices=KINDS)
     local_date = models.DateField()
     due_at = models.DateTimeField()
     status = models.CharField(max_length=8, choices=STATUSES, default=PENDING)
@@ -405,9 +422,9 @@ class Reminder(models.Model):
                 name="one_handout_email_per_assignment_day",
             ),
             models.UniqueConstraint(
-                fields=["consultation", "kind"],
+                fields=["consultation", "kind", "consultation_sequence"],
                 condition=Q(consultation__isnull=False),
-                name="one_reminder_per_consultation_kind",
+                name="one_reminder_per_consultation_kind_time",
             ),
             models.UniqueConstraint(
                 fields=["recipient", "kind", "local_date"],

@@ -12,10 +12,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from practice.errors import Conflict
 from practice.rest import IsPractitioner
 from programs.models import ProgramExercise
 
-from . import services
+from . import consultations, services
 from .api import adherence_response
 from .filters import AssignmentFilter, ClientFilter, ConsultationFilter
 from .handouts import handout_download, handout_options_from
@@ -31,6 +32,8 @@ from .serializers import (
     ConsultationSerializer,
     PracticeAssignmentSerializer,
 )
+
+DEFAULT_DURATION = Consultation._meta.get_field("duration_minutes").default
 
 
 class ClientViewSet(viewsets.ModelViewSet):
@@ -78,7 +81,25 @@ class ConsultationViewSet(viewsets.ModelViewSet):
         return Consultation.objects.filter(client__in=Client.objects.of_practices_of(self.request.user))
 
     def perform_create(self, serializer):
-        serializer.save(practitioner=self.request.user)
+        record = dict(serializer.validated_data)
+        serializer.instance = consultations.consultation_schedule(
+            client=record.pop("client"),
+            starts_at=record.pop("scheduled_at"),
+            duration_minutes=record.pop("duration_minutes", DEFAULT_DURATION),
+            by=self.request.user,
+            record=record,
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = consultations.consultation_change(
+            consultation=serializer.instance, fields=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        if instance.status == Consultation.SCHEDULED and not consultations.has_passed(instance.scheduled_at):
+            # Deleting would leave the event in the client's calendar and them waiting on the call.
+            raise Conflict("The client expects this consultation: cancel it (status `cancelled`) instead.")
+        instance.delete()
 
 
 class AssignmentViewSet(

@@ -12,12 +12,13 @@ from collections import defaultdict
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from smtplib import SMTPException
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -97,20 +98,25 @@ def _reminder_for(assignment: Assignment) -> Reminder:
 
 
 def _consultation_reminders(now: datetime) -> list[Reminder]:
-    """A row for each consultation that has come within 24 h (or 1 h) and has none of that kind yet."""
+    """A row for each consultation that has come within 24 h (or 1 h) and has none of that kind
+    for its current time yet: one sent before a move does not stand in for the new time's."""
     rows = []
     for kind, ahead in CONSULTATION_NOTICES.items():
+        written = Reminder.objects.filter(
+            consultation=OuterRef("pk"), kind=kind, consultation_sequence=OuterRef("sequence")
+        )
         upcoming = (
             Consultation.objects.filter(
                 status=Consultation.SCHEDULED, scheduled_at__gt=now, scheduled_at__lte=now + ahead
             )
-            .exclude(reminders__kind=kind)
+            .exclude(Exists(written))
             .select_related("client")
         )
         rows += [
             Reminder(
                 client=consultation.client,
                 consultation=consultation,
+                consultation_sequence=consultation.sequence,
                 kind=kind,
                 local_date=local_date(consultation.client, consultation.scheduled_at),
                 due_at=consultation.scheduled_at - ahead,
@@ -281,8 +287,12 @@ def _consultation_notice(reminder: Reminder, now: datetime) -> Notice | str:
     consultation, client = reminder.consultation, reminder.client
     if consultation.status != Consultation.SCHEDULED:
         return f"consultation is {consultation.get_status_display().lower()}"
+    if reminder.consultation_sequence != consultation.sequence:
+        return "written for an earlier time; the consultation was moved"
     if consultation.created_at > reminder.due_at:
         return "booked after this reminder was due"
+    if consultation.moved_at and consultation.moved_at > reminder.due_at:
+        return "moved after this reminder was due"
     if consultation.scheduled_at <= now:
         return "the consultation has started"
     context = {
@@ -294,6 +304,52 @@ def _consultation_notice(reminder: Reminder, now: datetime) -> Notice | str:
         "app_url": f"{settings.SITE_URL}/app/",
     }
     return Notice("consultation_reminder", client, context, zone=client.timezone, language=client.language)
+
+
+def consultation_change_request(
+    *, consultation: Consultation, kind: str, now: datetime | None = None
+) -> list[int]:
+    """The client is told of a booking, a move or a cancellation: a row for the consultation as
+    it now stands (its SEQUENCE), written and queued like every email, so a refused send is
+    retried by the sweep. Call it inside the transaction that makes the change."""
+    now = now or timezone.now()
+    row = Reminder(
+        client=consultation.client,
+        consultation=consultation,
+        consultation_sequence=consultation.sequence,
+        kind=kind,
+        local_date=local_date(consultation.client, now),
+        due_at=now,
+    )
+    this_change = Reminder.objects.filter(
+        consultation=consultation, kind=kind, consultation_sequence=consultation.sequence
+    )
+    return _write_and_queue([row], now, this_change)
+
+
+def _consultation_change_notice(reminder: Reminder, now: datetime) -> Notice | str:
+    from .consultations import consultation_ics  # it imports this module
+
+    consultation, client = reminder.consultation, reminder.client
+    if reminder.consultation_sequence != consultation.sequence:
+        return "a later change was sent instead"  # its invite carries everything this one would
+    cancelling = reminder.kind == Reminder.CONSULTATION_CANCELLED
+    if not cancelling and consultation.status != Consultation.SCHEDULED:
+        return f"consultation is {consultation.get_status_display().lower()}"
+    if not cancelling and consultation.scheduled_at <= now:
+        return "the consultation has started"
+    method = "CANCEL" if cancelling else "REQUEST"
+    context = {
+        "client": client,
+        "practice": client.practice,
+        "consultation": consultation,
+        "local": consultation.scheduled_at.astimezone(ZoneInfo(client.timezone)),
+        "site_url": settings.SITE_URL,
+    }
+    invite = ("consultation.ics", consultation_ics(consultation), f"text/calendar; method={method}")
+    return Notice(
+        reminder.kind, client, context, zone=client.timezone, language=client.language, attachments=(invite,)
+    )
 
 
 def _recent_changes(slots: list[Slot], now: datetime) -> list[str]:
@@ -419,10 +475,19 @@ COMPOSERS = {
     Reminder.PAIN_ALERT: alerts.pain_alert_notice,
     Reminder.WEEKLY_SUMMARY: alerts.weekly_summary_notice,
     Reminder.HANDOUT: _handout_notice,
+    Reminder.CONSULTATION_INVITE: _consultation_change_notice,
+    Reminder.CONSULTATION_MOVED: _consultation_change_notice,
+    Reminder.CONSULTATION_CANCELLED: _consultation_change_notice,
 }
-# An appointment reminder is useful until the consultation starts (its composer checks that),
-# a handout the practitioner sent whenever it arrives; the rest are skipped when hours late.
-USEFUL_HOWEVER_LATE = {*CONSULTATION_NOTICES, Reminder.HANDOUT}
+# An appointment reminder, invite or move is useful until the consultation starts (their
+# composers check that), a cancellation or a handout whenever it arrives; the rest are
+# skipped when hours late.
+CONSULTATION_CHANGES = {
+    Reminder.CONSULTATION_INVITE,
+    Reminder.CONSULTATION_MOVED,
+    Reminder.CONSULTATION_CANCELLED,
+}
+USEFUL_HOWEVER_LATE = {*CONSULTATION_NOTICES, *CONSULTATION_CHANGES, Reminder.HANDOUT}
 
 
 def summary_sweep(*, now: datetime | None = None) -> list[int]:

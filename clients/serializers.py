@@ -10,6 +10,7 @@ from practice.rest import ErrorSerializer
 from programs.models import Program
 from programs.serializers import DosageSerializer, ExerciseSerializer, InPractice, ProgramExerciseSerializer
 
+from . import consultations
 from .changes import word_versions
 from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
 from .scheduling import already_over
@@ -367,11 +368,47 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "odi_percent",
             "created_at",
         ]
-        read_only_fields = ["id", "practitioner", "created_at"]
-        extra_kwargs = {"duration_minutes": {"min_value": 5, "max_value": 480}}
+        read_only_fields = ["id", "practitioner", "video_url", "created_at"]
+        extra_kwargs = {
+            "duration_minutes": {"min_value": 5, "max_value": 480},
+            "scheduled_at": {
+                "help_text": "Not in the past (5 minutes' grace); a new time moves it and tells the client"
+            },
+            "status": {
+                "help_text": "A new consultation is scheduled; `cancelled` cancels it and tells the client"
+            },
+        }
 
     def validate_client(self, client: Client) -> Client:
         return self.instance.client if self.instance is not None else client
+
+    def validate(self, attrs):
+        if self.instance is None:
+            return self._validate_new(attrs)
+        stored = self.instance
+        status = attrs.get("status", stored.status)
+        refused = consultations.status_error(old=stored.status, new=status)
+        if refused:
+            raise serializers.ValidationError({"status": refused})
+        moved = [
+            name
+            for name in ("scheduled_at", "duration_minutes")
+            if name in attrs and attrs[name] != getattr(stored, name)
+        ]
+        if moved and not stored.status == status == Consultation.SCHEDULED:
+            raise serializers.ValidationError({moved[0]: consultations.NOT_MOVABLE})
+        if moved and consultations.has_passed(attrs.get("scheduled_at", stored.scheduled_at)):
+            raise serializers.ValidationError({"scheduled_at": consultations.PAST_TIME})
+        return attrs
+
+    def _validate_new(self, attrs):
+        if attrs.get("status", Consultation.SCHEDULED) != Consultation.SCHEDULED:
+            raise serializers.ValidationError(
+                {"status": "A new consultation is scheduled; record how it went later."}
+            )
+        if consultations.has_passed(attrs["scheduled_at"]):
+            raise serializers.ValidationError({"scheduled_at": consultations.PAST_TIME})
+        return attrs
 
 
 class PracticeAssignmentSerializer(AssignmentSerializer):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("clients/<int:pk>/prescribe/<int:program_pk>/", views.prescribe_draft, name="prescribe-draft"),
     path("clients/<int:pk>/consultations/new/", views.consultation_new, name="consultation-new"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+    path("consultations/<int:pk>/move/", views.consultation_move, name="consultation-move"),
     path("clients/<int:pk>/reminders/", views.client_reminders, name="client-reminders"),
     path("assignments/<int:pk>/handout.pdf", views.handout, name="handout"),
     path("clients/<int:pk>/export.zip", privacy_views.client_export, name="client-export"),

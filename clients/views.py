@@ -480,14 +480,18 @@ def _audit_consultation(request, consultation: Consultation, action: str) -> Non
     )
 
 
-@practitioner_required
-def consultation_detail(request, pk):
-    consultation = get_object_or_404(
+def _consultation_for(request, pk) -> Consultation:
+    return get_object_or_404(
         Consultation.objects.filter(client__in=Client.objects.of_practices_of(request.user)).select_related(
             "client"
         ),
         pk=pk,
     )
+
+
+@practitioner_required
+def consultation_detail(request, pk):
+    consultation = _consultation_for(request, pk)
     form = RecordForm(request.POST or None, instance=consultation)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in RecordForm.Meta.fields}
@@ -495,17 +499,46 @@ def consultation_detail(request, pk):
             consultation=consultation, fields=fields, odi_answers=form.odi_answers()
         )
         _audit_consultation(request, consultation, AuditEvent.CHANGE_CONSULTATION)
-        messages.success(request, "Consultation record saved.")
+        cancelled = consultation.status == Consultation.CANCELLED and "status" in form.changed_data
+        told = f" {consultation.client.name} is told it is cancelled." if cancelled else ""
+        messages.success(request, "Consultation record saved." + told)
         return redirect("workspace:consultation", pk=consultation.pk)
     _audit_consultation(request, consultation, AuditEvent.VIEW_CONSULTATION)
-    zone = ZoneInfo(first_membership(request.user).timezone)
+    move_form = ConsultationForm.for_moving(consultation, zone=first_membership(request.user).timezone)
+    return _consultation_page(request, consultation, form, move_form)
+
+
+def _consultation_page(request, consultation, form, move_form):
+    zone = first_membership(request.user).timezone
     context = {
         "consultation": consultation,
         "client": consultation.client,
         "form": form,
-        "local": consultation.scheduled_at.astimezone(zone),
+        "move_form": move_form,
+        "zone": zone,
+        "local": consultation.scheduled_at.astimezone(ZoneInfo(zone)),
     }
-    return render(request, "clients/consultation.html", context, status=400 if form.errors else 200)
+    failed = form.errors or move_form.errors
+    return render(request, "clients/consultation.html", context, status=400 if failed else 200)
+
+
+@practitioner_required
+@require_POST
+def consultation_move(request, pk):
+    consultation = _consultation_for(request, pk)
+    zone = first_membership(request.user).timezone
+    move_form = ConsultationForm.for_moving(consultation, zone=zone, data=request.POST)
+    if move_form.is_valid() and consultation.status != Consultation.SCHEDULED:
+        move_form.add_error(None, consultations.NOT_MOVABLE)
+    if move_form.errors:
+        return _consultation_page(request, consultation, RecordForm(instance=consultation), move_form)
+    consultations.consultation_move(
+        consultation=consultation,
+        starts_at=move_form.starts_at(),
+        duration_minutes=move_form.cleaned_data["duration_minutes"],
+    )
+    messages.success(request, f"Consultation moved; {consultation.client.name} gets the updated invite.")
+    return redirect("workspace:consultation", pk=consultation.pk)
 
 
 @practitioner_required

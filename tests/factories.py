@@ -2,7 +2,8 @@ from datetime import date
 
 import factory
 
-from clients.models import ALL_DAYS, Client
+from clients import reminders
+from clients.models import ALL_DAYS, Client, Reminder
 from clients.services import assignment_create
 from practice.models import Membership, Practice, User
 from programs.models import Exercise, Program, ProgramExercise
@@ -84,3 +85,9 @@ def assign(client: Client, *, start: date, weeks: int = 4, days=ALL_DAYS, sessio
         days_of_week=list(days),
         sessions_per_day=sessions,
     )
+
+
+def deliver_queued(*, now=None) -> list[str | None]:
+    """What a worker does with the sends queued after a commit (invites, moves, handouts)."""
+    pending = Reminder.objects.filter(status=Reminder.PENDING).order_by("pk").values_list("pk", flat=True)
+    return [reminders.deliver(pk, now=now) for pk in pending]

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from clients import reminders
+from tests.factories import deliver_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ def test_the_invitation_email_shows_the_clients_local_time_not_the_practitioners
             f"/clients/{bob.pk}/consultations/new/",
             {"date": day.isoformat(), "time": "15:30", "duration_minutes": 30},
         )
+    deliver_queued()
 
     message = mail.outbox[-1]
     html = message.alternatives[0][0]
@@ -47,6 +49,7 @@ def test_plain_text_emails_and_subjects_carry_the_practice_name_unescaped(
             {"date": day.isoformat(), "time": "10:00", "duration_minutes": 30},
         )
         client.post("/practice/invitations/", {"email": "colleague@example.com", "role": "practitioner"})
+    deliver_queued()
 
     for reminder_id in reminders.handout_email_request(assignment=bob_assignment):
         reminders.deliver(reminder_id)  # what the worker runs

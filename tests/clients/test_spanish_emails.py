@@ -9,9 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from clients import reminders
-from clients.consultations import send_consultation_invite
 from clients.invitations import invitation_send
-from clients.models import Consultation
+from clients.models import Consultation, Reminder
 from programs.models import Program
 from tests.factories import ClientFactory, assign
 
@@ -25,6 +24,13 @@ def bob_in_spanish(bob):
     bob.language = "es"
     bob.save()
     return bob
+
+
+def send_invite(consultation, now):
+    for reminder_id in reminders.consultation_change_request(
+        consultation=consultation, kind=Reminder.CONSULTATION_INVITE, now=now
+    ):
+        reminders.deliver(reminder_id, now=now)
 
 
 def only_message():
@@ -56,7 +62,7 @@ def test_the_consultation_reminder_and_invitation_are_in_spanish(bob_in_spanish)
         consultation = Consultation.objects.create(
             client=bob_in_spanish, scheduled_at=starts, video_url="https://meet.example/rehabit-abc"
         )
-    send_consultation_invite(consultation)
+    send_invite(consultation, starts - timedelta(days=6))
     now = starts - timedelta(hours=24)
     for reminder_id in reminders.sweep(now=now):
         reminders.deliver(reminder_id, now=now)
@@ -88,7 +94,7 @@ def test_an_english_speaking_client_still_gets_english(bob):
         client=bob, scheduled_at=starts, video_url="https://meet.example/x"
     )
 
-    send_consultation_invite(consultation)
+    send_invite(consultation, starts - timedelta(days=6))
 
     message, html = only_message()
     assert message.subject == "Your video consultation with Alice's Clinic on 26 November"

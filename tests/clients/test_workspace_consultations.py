@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from clients.consultations import odi_percent
 from clients.models import Consultation
+from tests.factories import deliver_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def test_scheduling_a_consultation_emails_a_video_link_and_a_calendar_invite(
             f"/clients/{bob.pk}/consultations/new/",
             {"date": day.isoformat(), "time": "09:30", "duration_minutes": 30},
         )
+    deliver_queued()
 
     consultation = Consultation.objects.get(client=bob)
     assert response.status_code == 302
@@ -65,6 +67,7 @@ def test_the_calendar_invite_names_no_timezone_it_does_not_define(
             f"/clients/{bob.pk}/consultations/new/",
             {"date": day.isoformat(), "time": "09:30", "duration_minutes": 30},
         )
+    deliver_queued()
 
     calendar = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
     event = calendar.walk("VEVENT")[0]

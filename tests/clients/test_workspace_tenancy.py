@@ -54,6 +54,7 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:prescribe-draft": {"pk": erin.pk, "program_pk": draft.pk},
         "workspace:consultation-new": {"pk": erin.pk},
         "workspace:consultation": {"pk": consultation.pk},
+        "workspace:consultation-move": {"pk": consultation.pk},
         "workspace:handout": {"pk": erin_assignment.pk},
         "workspace:assignment-pause": {"pk": erin_assignment.pk},
         "workspace:assignment-resume": {"pk": erin_assignment.pk},
