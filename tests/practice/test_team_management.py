@@ -271,6 +271,23 @@ def test_the_last_owner_cannot_be_removed_and_is_told_why(client, alice, alice_p
     assert membership(alice, alice_practice).role == "owner"
 
 
+def test_an_owner_who_leaves_hands_their_clients_to_the_other_owner(client, alice, alice_practice, gina, bob):
+    Membership.objects.filter(user=gina).update(role="owner")
+    client.force_login(alice)
+    path = f"/practice/members/{membership(alice, alice_practice).pk}/remove/"
+
+    assert f'<option value="{gina.pk}" selected>' in client.get(path).content.decode()
+    response = client.post(path, {"successor": gina.pk, "confirm": "on"})
+
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert bob.practitioner == gina
+    assert list(Membership.objects.filter(practice=alice_practice).values_list("user", "role")) == [
+        (gina.pk, "owner")
+    ]
+    assert client.get("/practice/").status_code == 403
+
+
 def test_a_removed_practitioner_is_refused_on_their_next_request(
     client, alice, alice_practice, gina, ginas_clients
 ):
