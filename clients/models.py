@@ -455,6 +455,7 @@ class AuditEvent(models.Model):
     DOWNLOAD_HANDOUT = "download_handout"
     EXPORT_DATA = "export_data"
     ERASE_CLIENT = "erase_client"
+    CHANGE_PRACTITIONER = "change_practitioner"
     ACTIONS = [
         (VIEW_CLIENT, "Viewed the client's record"),
         (VIEW_CONSULTATION, "Viewed consultation notes"),
@@ -464,6 +465,7 @@ class AuditEvent(models.Model):
         (DOWNLOAD_HANDOUT, "Downloaded a handout"),
         (EXPORT_DATA, "Exported the client's data"),
         (ERASE_CLIENT, "Erased the client's personal data"),
+        (CHANGE_PRACTITIONER, "Handed the client to another practitioner"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

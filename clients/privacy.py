@@ -7,15 +7,27 @@ import zipfile
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Prefetch
+from django.utils import timezone, translation
 from knox.models import AuthToken
 
 from practice.models import Membership
+from programs.models import ProgramExercise
 
-from . import emails
+from . import changes, emails
 from .audit import audit_record
-from .handouts import assignment_handout
-from .models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, Reminder
+from .handouts import HANDOUT_RELATED, assignment_handout
+from .models import (
+    Assignment,
+    AssignmentVersion,
+    AuditEvent,
+    Client,
+    Completion,
+    Consultation,
+    ErasureRequest,
+    Reminder,
+)
+from .versions import schedule_of
 
 PROFILE_FIELDS = [
     "name",
@@ -24,12 +36,17 @@ PROFILE_FIELDS = [
     "timezone",
     "reminder_time",
     "reminders_enabled",
+    "quiet_hours_start",
+    "quiet_hours_end",
+    "language",
     "notes",
     "created_at",
+    "erased_at",
 ]
 CONSULTATION_FIELDS = [
     "scheduled_at",
     "duration_minutes",
+    "video_url",
     "status",
     "subjective",
     "objective",
@@ -37,9 +54,13 @@ CONSULTATION_FIELDS = [
     "plan",
     "pain",
     "odi_percent",
+    "odi_answers",
+    "created_at",
 ]
 COMPLETION_FIELDS = [
+    "id",
     "assignment_id",
+    "assignment_exercise_id",
     "date",
     "session",
     "sets_done",
@@ -47,47 +68,167 @@ COMPLETION_FIELDS = [
     "pain",
     "difficulty",
     "note",
+    "created_at",
+    "updated_at",
 ]
+REMINDER_FIELDS = ["kind", "local_date", "due_at", "status", "sent_at", "attempts", "reason"]
 
 
 def client_export(*, client: Client, by, request=None) -> bytes:
     """A ZIP of everything Rehabit holds about the client: data.json and every handout."""
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        zipped.writestr("data.json", json.dumps(_client_data(client), cls=DjangoJSONEncoder, indent=2))
-        for assignment in client.assignments.select_related("program", "client__practice"):
+        zipped.writestr("data.json", json.dumps(client_data(client), cls=DjangoJSONEncoder, indent=2))
+        for assignment in client.assignments.select_related(*HANDOUT_RELATED):
             pdf, filename = assignment_handout(assignment)
             zipped.writestr(f"handouts/{assignment.pk}-{filename}", pdf)
     audit_record(actor=by, client=client, action=AuditEvent.EXPORT_DATA, request=request)
     return archive.getvalue()
 
 
-def _client_data(client: Client) -> dict:
-    assignments = client.assignments.select_related("program").prefetch_related("program__items__exercise")
+def client_data(client: Client) -> dict:
+    """Everything stored about the client, words in their language; a fixed number of queries
+    whatever the number of programs, versions and check-offs."""
+    language = client.language
+    assignments = _assignments_of(client)
+    versions = [version for assignment in assignments for version in assignment.versions.all()]
+    names = changes.names_in(language, changes.exercises_named(v.changes for v in versions))
+    with translation.override(language):
+        programs = [_program(assignment, language, names) for assignment in assignments]
+    exercise_of = {
+        item.pk: (version.number, item.exercise.words_in(language)["name"])
+        for assignment in assignments
+        for version in _versions_of(assignment)
+        for item in version.program.items.all()
+    }
     return {
         "exported_at": timezone.now(),
         "practice": client.practice.name,
+        "practitioner": _name(client.practitioner),
         "profile": {name: getattr(client, name) for name in PROFILE_FIELDS},
-        "consultations": list(client.consultations.values(*CONSULTATION_FIELDS)),
-        "programs": [
-            {
-                "id": a.pk,
-                "title": a.program.title,
-                "status": a.status,
-                "start_date": a.start_date,
-                "weeks": a.weeks,
-                "days_of_week": a.days_of_week,
-                "sessions_per_day": a.sessions_per_day,
-                "exercises": [
-                    {"name": i.exercise.name, "dosage": i.dosage_text(), "note": i.note}
-                    for i in a.program.items.all()
-                ],
-            }
-            for a in assignments
-        ],
-        "check_offs": list(Completion.objects.filter(assignment__client=client).values(*COMPLETION_FIELDS)),
-        "reminders": list(client.reminders.values("kind", "local_date", "status", "sent_at")),
+        "invitations": list(client.invitations.values("created_at", "expires_at", "accepted_at")),
+        "consultations": _consultations(client),
+        "programs": programs,
+        "check_offs": _check_offs(client, exercise_of),
+        "reminders": _reminders(client),
+        "erasure_requests": list(client.erasure_requests.values("requested_at", "completed_at")),
+        "access_log": _access_log(client),
     }
+
+
+def _consultations(client: Client) -> list[dict]:
+    consultations = client.consultations.select_related("practitioner")
+    return [
+        {**{name: getattr(c, name) for name in CONSULTATION_FIELDS}, "practitioner": _name(c.practitioner)}
+        for c in consultations
+    ]
+
+
+def _assignments_of(client: Client) -> list[Assignment]:
+    items = ProgramExercise.objects.select_related("exercise")
+    return list(
+        client.assignments.select_related("program", "assigned_by").prefetch_related(
+            "pauses",
+            Prefetch("program__items", items),
+            Prefetch("versions", AssignmentVersion.objects.select_related("program", "created_by")),
+            Prefetch("versions__program__items", items),
+        )
+    )
+
+
+def _versions_of(assignment: Assignment) -> list[AssignmentVersion]:
+    """Oldest first; an assignment saved without versions (not through the services) has its one."""
+    versions = sorted(assignment.versions.all(), key=lambda version: version.number)
+    if versions:
+        return versions
+    return [
+        AssignmentVersion(
+            assignment=assignment,
+            number=assignment.version,
+            program=assignment.program,
+            schedule=schedule_of(assignment),
+            created_at=assignment.created_at,
+            created_by=assignment.assigned_by,
+        )
+    ]
+
+
+def _program(assignment: Assignment, language: str, names: dict) -> dict:
+    words = assignment.program.words_in(language)
+    return {
+        "id": assignment.pk,
+        "title": words["title"],
+        "summary": words["summary"],
+        "status": assignment.status,
+        "start_date": assignment.start_date,
+        "weeks": assignment.weeks,
+        "days_of_week": assignment.days_of_week,
+        "sessions_per_day": assignment.sessions_per_day,
+        "ended_on": assignment.ended_on,
+        "assigned_at": assignment.created_at,
+        "assigned_by": _name(assignment.assigned_by),
+        "current_version": assignment.version,
+        "paused": [{"from": p.start_date, "to": p.end_date} for p in assignment.pauses.all()],
+        "versions": [_version(v, language, names) for v in _versions_of(assignment)],
+    }
+
+
+def _version(version: AssignmentVersion, language: str, names: dict) -> dict:
+    return {
+        "number": version.number,
+        "published_at": version.created_at,
+        "published_by": _name(version.created_by),
+        "schedule": version.schedule,
+        "what_changed": changes.said(version.changes, language=language, names=names),
+        "exercises": [_exercise(item, language) for item in version.program.items.all()],
+    }
+
+
+def _exercise(item: ProgramExercise, language: str) -> dict:
+    return {
+        "position": item.position,
+        "name": item.exercise.words_in(language)["name"],
+        "dosage": item.dosage_text(),
+        **item.dosage_fields(),
+        "note": item.note_in(language),
+    }
+
+
+def _check_offs(client: Client, exercise_of: dict) -> list[dict]:
+    """Each with the version and exercise it was made against."""
+    rows = Completion.objects.filter(assignment__client=client).order_by("date", "session")
+    check_offs = []
+    for row in rows.values(*COMPLETION_FIELDS):
+        version, exercise = exercise_of.get(row["assignment_exercise_id"], (None, None))
+        check_offs.append({**row, "version": version, "exercise": exercise})
+    return check_offs
+
+
+def _reminders(client: Client) -> list[dict]:
+    kinds = dict(Reminder.KINDS)
+    rows = client.reminders.order_by("due_at").values(*REMINDER_FIELDS)
+    return [{**row, "what": kinds.get(row["kind"], row["kind"])} for row in rows]
+
+
+def _access_log(client: Client) -> list[dict]:
+    """Who read or changed the client's data; an address is given only where it was the client's own."""
+    actions = dict(AuditEvent.ACTIONS)
+    log = []
+    for event in client.audit_events.select_related("actor").order_by("at", "id"):
+        own = client.user_id is not None and event.actor_id == client.user_id
+        log.append(
+            {
+                "at": event.at,
+                "what": actions.get(event.action, event.action),
+                "by": "the client" if own else _name(event.actor),
+                "ip": event.ip if own else None,
+            }
+        )
+    return log
+
+
+def _name(user) -> str | None:
+    return (user.name or "a practitioner") if user is not None else None
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from .models import Membership, Practice
+from .models import Membership, Practice, User
 
 LOGO_MAX_SIDE = 800
 
@@ -62,3 +62,39 @@ class PractitionerInviteForm(forms.Form):
         if Membership.objects.filter(practice=self.practice, user__email__iexact=email).exists():
             raise ValidationError("This person already works in this practice.")
         return email
+
+
+class SuccessorField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.name} · {user.email}" if user.name else user.email
+
+
+class MemberRemoveForm(forms.Form):
+    """Who takes the leaving member's clients (by default the owner doing it), and a ticked box."""
+
+    successor = SuccessorField(
+        queryset=User.objects.none(),
+        empty_label=None,
+        label="Who takes over their clients and upcoming consultations",
+    )
+    confirm = forms.BooleanField(
+        error_messages={"required": "Nothing was changed: tick the box to confirm the removal."}
+    )
+
+    def __init__(self, *args, membership: Membership, by: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        colleagues = User.objects.filter(memberships__practice=membership.practice_id).exclude(
+            pk=membership.user_id
+        )
+        self.fields["successor"].queryset = colleagues.order_by("name", "email")
+        self.fields["successor"].initial = by.pk if by.pk != membership.user_id else _other_owner(membership)
+        self.fields["confirm"].label = f"Yes, remove {membership.user} from {membership.practice}"
+        self.fields["successor"].error_messages["invalid_choice"] = (
+            "Choose someone who works in this practice and stays in it."
+        )
+
+
+def _other_owner(membership: Membership) -> int | None:
+    owners = Membership.objects.filter(practice=membership.practice_id, role=Membership.OWNER)
+    other = owners.exclude(pk=membership.pk).order_by("created_at").first()
+    return other.user_id if other else None

@@ -110,6 +110,7 @@ class PractitionerInvitation(models.Model):
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn by an owner before use")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -119,6 +120,13 @@ class PractitionerInvitation(models.Model):
 def first_membership(user) -> Membership | None:
     """The user's first practice: where a page with no practice in its URL works."""
     return Membership.objects.for_user(user).select_related("practice").order_by("created_at").first()
+
+
+def practices_owned_by(user) -> models.QuerySet[Practice]:
+    """The practices whose team the user manages."""
+    if not user.is_authenticated:
+        return Practice.objects.none()
+    return Practice.objects.filter(memberships__user=user, memberships__role=Membership.OWNER)
 
 
 def is_owner(user, practice: Practice) -> bool:

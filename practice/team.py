@@ -1,6 +1,9 @@
-"""An owner invites colleagues: an expiring, one-use link that makes them a member of the practice.
+"""An owner manages the team: invites colleagues (an expiring, one-use link that makes them a
+member), withdraws an invitation, changes a member's role. A practice always keeps an owner.
 
-Only the token's SHA-256 is stored, so the database never holds a working link.
+Only an invitation token's SHA-256 is stored, so the database never holds a working link.
+Removing a member moves their clients, so it is orchestrated on the clients side
+(`clients/team.py`), which calls `membership_end` here.
 """
 
 import hashlib
@@ -11,11 +14,12 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from .mail import send
-from .models import Membership, Practice, PractitionerInvitation, User
+from .models import Membership, Practice, PractitionerInvitation, User, practices_owned_by
 
 INVITATION_TTL = timedelta(days=7)
 
@@ -49,6 +53,10 @@ def practitioner_invitation_for(token: str) -> PractitionerInvitation:
     )
     if invitation is None or invitation.accepted_at:
         raise ValidationError({"token": "This invitation link is not valid or was already used."})
+    if invitation.revoked_at:
+        raise ValidationError(
+            {"token": "This invitation is no longer valid: the practice withdrew it. Ask them for a new one."}
+        )
     if invitation.expires_at <= timezone.now():
         raise ValidationError({"token": "This invitation link has expired; ask for a new one."})
     return invitation
@@ -76,12 +84,89 @@ def practitioner_invitation_accept(
         raise ValidationError(
             {"token": f"This invitation is for {invitation.email}; sign in with that email."}
         )
+    # Claimed with a conditional UPDATE: an owner withdrawing it, or a second click, at the same
+    # moment finds it taken, and no membership is made from a withdrawn link.
+    claimed = PractitionerInvitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(accepted_at=timezone.now())
+    if not claimed:
+        raise ValidationError({"token": "This invitation link is not valid or was already used."})
     Membership.objects.get_or_create(
         user=user, practice=invitation.practice, defaults={"role": invitation.role}
     )
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
     return user
+
+
+# --- the owner manages the team --------------------------------------------------------------
+
+
+def member_for_owner(user, pk: int) -> Membership:
+    """A member of a practice `user` owns; anyone else's is 404, as is everything for a non-owner."""
+    members = Membership.objects.select_related("user", "practice")
+    return get_object_or_404(members.filter(practice__in=practices_owned_by(user)), pk=pk)
+
+
+def open_invitation_for_owner(user, pk: int) -> PractitionerInvitation:
+    invitations = PractitionerInvitation.objects.filter(
+        practice__in=practices_owned_by(user), accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    return get_object_or_404(invitations, pk=pk)
+
+
+def practitioner_invitation_revoke(*, invitation: PractitionerInvitation) -> bool:
+    """The link stops working at once; False when it was used or withdrawn meanwhile."""
+    return bool(
+        PractitionerInvitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: str) -> Membership:
+    if role not in dict(Membership.ROLES):
+        raise ValidationError({"role": "Choose a role: owner or practitioner."})
+    membership = _locked(membership)
+    if role != Membership.OWNER:
+        _another_owner_stays(membership, "change their role")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_end(*, membership: Membership) -> Membership:
+    """The member leaves the practice; call inside the transaction that hands over their work."""
+    membership = _locked(membership)
+    _another_owner_stays(membership, "remove them")
+    membership.delete()
+    return membership
+
+
+def _locked(membership: Membership) -> Membership:
+    # Every team change to a practice waits on the practice's row: two owners demoting each
+    # other at the same moment cannot both see the other still an owner and leave none.
+    list(Practice.objects.select_for_update().filter(pk=membership.practice_id).values_list("pk"))
+    fresh = Membership.objects.select_related("user", "practice").filter(pk=membership.pk).first()
+    if fresh is None:
+        raise ValidationError({"member": f"{membership.user} no longer works in this practice."})
+    return fresh
+
+
+def is_last_owner(membership: Membership) -> bool:
+    if membership.role != Membership.OWNER:
+        return False
+    owners = Membership.objects.filter(practice=membership.practice_id, role=Membership.OWNER)
+    return not owners.exclude(pk=membership.pk).exists()
+
+
+def _another_owner_stays(membership: Membership, action: str) -> None:
+    if is_last_owner(membership):
+        raise ValidationError(
+            {
+                "role": f"{membership.user} is the only owner of {membership.practice}: "
+                f"make someone else an owner before you {action}."
+            }
+        )
 
 
 def _send(invitation: PractitionerInvitation, link: str) -> None:

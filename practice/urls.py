@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from clients import api as client_api
-from clients import passwords
+from clients import passwords, team_views
 from clients import views as client_views
 
 from . import api, views
@@ -23,6 +23,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("practice/", views.practice_settings, name="practice-settings"),
     path("practice/invitations/", views.practitioner_invite, name="practitioner-invite"),
+    path(
+        "practice/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="practitioner-invitation-revoke",
+    ),
+    path("practice/members/<int:pk>/role/", views.member_role, name="member-role"),
+    path("practice/members/<int:pk>/remove/", team_views.member_remove, name="member-remove"),
     path("team/invite/<str:token>/", views.team_invitation, name="team-invitation"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

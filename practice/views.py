@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
@@ -45,10 +46,41 @@ def practice_settings(request, invite_form=None):
         "is_owner": is_owner,
         "team": members,
         "invite_form": invite_form or PractitionerInviteForm(practice=membership.practice),
-        "open_invitations": membership.practice.practitioner_invitations.filter(accepted_at__isnull=True),
+        "open_invitations": membership.practice.practitioner_invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True
+        ).order_by("email"),
+        "roles": Membership.ROLES,
+        "now": timezone.now(),
     }
     bad = form.errors or (invite_form is not None and invite_form.errors)
     return render(request, "practice/settings.html", context, status=400 if bad else 200)
+
+
+@practitioner_required
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = team.open_invitation_for_owner(request.user, pk)
+    if team.practitioner_invitation_revoke(invitation=invitation):
+        messages.success(
+            request, f"The invitation to {invitation.email} is withdrawn: its link no longer works."
+        )
+    else:
+        messages.error(request, f"The invitation to {invitation.email} was used or withdrawn meanwhile.")
+    return redirect("practice-settings")
+
+
+@practitioner_required
+@require_POST
+def member_role(request, pk):
+    membership = team.member_for_owner(request.user, pk)
+    try:
+        membership = team.membership_role_change(membership=membership, role=request.POST.get("role", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        role = "an owner" if membership.role == Membership.OWNER else "a practitioner"
+        messages.success(request, f"{membership.user} is now {role} of {membership.practice}.")
+    return redirect("practice-settings")
 
 
 @practitioner_required

@@ -200,3 +200,29 @@ def test_a_practitioner_who_forgot_their_password_chooses_a_new_one_and_signs_in
     page.get_by_role("button", name="Sign in").click()
 
     assert page.url == f"{live_server.url}/clients/"
+
+
+def test_the_owner_removes_a_practitioner_and_hands_their_clients_to_a_colleague(page, live_server):
+    need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
+    owner = MembershipFactory(user__email="alice@example.com", user__name="Alice Physio", role="owner")
+    practice = owner.practice
+    gina = MembershipFactory(practice=practice, user__name="Gina Physio").user
+    hal = MembershipFactory(practice=practice, user__name="Hal Physio").user
+    ClientFactory(practice=practice, practitioner=gina, name="Ivy Client")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("alice@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Practice").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Remove Gina Physio").click()
+    assert_accessible(page)
+    page.get_by_label("Who takes over").select_option(label=f"Hal Physio · {hal.email}")
+    page.get_by_label("Yes, remove Gina Physio").check()
+    page.get_by_role("button", name="Remove Gina Physio").click()
+
+    page.get_by_text("Gina Physio no longer works in").wait_for()
+    assert page.get_by_text("1 client moved to Hal Physio.").is_visible()
+    assert Client.objects.get(name="Ivy Client").practitioner == hal
+    assert_accessible(page)

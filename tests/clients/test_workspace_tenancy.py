@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from clients import versions
 from clients.models import Consultation, HandoutBatch
+from practice.models import PractitionerInvitation
 from tests.factories import ExerciseFactory, TemplateFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,17 @@ def workspace_patterns():
             for pattern in entry.url_patterns:
                 if isinstance(pattern, URLPattern):
                     yield f"{entry.namespace}:{pattern.name}", pattern
+        elif is_practice_object_page(entry):
+            yield entry.name, entry
+
+
+def is_practice_object_page(entry) -> bool:
+    """The practice's own pages about one object (team management) sit at the root, under /practice/."""
+    return (
+        isinstance(entry, URLPattern)
+        and str(entry.pattern).startswith("practice/")
+        and bool(entry.pattern.converters)
+    )
 
 
 @pytest.fixture
@@ -39,7 +51,14 @@ def charlies_objects(charlie, erin, erin_assignment):
     consultation = Consultation.objects.create(client=erin, scheduled_at=timezone.now())
     item = draft.items.first()
     batch = HandoutBatch.objects.create(practice=practice, assignment_ids=[erin_assignment.pk], total=1)
+    invitation = PractitionerInvitation.objects.create(
+        practice=practice, email="ivy@example.com", token_hash="z" * 64, expires_at=timezone.now()
+    )
+    membership = charlie.memberships.get()
     return {
+        "member-role": {"pk": membership.pk},
+        "member-remove": {"pk": membership.pk},
+        "practitioner-invitation-revoke": {"pk": invitation.pk},
         "workspace:client-export": {"pk": erin.pk},
         "workspace:client-erase": {"pk": erin.pk},
         "workspace:client-audit": {"pk": erin.pk},
