@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0013_assignment_version_changes_as_data'),
+        ('clients', '0014_consultations_move_and_cancel'),
     ]
 
     operations = [
