@@ -45,6 +45,7 @@ def phone_strings() -> dict[str, str]:
         "next": _("Next: {step}"),
         "last": _("Last one"),
         "well_done": _("Well done!"),
+        "loading": _("Loading today's exercises…"),
         "settings_title": _("Settings"),
         "today_title": _("Today"),
         "saving": _("Saving…"),

@@ -70,6 +70,26 @@ def test_a_check_off_made_offline_reaches_the_server_once_when_back_online(brows
     assert page.evaluate("localStorage.getItem('rehabit.queue')") == "[]"
 
 
+def test_the_first_load_says_the_exercises_are_coming_instead_of_a_blank_page(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+    held = []
+    page.route("**/api/v1/me/today/", lambda route: held.append(route))  # the answer is slow to come
+    page.goto(f"{live_server.url}/app/")
+    page.get_by_label("Email").fill("fay@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_text("Loading today's exercises…").wait_for()
+    while not held:  # the request reaches the route a moment after the words appear
+        page.wait_for_timeout(50)
+    held[0].continue_()
+
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+    assert page.locator("#status").text_content() == ""
+
+
 def test_the_timer_counts_down_each_side_then_asks_how_it_went(browser_context, live_server, fay):
     page = browser_context.new_page()
     sign_in(page, live_server)

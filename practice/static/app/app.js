@@ -117,10 +117,13 @@ function route() {
 async function refresh() {
   await sync();
   if (await followClientsLanguage()) return;
+  const firstLoad = !store.get(KEYS.today); // nothing saved to show meanwhile: say it is coming
+  if (firstLoad) say(t("loading"));
   try {
     const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/")]);
     if (today.ok) store.set(KEYS.today, today.data);
     if (programs.ok) renderPrograms(programs.data.results);
+    if (firstLoad && $("status").textContent === t("loading")) say("");
   } catch {
     say(offlineMessage());
   }
