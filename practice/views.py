@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +19,10 @@ def home(request):
         return redirect("login")
     if request.user.memberships.exists():
         return redirect("workspace:clients")
-    return redirect("phone-app")  # a client has no workspace: their exercises are on the phone page
+    if hasattr(request.user, "client"):
+        return redirect("phone-app")  # a client has no workspace: their exercises are on the phone page
+    # Neither: e.g. a practitioner removed from their only practice. The 403 page says so.
+    raise PermissionDenied
 
 
 @practitioner_required

@@ -1,6 +1,7 @@
 """A consultation moved or cancelled: the client is told each time, their calendar follows,
 and the reminders go for the time that holds."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -229,6 +230,23 @@ def test_a_consultation_cannot_be_moved_into_the_past(client, practitioner_in_lo
     consultation.refresh_from_db()
     assert consultation.scheduled_at == STARTS
     assert len(mail.outbox) == sent
+
+
+def test_after_a_refused_move_the_record_form_still_saves_the_notes(client, practitioner_in_london, bob):
+    consultation = book(client, practitioner_in_london, bob)
+    refused = move(client, consultation, to=BOOKED - timedelta(hours=1), at=BOOKED + timedelta(hours=1))
+    # The page is shown at the move URL: the record form must not post its notes there.
+    record_form = re.search(r'<form class="card form"[^>]*>', refused.content.decode()).group(0)
+    action = re.search(r'action="([^"]+)"', record_form)
+    target = action.group(1) if action else f"/consultations/{consultation.pk}/move/"
+
+    with time_machine.travel(BOOKED + timedelta(hours=1), tick=False):
+        response = client.post(target, {"status": "scheduled", "subjective": "Sleeps better"})
+
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.subjective == "Sleeps better"
+    assert consultation.scheduled_at == STARTS
 
 
 def test_a_spanish_speaking_client_is_told_of_the_move_and_the_cancellation_in_spanish(

@@ -137,3 +137,17 @@ def test_a_practitioner_refused_an_owners_action_is_told_why(client, alice, bob,
 
     assert response.status_code == 403
     assert "Only an owner of the practice can erase a client." in response.content.decode()
+
+
+def test_a_practitioner_removed_from_their_practice_signing_in_on_the_web_is_told_why(client, alice_practice):
+    removed = MembershipFactory(practice=alice_practice, role="practitioner", user__email="lee@example.com")
+    removed.delete()
+
+    response = client.post(
+        "/accounts/login/", {"username": "lee@example.com", "password": "correct-horse-battery"}, follow=True
+    )
+
+    # Not the phone page: its sign-in form would ask again for a sign-in that just worked.
+    assert response.redirect_chain[-1][0] == "/"
+    assert response.status_code == 403
+    assert "not part of any practice" in response.content.decode()

@@ -301,6 +301,18 @@ def test_the_edit_page_says_what_is_not_published_yet(client, alice, bob_assignm
     assert "<strong>Not published yet:</strong> new: deep squat" in again and "Discard these edits" in again
 
 
+def test_the_edit_page_separates_unpublished_changes_as_the_published_ones_are(client, alice, bob_assignment):
+    client.force_login(alice)
+    draft = client.get(f"/assignments/{bob_assignment.pk}/edit/").context["program"]
+    client.post(f"/programs/{draft.pk}/items/", {"exercise": ExerciseFactory(name="Deep squat").pk})
+    client.post(f"/programs/{draft.pk}/items/", {"exercise": ExerciseFactory(name="Bridge").pk})
+
+    page = client.get(f"/assignments/{bob_assignment.pk}/edit/").content.decode()
+
+    # A dosage reads "3 sets · hold 30 s": a change ends at a semicolon, never at a middle dot.
+    assert "<strong>Not published yet:</strong> new: deep squat; new: bridge" in page
+
+
 def test_discarding_unpublished_edits_starts_the_next_edit_from_the_current_version(
     client, alice, bob_assignment
 ):
