@@ -118,7 +118,8 @@ class ConsultationForm(forms.Form):
 
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    duration_minutes = forms.IntegerField(min_value=10, max_value=180, initial=45, label="Duration (minutes)")
+    # The API's range: a consultation booked there can be moved here without changing its length.
+    duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=45, label="Duration (minutes)")
 
     def __init__(self, *args, zone: str, **kwargs):
         super().__init__(*args, **kwargs)

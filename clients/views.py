@@ -342,7 +342,8 @@ def assignment_edit(request, pk):
                 request,
                 f"Version {version.number} given to {assignment.client.name}: {'; '.join(version.said)}",
             )
-            return redirect("workspace:client", pk=assignment.client_id)
+            # The form posts to #schedule-heading; a browser would carry that anchor over the redirect.
+            return redirect(reverse("workspace:client", args=[assignment.client_id]) + "#assignments-heading")
     context = {
         **builder_context(request, draft),
         "assignment": assignment,
@@ -523,9 +524,10 @@ def _consultation_page(request, consultation, form, move_form):
 
 
 @practitioner_required
-@require_POST
 def consultation_move(request, pk):
     consultation = _consultation_for(request, pk)
+    if request.method != "POST":  # the address a refused move leaves in the bar, opened again
+        return redirect("workspace:consultation", pk=consultation.pk)
     zone = first_membership(request.user).timezone
     move_form = ConsultationForm.for_moving(consultation, zone=zone, data=request.POST)
     if move_form.is_valid() and consultation.status != Consultation.SCHEDULED:

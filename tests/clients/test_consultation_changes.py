@@ -421,3 +421,39 @@ def test_another_practice_cannot_move_or_cancel_through_the_api(alice, bob, char
     assert (moved.status_code, cancelled.status_code) == (404, 404)
     assert Consultation.objects.get().scheduled_at == STARTS
     assert len(mail.outbox) == 1
+
+
+def test_a_short_consultation_booked_through_the_api_is_moved_in_the_workspace_keeping_its_length(
+    client, practitioner_in_london, bob
+):
+    with time_machine.travel(BOOKED, tick=False):
+        api_as(practitioner_in_london).post(
+            "/api/v1/consultations/",
+            {"client": bob.pk, "scheduled_at": STARTS.isoformat(), "duration_minutes": 5},
+            format="json",
+        )
+    consultation = Consultation.objects.get(client=bob)
+    client.force_login(practitioner_in_london)
+    local = MOVED_TO.astimezone(LONDON)
+
+    with time_machine.travel(BOOKED, tick=False):
+        response = client.post(
+            f"/consultations/{consultation.pk}/move/",
+            {
+                "move-date": local.date().isoformat(),
+                "move-time": f"{local:%H:%M}",
+                "move-duration_minutes": 5,
+            },
+        )
+
+    consultation.refresh_from_db()
+    assert response.status_code == 302
+    assert (consultation.scheduled_at, consultation.duration_minutes) == (MOVED_TO, 5)
+
+
+def test_the_move_address_opened_again_leads_back_to_the_consultation(client, practitioner_in_london, bob):
+    consultation = book(client, practitioner_in_london, bob)
+
+    response = client.get(f"/consultations/{consultation.pk}/move/")
+
+    assert response.status_code == 302 and response["Location"] == f"/consultations/{consultation.pk}/"

@@ -214,6 +214,18 @@ def test_an_empty_draft_is_not_assigned(client, alice, bob):
     assert not Assignment.objects.exists()
 
 
+def test_after_publishing_the_client_page_opens_at_the_programs(client, alice, bob_assignment):
+    client.force_login(alice)
+    draft = client.get(f"/assignments/{bob_assignment.pk}/edit/").context["program"]
+    client.post(f"/programs/{draft.pk}/items/", {"exercise": ExerciseFactory().pk})
+
+    response = client.post(
+        f"/assignments/{bob_assignment.pk}/edit/", schedule(start_date=bob_assignment.start_date.isoformat())
+    )
+
+    assert response["Location"] == f"/clients/{bob_assignment.client_id}/#assignments-heading"
+
+
 def test_editing_an_assigned_program_publishes_version_two(client, alice, bob_assignment):
     client.force_login(alice)
     page = client.get(f"/assignments/{bob_assignment.pk}/edit/")
