@@ -50,7 +50,7 @@ def phone_strings() -> dict[str, str]:
         "today_title": _("Today"),
         "saving": _("Saving…"),
         "saved": _("Saved."),
-        "not_saved_fields": _("Not saved: please check the fields marked below."),
+        "not_saved_fields": _("Not saved: please check the fields marked above."),
         "not_saved_offline": _(
             "Not saved: there is no connection. Your changes are still here; save them again once you are online."
         ),
