@@ -104,10 +104,12 @@ def program_detail(request, pk):
 
 
 @practitioner_required
-@require_POST
 def template_delete(request, pk):
-    """Programs already given keep their own copy: deleting a template takes nothing from a client."""
+    """Programs already given keep their own copy: deleting a template takes nothing from a client.
+    It cannot be undone, so the page asks first and the POST deletes."""
     template = get_object_or_404(Program.objects.editable_by(request.user).templates(), pk=pk)
+    if request.method != "POST":
+        return render(request, "programs/template_delete.html", {"template": template})
     template.delete()
     messages.success(request, f"Template “{template.title}” deleted. Programs given from it are unchanged.")
     return redirect("programs:library")

@@ -146,6 +146,18 @@ def test_deleting_a_template_leaves_what_was_given_from_it(client, alice, alice_
     assert given.program.items.count() == 3
 
 
+def test_deleting_a_template_asks_first(client, alice, alice_practice):
+    template = TemplateFactory(practice=alice_practice, title="Knee basics")
+    client.force_login(alice)
+
+    page = client.get(f"/programs/{template.pk}/").content.decode()
+    asked = client.get(f"/programs/{template.pk}/delete/")
+
+    assert f'href="/programs/{template.pk}/delete/"' in page
+    assert asked.status_code == 200 and b"Deleting cannot be undone." in asked.content
+    assert Program.objects.filter(pk=template.pk).exists()
+
+
 def test_the_shared_library_template_cannot_be_renamed_or_deleted(client, alice):
     template = TemplateFactory(title="Knee basics")
     client.force_login(alice)
