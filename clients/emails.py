@@ -16,3 +16,10 @@ def send_erasure_requested(client, owner_emails: list[str]) -> None:
     context = {"client": client, "practice": client.practice, "site_url": settings.SITE_URL}
     for email in owner_emails:
         send("erasure_requested", context, to=email)
+
+
+def send_sign_in_moved(client, old_email: str) -> None:
+    """To the address the sign-in leaves: whoever holds it learns, and can tell the practice."""
+    context = {"client": client, "practice": client.practice, "old_email": old_email}
+    with translation.override(client.language):
+        send("sign_in_moved", context, to=old_email)

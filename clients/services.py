@@ -13,7 +13,7 @@ from practice.models import User
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
-from . import invitations, reminders, versions
+from . import emails, invitations, reminders, versions
 from .audit import audit_record
 from .models import Assignment, AssignmentPause, AuditEvent, Client, Completion
 from .scheduling import local_date
@@ -165,7 +165,10 @@ def client_update_settings(*, client: Client, **changes) -> Client:
     if "email" in changes and client.user_id:
         if sign_in_taken(client, changes["email"]):
             raise ValidationError({"email": SIGN_IN_TAKEN})
+        old_email = User.objects.filter(pk=client.user_id).values_list("email", flat=True).get()
         User.objects.filter(pk=client.user_id).update(email=changes["email"].lower())
+        if old_email != changes["email"].lower():
+            transaction.on_commit(lambda: emails.send_sign_in_moved(client, old_email))
     for name, value in changes.items():
         setattr(client, name, value)
     client.save(update_fields=list(changes))

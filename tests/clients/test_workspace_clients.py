@@ -194,13 +194,20 @@ def test_an_erased_client_shows_as_erased_in_the_list(client, alice, bob_assignm
     assert b"Not signed up" not in response.content
 
 
-def test_a_new_email_becomes_the_clients_sign_in(client, alice, bob):
+def test_a_new_email_becomes_the_clients_sign_in_and_the_old_address_is_told(
+    client, alice, bob, django_capture_on_commit_callbacks, mailoutbox
+):
     client.force_login(alice)
 
-    client.post(
-        f"/clients/{bob.pk}/edit/",
-        {"name": "Bob Client", "email": "Bob.New@example.com", "timezone": "Europe/London", "notes": ""},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/clients/{bob.pk}/edit/",
+            {"name": "Bob Client", "email": "Bob.New@example.com", "timezone": "Europe/London", "notes": ""},
+        )
+
+    (notice,) = mailoutbox
+    assert notice.to == ["bob@example.com"] and notice.subject == "Your Rehabit sign-in has changed"
+    assert "you now sign in with bob.new@example.com instead of bob@example.com" in notice.body
 
     bob.user.refresh_from_db()
     assert bob.user.email == "bob.new@example.com"
@@ -212,7 +219,9 @@ def test_a_new_email_becomes_the_clients_sign_in(client, alice, bob):
     assert token.status_code == 200
 
 
-def test_an_email_another_account_signs_in_with_is_refused_and_nothing_changes(client, alice, bob):
+def test_an_email_another_account_signs_in_with_is_refused_and_nothing_changes(
+    client, alice, bob, mailoutbox
+):
     client.force_login(alice)
 
     response = client.post(
@@ -225,3 +234,4 @@ def test_an_email_another_account_signs_in_with_is_refused_and_nothing_changes(c
     bob.refresh_from_db()
     bob.user.refresh_from_db()
     assert (bob.name, bob.email, bob.user.email) == ("Bob Client", "bob@example.com", "bob@example.com")
+    assert mailoutbox == []
