@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Practice, practices_of
 from programs.models import Program, ProgramExercise
@@ -348,17 +349,17 @@ class Reminder(models.Model):
     CONSULTATION_MOVED = "consultation_moved"
     CONSULTATION_CANCELLED = "consultation_cancelled"
     KINDS = [
-        (EXERCISE, "Daily exercise reminder"),
-        (CONSULTATION_DAY, "Consultation tomorrow"),
-        (CONSULTATION_HOUR, "Consultation in an hour"),
-        (NUDGE, "Nudge after missed days"),
-        (MISSED_ALERT, "Practitioner alert: missed days"),
-        (PAIN_ALERT, "Practitioner alert: pain"),
-        (WEEKLY_SUMMARY, "Practitioner weekly summary"),
-        (HANDOUT, "Handout by email"),
-        (CONSULTATION_INVITE, "Consultation invitation"),
-        (CONSULTATION_MOVED, "Consultation moved"),
-        (CONSULTATION_CANCELLED, "Consultation cancelled"),
+        (EXERCISE, _("Daily exercise reminder")),
+        (CONSULTATION_DAY, _("Consultation tomorrow")),
+        (CONSULTATION_HOUR, _("Consultation in an hour")),
+        (NUDGE, _("Nudge after missed days")),
+        (MISSED_ALERT, _("Practitioner alert: missed days")),
+        (PAIN_ALERT, _("Practitioner alert: pain")),
+        (WEEKLY_SUMMARY, _("Practitioner weekly summary")),
+        (HANDOUT, _("Handout by email")),
+        (CONSULTATION_INVITE, _("Consultation invitation")),
+        (CONSULTATION_MOVED, _("Consultation moved")),
+        (CONSULTATION_CANCELLED, _("Consultation cancelled")),
     ]
 
     PENDING = "pending"
@@ -367,11 +368,11 @@ class Reminder(models.Model):
     SKIPPED = "skipped"
     FAILED = "failed"
     STATUSES = [
-        (PENDING, "Pending"),
-        (SENDING, "Sending"),
-        (SENT, "Sent"),
-        (SKIPPED, "Skipped"),
-        (FAILED, "Failed"),
+        (PENDING, _("Pending")),
+        (SENDING, _("Sending")),
+        (SENT, _("Sent")),
+        (SKIPPED, _("Skipped")),
+        (FAILED, _("Failed")),
     ]
 
     client = models.ForeignKey(
@@ -457,15 +458,15 @@ class AuditEvent(models.Model):
     ERASE_CLIENT = "erase_client"
     CHANGE_PRACTITIONER = "change_practitioner"
     ACTIONS = [
-        (VIEW_CLIENT, "Viewed the client's record"),
-        (VIEW_CONSULTATION, "Viewed consultation notes"),
-        (CHANGE_CONSULTATION, "Changed consultation notes"),
-        (RECORD_COMPLETION, "Recorded a check-off"),
-        (DELETE_COMPLETION, "Removed a check-off"),
-        (DOWNLOAD_HANDOUT, "Downloaded a handout"),
-        (EXPORT_DATA, "Exported the client's data"),
-        (ERASE_CLIENT, "Erased the client's personal data"),
-        (CHANGE_PRACTITIONER, "Handed the client to another practitioner"),
+        (VIEW_CLIENT, _("Viewed the client's record")),
+        (VIEW_CONSULTATION, _("Viewed consultation notes")),
+        (CHANGE_CONSULTATION, _("Changed consultation notes")),
+        (RECORD_COMPLETION, _("Recorded a check-off")),
+        (DELETE_COMPLETION, _("Removed a check-off")),
+        (DOWNLOAD_HANDOUT, _("Downloaded a handout")),
+        (EXPORT_DATA, _("Exported the client's data")),
+        (ERASE_CLIENT, _("Erased the client's personal data")),
+        (CHANGE_PRACTITIONER, _("Handed the client to another practitioner")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

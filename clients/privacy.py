@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from knox.models import AuthToken
 
 from practice.models import Membership
@@ -101,6 +102,11 @@ def client_data(client: Client) -> dict:
         for version in _versions_of(assignment)
         for item in version.program.items.all()
     }
+    with translation.override(language):
+        return _everything(client, programs, exercise_of)
+
+
+def _everything(client: Client, programs: list[dict], exercise_of: dict) -> dict:
     return {
         "exported_at": timezone.now(),
         "practice": client.practice.name,
@@ -207,7 +213,7 @@ def _check_offs(client: Client, exercise_of: dict) -> list[dict]:
 def _reminders(client: Client) -> list[dict]:
     kinds = dict(Reminder.KINDS)
     rows = client.reminders.order_by("due_at").values(*REMINDER_FIELDS)
-    return [{**row, "what": kinds.get(row["kind"], row["kind"])} for row in rows]
+    return [{**row, "what": str(kinds.get(row["kind"], row["kind"]))} for row in rows]
 
 
 def _access_log(client: Client) -> list[dict]:
@@ -219,8 +225,8 @@ def _access_log(client: Client) -> list[dict]:
         log.append(
             {
                 "at": event.at,
-                "what": actions.get(event.action, event.action),
-                "by": "the client" if own else _name(event.actor),
+                "what": str(actions.get(event.action, event.action)),
+                "by": gettext("the client") if own else _name(event.actor),
                 "ip": event.ip if own else None,
             }
         )
@@ -228,7 +234,7 @@ def _access_log(client: Client) -> list[dict]:
 
 
 def _name(user) -> str | None:
-    return (user.name or "a practitioner") if user is not None else None
+    return (user.name or gettext("a practitioner")) if user is not None else None
 
 
 @transaction.atomic

@@ -110,6 +110,21 @@ def test_the_words_are_in_the_clients_language(bob, alice, bob_assignment):
     assert exercise["dosage"] != item.dosage_text()
 
 
+def test_what_happened_reads_in_the_clients_language_too(bob, alice, bob_assignment):
+    bob.language = "es"
+    bob.save()
+    Reminder.objects.create(
+        client=bob, kind=Reminder.CONSULTATION_INVITE, local_date=timezone.localdate(), due_at=timezone.now()
+    )
+    audit_record(actor=bob.user, client=bob, action=AuditEvent.RECORD_COMPLETION)
+
+    data = exported(bob, alice)
+
+    assert data["reminders"][0]["what"] == "Invitación a la consulta"
+    mine = next(event for event in data["access_log"] if event["what"] == "Registró un ejercicio hecho")
+    assert mine["by"] == "el cliente"
+
+
 def test_the_export_has_consultations_reminders_pauses_and_who_saw_the_data(
     client, bob, alice, bob_assignment
 ):
