@@ -1,5 +1,5 @@
 from datetime import datetime
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -9,10 +9,8 @@ from programs.models import Program
 
 from . import consultations
 from .models import ALL_DAYS, Client, Consultation
-from .scheduling import DAY_NAMES, already_over
+from .scheduling import DAY_NAMES, TIMEZONES, already_over
 from .services import SIGN_IN_TAKEN, sign_in_taken
-
-TIMEZONES = sorted(available_timezones())
 
 
 class ClientForm(forms.ModelForm):

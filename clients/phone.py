@@ -1,9 +1,9 @@
 """The words of the phone page's script, in the phone's language; `{name}` marks a value."""
 
-from zoneinfo import available_timezones
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from .scheduling import TIMEZONES
 
 
 def phone_strings() -> dict[str, str]:
@@ -86,7 +86,7 @@ REGIONS = {
 
 def timezone_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     """[(region, [(IANA name, place)])] for the settings screen's select, in the page's language."""
-    names = sorted(available_timezones())
+    names = TIMEZONES
     return [
         (_(label), [(name, place_of(name)) for name in names if name.startswith(region + "/")])
         for region, label in REGIONS.items()

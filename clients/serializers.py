@@ -1,4 +1,4 @@
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.db.models.manager import BaseManager
 from django.urls import reverse
@@ -13,7 +13,7 @@ from programs.serializers import DosageSerializer, ExerciseSerializer, InPractic
 from . import consultations
 from .changes import word_versions
 from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
-from .scheduling import already_over
+from .scheduling import TIMEZONES, already_over
 from .services import SIGN_IN_TAKEN, sign_in_taken
 
 
@@ -61,7 +61,7 @@ class MeSerializer(serializers.ModelSerializer):
         return data
 
     def validate_timezone(self, value: str) -> str:
-        if value not in available_timezones():
+        if value not in TIMEZONES:
             raise serializers.ValidationError(
                 "Not a known IANA timezone, e.g. Europe/London.", code="unknown_timezone"
             )

@@ -83,3 +83,11 @@ def test_half_a_quiet_hours_pair_is_a_400_naming_the_missing_end(bob):
         "quiet_hours_end",
         "quiet_hours_incomplete",
     )
+
+
+def test_a_placeholder_zone_is_not_a_place_to_live(bob):
+    api = api_as(bob.user)
+
+    for zone in ("Factory", "localtime"):
+        response = api.patch("/api/v1/me/", {"timezone": zone}, format="json")
+        assert response.status_code == 400 and response.json()["field"] == "timezone"
