@@ -62,6 +62,7 @@ class Terms:
 
     since: date
     start_date: date
+    end_date: date  # the planned end
     last_day: date  # the planned end, or the day before the assignment was ended early
     days_of_week: frozenset[int]
     sessions_per_day: int
@@ -114,7 +115,7 @@ def with_versions(assignments) -> list[Assignment]:
             (number, published_at, schedule, [item[1:] for item in sorted(items)])
             for number, (published_at, schedule, items) in versions[assignment.pk].items()
         ]
-        assignment.terms = _terms_of(assignment, assignment.zone, history, current.get(assignment.pk, ()))
+        assignment.terms = terms_of(assignment, assignment.zone, history, current.get(assignment.pk, ()))
     return found
 
 
@@ -129,7 +130,7 @@ def with_schedules(assignments: list[Assignment]) -> None:
     for assignment in assignments:
         versions = assignment.versions.all() if assignment.version > 1 else []
         history = [(v.number, v.created_at, v.schedule, ()) for v in versions]
-        assignment.terms = _terms_of(assignment, assignment.client.timezone, history, ())
+        assignment.terms = terms_of(assignment, assignment.client.timezone, history, ())
 
 
 def _current_items(unversioned: list[Assignment]) -> dict[int, list[tuple[int, int]]]:
@@ -144,7 +145,9 @@ def _current_items(unversioned: list[Assignment]) -> dict[int, list[tuple[int, i
     return items
 
 
-def _terms_of(assignment: Assignment, zone: str, history: Iterable[tuple], unversioned_items) -> list[Terms]:
+def terms_of(
+    assignment: Assignment, zone: str, history: Iterable[tuple], unversioned_items=()
+) -> list[Terms]:
     """`history` is (number, published at, schedule, items) per version, in any order; a version
     governs from the day it was published in the client's timezone `zone`."""
     terms = []
@@ -165,12 +168,12 @@ def _terms_of(assignment: Assignment, zone: str, history: Iterable[tuple], unver
 def _terms(assignment: Assignment, schedule: dict, since: date, items) -> Terms:
     start = schedule["start_date"]
     start = date.fromisoformat(start) if isinstance(start, str) else start
-    last = start + timedelta(weeks=int(schedule["weeks"]), days=-1)
-    if assignment.ended_on:
-        last = min(last, assignment.ended_on - timedelta(days=1))
+    end = start + timedelta(weeks=int(schedule["weeks"]), days=-1)
+    last = min(end, assignment.ended_on - timedelta(days=1)) if assignment.ended_on else end
     return Terms(
         since=since,
         start_date=start,
+        end_date=end,
         last_day=last,
         days_of_week=frozenset(int(day) for day in schedule["days_of_week"]),
         sessions_per_day=int(schedule["sessions_per_day"]),

@@ -99,8 +99,9 @@ class TodayView(APIView):
         mine = Assignment.objects.of_client_user(request.user).select_related("client")
         assignments = list(with_items(mine))
         client = assignments[0].client if assignments else client_of(request.user)
-        day = query.validated_data.get("date") or local_date(client, timezone.now())
-        slots = slots_of_loaded(assignments, day)
+        today = local_date(client, timezone.now())
+        day = query.validated_data.get("date") or today
+        slots = slots_of_loaded(assignments, day, today=today)
         context = {"request": request, "language": client.language}
         with translation.override(client.language):
             return Response(TodaySerializer({"date": day, "slots": slots}, context=context).data)
