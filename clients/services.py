@@ -14,8 +14,9 @@ from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
 from . import emails, invitations, reminders, versions
+from .adherence import Terms, terms_of, terms_on
 from .audit import audit_record
-from .models import Assignment, AssignmentPause, AuditEvent, Client, Completion
+from .models import Assignment, AssignmentPause, AssignmentVersion, AuditEvent, Client, Completion
 from .scheduling import local_date
 
 CHECK_OFF_DAYS_BACK = 7
@@ -194,7 +195,7 @@ def completion_record(
     written together, or neither is.
     """
     assignment = item.program.version.assignment
-    _check_slot(assignment, fields["date"], fields["session"], now=now or timezone.now())
+    _check_slot(assignment, item, fields["date"], fields["session"], now=now or timezone.now())
     slot = {"assignment_exercise": item, "date": fields["date"], "session": fields["session"]}
     values = {k: v for k, v in fields.items() if k not in ("date", "session")}
     try:
@@ -277,21 +278,51 @@ def _replay(
     return existing
 
 
-def _check_slot(assignment: Assignment, day: date, session: int, *, now: datetime) -> None:
+def _check_slot(
+    assignment: Assignment, item: ProgramExercise, day: date, session: int, *, now: datetime
+) -> None:
+    """A check-off's day and session, held to the schedule of the version that governed the day."""
     today = local_date(assignment.client, now)
     if day > today:
         raise ValidationError({"date": "This date is still in the future where you are."})
-    if day < assignment.start_date:
-        raise ValidationError({"date": f"The program starts on {assignment.start_date.isoformat()}."})
-    if day > assignment.end_date:
-        raise ValidationError({"date": f"The program ended on {assignment.end_date.isoformat()}."})
+    terms = _terms_on(assignment, item, day)
+    if day < terms.start_date:
+        raise ValidationError({"date": f"The program starts on {terms.start_date.isoformat()}."})
+    if day > terms.end_date:
+        raise ValidationError({"date": f"The program ended on {terms.end_date.isoformat()}."})
     if day < today - timedelta(days=CHECK_OFF_DAYS_BACK):
         raise ValidationError({"date": f"Check-offs can go back {CHECK_OFF_DAYS_BACK} days at most."})
-    if session > assignment.sessions_per_day:
-        count = assignment.sessions_per_day
+    if session > terms.sessions_per_day:
+        count = terms.sessions_per_day
         raise ValidationError(
             {"session": f"This program has {count} session{'s' if count != 1 else ''} a day."}
         )
+
+
+def _terms_on(assignment: Assignment, item: ProgramExercise, day: date) -> Terms:
+    """The terms of the version that governed `day` (see `adherence`): the current schedule,
+    unless the day came before the newest version was published; then one query reads the
+    schedules of every version."""
+    history = []
+    if assignment.version > 1 and day < _newest_version_day(assignment, item):
+        history = [
+            (number, published_at, schedule, ())
+            for number, published_at, schedule in AssignmentVersion.objects.filter(
+                assignment=assignment
+            ).values_list("number", "created_at", "schedule")
+        ]
+    assignment.terms = terms_of(assignment, assignment.client.timezone, history)
+    return terms_on(assignment, day)
+
+
+def _newest_version_day(assignment: Assignment, item: ProgramExercise) -> date:
+    """The client's calendar day the newest version came out, as far as known without a query
+    (date.max when not known: the versions are read then)."""
+    version = item.program.version
+    published_at = getattr(item, "newest_published_at", None)
+    if published_at is None and version.number == assignment.version:
+        published_at = version.created_at
+    return local_date(assignment.client, published_at) if published_at else date.max
 
 
 def completion_delete(*, client: Client, completion_id: UUID) -> None:

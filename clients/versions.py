@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
@@ -111,8 +112,16 @@ def items_of_client(client):
 
 
 def items_of_client_user(user):
-    """As `items_of_client`, for the client signed in as `user` (none for anyone else)."""
-    return ProgramExercise.objects.filter(program__version__assignment__client__user=user)
+    """As `items_of_client`, for the client signed in as `user` (none for anyone else). Each
+    knows when its assignment's newest version was published (`newest_published_at`): a late
+    check-off for a day before it is held to an older version's schedule."""
+    newest = AssignmentVersion.objects.filter(
+        assignment=OuterRef("program__version__assignment"),
+        number=OuterRef("program__version__assignment__version"),
+    )
+    return ProgramExercise.objects.filter(program__version__assignment__client__user=user).annotate(
+        newest_published_at=Subquery(newest.values("created_at")[:1])
+    )
 
 
 def assignment_of_item(item: ProgramExercise) -> Assignment:
