@@ -123,6 +123,14 @@ def consultation_record(
     return consultation
 
 
+def calendar_uid(consultation: Consultation) -> str:
+    """Unique everywhere (not a row number another database may reuse); a consultation invited
+    before UIDs were kept goes on with the one its client's calendar already has."""
+    if consultation.calendar_uid is None:
+        return f"consultation-{consultation.pk}@rehabit"
+    return f"{consultation.calendar_uid}@rehabit"
+
+
 def consultation_ics(consultation: Consultation) -> bytes:
     """The calendar invite as it stands: the event, or its cancellation, in the client's language.
 
@@ -140,7 +148,7 @@ def consultation_ics(consultation: Consultation) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "REQUEST")
     event = icalendar.Event()
-    event.add("uid", f"consultation-{consultation.pk}@rehabit")
+    event.add("uid", calendar_uid(consultation))
     event.add("sequence", consultation.sequence)
     event.add("dtstamp", timezone.now())
     # In UTC: a local time would need a VTIMEZONE for its TZID (RFC 5545 3.2.19), or calendars guess.

@@ -117,6 +117,15 @@ class Consultation(models.Model):
         "client's calendar updates the event it has instead of adding another",
     )
     moved_at = models.DateTimeField(null=True, blank=True, help_text="When the time was last changed")
+    calendar_uid = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        default=uuid.uuid4,
+        editable=False,
+        help_text="The calendar invite's UID, unique everywhere; empty for consultations invited "
+        "before it was kept, whose invites keep the UID they were first sent with",
+    )
     subjective = models.TextField(blank=True)
     objective = models.TextField(blank=True)
     assessment = models.TextField(blank=True)

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from clients import reminders
+from clients import consultations, reminders
 from clients.models import Consultation, Reminder
 from tests.conftest import api_as
 from tests.factories import deliver_queued
@@ -91,6 +91,19 @@ def test_moving_a_consultation_moves_the_event_in_the_clients_calendar(client, p
     assert event.decoded("dtstart") == MOVED_TO
     assert event.decoded("dtend") == MOVED_TO + timedelta(minutes=45)
     assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_each_consultation_has_a_calendar_uid_of_its_own_and_an_older_one_keeps_its_first(
+    client, practitioner_in_london, bob
+):
+    first = book(client, practitioner_in_london, bob)
+    _, event = event_of(mail.outbox[-1])
+    second = Consultation.objects.create(client=bob, scheduled_at=STARTS)
+    legacy = Consultation.objects.create(client=bob, scheduled_at=STARTS, calendar_uid=None)
+
+    assert str(event["UID"]) == f"{first.calendar_uid}@rehabit"
+    assert first.calendar_uid != second.calendar_uid
+    assert consultations.calendar_uid(legacy) == f"consultation-{legacy.pk}@rehabit"
 
 
 def test_the_invite_names_the_practice_sender_as_organizer_and_asks_no_reply(

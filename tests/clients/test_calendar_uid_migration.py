@@ -1,0 +1,37 @@
+"""Consultations invited before calendar UIDs were kept go on with the UID their invite had."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from clients import consultations
+from clients.models import Consultation
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = ("clients", "0015_audit_practitioner_handover")
+AFTER = ("clients", "0016_consultation_calendar_uid")
+
+
+def migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+    return executor.loader.project_state([target]).apps
+
+
+def test_a_consultation_invited_before_keeps_its_calendar_uid_and_a_new_one_gets_its_own(bob):
+    old_apps = migrate(BEFORE)
+    invited = old_apps.get_model("clients", "Consultation").objects.create(
+        client_id=bob.pk, scheduled_at=timezone.now()
+    )
+    with connection.cursor() as cursor:  # check the row's keys now: the table is altered next
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    migrate(AFTER)
+
+    before = Consultation.objects.get(pk=invited.pk)
+    after = Consultation.objects.create(client=bob, scheduled_at=timezone.now())
+    assert consultations.calendar_uid(before) == f"consultation-{invited.pk}@rehabit"
+    assert consultations.calendar_uid(after) == f"{after.calendar_uid}@rehabit"
