@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -72,9 +73,12 @@ def consultation_schedule(
 def consultation_move(
     *, consultation: Consultation, starts_at: datetime, duration_minutes: int
 ) -> Consultation:
-    """A new time (or length): the client is emailed the updated invite, and the reminders
-    written for the old time are left behind (see `reminders._consultation_notice`)."""
+    """A new time (or length) for a scheduled consultation: the client is emailed the updated
+    invite, and the reminders written for the old time are left behind (see
+    `reminders._consultation_notice`)."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status != Consultation.SCHEDULED:
+        raise ValidationError({"scheduled_at": NOT_MOVABLE})
     if (starts_at, duration_minutes) == (consultation.scheduled_at, consultation.duration_minutes):
         return consultation
     consultation.scheduled_at = starts_at
@@ -98,9 +102,10 @@ def consultation_change(*, consultation: Consultation, fields: dict) -> Consulta
     fields = dict(fields)
     starts_at = fields.pop("scheduled_at", consultation.scheduled_at)
     duration = fields.pop("duration_minutes", consultation.duration_minutes)
-    consultation = consultation_move(
-        consultation=consultation, starts_at=starts_at, duration_minutes=duration
-    )
+    if (starts_at, duration) != (consultation.scheduled_at, consultation.duration_minutes):
+        consultation = consultation_move(
+            consultation=consultation, starts_at=starts_at, duration_minutes=duration
+        )
     return consultation_record(consultation=consultation, fields=fields, odi_answers=None)
 
 

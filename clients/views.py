@@ -530,15 +530,17 @@ def consultation_move(request, pk):
         return redirect("workspace:consultation", pk=consultation.pk)
     zone = first_membership(request.user).timezone
     move_form = ConsultationForm.for_moving(consultation, zone=zone, data=request.POST)
-    if move_form.is_valid() and consultation.status != Consultation.SCHEDULED:
-        move_form.add_error(None, consultations.NOT_MOVABLE)
+    if move_form.is_valid():
+        try:
+            consultations.consultation_move(
+                consultation=consultation,
+                starts_at=move_form.starts_at(),
+                duration_minutes=move_form.cleaned_data["duration_minutes"],
+            )
+        except ValidationError as exc:
+            _add_service_error(move_form, exc)
     if move_form.errors:
         return _consultation_page(request, consultation, RecordForm(instance=consultation), move_form)
-    consultations.consultation_move(
-        consultation=consultation,
-        starts_at=move_form.starts_at(),
-        duration_minutes=move_form.cleaned_data["duration_minutes"],
-    )
     messages.success(request, f"Consultation moved; {consultation.client.name} gets the updated invite.")
     return redirect("workspace:consultation", pk=consultation.pk)
 

@@ -9,6 +9,7 @@ import icalendar
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from clients import consultations, reminders
 from clients.models import Consultation, Reminder
@@ -230,6 +231,34 @@ def test_a_cancelled_consultation_cannot_be_scheduled_again(client, practitioner
     assert moved.status_code == 400
     consultation.refresh_from_db()
     assert (consultation.status, consultation.scheduled_at) == ("cancelled", STARTS)
+
+
+def test_a_consultation_cancelled_while_the_move_page_was_open_is_not_moved(
+    client, practitioner_in_london, bob
+):
+    consultation = book(client, practitioner_in_london, bob)
+    Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.CANCELLED)
+    sent = len(mail.outbox)
+
+    with time_machine.travel(BOOKED, tick=False), pytest.raises(ValidationError) as refused:
+        consultations.consultation_move(consultation=consultation, starts_at=MOVED_TO, duration_minutes=30)
+
+    assert refused.value.message_dict == {"scheduled_at": [consultations.NOT_MOVABLE]}
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.scheduled_at) == ("cancelled", STARTS)
+    assert len(mail.outbox) == sent
+
+
+def test_moving_a_cancelled_consultation_in_the_workspace_says_why_it_is_refused(
+    client, practitioner_in_london, bob
+):
+    consultation = book(client, practitioner_in_london, bob)
+    cancel(client, consultation, at=BOOKED + timedelta(days=1))
+
+    response = move(client, consultation, to=MOVED_TO, at=BOOKED + timedelta(days=1))
+
+    assert response.status_code == 400
+    assert b"Only a scheduled consultation can be moved." in response.content
 
 
 def test_a_consultation_cannot_be_moved_into_the_past(client, practitioner_in_london, bob):
