@@ -24,12 +24,6 @@ class Slot:
         return self.completion is not None
 
 
-def slots_for_day(assignments, day: date) -> list[Slot]:
-    """Slots of the given assignments on `day`, in a constant number of queries."""
-    assignments = list(with_items(assignments))
-    return slots_of_loaded(assignments, day)
-
-
 def slots_of_loaded(assignments: list[Assignment], day: date, *, today: date | None = None) -> list[Slot]:
     """Slots of assignments already loaded `with_items`: one more query, for the day's check-offs.
 
