@@ -111,7 +111,3 @@ class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
         response = super().form_valid(form)
         sign_out_everywhere(form.user)
         return response
-
-
-class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
-    pass

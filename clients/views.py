@@ -530,9 +530,10 @@ def consultation_move(request, pk):
         return redirect("workspace:consultation", pk=consultation.pk)
     zone = first_membership(request.user).timezone
     move_form = ConsultationForm.for_moving(consultation, zone=zone, data=request.POST)
+    moved = consultation
     if move_form.is_valid():
         try:
-            consultations.consultation_move(
+            moved = consultations.consultation_move(
                 consultation=consultation,
                 starts_at=move_form.starts_at(),
                 duration_minutes=move_form.cleaned_data["duration_minutes"],
@@ -541,7 +542,10 @@ def consultation_move(request, pk):
             _add_service_error(move_form, exc)
     if move_form.errors:
         return _consultation_page(request, consultation, RecordForm(instance=consultation), move_form)
-    messages.success(request, f"Consultation moved; {consultation.client.name} gets the updated invite.")
+    if moved.sequence == consultation.sequence:
+        messages.info(request, "That is the time it already has: nothing changed, nobody was emailed.")
+    else:
+        messages.success(request, f"Consultation moved; {consultation.client.name} gets the updated invite.")
     return redirect("workspace:consultation", pk=consultation.pk)
 
 

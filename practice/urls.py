@@ -50,7 +50,7 @@ urlpatterns = [
     path("accounts/password/change/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/change/done/",
-        passwords.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),

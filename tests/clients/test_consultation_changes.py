@@ -499,3 +499,26 @@ def test_the_move_address_opened_again_leads_back_to_the_consultation(client, pr
     response = client.get(f"/consultations/{consultation.pk}/move/")
 
     assert response.status_code == 302 and response["Location"] == f"/consultations/{consultation.pk}/"
+
+
+def test_moving_to_the_time_it_already_has_says_nothing_changed_and_emails_nobody(
+    client, practitioner_in_london, bob
+):
+    consultation = book(client, practitioner_in_london, bob)
+    sent = len(mail.outbox)
+    local = STARTS.astimezone(LONDON)
+
+    with time_machine.travel(BOOKED, tick=False):
+        response = client.post(
+            f"/consultations/{consultation.pk}/move/",
+            {
+                "move-date": local.date().isoformat(),
+                "move-time": f"{local:%H:%M}",
+                "move-duration_minutes": 30,
+            },
+            follow=True,
+        )
+        deliver_queued(now=BOOKED)
+
+    assert b"nothing changed, nobody was emailed" in response.content
+    assert len(mail.outbox) == sent
