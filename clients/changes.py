@@ -7,7 +7,7 @@ workspace in English. Reading any number of versions costs one query, for the ex
 """
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -169,10 +169,16 @@ def _schedule_words(kind: str, change: dict) -> str:
     return ngettext("now %(count)d session a day", "now %(count)d sessions a day", count) % {"count": count}
 
 
-def word_versions(versions: Iterable, *, language: str) -> list:
-    """Each version with `said`: its changes in `language`; one query for all the exercises named."""
+def word_versions(versions: Iterable, *, language: str | Callable[[object], str]) -> list:
+    """Each version with `said`: its changes in `language`, or in `language(version)` where
+    readers differ (reminders to clients of several languages); one query for all the exercises named."""
     versions = [version for version in versions if version is not None]
-    names = names_in(language, exercises_named(version.changes for version in versions))
+    language_of = language if callable(language) else lambda _version: language
+    exercises = exercises_named(version.changes for version in versions)
+    names: dict[str, dict[int, str]] = {}
     for version in versions:
-        version.said = said(version.changes, language=language, names=names)
+        reader = language_of(version)
+        if reader not in names:
+            names[reader] = names_in(reader, exercises)
+        version.said = said(version.changes, language=reader, names=names[reader])
     return versions

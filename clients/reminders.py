@@ -265,12 +265,11 @@ def _attach_day_slots(rows: list[Reminder]) -> None:
 def _word_current_changes(rows: list[Reminder], assignments: dict[int, list[Assignment]]) -> None:
     """Each current version's changes in its client's language; one query for every exercise named."""
     language = {row.client_id: row.client.language for row in rows}
-    current = [(a.client_id, a.current_version) for group in assignments.values() for a in group]
-    current = [(client_id, version) for client_id, version in current if version is not None]
-    exercises = changes.exercises_named(version.changes for _, version in current)
-    for client_id, version in current:
-        names = changes.names_in(language[client_id], exercises)
-        version.said = changes.said(version.changes, language=language[client_id], names=names)
+    reader = {}  # the client's language, by version
+    for assignment in (a for group in assignments.values() for a in group if a.current_version):
+        reader[assignment.current_version.pk] = language[assignment.client_id]
+    current = [a.current_version for group in assignments.values() for a in group]
+    changes.word_versions(current, language=lambda version: reader[version.pk])
 
 
 def _compose(reminder: Reminder, now: datetime) -> Notice | str:
