@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
+from . import team
 from .models import Membership, Practice, User
 
 LOGO_MAX_SIDE = 800
@@ -87,14 +88,8 @@ class MemberRemoveForm(forms.Form):
             pk=membership.user_id
         )
         self.fields["successor"].queryset = colleagues.order_by("name", "email")
-        self.fields["successor"].initial = by.pk if by.pk != membership.user_id else _other_owner(membership)
+        self.fields["successor"].initial = team.default_successor(membership, by=by)
         self.fields["confirm"].label = f"Yes, remove {membership.user} from {membership.practice}"
         self.fields["successor"].error_messages["invalid_choice"] = (
             "Choose someone who works in this practice and stays in it."
         )
-
-
-def _other_owner(membership: Membership) -> int | None:
-    owners = Membership.objects.filter(practice=membership.practice_id, role=Membership.OWNER)
-    other = owners.exclude(pk=membership.pk).order_by("created_at").first()
-    return other.user_id if other else None

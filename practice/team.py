@@ -152,6 +152,16 @@ def _locked(membership: Membership) -> Membership:
     return fresh
 
 
+def default_successor(membership: Membership, *, by: User) -> int | None:
+    """Who takes over a leaving member's clients unless the owner says otherwise: the owner
+    removing them, or, when they remove themselves, the practice's other owner."""
+    if by.pk != membership.user_id:
+        return by.pk
+    owners = Membership.objects.filter(practice=membership.practice_id, role=Membership.OWNER)
+    other = owners.exclude(pk=membership.pk).order_by("created_at").first()
+    return other.user_id if other else None
+
+
 def is_last_owner(membership: Membership) -> bool:
     if membership.role != Membership.OWNER:
         return False
