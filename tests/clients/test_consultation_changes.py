@@ -35,7 +35,7 @@ def book(client, alice, bob) -> Consultation:
     return Consultation.objects.get(client=bob)
 
 
-def move(client, consultation, *, to: datetime, at: datetime):
+def move(client, consultation, *, to: datetime, at: datetime, minutes: int = 45, follow: bool = False):
     local = to.astimezone(LONDON)
     with time_machine.travel(at, tick=False):
         response = client.post(
@@ -43,8 +43,9 @@ def move(client, consultation, *, to: datetime, at: datetime):
             {
                 "move-date": local.date().isoformat(),
                 "move-time": f"{local:%H:%M}",
-                "move-duration_minutes": 45,
+                "move-duration_minutes": minutes,
             },
+            follow=follow,
         )
         deliver_queued(now=at)
     return response
@@ -476,17 +477,8 @@ def test_a_short_consultation_booked_through_the_api_is_moved_in_the_workspace_k
         )
     consultation = Consultation.objects.get(client=bob)
     client.force_login(practitioner_in_london)
-    local = MOVED_TO.astimezone(LONDON)
 
-    with time_machine.travel(BOOKED, tick=False):
-        response = client.post(
-            f"/consultations/{consultation.pk}/move/",
-            {
-                "move-date": local.date().isoformat(),
-                "move-time": f"{local:%H:%M}",
-                "move-duration_minutes": 5,
-            },
-        )
+    response = move(client, consultation, to=MOVED_TO, at=BOOKED, minutes=5)
 
     consultation.refresh_from_db()
     assert response.status_code == 302
@@ -506,19 +498,8 @@ def test_moving_to_the_time_it_already_has_says_nothing_changed_and_emails_nobod
 ):
     consultation = book(client, practitioner_in_london, bob)
     sent = len(mail.outbox)
-    local = STARTS.astimezone(LONDON)
 
-    with time_machine.travel(BOOKED, tick=False):
-        response = client.post(
-            f"/consultations/{consultation.pk}/move/",
-            {
-                "move-date": local.date().isoformat(),
-                "move-time": f"{local:%H:%M}",
-                "move-duration_minutes": 30,
-            },
-            follow=True,
-        )
-        deliver_queued(now=BOOKED)
+    response = move(client, consultation, to=STARTS, at=BOOKED, minutes=30, follow=True)
 
     assert b"nothing changed, nobody was emailed" in response.content
     assert len(mail.outbox) == sent
