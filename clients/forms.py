@@ -136,7 +136,7 @@ class ConsultationForm(forms.Form):
         return data
 
     def starts_at(self) -> datetime:
-        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=self.zone)
+        return consultations.local_start(self.cleaned_data["date"], self.cleaned_data["time"], self.zone.key)
 
     @classmethod
     def for_moving(cls, consultation: Consultation, *, zone: str, data=None) -> "ConsultationForm":

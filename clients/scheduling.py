@@ -72,7 +72,7 @@ def next_reminder_at(assignment: Assignment, *, after: datetime) -> datetime | N
 def already_over(client, start_date: date, weeks: int, *, now: datetime | None = None) -> str:
     """Why a new program with this start and length makes no sense, or "" when it does: one that
     would end before the client's today is a slip (a start in the past, begun at the visit, is fine)."""
-    last_day = start_date + timedelta(weeks=weeks) - timedelta(days=1)
+    last_day = Assignment(start_date=start_date, weeks=weeks).end_date
     if last_day >= local_date(client, now or timezone.now()):
         return ""
     return (

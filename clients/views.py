@@ -462,10 +462,11 @@ def consultation_new(request, pk):
     membership = first_membership(request.user)
     form = ConsultationForm(request.POST or None, zone=membership.timezone)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        starts_at = consultations.local_start(data["date"], data["time"], membership.timezone)
         consultation = consultations.consultation_schedule(
-            client=client, starts_at=starts_at, duration_minutes=data["duration_minutes"], by=request.user
+            client=client,
+            starts_at=form.starts_at(),
+            duration_minutes=form.cleaned_data["duration_minutes"],
+            by=request.user,
         )
         messages.success(
             request, f"Consultation scheduled; {client.name} gets an invite with the video link."
