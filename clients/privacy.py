@@ -92,17 +92,16 @@ def client_data(client: Client) -> dict:
     whatever the number of programs, versions and check-offs."""
     language = client.language
     assignments = _assignments_of(client)
-    versions = [version for assignment in assignments for version in assignment.versions.all()]
-    names = changes.names_in(language, changes.exercises_named(v.changes for v in versions))
-    with translation.override(language):
-        programs = [_program(assignment, language, names) for assignment in assignments]
+    versions = {assignment.pk: _versions_of(assignment) for assignment in assignments}
+    changes.word_versions([v for of_one in versions.values() for v in of_one], language=language)
     exercise_of = {
         item.pk: (version.number, item.exercise.words_in(language)["name"])
-        for assignment in assignments
-        for version in _versions_of(assignment)
+        for of_one in versions.values()
+        for version in of_one
         for item in version.program.items.all()
     }
     with translation.override(language):
+        programs = [_program(assignment, versions[assignment.pk], language) for assignment in assignments]
         return _everything(client, programs, exercise_of)
 
 
@@ -159,7 +158,7 @@ def _versions_of(assignment: Assignment) -> list[AssignmentVersion]:
     ]
 
 
-def _program(assignment: Assignment, language: str, names: dict) -> dict:
+def _program(assignment: Assignment, versions: list[AssignmentVersion], language: str) -> dict:
     words = assignment.program.words_in(language)
     return {
         "id": assignment.pk,
@@ -175,17 +174,17 @@ def _program(assignment: Assignment, language: str, names: dict) -> dict:
         "assigned_by": _name(assignment.assigned_by),
         "current_version": assignment.version,
         "paused": [{"from": p.start_date, "to": p.end_date} for p in assignment.pauses.all()],
-        "versions": [_version(v, language, names) for v in _versions_of(assignment)],
+        "versions": [_version(version, language) for version in versions],
     }
 
 
-def _version(version: AssignmentVersion, language: str, names: dict) -> dict:
+def _version(version: AssignmentVersion, language: str) -> dict:
     return {
         "number": version.number,
         "published_at": version.created_at,
         "published_by": _name(version.created_by),
         "schedule": version.schedule,
-        "what_changed": changes.said(version.changes, language=language, names=names),
+        "what_changed": version.said,
         "exercises": [_exercise(item, language) for item in version.program.items.all()],
     }
 
