@@ -511,7 +511,7 @@ def consultation_detail(request, pk):
 
 
 def _consultation_page(request, consultation, form, move_form):
-    zone = first_membership(request.user).timezone
+    zone = move_form.zone.key  # the practitioner's, already read for the move form
     context = {
         "consultation": consultation,
         "client": consultation.client,
