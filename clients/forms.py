@@ -10,7 +10,7 @@ from programs.models import Program
 from . import consultations
 from .models import ALL_DAYS, Client, Consultation
 from .scheduling import DAY_NAMES, TIMEZONES, already_over
-from .services import SIGN_IN_TAKEN, sign_in_taken
+from .services import client_email_refusal
 
 
 class ClientForm(forms.ModelForm):
@@ -35,13 +35,9 @@ class ClientForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        taken = Client.objects.filter(practice=self.practice, email__iexact=email).exclude(
-            pk=self.instance.pk
-        )
-        if taken.exists():
-            raise forms.ValidationError("Another client of this practice has this email.")
-        if self.instance.pk and sign_in_taken(self.instance, email):
-            raise forms.ValidationError(SIGN_IN_TAKEN)
+        client = self.instance if self.instance.pk else None
+        if refusal := client_email_refusal(practice=self.practice, email=email, client=client):
+            raise forms.ValidationError(refusal)
         return email
 
 

@@ -14,7 +14,7 @@ from . import consultations
 from .changes import word_versions
 from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
 from .scheduling import TIMEZONES, already_over
-from .services import SIGN_IN_TAKEN, sign_in_taken
+from .services import client_email_refusal
 
 
 @extend_schema_field(
@@ -335,15 +335,8 @@ class ClientSerializer(InPractice, serializers.ModelSerializer):
     def validate(self, attrs):
         practice = attrs.get("practice") or self.instance.practice
         email = attrs.get("email", getattr(self.instance, "email", "")).lower()
-        taken = Client.objects.filter(practice=practice, email__iexact=email)
-        if self.instance:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError(
-                {"email": "A client with this email is already in your practice."}
-            )
-        if self.instance and sign_in_taken(self.instance, email):
-            raise serializers.ValidationError({"email": SIGN_IN_TAKEN})
+        if refusal := client_email_refusal(practice=practice, email=email, client=self.instance):
+            raise serializers.ValidationError({"email": refusal})
         return {**attrs, "email": email} if "email" in attrs else attrs
 
 

@@ -160,6 +160,18 @@ def sign_in_taken(client: Client, email: str) -> bool:
     return User.objects.filter(email__iexact=email).exclude(pk=client.user_id).exists()
 
 
+def client_email_refusal(*, practice, email: str, client: Client | None = None) -> str:
+    """Why a (new or existing) client of the practice cannot have this email, or "" when they can."""
+    others = Client.objects.filter(practice=practice, email__iexact=email)
+    if client is not None:
+        others = others.exclude(pk=client.pk)
+    if others.exists():
+        return "Another client of this practice has this email."
+    if client is not None and sign_in_taken(client, email):
+        return SIGN_IN_TAKEN
+    return ""
+
+
 @transaction.atomic
 def client_update_settings(*, client: Client, **changes) -> Client:
     """Details changed: a new email is also the client's sign-in; reminders follow the new settings."""
