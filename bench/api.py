@@ -4,7 +4,11 @@ Measured: the check-off PUT (each request updates one of a week's slots, as a ph
 re-syncing would) and GET /api/v1/me/today/, against a floor measured in the same run: a
 bare DRF endpoint on the same server that authenticates the same way and does nothing else.
 Goals (issue 6): at least 60 % of the floor's requests per second, p99 under 50 ms, at 8
-concurrent connections. Loopback only; bounded to 3 x 10 s of load.
+concurrent connections. Loopback only; bounded to 5 x 10 s of load.
+
+Two yardsticks follow, measured the same way: the floor plus one ORM read, and the floor plus
+the least a check-off must write (one row locked and saved in a transaction). They show how
+much of the goal any endpoint that reads or writes through the ORM can reach on this stack.
 """
 
 import os
@@ -45,7 +49,7 @@ request = function()
   local body = string.format(
     '{"assignment_exercise": %%d, "date": "%%s", "session": %%d, "pain": %%d, "difficulty": 2}',
     s[2], s[3], s[4], math.random(0, 10))
-  return wrk.format("PUT", "/api/v1/me/completions/" .. s[1] .. "/", headers, body)
+  return wrk.format("PUT", "%(put_prefix)s" .. s[1] .. "/", headers, body)
 end
 done = function(summary, latency, requests)
   local bad = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout
@@ -130,9 +134,24 @@ def load(port: int, path: str, lua: str, duration: str = DURATION) -> tuple[floa
     return float(rps), float(p99), int(requests), int(bad)
 
 
-def script_for(token: str, slots: list[tuple]) -> str:
+def script_for(token: str, slots: list[tuple], put_prefix: str = "/api/v1/me/completions/") -> str:
     rows = ",".join(f'{{"{i}",{item},"{day}",{session}}}' for i, item, day, session in slots)
-    return LUA % {"token": token, "slots": rows, "seed": 7}
+    return LUA % {"token": token, "slots": rows, "seed": 7, "put_prefix": put_prefix}
+
+
+def check_off_every_slot(token: str, slots: list[tuple]) -> None:
+    """Through the API, so the write yardstick finds every completion it saves already there."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    web = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    with override_settings(ROOT_URLCONF="_api_urls"):
+        for completion_id, item, day, session in slots:
+            body = {"assignment_exercise": item, "date": day, "session": session, "pain": 1, "difficulty": 2}
+            response = web.put(
+                f"/api/v1/me/completions/{completion_id}/", body, content_type="application/json"
+            )
+            assert response.status_code < 300, response.content
 
 
 def statements_per_request(token: str, slots: list[tuple]) -> list[int]:
@@ -178,11 +197,15 @@ def main() -> None:
             floor = load(port, "/bench/floor/", script_for(token, []))
             today = load(port, "/api/v1/me/today/", script_for(token, []))
             check_off = load(port, "/", script_for(token, slots))
+            check_off_every_slot(token, slots)
+            read = load(port, "/bench/read/", script_for(token, []))
+            write = load(port, "/", script_for(token, slots, put_prefix="/bench/write/"))
         finally:
             server.terminate()
             server.wait(timeout=30)
         statements = statements_per_request(token, slots)
     report(floor, today, check_off, statements)
+    yardsticks(floor, read, write)
 
 
 def report(floor, today, check_off, statements) -> None:
@@ -206,6 +229,16 @@ def report(floor, today, check_off, statements) -> None:
         )
         print(f"{name:34} {rps:9.0f} {p99:8.1f} {ratio:8.2f} {bad:8d} {count:4d}  {met}")
     print("SQL: statements one request runs (BEGIN and COMMIT included), counted in-process")
+
+
+def yardsticks(floor, read, write) -> None:
+    print("yardsticks: what an endpoint that touches the database at all starts from")
+    for name, (rps, p99, _, bad) in (
+        ("GET floor + one ORM read", read),
+        ("PUT floor + one row saved in a transaction", write),
+    ):
+        ratio = rps / floor[0] if floor[0] else 0.0
+        print(f"{name:44} {rps:9.0f} {p99:8.1f} {ratio:8.2f} {bad:8d}")
 
 
 if __name__ == "__main__":
