@@ -157,7 +157,12 @@ def outcomes(consultations, weekly_pain: dict) -> list[Outcome]:
 
 
 def weekly_pain(pains) -> dict:
+    """Each week's average pain reported at check-offs, dated by the week's last report: a
+    consultation earlier that week comes before it in the outcomes, as it came before most of it."""
     weeks = defaultdict(list)
     for day, pain in pains:
-        weeks[day - timedelta(days=day.weekday())].append(pain)
-    return {week: round(mean(values), 1) for week, values in weeks.items()}
+        weeks[day - timedelta(days=day.weekday())].append((day, pain))
+    return {
+        max(day for day, _ in reports): round(mean(pain for _, pain in reports), 1)
+        for reports in weeks.values()
+    }

@@ -104,7 +104,8 @@ def test_a_client_who_turned_reminders_off_gets_no_nudge_but_their_practitioner_
 ):
     alice_practice.missed_days_alert = 4
     alice_practice.save()
-    services.client_update_settings(client=bob, reminders_enabled=False)
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=UTC), tick=False):
+        services.client_update_settings(client=bob, reminders_enabled=False)
 
     kinds = [sweep_and_send(MONDAY + timedelta(days=back)) for back in range(1, 5)]
 

@@ -40,6 +40,18 @@ def test_outcomes_mark_a_change_that_reaches_the_mcid():
     ]
 
 
+def test_a_consultation_early_in_a_week_comes_before_that_weeks_check_off_pain():
+    tuesday, sunday = date(2026, 12, 1), date(2026, 12, 6)
+    pains = [(tuesday + timedelta(days=1), 5), (sunday, 3)]
+
+    timeline = charts.outcomes([FakeConsultation(tuesday, pain=7)], charts.weekly_pain(pains))
+
+    assert [(o.day, o.value, o.change, o.better) for o in timeline] == [
+        (tuesday, 7, None, False),
+        (sunday, 4, -3, True),
+    ]
+
+
 def test_a_change_just_under_the_mcid_is_not_marked():
     timeline = charts.outcomes(
         [FakeConsultation(date(2026, 1, 1), odi=40), FakeConsultation(date(2026, 2, 1), odi=31)], {}
