@@ -250,6 +250,22 @@ def test_a_consultation_cancelled_while_the_move_page_was_open_is_not_moved(
     assert len(mail.outbox) == sent
 
 
+def test_a_consultation_cancelled_while_its_record_page_was_open_is_not_scheduled_again(
+    client, practitioner_in_london, bob
+):
+    consultation = book(client, practitioner_in_london, bob)
+    Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.CANCELLED)
+
+    with time_machine.travel(BOOKED, tick=False), pytest.raises(ValidationError) as refused:
+        consultations.consultation_record(
+            consultation=consultation, fields={"status": "scheduled", "plan": "Walk daily"}, odi_answers=None
+        )
+
+    assert refused.value.message_dict == {"status": [consultations.STAYS_CANCELLED]}
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.plan) == ("cancelled", "")
+
+
 def test_moving_a_cancelled_consultation_in_the_workspace_says_why_it_is_refused(
     client, practitioner_in_london, bob
 ):
@@ -431,6 +447,26 @@ def test_a_cancelled_consultation_cannot_be_moved_through_the_api(alice, bob):
     response = api_patch(api, created["id"], {"scheduled_at": MOVED_TO.isoformat()}, now=BOOKED)
 
     assert (response.status_code, response.json()["field"]) == (400, "scheduled_at")
+
+
+def test_the_api_refuses_a_move_with_a_new_status_or_a_new_length_of_a_cancelled_one_naming_the_field(
+    alice, bob
+):
+    api = api_as(alice)
+    created = api_book(api, bob).json()
+
+    moved_and_cancelled = api_patch(
+        api, created["id"], {"scheduled_at": MOVED_TO.isoformat(), "status": "cancelled"}, now=BOOKED
+    )
+    api_patch(api, created["id"], {"status": "cancelled"}, now=BOOKED)
+    longer = api_patch(api, created["id"], {"duration_minutes": 60}, now=BOOKED)
+
+    assert (moved_and_cancelled.status_code, moved_and_cancelled.json()["field"]) == (400, "scheduled_at")
+    assert (longer.status_code, longer.json()["field"]) == (400, "duration_minutes")
+    assert "Only a scheduled consultation can be moved." in longer.json()["message"]
+    consultation = Consultation.objects.get()
+    assert (consultation.scheduled_at, consultation.duration_minutes) == (STARTS, 45)
+    assert [m.subject.split(":")[0] for m in mail.outbox][1:] == ["Cancelled"]
 
 
 def test_notes_patched_through_the_api_tell_the_client_nothing(alice, bob):
