@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from practice.errors import Conflict
+
 from . import reminders
 from .models import Client, Consultation, Reminder
 
@@ -23,6 +25,11 @@ PAST_TIME = "This time has already passed; choose a later one."
 BOOKED_SCHEDULED = "A new consultation is scheduled; record how it went later."
 NOT_MOVABLE = "Only a scheduled consultation can be moved."
 STAYS_CANCELLED = "The client was told this consultation is cancelled; schedule a new one instead."
+CLIENT_EXPECTS_IT = "The client expects this consultation: cancel it (status `cancelled`) instead."
+CANCELLATION_UNSENT = (
+    "The email telling the client this consultation is cancelled has not gone out yet (their "
+    "reminders page says where it stands); delete the consultation once it has."
+)
 
 
 def odi_percent(answers: list[int | None]) -> int | None:
@@ -150,6 +157,29 @@ def consultation_record(
     consultation.full_clean()
     consultation.save()
     return consultation
+
+
+def deletion_error(consultation: Consultation) -> str:
+    """Why deleting the consultation would leave the client believing in it, or "" when it is fine."""
+    if consultation.status == Consultation.SCHEDULED and not has_passed(consultation.scheduled_at):
+        # The event would stay in their calendar and they would wait on the call.
+        return CLIENT_EXPECTS_IT
+    # The cancellation email is made from the consultation: deleted first, it would never go out.
+    untold = consultation.reminders.filter(kind=Reminder.CONSULTATION_CANCELLED).exclude(
+        status__in=[Reminder.SENT, Reminder.SKIPPED]
+    )
+    if untold.exists():
+        return CANCELLATION_UNSENT
+    return ""
+
+
+@transaction.atomic
+def consultation_delete(*, consultation: Consultation) -> None:
+    # Locked as cancelling locks it: a cancellation committed just before is seen here.
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if refused := deletion_error(consultation):
+        raise Conflict(refused)
+    consultation.delete()
 
 
 def calendar_uid(consultation: Consultation) -> str:
