@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import reminders
+from . import consultations, reminders
 from .models import (
     Assignment,
     AuditEvent,
@@ -29,8 +29,22 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
+    """Deleted one at a time, under the rule the API follows (`consultations.deletion_error`)."""
+
     list_display = ["client", "scheduled_at", "status"]
     list_filter = ["status"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a queryset delete would skip the rule
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not (obj is not None and consultations.deletion_error(obj))
+
+    def delete_model(self, request, obj):
+        consultations.consultation_delete(consultation=obj)
 
 
 @admin.register(Assignment)

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from practice.errors import Conflict
+
 from . import reminders
 from .models import Client, Consultation, Reminder
 
@@ -20,8 +22,14 @@ ODI_SECTIONS = 10
 # A call started a few minutes ago ("let's talk now") is still fine to book or move to.
 GRACE = timedelta(minutes=5)
 PAST_TIME = "This time has already passed; choose a later one."
+BOOKED_SCHEDULED = "A new consultation is scheduled; record how it went later."
 NOT_MOVABLE = "Only a scheduled consultation can be moved."
 STAYS_CANCELLED = "The client was told this consultation is cancelled; schedule a new one instead."
+CLIENT_EXPECTS_IT = "The client expects this consultation: cancel it (status `cancelled`) instead."
+CANCELLATION_UNSENT = (
+    "The email telling the client this consultation is cancelled has not gone out yet (their "
+    "reminders page says where it stands); delete the consultation once it has."
+)
 
 
 def odi_percent(answers: list[int | None]) -> int | None:
@@ -45,6 +53,11 @@ def has_passed(starts_at: datetime, *, now: datetime | None = None) -> bool:
     return starts_at < (now or timezone.now()) - GRACE
 
 
+def time_error(starts_at: datetime) -> str:
+    """Why a consultation cannot be booked or moved to this time, or "" when it can."""
+    return PAST_TIME if has_passed(starts_at) else ""
+
+
 def status_error(*, old: str, new: str) -> str:
     """Why a status change is refused, or "" when it is fine."""
     if old == Consultation.CANCELLED and new == Consultation.SCHEDULED:
@@ -53,10 +66,19 @@ def status_error(*, old: str, new: str) -> str:
     return ""
 
 
+def _moved_field(consultation: Consultation, starts_at: datetime) -> str:
+    """The field a refused move is blamed on: the time, unless only the length changed."""
+    return "scheduled_at" if starts_at != consultation.scheduled_at else "duration_minutes"
+
+
 @transaction.atomic
 def consultation_schedule(
     *, client: Client, starts_at: datetime, duration_minutes: int, by, record: dict | None = None
 ) -> Consultation:
+    if (record or {}).get("status", Consultation.SCHEDULED) != Consultation.SCHEDULED:
+        raise ValidationError({"status": BOOKED_SCHEDULED})
+    if refused := time_error(starts_at):
+        raise ValidationError({"scheduled_at": refused})
     consultation = Consultation.objects.create(
         client=client,
         practitioner=by,
@@ -78,9 +100,11 @@ def consultation_move(
     `reminders._consultation_notice`)."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.status != Consultation.SCHEDULED:
-        raise ValidationError({"scheduled_at": NOT_MOVABLE})
+        raise ValidationError({_moved_field(consultation, starts_at): NOT_MOVABLE})
     if (starts_at, duration_minutes) == (consultation.scheduled_at, consultation.duration_minutes):
         return consultation
+    if refused := time_error(starts_at):
+        raise ValidationError({"scheduled_at": refused})
     consultation.scheduled_at = starts_at
     consultation.duration_minutes = duration_minutes
     consultation.moved_at = timezone.now()
@@ -98,15 +122,20 @@ def _cancel(consultation: Consultation) -> None:
 @transaction.atomic
 def consultation_change(*, consultation: Consultation, fields: dict) -> Consultation:
     """An edit through the API: a new time or length moves it, Cancelled cancels it (both tell
-    the client), anything else is the record."""
+    the client), anything else is the record. A move and a new status at once is refused: the
+    client would be sent an invite for a time that no longer holds."""
     fields = dict(fields)
-    starts_at = fields.pop("scheduled_at", consultation.scheduled_at)
-    duration = fields.pop("duration_minutes", consultation.duration_minutes)
-    if (starts_at, duration) != (consultation.scheduled_at, consultation.duration_minutes):
-        consultation = consultation_move(
-            consultation=consultation, starts_at=starts_at, duration_minutes=duration
-        )
-    return consultation_record(consultation=consultation, fields=fields, odi_answers=None)
+    stored = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    status = fields.get("status", stored.status)
+    if refused := status_error(old=stored.status, new=status):
+        raise ValidationError({"status": refused})
+    starts_at = fields.pop("scheduled_at", stored.scheduled_at)
+    duration = fields.pop("duration_minutes", stored.duration_minutes)
+    if (starts_at, duration) != (stored.scheduled_at, stored.duration_minutes):
+        if status != Consultation.SCHEDULED:
+            raise ValidationError({_moved_field(stored, starts_at): NOT_MOVABLE})
+        stored = consultation_move(consultation=stored, starts_at=starts_at, duration_minutes=duration)
+    return consultation_record(consultation=stored, fields=fields, odi_answers=None)
 
 
 @transaction.atomic
@@ -116,6 +145,8 @@ def consultation_record(
     """Notes, pain, Oswestry and status; setting the status to Cancelled tells the client."""
     # The stored status, locked: a form may already have written the new one on the instance.
     stored = Consultation.objects.select_for_update().values_list("status", flat=True).get(pk=consultation.pk)
+    if refused := status_error(old=stored, new=fields.get("status", consultation.status)):
+        raise ValidationError({"status": refused})
     for name, value in fields.items():
         setattr(consultation, name, value)
     if odi_answers is not None:
@@ -126,6 +157,29 @@ def consultation_record(
     consultation.full_clean()
     consultation.save()
     return consultation
+
+
+def deletion_error(consultation: Consultation) -> str:
+    """Why deleting the consultation would leave the client believing in it, or "" when it is fine."""
+    if consultation.status == Consultation.SCHEDULED and not has_passed(consultation.scheduled_at):
+        # The event would stay in their calendar and they would wait on the call.
+        return CLIENT_EXPECTS_IT
+    # The cancellation email is made from the consultation: deleted first, it would never go out.
+    untold = consultation.reminders.filter(kind=Reminder.CONSULTATION_CANCELLED).exclude(
+        status__in=[Reminder.SENT, Reminder.SKIPPED]
+    )
+    if untold.exists():
+        return CANCELLATION_UNSENT
+    return ""
+
+
+@transaction.atomic
+def consultation_delete(*, consultation: Consultation) -> None:
+    # Locked as cancelling locks it: a cancellation committed just before is seen here.
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if refused := deletion_error(consultation):
+        raise Conflict(refused)
+    consultation.delete()
 
 
 def calendar_uid(consultation: Consultation) -> str:

@@ -127,8 +127,8 @@ class ConsultationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date") and data.get("time") and consultations.has_passed(self.starts_at()):
-            self.add_error("time", consultations.PAST_TIME)
+        if data.get("date") and data.get("time") and (refused := consultations.time_error(self.starts_at())):
+            self.add_error("time", refused)
         return data
 
     def starts_at(self) -> datetime:

@@ -12,7 +12,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from practice.errors import Conflict
 from practice.rest import IsPractitioner
 from programs.models import ProgramExercise
 
@@ -96,10 +95,7 @@ class ConsultationViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        if instance.status == Consultation.SCHEDULED and not consultations.has_passed(instance.scheduled_at):
-            # Deleting would leave the event in the client's calendar and them waiting on the call.
-            raise Conflict("The client expects this consultation: cancel it (status `cancelled`) instead.")
-        instance.delete()
+        consultations.consultation_delete(consultation=instance)
 
 
 class AssignmentViewSet(

@@ -10,7 +10,6 @@ from practice.rest import ErrorSerializer
 from programs.models import Program
 from programs.serializers import DosageSerializer, ExerciseSerializer, InPractice, ProgramExerciseSerializer
 
-from . import consultations
 from .changes import word_versions
 from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
 from .scheduling import TIMEZONES, already_over
@@ -341,6 +340,9 @@ class ClientSerializer(InPractice, serializers.ModelSerializer):
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
+    """Fields only: what may be booked, moved or cancelled is decided by the services in
+    `clients.consultations`, whose refusals are answered as 400s naming the field."""
+
     client = PracticeClientField()
 
     class Meta:
@@ -374,34 +376,6 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
     def validate_client(self, client: Client) -> Client:
         return self.instance.client if self.instance is not None else client
-
-    def validate(self, attrs):
-        if self.instance is None:
-            return self._validate_new(attrs)
-        stored = self.instance
-        status = attrs.get("status", stored.status)
-        refused = consultations.status_error(old=stored.status, new=status)
-        if refused:
-            raise serializers.ValidationError({"status": refused})
-        moved = [
-            name
-            for name in ("scheduled_at", "duration_minutes")
-            if name in attrs and attrs[name] != getattr(stored, name)
-        ]
-        if moved and not stored.status == status == Consultation.SCHEDULED:
-            raise serializers.ValidationError({moved[0]: consultations.NOT_MOVABLE})
-        if moved and consultations.has_passed(attrs.get("scheduled_at", stored.scheduled_at)):
-            raise serializers.ValidationError({"scheduled_at": consultations.PAST_TIME})
-        return attrs
-
-    def _validate_new(self, attrs):
-        if attrs.get("status", Consultation.SCHEDULED) != Consultation.SCHEDULED:
-            raise serializers.ValidationError(
-                {"status": "A new consultation is scheduled; record how it went later."}
-            )
-        if consultations.has_passed(attrs["scheduled_at"]):
-            raise serializers.ValidationError({"scheduled_at": consultations.PAST_TIME})
-        return attrs
 
 
 class PracticeAssignmentSerializer(AssignmentSerializer):

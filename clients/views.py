@@ -462,16 +462,20 @@ def consultation_new(request, pk):
     membership = first_membership(request.user)
     form = ConsultationForm(request.POST or None, zone=membership.timezone)
     if request.method == "POST" and form.is_valid():
-        consultation = consultations.consultation_schedule(
-            client=client,
-            starts_at=form.starts_at(),
-            duration_minutes=form.cleaned_data["duration_minutes"],
-            by=request.user,
-        )
-        messages.success(
-            request, f"Consultation scheduled; {client.name} gets an invite with the video link."
-        )
-        return redirect("workspace:consultation", pk=consultation.pk)
+        try:
+            consultation = consultations.consultation_schedule(
+                client=client,
+                starts_at=form.starts_at(),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(
+                request, f"Consultation scheduled; {client.name} gets an invite with the video link."
+            )
+            return redirect("workspace:consultation", pk=consultation.pk)
     context = {"client": client, "form": form, "zone": membership.timezone}
     return render(request, "clients/consultation_new.html", context, status=400 if form.errors else 200)
 
@@ -497,14 +501,19 @@ def consultation_detail(request, pk):
     form = RecordForm(request.POST or None, instance=consultation)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in RecordForm.Meta.fields}
-        consultations.consultation_record(
-            consultation=consultation, fields=fields, odi_answers=form.odi_answers()
-        )
-        _audit_consultation(request, consultation, AuditEvent.CHANGE_CONSULTATION)
-        cancelled = consultation.status == Consultation.CANCELLED and "status" in form.changed_data
-        told = f" {consultation.client.name} is told it is cancelled." if cancelled else ""
-        messages.success(request, "Consultation record saved." + told)
-        return redirect("workspace:consultation", pk=consultation.pk)
+        try:
+            consultations.consultation_record(
+                consultation=consultation, fields=fields, odi_answers=form.odi_answers()
+            )
+        except ValidationError as exc:  # cancelled by someone else since the page was read
+            _add_service_error(form, exc)
+            consultation.refresh_from_db()
+        else:
+            _audit_consultation(request, consultation, AuditEvent.CHANGE_CONSULTATION)
+            cancelled = consultation.status == Consultation.CANCELLED and "status" in form.changed_data
+            told = f" {consultation.client.name} is told it is cancelled." if cancelled else ""
+            messages.success(request, "Consultation record saved." + told)
+            return redirect("workspace:consultation", pk=consultation.pk)
     _audit_consultation(request, consultation, AuditEvent.VIEW_CONSULTATION)
     move_form = ConsultationForm.for_moving(consultation, zone=first_membership(request.user).timezone)
     return _consultation_page(request, consultation, form, move_form)

@@ -36,7 +36,7 @@ from .models import Program, ProgramExercise, dosage_words
 OWN_ORIGIN = "https://handout.rehabit.invalid/"
 TEMPLATE = "handouts/program.html"
 # Bump when something that shapes the PDF changes outside the template (CSS is inside it).
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 PAGE_SIZES = ("A4", "letter")
 DEFAULT_ACCENT = "#0f766e"
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -163,8 +163,9 @@ def schedule_words(days_of_week, sessions_per_day: int) -> str:
 
 
 def day_names(days) -> str:
-    """E.g. "Mon, Wed, Fri" in the active language."""
-    return ", ".join(str(WEEKDAYS_ABBR[day]).capitalize() for day in sorted(days))
+    """E.g. "Mon, Wed, Fri" in the active language: "lun, mié, vie" in Spanish, which writes
+    them lower-case (as Django's catalogue gives them)."""
+    return ", ".join(str(WEEKDAYS_ABBR[day]) for day in sorted(days))
 
 
 def page_counter_css(language: str) -> str:

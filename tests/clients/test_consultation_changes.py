@@ -8,10 +8,13 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import time_machine
+from django.contrib.admin.sites import site
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 
 from clients import consultations, reminders
+from clients.admin import ConsultationAdmin
 from clients.models import Consultation, Reminder
 from tests.conftest import api_as
 from tests.factories import deliver_queued
@@ -250,6 +253,22 @@ def test_a_consultation_cancelled_while_the_move_page_was_open_is_not_moved(
     assert len(mail.outbox) == sent
 
 
+def test_a_consultation_cancelled_while_its_record_page_was_open_is_not_scheduled_again(
+    client, practitioner_in_london, bob
+):
+    consultation = book(client, practitioner_in_london, bob)
+    Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.CANCELLED)
+
+    with time_machine.travel(BOOKED, tick=False), pytest.raises(ValidationError) as refused:
+        consultations.consultation_record(
+            consultation=consultation, fields={"status": "scheduled", "plan": "Walk daily"}, odi_answers=None
+        )
+
+    assert refused.value.message_dict == {"status": [consultations.STAYS_CANCELLED]}
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.plan) == ("cancelled", "")
+
+
 def test_moving_a_cancelled_consultation_in_the_workspace_says_why_it_is_refused(
     client, practitioner_in_london, bob
 ):
@@ -433,6 +452,26 @@ def test_a_cancelled_consultation_cannot_be_moved_through_the_api(alice, bob):
     assert (response.status_code, response.json()["field"]) == (400, "scheduled_at")
 
 
+def test_the_api_refuses_a_move_with_a_new_status_or_a_new_length_of_a_cancelled_one_naming_the_field(
+    alice, bob
+):
+    api = api_as(alice)
+    created = api_book(api, bob).json()
+
+    moved_and_cancelled = api_patch(
+        api, created["id"], {"scheduled_at": MOVED_TO.isoformat(), "status": "cancelled"}, now=BOOKED
+    )
+    api_patch(api, created["id"], {"status": "cancelled"}, now=BOOKED)
+    longer = api_patch(api, created["id"], {"duration_minutes": 60}, now=BOOKED)
+
+    assert (moved_and_cancelled.status_code, moved_and_cancelled.json()["field"]) == (400, "scheduled_at")
+    assert (longer.status_code, longer.json()["field"]) == (400, "duration_minutes")
+    assert "Only a scheduled consultation can be moved." in longer.json()["message"]
+    consultation = Consultation.objects.get()
+    assert (consultation.scheduled_at, consultation.duration_minutes) == (STARTS, 45)
+    assert [m.subject.split(":")[0] for m in mail.outbox][1:] == ["Cancelled"]
+
+
 def test_notes_patched_through_the_api_tell_the_client_nothing(alice, bob):
     api = api_as(alice)
     created = api_book(api, bob).json()
@@ -452,6 +491,66 @@ def test_an_upcoming_consultation_is_cancelled_not_deleted_through_the_api(alice
 
     assert response.status_code == 409
     assert Consultation.objects.filter(pk=created["id"]).exists()
+
+
+def cancel_before_the_worker_sends(api, consultation_id):
+    with time_machine.travel(BOOKED, tick=False):
+        api.patch(f"/api/v1/consultations/{consultation_id}/", {"status": "cancelled"}, format="json")
+
+
+def api_delete(api, consultation_id):
+    with time_machine.travel(BOOKED, tick=False):
+        return api.delete(f"/api/v1/consultations/{consultation_id}/")
+
+
+def test_a_cancelled_consultation_is_deleted_only_once_the_client_has_been_told(alice, bob):
+    api = api_as(alice)
+    created = api_book(api, bob).json()
+    cancel_before_the_worker_sends(api, created["id"])
+
+    refused = api_delete(api, created["id"])
+    deliver_queued(now=BOOKED)
+    deleted = api_delete(api, created["id"])
+
+    assert refused.status_code == 409
+    assert "has not gone out yet" in refused.json()["message"]
+    _, cancelled = mail.outbox
+    assert cancelled.subject == "Cancelled: your consultation with Alice's Clinic on 26 November"
+    assert str(event_of(cancelled)[0]["METHOD"]) == "CANCEL"
+    assert deleted.status_code == 204
+    assert not Consultation.objects.filter(pk=created["id"]).exists()
+
+
+def test_a_cancelled_consultation_whose_email_failed_for_good_is_kept(alice, bob):
+    api = api_as(alice)
+    created = api_book(api, bob).json()
+    cancel_before_the_worker_sends(api, created["id"])
+    told = Reminder.objects.filter(kind=Reminder.CONSULTATION_CANCELLED)
+    told.update(status=Reminder.FAILED, attempts=5, reason="SMTPRecipientsRefused on attempt 5")
+
+    response = api_delete(api, created["id"])
+
+    assert response.status_code == 409
+    assert Consultation.objects.filter(pk=created["id"]).exists()
+    assert told.get().status == Reminder.FAILED  # still on the client's reminders page
+
+
+def test_the_admin_offers_no_delete_of_a_cancelled_consultation_until_the_client_is_told(
+    alice, bob, django_user_model
+):
+    request = RequestFactory().get("/admin/clients/consultation/")
+    request.user = django_user_model.objects.create_superuser(email="root@example.com", password="x")
+    consultation_admin = ConsultationAdmin(Consultation, site)
+    api = api_as(alice)
+    consultation = Consultation.objects.get(pk=api_book(api, bob).json()["id"])
+    cancel_before_the_worker_sends(api, consultation.pk)
+    untold = consultation_admin.has_delete_permission(request, consultation)
+
+    deliver_queued(now=BOOKED)
+
+    assert not untold
+    assert consultation_admin.has_delete_permission(request, consultation)
+    assert "delete_selected" not in consultation_admin.get_actions(request)
 
 
 def test_another_practice_cannot_move_or_cancel_through_the_api(alice, bob, charlie):

@@ -114,7 +114,7 @@ def test_a_spanish_reader_reads_every_kind_of_change_in_spanish():
         "nuevo orden",
         "ahora empieza el 1 de diciembre de 2026",
         "ahora 8 semanas",
-        "ahora los Lun, Mié",
+        "ahora los lun, mié",
         "ahora 2 sesiones al día",
     ]
 

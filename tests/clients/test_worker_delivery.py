@@ -1,11 +1,13 @@
+import email
 from datetime import timedelta
 
+import icalendar
 import pytest
 from django.utils import timezone
 
 from clients.models import Assignment, Reminder
 from clients.tasks import sweep_reminders
-from tests.conftest import wait_for
+from tests.conftest import api_as, wait_for
 from tests.factories import assign
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,3 +24,32 @@ def test_beats_sweep_reaches_a_real_worker_which_emails_the_due_reminder(celery_
     assert message.rcpt_tos == [bob.email]
     assert b"Today's exercises" in message.content
     assert wait_for(lambda: Reminder.objects.filter(status=Reminder.SENT).exists(), timeout=10)
+
+
+def calendar_methods(messages) -> list[str]:
+    parts = [part for message in messages for part in email.message_from_bytes(message.content).walk()]
+    invites = [part.get_payload(decode=True) for part in parts if part.get_content_type() == "text/calendar"]
+    return [str(icalendar.Calendar.from_ical(invite)["METHOD"]) for invite in invites]
+
+
+def test_a_consultation_cancelled_and_deleted_at_once_still_reaches_the_client_as_a_cancellation(
+    celery_worker, smtp_inbox, alice, bob
+):
+    api = api_as(alice)
+    starts = timezone.now().replace(microsecond=0) + timedelta(days=2)
+    created = api.post(
+        "/api/v1/consultations/", {"client": bob.pk, "scheduled_at": starts.isoformat()}, format="json"
+    ).json()
+    url = f"/api/v1/consultations/{created['id']}/"
+    api.patch(url, {"status": "cancelled"}, format="json")
+    answers = []
+
+    def delete() -> bool:
+        answers.append(api.delete(url).status_code)
+        return answers[-1] == 204
+
+    # Refused (409) for as long as the worker has not sent the cancellation, then deleted.
+    assert wait_for(delete, timeout=30, every=0.2), "".join(celery_worker[-30:])
+    assert set(answers) <= {409, 204}
+    assert wait_for(lambda: "CANCEL" in calendar_methods(smtp_inbox.messages), timeout=10)
+    assert all(message.rcpt_tos == [bob.email] for message in smtp_inbox.messages)

@@ -1,6 +1,7 @@
 """What a client holds in their hands: the handout read back from the PDF."""
 
 import io
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -97,6 +98,18 @@ def test_the_schedule_reads_as_words_and_the_log_has_a_column_per_scheduled_day(
 
     assert "Mon, Wed, Fri · once a day" in pdf_text(pdf)
     assert log_day_columns(pdf) == [3, 3, 3]
+
+
+def test_a_spanish_handout_writes_the_days_lower_case_as_spanish_does(bob):
+    bob.language = "es"
+    bob.save()
+    assignment = assign(bob, start=date(2026, 3, 2), weeks=1, days=MON_WED_FRI)
+
+    text = pdf_text(assignment_handout(assignment)[0])
+
+    assert "lun, mié, vie · una vez al día" in text
+    assert re.findall(r"\b(?:lun|mié|vie) \d", text) == ["lun 2", "mié 4", "vie 6"]  # the log's columns
+    assert not re.search(r"\b(?:Lun|Mié|Vie)\b", text)
 
 
 def test_the_log_grid_has_one_row_per_exercise_in_every_week(bob):
