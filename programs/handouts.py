@@ -36,7 +36,7 @@ from .models import Program, ProgramExercise, dosage_words
 OWN_ORIGIN = "https://handout.rehabit.invalid/"
 TEMPLATE = "handouts/program.html"
 # Bump when something that shapes the PDF changes outside the template (CSS is inside it).
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 PAGE_SIZES = ("A4", "letter")
 DEFAULT_ACCENT = "#0f766e"
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")

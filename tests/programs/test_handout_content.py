@@ -109,6 +109,9 @@ def test_a_spanish_handout_writes_the_days_lower_case_as_spanish_does(bob):
 
     assert "lun, mié, vie · una vez al día" in text
     assert re.findall(r"\b(?:lun|mié|vie) \d", text) == ["lun 2", "mié 4", "vie 6"]  # the log's columns
+    assert "2 de marzo de 2026" in text  # the dates: month names as Spanish writes them
+    assert re.findall(r"\b\d+ mar\b", text) == ["2 mar", "4 mar", "6 mar"]
+    assert not re.search(r"\d (?:Mar|Lun)\b", text)
     assert not re.search(r"\b(?:Lun|Mié|Vie)\b", text)
 
 
