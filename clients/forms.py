@@ -83,9 +83,9 @@ class AssignForm(ScheduleForm):
 
     field_order = ["template"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = Program.objects.visible_to(user).templates()
+        self.fields["template"].queryset = Program.objects.visible_in(practice).templates()
 
 
 class StartForm(forms.Form):
@@ -96,9 +96,9 @@ class StartForm(forms.Form):
     )
     title = forms.CharField(max_length=150, required=False, help_text="For a blank program")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = Program.objects.visible_to(user).templates()
+        self.fields["template"].queryset = Program.objects.visible_in(practice).templates()
 
     def clean(self):
         data = super().clean()

@@ -26,8 +26,12 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(Q(practice__in=practices_of(user)) | Q(user=user))
 
     def of_practices_of(self, user):
-        """The workspace's view: the clients of the practices the user works in."""
+        """The practitioner API's view: the clients of every practice the user works in."""
         return self.filter(practice__in=practices_of(user))
+
+    def in_practice(self, practice):
+        """The workspace's view: the clients of the practice it works in."""
+        return self.filter(practice=practice)
 
 
 class Client(models.Model):
@@ -158,6 +162,9 @@ class AssignmentQuerySet(models.QuerySet):
 
     def of_practices_of(self, user):
         return self.filter(client__in=Client.objects.of_practices_of(user))
+
+    def in_practice(self, practice):
+        return self.filter(client__practice=practice)
 
     def of_client_user(self, user):
         """Only the signed-in client's own assignments (the /me/ API)."""
@@ -514,11 +521,6 @@ class ErasureRequest(models.Model):
         return f"Erasure request {self.pk}"
 
 
-class HandoutBatchQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(practice__in=practices_of(user))
-
-
 class HandoutBatch(models.Model):
     """Handouts rendered ahead for many assignments at once; the worker counts its progress here."""
 
@@ -539,8 +541,6 @@ class HandoutBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects = HandoutBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from practice.access import practitioner_required
+from practice.access import current_practice, practitioner_required
 from practice.models import is_owner
 from practice.rest import ErrorSerializer
 
@@ -46,20 +46,20 @@ class MyErasureView(APIView):
         return Response({"requested_at": erasure.requested_at}, status=status.HTTP_202_ACCEPTED)
 
 
-def _practice_client(user, pk) -> Client:
-    return get_object_or_404(Client.objects.of_practices_of(user), pk=pk)
+def _practice_client(request, pk) -> Client:
+    return get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
 
 
 @practitioner_required
 def client_export(request, pk):
-    client = _practice_client(request.user, pk)
+    client = _practice_client(request, pk)
     return _zip_response(privacy.client_export(client=client, by=request.user, request=request), client)
 
 
 @practitioner_required
 @require_POST
 def client_erase(request, pk):
-    client = _practice_client(request.user, pk)
+    client = _practice_client(request, pk)
     if not is_owner(request.user, client.practice):
         raise PermissionDenied("Only an owner of the practice can erase a client.")
     # Erasure cannot be undone: the box the page asks to tick is checked here, not only in the browser.
@@ -75,6 +75,6 @@ def client_erase(request, pk):
 
 @practitioner_required
 def client_audit(request, pk):
-    client = _practice_client(request.user, pk)
+    client = _practice_client(request, pk)
     events = client.audit_events.select_related("actor")[:200]
     return render(request, "clients/audit.html", {"client": client, "events": events})

@@ -421,6 +421,10 @@ class AssignmentCreateSerializer(serializers.Serializer):
     sessions_per_day = serializers.IntegerField(min_value=1, max_value=6, default=1)
 
     def validate(self, attrs):
+        if attrs["template"].practice_id not in (None, attrs["client"].practice_id):
+            raise serializers.ValidationError(
+                {"template": "Use a template of the shared library or of the client's practice."}
+            )
         if why := already_over(attrs["client"], attrs["start_date"], attrs["weeks"]):
             raise serializers.ValidationError({"start_date": why})
         return attrs

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from practice import team as practice_team
-from practice.access import practitioner_required
+from practice.access import current_membership, practitioner_required
 from practice.forms import MemberRemoveForm
 
 from . import team
@@ -14,7 +14,7 @@ from .team import Handover
 
 @practitioner_required
 def member_remove(request, pk):
-    membership = practice_team.member_for_owner(request.user, pk)
+    membership = practice_team.member_for_owner(current_membership(request), pk)
     posted = request.method == "POST"
     form = MemberRemoveForm(request.POST if posted else None, membership=membership, by=request.user)
     refused = None

@@ -15,8 +15,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from practice.access import practitioner_required
-from practice.models import Membership, first_membership, practices_of
+from practice.access import current_membership, current_practice, practitioner_required
+from practice.models import Membership
 from programs.models import Program
 from programs.services import program_clone
 from programs.views import builder_context
@@ -57,7 +57,7 @@ CLIENTS_PER_PAGE = 50
 @practitioner_required
 def client_list(request):
     query = request.GET.get("q", "").strip()
-    clients = Client.objects.of_practices_of(request.user)
+    clients = Client.objects.in_practice(current_practice(request))
     if query:
         clients = clients.filter(
             Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
@@ -70,12 +70,10 @@ def client_list(request):
 
 @practitioner_required
 def client_add(request):
-    membership = first_membership(request.user)
-    form = ClientForm(request.POST or None, practice=membership.practice)
+    practice = current_practice(request)
+    form = ClientForm(request.POST or None, practice=practice)
     if request.method == "POST" and form.is_valid():
-        client = services.client_create(
-            practice=membership.practice, practitioner=request.user, **form.cleaned_data
-        )
+        client = services.client_create(practice=practice, practitioner=request.user, **form.cleaned_data)
         messages.success(request, f"{client.name} added; an invitation is on its way to {client.email}.")
         return redirect("workspace:client", pk=client.pk)
     return render(request, "clients/form.html", {"form": form}, status=400 if form.errors else 200)
@@ -83,7 +81,7 @@ def client_add(request):
 
 @practitioner_required
 def client_edit(request, pk):
-    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
     form = ClientForm(request.POST or None, instance=client, practice=client.practice)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -100,7 +98,7 @@ def client_edit(request, pk):
 @practitioner_required
 @require_POST
 def invitation_resend(request, pk):
-    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
     if client.user_id:
         messages.info(request, f"{client.name} already has a sign-in.")
     else:
@@ -137,14 +135,16 @@ def _client_page(client: Client, *, today) -> dict:
 @practitioner_required
 def client_detail(request, pk, form=None):
     pending_erasure = ErasureRequest.objects.filter(client=OuterRef("pk"), completed_at__isnull=True)
-    clients = Client.objects.of_practices_of(request.user).annotate(erasure_requested=Exists(pending_erasure))
+    membership = current_membership(request)
+    clients = Client.objects.in_practice(membership.practice).annotate(
+        erasure_requested=Exists(pending_erasure)
+    )
     client = get_object_or_404(clients.select_related("practice", "user"), pk=pk)
-    membership = Membership.objects.get(user=request.user, practice=client.practice)
     audit_record(actor=request.user, client=client, action=AuditEvent.VIEW_CLIENT, request=request)
     context = _client_page(client, today=timezone.localdate())
     context["audit_events"] = client.audit_events.select_related("actor")[:10]
     context["is_owner"] = membership.role == Membership.OWNER
-    context["form"] = form or AssignForm(user=request.user)
+    context["form"] = form or AssignForm(practice=membership.practice)
     context["zone"] = membership.timezone
     return render(
         request, "clients/detail.html", context, status=400 if form is not None and form.errors else 200
@@ -154,8 +154,8 @@ def client_detail(request, pk, form=None):
 @practitioner_required
 @require_POST
 def assign(request, pk):
-    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
-    form = AssignForm(request.POST, user=request.user, client=client)
+    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    form = AssignForm(request.POST, practice=client.practice, client=client)
     if not form.is_valid():
         return client_detail(request, pk, form=form)
     try:
@@ -178,14 +178,14 @@ def _add_service_error(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def _practice_assignment(user, pk) -> Assignment:
-    assignments = Assignment.objects.of_practices_of(user)
+def _practice_assignment(request, pk) -> Assignment:
+    assignments = Assignment.objects.in_practice(current_practice(request))
     return get_object_or_404(assignments.select_related(*handouts.HANDOUT_RELATED), pk=pk)
 
 
 @practitioner_required
 def handout(request, pk):
-    assignment = _practice_assignment(request.user, pk)
+    assignment = _practice_assignment(request, pk)
     try:
         options = handouts.handout_options_from(request.GET)
     except ValidationError as exc:
@@ -196,7 +196,7 @@ def handout(request, pk):
 @practitioner_required
 @require_POST
 def handout_email(request, pk):
-    assignment = _practice_assignment(request.user, pk)
+    assignment = _practice_assignment(request, pk)
     reminders.handout_email_request(assignment=assignment)
     messages.success(request, f"The handout is on its way to {assignment.client.email}.")
     return redirect("workspace:client", pk=assignment.client_id)
@@ -204,18 +204,18 @@ def handout_email(request, pk):
 
 @practitioner_required
 def handout_batches(request):
-    practice = practices_of(request.user).order_by("pk").first()
+    practice = current_practice(request)
     if request.method == "POST":
-        active = Assignment.objects.filter(status=Assignment.ACTIVE)
+        active = Assignment.objects.in_practice(practice).filter(status=Assignment.ACTIVE)
         batch = handouts.handout_batch_create(practice=practice, by=request.user, assignments=active)
         return redirect("workspace:handout-batch", pk=batch.pk)
-    batches = HandoutBatch.objects.visible_to(request.user)[:20]
+    batches = HandoutBatch.objects.filter(practice=practice)[:20]
     return render(request, "handouts/batches.html", {"batches": batches, "practice": practice})
 
 
 @practitioner_required
 def handout_batch(request, pk):
-    batch = get_object_or_404(HandoutBatch.objects.visible_to(request.user), pk=pk)
+    batch = get_object_or_404(HandoutBatch.objects.filter(practice=current_practice(request)), pk=pk)
     return render(request, "handouts/batch.html", {"batch": batch})
 
 
@@ -285,7 +285,7 @@ def unsubscribe(request, token):
 
 def _assignment_action(request, pk, action, done: str):
     assignment = get_object_or_404(
-        Assignment.objects.of_practices_of(request.user).select_related("client"), pk=pk
+        Assignment.objects.in_practice(current_practice(request)).select_related("client"), pk=pk
     )
     try:
         action(assignment=assignment, on=local_date(assignment.client, timezone.now()))
@@ -315,7 +315,7 @@ def assignment_end(request, pk):
     if request.method == "POST":
         return _assignment_action(request, pk, services.assignment_end, "Program ended; its record stays.")
     assignment = get_object_or_404(
-        Assignment.objects.of_practices_of(request.user).select_related("client", "program"), pk=pk
+        Assignment.objects.in_practice(current_practice(request)).select_related("client", "program"), pk=pk
     )
     return render(request, "clients/assignment_end.html", {"assignment": assignment})
 
@@ -324,7 +324,7 @@ def assignment_end(request, pk):
 def assignment_edit(request, pk):
     """Edit what a client was given: a working copy, published as the next version."""
     assignment = get_object_or_404(
-        Assignment.objects.of_practices_of(request.user).select_related("client", "program"), pk=pk
+        Assignment.objects.in_practice(current_practice(request)).select_related("client", "program"), pk=pk
     )
     draft = versions.revision_draft(assignment=assignment)
     initial = {**versions.schedule_of(assignment)}
@@ -359,7 +359,7 @@ def assignment_edit(request, pk):
 @require_POST
 def assignment_edit_discard(request, pk):
     assignment = get_object_or_404(
-        Assignment.objects.of_practices_of(request.user).select_related("client", "program"), pk=pk
+        Assignment.objects.in_practice(current_practice(request)).select_related("client", "program"), pk=pk
     )
     if versions.revision_discard(assignment=assignment):
         messages.success(
@@ -372,7 +372,7 @@ def assignment_edit_discard(request, pk):
 @practitioner_required
 def assignment_version(request, pk, number):
     assignment = get_object_or_404(
-        Assignment.objects.of_practices_of(request.user).select_related("client"), pk=pk
+        Assignment.objects.in_practice(current_practice(request)).select_related("client"), pk=pk
     )
     version = get_object_or_404(assignment.versions.select_related("program", "created_by"), number=number)
     items = version.program.items.select_related("exercise")
@@ -394,9 +394,9 @@ def assignment_version(request, pk, number):
 
 @practitioner_required
 def prescribe(request, pk):
-    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
     consultation = _consultation_of(request, client)
-    form = StartForm(request.POST or None, user=request.user)
+    form = StartForm(request.POST or None, practice=client.practice)
     if request.method == "POST" and form.is_valid():
         draft = _start_draft(client, form.cleaned_data)
         url = reverse("workspace:prescribe-draft", args=[client.pk, draft.pk])
@@ -422,14 +422,12 @@ def _start_draft(client: Client, data: dict) -> Program:
     return draft
 
 
-def _drafts_of(user):
-    return Program.objects.editable_by(user).filter(is_draft=True)
-
-
 @practitioner_required
 def prescribe_draft(request, pk, program_pk):
-    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
-    draft = get_object_or_404(_drafts_of(request.user).filter(practice=client.practice), pk=program_pk)
+    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    draft = get_object_or_404(
+        Program.objects.editable_in(client.practice).filter(is_draft=True), pk=program_pk
+    )
     form = PrescribeForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -458,8 +456,8 @@ def prescribe_draft(request, pk, program_pk):
 
 @practitioner_required
 def consultation_new(request, pk):
-    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
-    membership = first_membership(request.user)
+    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    membership = current_membership(request)
     form = ConsultationForm(request.POST or None, zone=membership.timezone)
     if request.method == "POST" and form.is_valid():
         try:
@@ -488,9 +486,7 @@ def _audit_consultation(request, consultation: Consultation, action: str) -> Non
 
 def _consultation_for(request, pk) -> Consultation:
     return get_object_or_404(
-        Consultation.objects.filter(client__in=Client.objects.of_practices_of(request.user)).select_related(
-            "client"
-        ),
+        Consultation.objects.filter(client__practice=current_practice(request)).select_related("client"),
         pk=pk,
     )
 
@@ -515,7 +511,7 @@ def consultation_detail(request, pk):
             messages.success(request, "Consultation record saved." + told)
             return redirect("workspace:consultation", pk=consultation.pk)
     _audit_consultation(request, consultation, AuditEvent.VIEW_CONSULTATION)
-    move_form = ConsultationForm.for_moving(consultation, zone=first_membership(request.user).timezone)
+    move_form = ConsultationForm.for_moving(consultation, zone=current_membership(request).timezone)
     return _consultation_page(request, consultation, form, move_form)
 
 
@@ -538,7 +534,7 @@ def consultation_move(request, pk):
     consultation = _consultation_for(request, pk)
     if request.method != "POST":  # the address a refused move leaves in the bar, opened again
         return redirect("workspace:consultation", pk=consultation.pk)
-    zone = first_membership(request.user).timezone
+    zone = current_membership(request).timezone
     move_form = ConsultationForm.for_moving(consultation, zone=zone, data=request.POST)
     moved = consultation
     if move_form.is_valid():
@@ -562,7 +558,7 @@ def consultation_move(request, pk):
 @practitioner_required
 def client_reminders(request, pk):
     """What was sent to or about a client, what was skipped and why, what failed and why."""
-    client = get_object_or_404(Client.objects.of_practices_of(request.user), pk=pk)
+    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
     rows = client.reminders.select_related("consultation", "recipient").order_by("-due_at", "-pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "clients/reminders.html", {"client": client, "page": page})

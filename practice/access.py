@@ -1,9 +1,57 @@
+"""Who has a workspace, and which practice it works in.
+
+The workspace works in one practice at a time: the one the practitioner chose this session
+while they still belong to it, else the first they joined. Every workspace queryset is
+scoped to it. The API has no session: it is scoped to all the caller's practices and names
+the practice where it matters (see programs.serializers.InPractice).
+"""
+
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
 
-from .models import Membership
+from .models import Membership, Practice
+
+SESSION_KEY = "workspace_practice"
+
+
+def memberships_of(request) -> list[Membership]:
+    """The signed-in user's memberships, first joined first; read once a request."""
+    if not hasattr(request, "_memberships"):
+        memberships = Membership.objects.for_user(request.user).select_related("practice")
+        request._memberships = list(memberships.order_by("created_at", "pk"))
+    return request._memberships
+
+
+def current_membership(request) -> Membership | None:
+    """Where the workspace works: the practice chosen this session, else the first joined.
+
+    A choice the user no longer belongs to (their membership was removed) is forgotten.
+    None for someone who works in no practice.
+    """
+    memberships = memberships_of(request)
+    chosen = request.session.get(SESSION_KEY)
+    current = next((m for m in memberships if m.practice_id == chosen), None)
+    if chosen is not None and current is None:
+        del request.session[SESSION_KEY]
+    return current or next(iter(memberships), None)
+
+
+def current_practice(request) -> Practice:
+    """The practice of a workspace page (behind `practitioner_required`)."""
+    return current_membership(request).practice
+
+
+def practice_switch(request, practice_id: int) -> Membership:
+    """Work in another of one's own practices from now on; any other practice is 404."""
+    membership = next((m for m in memberships_of(request) if m.practice_id == practice_id), None)
+    if membership is None:
+        raise Http404
+    request.session[SESSION_KEY] = membership.practice_id
+    return membership
 
 
 def practitioner_required(view):
@@ -12,8 +60,35 @@ def practitioner_required(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not Membership.objects.for_user(request.user).exists():
+        if current_membership(request) is None:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def workspace(request) -> dict:
+    """Context for the page header: the current practice and, for several, the switch."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(request, "session"):
+        return {}
+    current = current_membership(request)
+    if current is None:
+        return {}
+    practices = [m.practice for m in memberships_of(request)]
+    return {
+        "workspace_practice": current.practice,
+        "workspace_practices": practices if len(practices) > 1 else [],
+        "workspace_other_practices": [p for p in practices if p.pk != current.practice_id],
+        "workspace_switch_next": _after_switch(request),
+    }
+
+
+def _after_switch(request) -> str:
+    """Where the header's switch returns: this page when it is practice-wide (no object in its
+    address), else the client list, since an object belongs to the practice being left."""
+    match = request.resolver_match
+    # The method as sent: a view re-rendering another page after a refused POST may relabel it.
+    if request.META.get("REQUEST_METHOD") == "GET" and match and not match.kwargs:
+        return request.path
+    return reverse("workspace:clients")

@@ -94,7 +94,8 @@ class Membership(models.Model):
 
 
 def practices_of(user) -> models.QuerySet[Practice]:
-    """The practices a user works in; every practitioner-side queryset is scoped by this."""
+    """The practices a user works in: the practitioner API's scope. The workspace works in one
+    of them at a time (`practice.access.current_membership`)."""
     if not user.is_authenticated:
         return Practice.objects.none()
     return Practice.objects.filter(memberships__user=user)
@@ -115,18 +116,6 @@ class PractitionerInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.practice}"
-
-
-def first_membership(user) -> Membership | None:
-    """The user's first practice: where a page with no practice in its URL works."""
-    return Membership.objects.for_user(user).select_related("practice").order_by("created_at").first()
-
-
-def practices_owned_by(user) -> models.QuerySet[Practice]:
-    """The practices whose team the user manages."""
-    if not user.is_authenticated:
-        return Practice.objects.none()
-    return Practice.objects.filter(memberships__user=user, memberships__role=Membership.OWNER)
 
 
 def is_owner(user, practice: Practice) -> bool:

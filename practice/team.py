@@ -14,12 +14,13 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from .mail import send
-from .models import Membership, Practice, PractitionerInvitation, User, practices_owned_by
+from .models import Membership, Practice, PractitionerInvitation, User
 
 INVITATION_TTL = timedelta(days=7)
 
@@ -100,17 +101,23 @@ def practitioner_invitation_accept(
 # --- the owner manages the team --------------------------------------------------------------
 
 
-def member_for_owner(user, pk: int) -> Membership:
-    """A member of a practice `user` owns; anyone else's is 404, as is everything for a non-owner."""
-    members = Membership.objects.select_related("user", "practice")
-    return get_object_or_404(members.filter(practice__in=practices_owned_by(user)), pk=pk)
+def member_for_owner(owner: Membership, pk: int) -> Membership:
+    """A member of the practice `owner` works in; anyone else's is 404, as is everything for a non-owner."""
+    members = Membership.objects.select_related("user", "practice").filter(practice=_owned(owner))
+    return get_object_or_404(members, pk=pk)
 
 
-def open_invitation_for_owner(user, pk: int) -> PractitionerInvitation:
+def open_invitation_for_owner(owner: Membership, pk: int) -> PractitionerInvitation:
     invitations = PractitionerInvitation.objects.filter(
-        practice__in=practices_owned_by(user), accepted_at__isnull=True, revoked_at__isnull=True
+        practice=_owned(owner), accepted_at__isnull=True, revoked_at__isnull=True
     )
     return get_object_or_404(invitations, pk=pk)
+
+
+def _owned(membership: Membership) -> int:
+    if membership.role != Membership.OWNER:
+        raise Http404
+    return membership.practice_id
 
 
 def practitioner_invitation_revoke(*, invitation: PractitionerInvitation) -> bool:

@@ -22,6 +22,7 @@ api_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("practice/", views.practice_settings, name="practice-settings"),
+    path("practice/switch/", views.switch, name="practice-switch"),
     path("practice/invitations/", views.practitioner_invite, name="practitioner-invite"),
     path(
         "practice/invitations/<int:pk>/revoke/",

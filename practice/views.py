@@ -2,16 +2,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
 from . import team
-from .access import practitioner_required
+from .access import current_membership, practice_switch, practitioner_required
 from .forms import PracticeForm, PractitionerInviteForm
-from .models import Membership, first_membership
+from .models import Membership
 
 
 def home(request):
@@ -28,7 +29,7 @@ def home(request):
 @practitioner_required
 def practice_settings(request, invite_form=None):
     """Name, logo and accent colour, as handouts and emails show them; only an owner changes them."""
-    membership = first_membership(request.user)
+    membership = current_membership(request)
     is_owner = membership.role == Membership.OWNER
     if request.method == "POST" and not is_owner:
         raise Http404
@@ -62,7 +63,7 @@ def practice_settings(request, invite_form=None):
 @practitioner_required
 @require_POST
 def invitation_revoke(request, pk):
-    invitation = team.open_invitation_for_owner(request.user, pk)
+    invitation = team.open_invitation_for_owner(current_membership(request), pk)
     if team.practitioner_invitation_revoke(invitation=invitation):
         messages.success(
             request, f"The invitation to {invitation.email} is withdrawn: its link no longer works."
@@ -75,7 +76,7 @@ def invitation_revoke(request, pk):
 @practitioner_required
 @require_POST
 def member_role(request, pk):
-    membership = team.member_for_owner(request.user, pk)
+    membership = team.member_for_owner(current_membership(request), pk)
     try:
         membership = team.membership_role_change(membership=membership, role=request.POST.get("role", ""))
     except ValidationError as exc:
@@ -89,7 +90,7 @@ def member_role(request, pk):
 @practitioner_required
 @require_POST
 def practitioner_invite(request):
-    membership = first_membership(request.user)
+    membership = current_membership(request)
     if membership.role != Membership.OWNER:
         raise Http404
     form = PractitionerInviteForm(request.POST, practice=membership.practice)
@@ -99,6 +100,26 @@ def practitioner_invite(request):
     team.practitioner_invite(practice=membership.practice, by=request.user, **form.cleaned_data)
     messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
     return redirect("practice-settings")
+
+
+@practitioner_required
+@require_POST
+def switch(request):
+    """The header's practice switch: from the next page on, the workspace works in the chosen one."""
+    practice_id = request.POST.get("practice", "")
+    if not practice_id.isdigit():
+        return HttpResponseBadRequest("practice: choose one of your practices.")
+    membership = practice_switch(request, int(practice_id))
+    messages.success(request, f"You are working in {membership.practice} now.")
+    return redirect(_local_next(request) or "workspace:clients")
+
+
+def _local_next(request) -> str:
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe and target.startswith("/") else ""
 
 
 def team_invitation(request, token):
@@ -122,6 +143,7 @@ def team_invitation(request, token):
         else:
             if not request.user.is_authenticated:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            practice_switch(request, invitation.practice_id)  # open the practice just joined
             messages.success(request, f"Welcome to {invitation.practice.name}.")
             return redirect("workspace:clients")
     context = {"invitation": invitation, "errors": errors, "name": request.POST.get("name", "")}

@@ -13,11 +13,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from practice.errors import Conflict
-from practice.models import practices_of
 from practice.rest import IsPractitioner
 
 from .models import Exercise, Program, ProgramExercise
-from .serializers import ExerciseWriteSerializer, ProgramWriteSerializer
+from .serializers import ExerciseWriteSerializer, ProgramCopySerializer, ProgramWriteSerializer
 from .services import program_clone
 
 
@@ -90,10 +89,13 @@ class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
             .prefetch_related(Prefetch("items", queryset=items))
         )
 
-    @extend_schema(request=None, responses={201: ProgramWriteSerializer})
+    @extend_schema(request=ProgramCopySerializer, responses={201: ProgramWriteSerializer})
     @action(detail=True, methods=["post"])
     def copy(self, request, pk=None):
         """Copy a template (e.g. from the shared library) into your practice, to adapt it."""
-        practice = practices_of(request.user).first()
-        copy = program_clone(program=self.get_object(), practice=practice, is_template=True)
+        source = self.get_object()
+        context = {**self.get_serializer_context(), "source": source}
+        target = ProgramCopySerializer(data=request.data, context=context)
+        target.is_valid(raise_exception=True)
+        copy = program_clone(program=source, practice=target.validated_data["practice"], is_template=True)
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)

@@ -100,6 +100,10 @@ class ExerciseQuerySet(models.QuerySet):
         """The shared library plus the exercises of the user's own practices."""
         return self.filter(Q(practice__isnull=True) | Q(practice__in=practices_of(user)))
 
+    def visible_in(self, practice):
+        """The shared library plus the practice's own exercises."""
+        return self.filter(Q(practice__isnull=True) | Q(practice=practice))
+
 
 class Exercise(Dosage):
     BODY_REGIONS = [
@@ -168,12 +172,15 @@ class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(Q(practice__isnull=True) | Q(practice__in=practices_of(user)))
 
+    def visible_in(self, practice):
+        return self.filter(Q(practice__isnull=True) | Q(practice=practice))
+
     def templates(self):
         return self.filter(is_template=True)
 
-    def editable_by(self, user):
+    def editable_in(self, practice):
         """The practice's own templates and drafts; the shared library and what was given stay as they are."""
-        return self.filter(practice__in=practices_of(user)).filter(Q(is_template=True) | Q(is_draft=True))
+        return self.filter(practice=practice).filter(Q(is_template=True) | Q(is_draft=True))
 
 
 class Program(models.Model):

@@ -110,6 +110,23 @@ class InPractice(serializers.Serializer):
         return practice
 
 
+class ProgramCopySerializer(InPractice):
+    """Where a copy goes: the shared library's templates and a practice's own are copied within it."""
+
+    def validate(self, attrs):
+        source = self.context["source"]
+        if source.practice_id not in (None, attrs["practice"].pk):
+            raise serializers.ValidationError(
+                {"practice": "A practice's own template is copied within that practice only."}
+            )
+        return attrs
+
+
+def foreign_exercises(items: list[dict], practice) -> bool:
+    """Whether a program of `practice` would hold another practice's own exercise."""
+    return any(item["exercise"].practice_id not in (None, practice.pk) for item in items)
+
+
 class PracticeOwned(InPractice):
     is_library = serializers.SerializerMethodField()
 
@@ -191,6 +208,14 @@ class ProgramWriteSerializer(PracticeOwned, serializers.ModelSerializer):
         if len(items) > 100:
             raise serializers.ValidationError("A program holds 100 exercises at most.")
         return items
+
+    def validate(self, attrs):
+        practice = attrs.get("practice") or self.instance.practice
+        if foreign_exercises(attrs.get("items", []), practice):
+            raise serializers.ValidationError(
+                {"items": "Use exercises of the shared library or of this template's practice."}
+            )
+        return attrs
 
     @transaction.atomic
     def create(self, validated_data):

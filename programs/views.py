@@ -9,8 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from practice.access import practitioner_required
-from practice.models import Membership, practices_of
+from practice.access import current_practice, practitioner_required
 
 from . import selectors
 from .forms import DosageForm, ExerciseForm, TemplateDetailsForm, TemplateForm
@@ -22,8 +21,8 @@ def _filters(request) -> dict:
     return {name: request.GET.get(name, "") for name in ("q", "region", "equipment", "tag")}
 
 
-def _filter_context(user, filters) -> dict:
-    visible = Exercise.objects.visible_to(user)
+def _filter_context(practice, filters) -> dict:
+    visible = Exercise.objects.visible_in(practice)
     return {
         "filters": filters,
         "regions": selectors.region_choices(),
@@ -34,17 +33,17 @@ def _filter_context(user, filters) -> dict:
 
 @practitioner_required
 def library(request):
-    filters = _filters(request)
-    exercises = selectors.exercise_search(Exercise.objects.visible_to(request.user), **filters)
-    templates = Program.objects.visible_to(request.user).templates().select_related("practice")
-    context = {"exercises": exercises, "templates": templates, **_filter_context(request.user, filters)}
+    filters, practice = _filters(request), current_practice(request)
+    exercises = selectors.exercise_search(Exercise.objects.visible_in(practice), **filters)
+    templates = Program.objects.visible_in(practice).templates().select_related("practice")
+    context = {"exercises": exercises, "templates": templates, **_filter_context(practice, filters)}
     template = "programs/_exercise_results.html" if request.htmx else "programs/library.html"
     return render(request, template, context)
 
 
 @practitioner_required
 def exercise_detail(request, pk):
-    exercise = get_object_or_404(Exercise.objects.visible_to(request.user), pk=pk)
+    exercise = get_object_or_404(Exercise.objects.visible_in(current_practice(request)), pk=pk)
     return render(request, "programs/exercise.html", {"exercise": exercise})
 
 
@@ -52,20 +51,20 @@ def exercise_detail(request, pk):
 def exercise_form(request, pk=None):
     exercise = None
     if pk is not None:
-        exercise = get_object_or_404(Exercise.objects.filter(practice__in=practices_of(request.user)), pk=pk)
+        exercise = get_object_or_404(Exercise.objects.filter(practice=current_practice(request)), pk=pk)
     form = ExerciseForm(request.POST or None, request.FILES or None, instance=exercise)
     if request.method == "POST" and form.is_valid():
-        exercise = _save_exercise(form, request.user)
+        exercise = _save_exercise(form, current_practice(request))
         messages.success(request, f"{exercise.name} saved to your practice's library.")
         return redirect("programs:exercise", pk=exercise.pk)
     status = 400 if form.errors else 200
     return render(request, "programs/exercise_form.html", {"form": form, "exercise": exercise}, status=status)
 
 
-def _save_exercise(form, user) -> Exercise:
+def _save_exercise(form, practice) -> Exercise:
     exercise = form.save(commit=False)
     if exercise.practice_id is None:
-        exercise.practice = Membership.objects.for_user(user).order_by("created_at").first().practice
+        exercise.practice = practice
         exercise.slug = _free_slug(exercise)
     exercise.save()
     return exercise
@@ -83,7 +82,7 @@ def _free_slug(exercise: Exercise) -> str:
 @practitioner_required
 def template_detail(request, pk):
     """Any template the practice may use, read as a client would be given it."""
-    template = get_object_or_404(Program.objects.visible_to(request.user).templates(), pk=pk)
+    template = get_object_or_404(Program.objects.visible_in(current_practice(request)).templates(), pk=pk)
     items = template.items.select_related("exercise")
     return render(request, "programs/template.html", {"template": template, "items": items})
 
@@ -91,7 +90,7 @@ def template_detail(request, pk):
 @practitioner_required
 def program_detail(request, pk):
     """A practice template (or draft) on its own page: the builder, and nothing to assign."""
-    program = get_object_or_404(Program.objects.editable_by(request.user), pk=pk)
+    program = get_object_or_404(Program.objects.editable_in(current_practice(request)), pk=pk)
     form = None
     if program.is_template:
         form = TemplateDetailsForm(request.POST or None, instance=program)
@@ -107,7 +106,7 @@ def program_detail(request, pk):
 def template_delete(request, pk):
     """Programs already given keep their own copy: deleting a template takes nothing from a client.
     It cannot be undone, so the page asks first and the POST deletes."""
-    template = get_object_or_404(Program.objects.editable_by(request.user).templates(), pk=pk)
+    template = get_object_or_404(Program.objects.editable_in(current_practice(request)).templates(), pk=pk)
     if request.method != "POST":
         return render(request, "programs/template_delete.html", {"template": template})
     template.delete()
@@ -118,12 +117,12 @@ def template_delete(request, pk):
 @practitioner_required
 @require_POST
 def program_save_as_template(request, pk):
-    program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
+    practice = current_practice(request)
+    program = get_object_or_404(Program.objects.visible_in(practice), pk=pk)
     form = TemplateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the template a title.")
         return redirect(_back(request))
-    practice = Membership.objects.for_user(request.user).order_by("created_at").first().practice
     template = program_clone(program=program, practice=practice, is_template=True)
     Program.objects.filter(pk=template.pk).update(title=form.cleaned_data["title"])
     messages.success(request, f"Saved as the template “{form.cleaned_data['title']}”.")
@@ -134,14 +133,14 @@ def program_save_as_template(request, pk):
 
 
 def builder_context(request, program: Program, *, bound: dict | None = None) -> dict:
-    filters = _filters(request)
+    filters, practice = _filters(request), current_practice(request)
     rows = item_rows(program, bound=bound)
     return {
         "program": program,
         "rows": rows,
-        "results": selectors.exercise_search(Exercise.objects.visible_to(request.user), **filters)[:30],
+        "results": selectors.exercise_search(Exercise.objects.visible_in(practice), **filters)[:30],
         "in_program": {item.exercise_id for item, _ in rows},
-        **_filter_context(request.user, filters),
+        **_filter_context(practice, filters),
     }
 
 
@@ -174,13 +173,13 @@ def _items_response(request, program: Program, *, bound: dict | None = None):
 
 
 def _editable_item(request, pk) -> ProgramExercise:
-    items = ProgramExercise.objects.filter(program__in=Program.objects.editable_by(request.user))
+    items = ProgramExercise.objects.filter(program__in=Program.objects.editable_in(current_practice(request)))
     return get_object_or_404(items.select_related("program"), pk=pk)
 
 
 @practitioner_required
 def exercise_results(request, pk):
-    program = get_object_or_404(Program.objects.editable_by(request.user), pk=pk)
+    program = get_object_or_404(Program.objects.editable_in(current_practice(request)), pk=pk)
     context = {**builder_context(request, program), "next": _back(request)}
     return render(request, "programs/_search_results.html", context)
 
@@ -188,8 +187,9 @@ def exercise_results(request, pk):
 @practitioner_required
 @require_POST
 def item_add(request, pk):
-    program = get_object_or_404(Program.objects.editable_by(request.user), pk=pk)
-    exercise = Exercise.objects.visible_to(request.user).filter(pk=request.POST.get("exercise")).first()
+    practice = current_practice(request)
+    program = get_object_or_404(Program.objects.editable_in(practice), pk=pk)
+    exercise = Exercise.objects.visible_in(practice).filter(pk=request.POST.get("exercise")).first()
     if exercise is None:
         raise Http404
     last = program.items.aggregate(last=Max("position"))["last"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from clients.models import Assignment, Client, Consultation, Invitation
 from programs.models import Exercise, Program
 from tests.conftest import api_as
-from tests.factories import ExerciseFactory, TemplateFactory
+from tests.factories import ExerciseFactory, MembershipFactory, TemplateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -405,3 +405,80 @@ def test_an_unknown_language_is_a_400_naming_the_field(alice, bob):
 
     assert response.status_code == 400
     assert response.json()["field"] == "language"
+
+
+# --- a practitioner of several practices: the API names the practice, and never mixes two ---------
+
+
+@pytest.fixture
+def gym(charlie):
+    return charlie.memberships.get().practice
+
+
+@pytest.fixture
+def alice_at_the_gym(alice, gym):
+    return MembershipFactory(user=alice, practice=gym)
+
+
+def test_a_practitioner_of_two_practices_says_which_one_a_copy_goes_to(
+    alice, alice_practice, gym, alice_at_the_gym
+):
+    template = TemplateFactory(title="Back pain")
+    api = api_as(alice)
+
+    unnamed = api.post(f"/api/v1/programs/{template.pk}/copy/")
+    named = api.post(f"/api/v1/programs/{template.pk}/copy/", {"practice": gym.pk}, format="json")
+
+    assert (unnamed.status_code, unnamed.json()["field"]) == (400, "practice")
+    assert named.status_code == 201
+    assert Program.objects.get(pk=named.json()["id"]).practice == gym
+
+
+def test_a_practices_own_template_is_copied_within_that_practice_only(
+    alice, alice_practice, gym, alice_at_the_gym
+):
+    clinic_template = TemplateFactory(practice=alice_practice)
+    api = api_as(alice)
+
+    to_gym = api.post(f"/api/v1/programs/{clinic_template.pk}/copy/", {"practice": gym.pk}, format="json")
+    in_clinic = api.post(
+        f"/api/v1/programs/{clinic_template.pk}/copy/", {"practice": alice_practice.pk}, format="json"
+    )
+
+    assert (to_gym.status_code, to_gym.json()["field"]) == (400, "practice")
+    assert in_clinic.status_code == 201
+    assert not Program.objects.filter(practice=gym).exists()
+
+
+def test_a_client_is_given_a_template_of_their_own_practice_or_the_library_only(
+    alice, bob, gym, alice_at_the_gym
+):
+    gym_template = TemplateFactory(practice=gym)
+    start = timezone.localdate().isoformat()
+
+    response = api_as(alice).post(
+        "/api/v1/assignments/",
+        {"client": bob.pk, "template": gym_template.pk, "start_date": start},
+        format="json",
+    )
+
+    assert (response.status_code, response.json()["field"]) == (400, "template")
+    assert not Assignment.objects.exists()
+
+
+def test_a_template_holds_exercises_of_its_own_practice_or_the_library_only(
+    alice, alice_practice, gym, alice_at_the_gym, charlies_exercise, library_exercise
+):
+    api = api_as(alice)
+    items = [{"exercise": library_exercise.pk}, {"exercise": charlies_exercise.pk}]
+
+    mixed = api.post(
+        "/api/v1/programs/", {"title": "Mixed", "practice": alice_practice.pk, "items": items}, format="json"
+    )
+    gyms = api.post(
+        "/api/v1/programs/", {"title": "Gym's", "practice": gym.pk, "items": items}, format="json"
+    )
+
+    assert (mixed.status_code, mixed.json()["field"]) == (400, "items")
+    assert not Program.objects.filter(title="Mixed").exists()
+    assert gyms.status_code == 201

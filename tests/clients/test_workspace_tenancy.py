@@ -7,7 +7,7 @@ from django.utils import timezone
 from clients import versions
 from clients.models import Consultation, HandoutBatch
 from practice.models import PractitionerInvitation
-from tests.factories import ExerciseFactory, TemplateFactory
+from tests.factories import ExerciseFactory, MembershipFactory, TemplateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,26 @@ def test_every_workspace_url_is_404_for_a_practitioner_of_another_practice(clien
         assert client.get(url, headers={"HX-Request": "true"}).status_code in (404, 405), f"htmx GET {url}"
 
 
+def test_every_workspace_url_is_404_for_another_of_ones_practices_until_one_switches_to_it(
+    client, alice, charlie, charlies_objects
+):
+    """Alice also owns Charlie's Gym, joined after her clinic: her workspace works in the clinic."""
+    gym = charlie.memberships.get().practice
+    MembershipFactory(user=alice, practice=gym, role="owner")
+    client.force_login(alice)
+
+    for name, kwargs in charlies_objects.items():
+        url = reverse(name, kwargs=kwargs)
+        assert client.get(url).status_code in (404, 405), f"GET {url}"
+        assert client.post(url, {"exercise": 1, "title": "x"}).status_code == 404, f"POST {url}"
+
+    client.post(reverse("practice-switch"), {"practice": gym.pk})
+    assert (
+        client.get(reverse("workspace:client", kwargs=charlies_objects["workspace:client"])).status_code
+        == 200
+    )
+
+
 def test_a_foreign_exercise_cannot_be_added_to_ones_own_draft(client, alice, bob_assignment, charlie):
     foreign = ExerciseFactory(practice=charlie.memberships.get().practice)
     draft = versions.revision_draft(assignment=bob_assignment)
@@ -134,3 +154,14 @@ def test_a_page_that_is_not_yours_answers_a_page_with_the_way_back(client, alice
     html = response.content.decode()
     assert "Page not found" in html and 'href="/clients/"' in html
     assert "Erin" not in html
+
+
+def test_switching_to_a_practice_one_is_not_a_member_of_is_404(client, alice, bob, charlie):
+    """The switch (/practice/switch/) has no object in its path: the practice it names is the object."""
+    gym = charlie.memberships.get().practice
+    client.force_login(alice)
+
+    assert client.post(reverse("practice-switch"), {"practice": gym.pk}).status_code == 404
+    assert client.post(reverse("practice-switch"), {"practice": 2**62}).status_code == 404
+    assert "workspace_practice" not in client.session
+    assert "Bob Client" in client.get("/clients/").content.decode()
