@@ -12,10 +12,9 @@ def send_invitation(client, link: str, expires_at) -> None:
         send("invitation", context, to=client.email)
 
 
-def send_erasure_requested(client, owner_emails: list[str]) -> None:
+def send_erasure_requested(client, owner_email: str) -> None:
     context = {"client": client, "practice": client.practice, "site_url": settings.SITE_URL}
-    for email in owner_emails:
-        send("erasure_requested", context, to=email)
+    send("erasure_requested", context, to=owner_email)
 
 
 def send_sign_in_moved(client, old_email: str) -> None:

@@ -1,6 +1,7 @@
 """Inviting a client to Rehabit: a link that expires and works once.
 
-Only the token's SHA-256 is stored, so the database never holds a working link.
+Only the token's SHA-256 is stored, so the database never holds a working link; the token
+itself travels once, in the email task's message, shown redacted (see `practice.mail.EmailTask`).
 """
 
 import hashlib
@@ -35,9 +36,27 @@ def invitation_send(*, client: Client) -> Invitation:
     invitation = Invitation.objects.create(
         client=client, token_hash=_digest(token), expires_at=timezone.now() + INVITATION_TTL
     )
-    link = settings.SITE_URL + reverse("invitation", args=[token])
-    transaction.on_commit(lambda: emails.send_invitation(client, link, invitation.expires_at))
+    from .tasks import email_invitation
+
+    email_invitation.delay_on_commit(invitation_id=invitation.pk, token=token)
     return invitation
+
+
+def invitation_email(*, invitation_id: int, token: str) -> None:
+    """Send an invitation's link, unless it was replaced, used or expired meanwhile."""
+    invitation = (
+        Invitation.objects.select_related("client__practice")
+        .filter(
+            pk=invitation_id,
+            token_hash=_digest(token),
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if invitation is not None:
+        link = settings.SITE_URL + reverse("invitation", args=[token])
+        emails.send_invitation(invitation.client, link, invitation.expires_at)
 
 
 def invitation_for(token: str) -> Invitation:

@@ -9,10 +9,16 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from knox.models import AuthToken
+
+from practice.mail import send
+from practice.models import User
 
 from .models import Client
 
@@ -35,26 +41,37 @@ def lift_sign_in_pause(user) -> None:
 
 
 class ResetForm(auth_forms.PasswordResetForm):
+    """Django finds the accounts; a worker sends each its link (`reset_email`), so neither an
+    SMTP outage nor the link's token is ever in the request."""
+
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        if not cache.add(f"password-reset-sent:{context['user'].pk}", True, RESET_EMAIL_EVERY_SECONDS):
-            return
-        with translation.override(language_of(context["user"])):
-            super().send_mail(
-                subject_template_name, email_template_name, context, from_email, to_email, **kwargs
-            )
+        from .tasks import email_password_reset
+
+        if cache.add(f"password-reset-sent:{context['user'].pk}", True, RESET_EMAIL_EVERY_SECONDS):
+            email_password_reset.delay_on_commit(user_id=context["user"].pk)
+
+
+def reset_email(*, user_id: int) -> None:
+    """The link is made here, at sending time: Django's token is derived from the account's
+    password and last sign-in, so it need not travel, and a password set meanwhile voids it."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    context = {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(language_of(user)):
+        send("password_reset", context, to=user.email)
 
 
 def send_reset_link(email: str, *, request) -> None:
     """As the web page does: an email if the address has an account, nothing said either way."""
     form = ResetForm({"email": email})
     if form.is_valid():
-        form.save(
-            request=request,
-            subject_template_name=PasswordResetView.subject_template_name,
-            email_template_name=PasswordResetView.email_template_name,
-            html_email_template_name=PasswordResetView.html_email_template_name,
-            extra_email_context=PasswordResetView.extra_email_context,
-        )
+        form.save(request=request)
 
 
 class InVisitorLanguage:
@@ -76,12 +93,8 @@ class RefusedFormIs400:
 
 
 class PasswordResetView(InVisitorLanguage, RefusedFormIs400, auth_views.PasswordResetView):
-    form_class = ResetForm
+    form_class = ResetForm  # the email is emails/password_reset*, rendered by `reset_email`
     template_name = "registration/password_reset_form.html"
-    email_template_name = "emails/password_reset.txt"
-    html_email_template_name = "emails/password_reset.html"
-    subject_template_name = "emails/password_reset_subject.txt"
-    extra_email_context = {"site_url": settings.SITE_URL}
 
 
 class PasswordResetDoneView(InVisitorLanguage, auth_views.PasswordResetDoneView):

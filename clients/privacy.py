@@ -239,11 +239,32 @@ def _name(user) -> str | None:
 @transaction.atomic
 def erasure_request(*, client: Client) -> ErasureRequest:
     """The client asks; the practice's owners are told and carry it out from the client's page."""
+    from .tasks import email_erasure_requested
+
     request, _ = ErasureRequest.objects.get_or_create(client=client, completed_at=None)
-    owners = Membership.objects.filter(practice=client.practice, role=Membership.OWNER).select_related("user")
-    emails_to = [owner.user.email for owner in owners]
-    transaction.on_commit(lambda: emails.send_erasure_requested(client, emails_to))
+    owners = Membership.objects.filter(practice=client.practice, role=Membership.OWNER)
+    for owner_id in owners.values_list("user_id", flat=True):
+        # One task per owner: a retry after an SMTP error does not tell the others twice.
+        email_erasure_requested.delay_on_commit(erasure_request_id=request.pk, owner_id=owner_id)
     return request
+
+
+def erasure_requested_email(*, erasure_request_id: int, owner_id: int) -> None:
+    """Tell an owner of the client's practice; nothing once it was carried out or they are no owner."""
+    request = (
+        ErasureRequest.objects.select_related("client__practice")
+        .filter(pk=erasure_request_id, completed_at__isnull=True)
+        .first()
+    )
+    if request is None:
+        return
+    owner = (
+        Membership.objects.select_related("user")
+        .filter(user_id=owner_id, practice=request.client.practice_id, role=Membership.OWNER)
+        .first()
+    )
+    if owner is not None:
+        emails.send_erasure_requested(request.client, owner.user.email)
 
 
 @transaction.atomic

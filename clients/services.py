@@ -181,13 +181,27 @@ def client_update_settings(*, client: Client, **changes) -> Client:
         old_email = User.objects.filter(pk=client.user_id).values_list("email", flat=True).get()
         User.objects.filter(pk=client.user_id).update(email=changes["email"].lower())
         if old_email != changes["email"].lower():
-            transaction.on_commit(lambda: emails.send_sign_in_moved(client, old_email))
+            from .tasks import email_sign_in_moved
+
+            email_sign_in_moved.delay_on_commit(client_id=client.pk, old_email=old_email)
     for name, value in changes.items():
         setattr(client, name, value)
     client.save(update_fields=list(changes))
     assignments = list(client.assignments.filter(status=Assignment.ACTIVE).select_related("client"))
     reminders.reschedule(assignments)
     return client
+
+
+def sign_in_moved_email(*, client_id: int, old_email: str) -> None:
+    """Tell the address the sign-in left; nothing once the client was erased or moved back to it."""
+    client = (
+        Client.objects.select_related("practice")
+        .filter(pk=client_id, erased_at__isnull=True)
+        .exclude(email__iexact=old_email)
+        .first()
+    )
+    if client is not None:
+        emails.send_sign_in_moved(client, old_email)
 
 
 def completion_record(

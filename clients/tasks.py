@@ -1,6 +1,8 @@
 from celery import shared_task
 
-from . import handouts, reminders
+from practice.mail import EmailTask
+
+from . import handouts, invitations, passwords, privacy, reminders, services
 
 
 @shared_task
@@ -26,3 +28,26 @@ def sweep_weekly_summaries() -> int:
 @shared_task
 def render_handout_batch(batch_id: int) -> None:
     handouts.handout_batch_run(batch_id)
+
+
+# --- one-off emails: queued after commit, retried while SMTP refuses -------------------------
+
+
+@shared_task(base=EmailTask, secret_kwargs=("token",))
+def email_invitation(*, invitation_id: int, token: str) -> None:
+    invitations.invitation_email(invitation_id=invitation_id, token=token)
+
+
+@shared_task(base=EmailTask, secret_kwargs=("old_email",))
+def email_sign_in_moved(*, client_id: int, old_email: str) -> None:
+    services.sign_in_moved_email(client_id=client_id, old_email=old_email)
+
+
+@shared_task(base=EmailTask)
+def email_erasure_requested(*, erasure_request_id: int, owner_id: int) -> None:
+    privacy.erasure_requested_email(erasure_request_id=erasure_request_id, owner_id=owner_id)
+
+
+@shared_task(base=EmailTask)
+def email_password_reset(*, user_id: int) -> None:
+    passwords.reset_email(user_id=user_id)

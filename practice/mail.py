@@ -1,7 +1,19 @@
-"""Every email Rehabit sends: subject, text and HTML templates side by side under templates/emails/."""
+"""Every email Rehabit sends: subject, text and HTML templates side by side under templates/emails/.
 
+One-off emails (invitations, password links, notices) are sent by a worker, never inside the
+request: an `EmailTask` is queued after commit and retried while SMTP refuses.
+"""
+
+import logging
+from smtplib import SMTPException
+
+from celery.contrib.django.task import DjangoTask
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+log = logging.getLogger(__name__)
 
 
 def send(
@@ -26,3 +38,39 @@ def send(
     for attachment in attachments:
         message.attach(*attachment)
     message.send()
+
+
+class EmailTask(DjangoTask):
+    """A one-off email: takes ids as keyword arguments, loads fresh rows, and is retried while
+    SMTP refuses or the connection fails (waits of 1 s doubling to 10 min, about an hour in all).
+
+    `secret_kwargs` (a one-time token, an address no row keeps) travel in the message body only:
+    what the broker, events, monitors and logs show of the call has them redacted.
+    """
+
+    autoretry_for = (SMTPException, OSError)
+    retry_backoff = True
+    retry_backoff_max = 600
+    retry_jitter = False
+    max_retries = 15
+    secret_kwargs: tuple[str, ...] = ()
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        # Set on every publish, not by the caller: a retry is published anew, and Celery would
+        # otherwise show it with the arguments in full.
+        options["kwargsrepr"] = self.shown(kwargs or {})
+        return super().apply_async(args, kwargs, **options)
+
+    def shown(self, kwargs: dict) -> str:
+        return repr({name: "<redacted>" if name in self.secret_kwargs else v for name, v in kwargs.items()})
+
+    def delay_on_commit(self, **kwargs) -> None:
+        transaction.on_commit(lambda: self._queue(kwargs))
+
+    def _queue(self, kwargs: dict) -> None:
+        # After commit the change is made: a broker outage must not turn it into an error page
+        # (nor tell a password-reset asker that the address has an account).
+        try:
+            self.apply_async(kwargs=kwargs)
+        except BrokerUnavailable:
+            log.warning("broker unavailable: %s(%s) was not queued", self.name, self.shown(kwargs))

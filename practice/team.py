@@ -1,7 +1,8 @@
 """An owner manages the team: invites colleagues (an expiring, one-use link that makes them a
 member), withdraws an invitation, changes a member's role. A practice always keeps an owner.
 
-Only an invitation token's SHA-256 is stored, so the database never holds a working link.
+Only an invitation token's SHA-256 is stored, so the database never holds a working link; the
+token itself travels once, in the email task's message, shown redacted (see `mail.EmailTask`).
 Removing a member moves their clients, so it is orchestrated on the clients side
 (`clients/team.py`), which calls `membership_end` here.
 """
@@ -43,9 +44,34 @@ def practitioner_invite(*, practice: Practice, email: str, role: str, by: User) 
         token_hash=_digest(token),
         expires_at=timezone.now() + INVITATION_TTL,
     )
-    link = settings.SITE_URL + reverse("team-invitation", args=[token])
-    transaction.on_commit(lambda: _send(invitation, link))
+    from .tasks import email_practitioner_invitation
+
+    email_practitioner_invitation.delay_on_commit(invitation_id=invitation.pk, token=token)
     return invitation
+
+
+def practitioner_invitation_email(*, invitation_id: int, token: str) -> None:
+    """Send an invitation's link, unless it was replaced, used, withdrawn or expired meanwhile."""
+    invitation = (
+        PractitionerInvitation.objects.select_related("practice", "invited_by")
+        .filter(
+            pk=invitation_id,
+            token_hash=_digest(token),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if invitation is None:
+        return
+    context = {
+        "invitation": invitation,
+        "practice": invitation.practice,
+        "link": settings.SITE_URL + reverse("team-invitation", args=[token]),
+        "site_url": settings.SITE_URL,
+    }
+    send("practitioner_invitation", context, to=invitation.email)
 
 
 def practitioner_invitation_for(token: str) -> PractitionerInvitation:
@@ -184,13 +210,3 @@ def _another_owner_stays(membership: Membership, action: str) -> None:
                 f"make someone else an owner before you {action}."
             }
         )
-
-
-def _send(invitation: PractitionerInvitation, link: str) -> None:
-    context = {
-        "invitation": invitation,
-        "practice": invitation.practice,
-        "link": link,
-        "site_url": settings.SITE_URL,
-    }
-    send("practitioner_invitation", context, to=invitation.email)

@@ -128,6 +128,26 @@ def api_as(user) -> APIClient:
     return api
 
 
+# --- tasks ----------------------------------------------------------------------
+
+REAL_WORKER_FIXTURES = {"celery_worker", "workers"}
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_the_test(request):
+    """A task queued by the code under test runs at once, here: its emails land in Django's
+    outbox, and what it raises is logged, not raised, as on a worker (Celery's eager mode cannot
+    raise and still retry). A test with a real worker has the worker take them from Redis."""
+    if REAL_WORKER_FIXTURES & set(request.fixturenames):
+        yield
+        return
+    from practice.celery import app
+
+    app.conf.update(task_always_eager=True)
+    yield
+    app.conf.update(task_always_eager=False)
+
+
 # --- real services -----------------------------------------------------------
 
 
@@ -147,23 +167,41 @@ class Inbox:
         return "250 OK"
 
 
+class SmtpServer:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives. A test may stop it
+    for a while, when connections to its port are refused, and start it again on the same port."""
+
+    def __init__(self):
+        self.hostname, self.port = "127.0.0.1", free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        if self.controller is None:
+            self.controller = Controller(self.inbox, hostname=self.hostname, port=self.port)
+            self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
 @pytest.fixture(scope="session")
 def smtp_server():
-    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
 def smtp_inbox(smtp_server):
-    _, inbox = smtp_server
-    inbox.messages.clear()
-    return inbox
+    smtp_server.start()  # running again, should an earlier test have stopped it and failed
+    smtp_server.inbox.messages.clear()
+    return smtp_server.inbox
 
 
 @pytest.fixture(scope="session")
@@ -172,12 +210,11 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url, smtp_server):
     with django_db_blocker.unblock():
         need("PostgreSQL", on_postgres(), "a worker process cannot share an in-memory SQLite database")
         database = connection.settings_dict
-    controller, _ = smtp_server
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "EMAIL_URL": f"smtp://{controller.hostname}:{controller.port}",
+        "EMAIL_URL": f"smtp://{smtp_server.hostname}:{smtp_server.port}",
         "REDIS_URL": redis_url,
     }
     process = subprocess.Popen(

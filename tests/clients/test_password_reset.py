@@ -8,7 +8,7 @@ from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the request commits: its email is queued at once
 
 NEW_PASSWORD = "a-fresh-long-passphrase"
 

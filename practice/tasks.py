@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import team
+from .mail import EmailTask
+
+
+@shared_task(base=EmailTask, secret_kwargs=("token",))
+def email_practitioner_invitation(*, invitation_id: int, token: str) -> None:
+    team.practitioner_invitation_email(invitation_id=invitation_id, token=token)
