@@ -189,9 +189,15 @@ def pain_alert_notice(reminder: Reminder, now: datetime) -> Notice | str:
 
 
 def summary_rows(now: datetime) -> list[Reminder]:
-    """A row for each practitioner for whom it is Monday 08:00 or later, local time."""
+    """A row for each practitioner for whom it is Monday 08:00 or later, local time: the time
+    of the first practice they joined, as their workspace opens in it."""
     rows = {}
-    for user_id, zone_name in Membership.objects.values_list("user_id", "timezone"):
+    zones = {}
+    for user_id, zone_name in Membership.objects.order_by("created_at", "pk").values_list(
+        "user_id", "timezone"
+    ):
+        zones.setdefault(user_id, zone_name)
+    for user_id, zone_name in zones.items():
         zone = ZoneInfo(zone_name)
         local = now.astimezone(zone)
         if local.weekday() == SUMMARY_WEEKDAY and local.time() >= SUMMARY_TIME:
@@ -217,7 +223,14 @@ def weekly_summary_notice(reminder: Reminder, now: datetime) -> Notice | str:
     lines = sorted((line for line in lines if line["adherence"].scheduled), key=_least_adherent_first)
     if not lines:
         return "no client had exercise scheduled last week"
-    context = {"practitioner": reminder.recipient, "start": start, "end": end, "lines": lines}
+    several = len({line["client"].practice_id for line in lines}) > 1  # then each line names its practice
+    context = {
+        "practitioner": reminder.recipient,
+        "start": start,
+        "end": end,
+        "lines": lines,
+        "name_practices": several,
+    }
     return Notice("weekly_summary", reminder.recipient, context)
 
 

@@ -204,6 +204,33 @@ def test_the_weekly_summary_reaches_each_practitioner_on_monday_at_eight_in_thei
     assert "Erin" not in summary.body
 
 
+def test_a_practitioner_of_two_practices_gets_one_summary_naming_each_clients_practice(alice, bob, erin):
+    from practice.models import Membership
+
+    later = Membership.objects.create(user=alice, practice=erin.practice, timezone="Asia/Tokyo")
+    Membership.objects.filter(pk=later.pk).update(created_at=datetime(2030, 1, 1, tzinfo=UTC))
+    erin.practitioner = alice
+    erin.save()
+    for client in (bob, erin):
+        assign(client, start=MONDAY)
+    tokyo_monday_eight = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
+    london_monday_eight = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+    assert reminders.summary_sweep(now=tokyo_monday_eight) == []  # the first practice's time: London
+    (summary_id,) = [
+        pk
+        for pk in reminders.summary_sweep(now=london_monday_eight)
+        if Reminder.objects.get(pk=pk).recipient == alice
+    ]
+    assert reminders.deliver(summary_id, now=london_monday_eight) == Reminder.SENT
+
+    (summary,) = [m for m in mail.outbox if m.to == [alice.email]]
+    assert "Bob Client (Alice's Clinic): 0.0 %" in summary.body
+    assert "Erin Client (Charlie's Gym): 0.0 %" in summary.body
+    html = summary.alternatives[0][0]
+    assert "<th" in html and ">Practice</th>" in html and "Charlie&#x27;s Gym" in html
+
+
 def test_beat_looks_for_due_weekly_summaries_every_quarter_hour(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["sweep-weekly-summaries"]
 
