@@ -107,15 +107,17 @@ def missed_alert_notice(reminder: Reminder, now: datetime) -> Notice | str:
 # --- pain ---------------------------------------------------------------------------
 
 
-def baseline_pain(client: Client) -> int | None:
-    """The pain recorded at the client's latest consultation that recorded one."""
-    return _baselines(client).first()
+def baseline_pain(client: Client, now: datetime) -> int | None:
+    """The pain recorded at the client's latest held consultation that recorded one."""
+    return _baselines(client, now).first()
 
 
-def _baselines(client):
-    """Consultation pains of a client (or an OuterRef to one), the latest first."""
+def _baselines(client, now: datetime):
+    """Pains recorded at a client's (or an OuterRef's) held consultations, the latest first:
+    a cancelled or future consultation measured nothing, whatever was typed into it."""
     return (
-        Consultation.objects.filter(client=client, pain__isnull=False)
+        Consultation.objects.held(now=now)
+        .filter(client=client, pain__isnull=False)
         .order_by("-scheduled_at")
         .values_list("pain", flat=True)
     )
@@ -127,7 +129,7 @@ def pain_alert_rows(now: datetime) -> list[Reminder]:
     Found by the sweep each minute rather than queued by the check-off itself: a broker
     that is down when a client records severe pain cannot lose the alert.
     """
-    baseline = _baselines(OuterRef("assignment__client"))[:1]
+    baseline = _baselines(OuterRef("assignment__client"), now)[:1]
     alerted = Reminder.objects.filter(
         client=OuterRef("assignment__client"), kind=Reminder.PAIN_ALERT, local_date=OuterRef("date")
     )
@@ -164,7 +166,7 @@ def pain_alert_notice(reminder: Reminder, now: datetime) -> Notice | str:
     practitioner = practitioner_of(client)
     if practitioner is None:
         return "client has no practitioner"
-    baseline = baseline_pain(client)
+    baseline = baseline_pain(client, now)
     painful = [
         c
         for c in Completion.objects.filter(assignment__client=client, date=reminder.local_date)

@@ -83,7 +83,9 @@ PAIN_WIDTH, PAIN_HEIGHT, PAIN_LEFT, PAIN_TOP = 600, 160, 40, 10
 
 
 def pain_points(pains, consultations, *, today: date) -> list[Point]:
-    """Daily mean pain from check-offs, plus each consultation's baseline, on a 0-10 scale."""
+    """Daily mean pain from check-offs, plus each consultation's baseline, on a 0-10 scale.
+
+    `consultations` are the held ones (`Consultation.objects.held`): only they measured anything."""
     start, end = window(today)
     by_day = defaultdict(list)
     for day, pain in pains:
@@ -135,8 +137,10 @@ class Outcome:
 
 
 def outcomes(consultations, weekly_pain: dict) -> list[Outcome]:
-    """Pain (NPRS) and ODI over time; a change is marked where it reaches the MCID."""
-    consultations = list(consultations)  # read twice below; the client page passes an iterator
+    """Pain (NPRS) and ODI over time; a change is marked where it reaches the MCID.
+
+    `consultations` are the held ones (`Consultation.objects.held`), oldest first."""
+    consultations = list(consultations)  # read twice below
     entries = [
         (c.scheduled_at.date(), "pain", c.pain, "consultation") for c in consultations if c.pain is not None
     ]

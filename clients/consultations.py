@@ -26,9 +26,22 @@ BOOKED_SCHEDULED = "A new consultation is scheduled; record how it went later."
 NOT_MOVABLE = "Only a scheduled consultation can be moved."
 STAYS_CANCELLED = "The client was told this consultation is cancelled; schedule a new one instead."
 CLIENT_EXPECTS_IT = "The client expects this consultation: cancel it (status `cancelled`) instead."
-CANCELLATION_UNSENT = (
-    "The email telling the client this consultation is cancelled has not gone out yet (their "
-    "reminders page says where it stands); delete the consultation once it has."
+MEASURED_AHEAD = (
+    "%s is measured at the consultation: record it once the consultation has begun "
+    "(notes can be written ahead)."
+)
+MEASURES = {"pain": "Pain", "odi_percent": "The Oswestry Disability Index (ODI)"}
+MEASURED_NOT_MOVABLE = (
+    "Pain or ODI is recorded on this consultation and dated by its time: moved, it would be "
+    "dated to a time it was not measured at. Schedule a new consultation instead."
+)
+RECORD_FIELDS = ["subjective", "objective", "assessment", "plan", "pain", "odi_percent", "odi_answers"]
+HOLDS_RECORD = (
+    "This consultation holds clinical notes or measures (%s), and a clinical record is never deleted."
+)
+TOLD_OF_IT = (
+    "The client was written to about this consultation, and their reminders page keeps every "
+    "email; the consultation is kept with them (cancelled, it stays listed as cancelled)."
 )
 
 
@@ -79,6 +92,8 @@ def consultation_schedule(
         raise ValidationError({"status": BOOKED_SCHEDULED})
     if refused := time_error(starts_at):
         raise ValidationError({"scheduled_at": refused})
+    if refused := measures_error(Consultation(scheduled_at=starts_at, **(record or {})), before={}):
+        raise ValidationError(refused)
     consultation = Consultation.objects.create(
         client=client,
         practitioner=by,
@@ -103,6 +118,8 @@ def consultation_move(
         raise ValidationError({_moved_field(consultation, starts_at): NOT_MOVABLE})
     if (starts_at, duration_minutes) == (consultation.scheduled_at, consultation.duration_minutes):
         return consultation
+    if _measured(consultation):
+        raise ValidationError({_moved_field(consultation, starts_at): MEASURED_NOT_MOVABLE})
     if refused := time_error(starts_at):
         raise ValidationError({"scheduled_at": refused})
     consultation.scheduled_at = starts_at
@@ -143,33 +160,67 @@ def consultation_record(
     *, consultation: Consultation, fields: dict, odi_answers: list[int | None] | None
 ) -> Consultation:
     """Notes, pain, Oswestry and status; setting the status to Cancelled tells the client."""
-    # The stored status, locked: a form may already have written the new one on the instance.
-    stored = Consultation.objects.select_for_update().values_list("status", flat=True).get(pk=consultation.pk)
-    if refused := status_error(old=stored, new=fields.get("status", consultation.status)):
+    # The stored values, locked: a form may already have written the new ones on the instance.
+    stored = Consultation.objects.select_for_update().values("status", *MEASURES).get(pk=consultation.pk)
+    if refused := status_error(old=stored["status"], new=fields.get("status", consultation.status)):
         raise ValidationError({"status": refused})
     for name, value in fields.items():
         setattr(consultation, name, value)
     if odi_answers is not None:
         consultation.odi_answers = odi_answers
         consultation.odi_percent = odi_percent(odi_answers)
-    if stored == Consultation.SCHEDULED and consultation.status == Consultation.CANCELLED:
+    if refused := measures_error(consultation, before=stored):
+        raise ValidationError(refused)
+    if stored["status"] == Consultation.SCHEDULED and consultation.status == Consultation.CANCELLED:
         _cancel(consultation)
     consultation.full_clean()
     consultation.save()
     return consultation
 
 
+def measures_error(consultation: Consultation, *, before: dict) -> dict:
+    """Pain or ODI newly entered on a consultation that has not begun, as {field: why}, else {}.
+
+    They are measurements taken at the consultation: entered ahead, they would be counted as an
+    outcome nobody measured. Notes may be written ahead; measures entered before this rule
+    stay as they are (they are not counted until the consultation is held).
+    """
+    if consultation.has_begun(timezone.now()):
+        return {}
+    return {
+        name: MEASURED_AHEAD % label
+        for name, label in MEASURES.items()
+        if getattr(consultation, name) is not None and getattr(consultation, name) != before.get(name)
+    }
+
+
+def _measured(consultation: Consultation) -> bool:
+    return any(getattr(consultation, name) is not None for name in MEASURES)
+
+
+def record_fields(consultation: Consultation) -> list[str]:
+    """The fields of the clinical record the consultation holds."""
+    return [name for name in RECORD_FIELDS if _holds(getattr(consultation, name))]
+
+
+def _holds(value) -> bool:
+    if isinstance(value, list):  # the Oswestry answers, None for a section skipped
+        return any(answer is not None for answer in value)
+    return value not in ("", None)
+
+
 def deletion_error(consultation: Consultation) -> str:
-    """Why deleting the consultation would leave the client believing in it, or "" when it is fine."""
+    """Why the consultation is kept, or "" when deleting it loses nothing: not a call the client
+    expects, a clinical record, or the history of what the client was told about it."""
     if consultation.status == Consultation.SCHEDULED and not has_passed(consultation.scheduled_at):
         # The event would stay in their calendar and they would wait on the call.
         return CLIENT_EXPECTS_IT
-    # The cancellation email is made from the consultation: deleted first, it would never go out.
-    untold = consultation.reminders.filter(kind=Reminder.CONSULTATION_CANCELLED).exclude(
-        status__in=[Reminder.SENT, Reminder.SKIPPED]
-    )
-    if untold.exists():
-        return CANCELLATION_UNSENT
+    if kept := record_fields(consultation):
+        return HOLDS_RECORD % ", ".join(kept)
+    # Every email about it (sent, waiting, skipped or failed) is a row of the client's reminders
+    # history, made from the consultation: the history keeps every row, so the consultation stays.
+    if consultation.reminders.exists():
+        return TOLD_OF_IT
     return ""
 
 

@@ -95,6 +95,17 @@ class Invitation(models.Model):
         return f"Invitation for {self.client}"
 
 
+class ConsultationQuerySet(models.QuerySet):
+    def held(self, *, now: datetime):
+        """Consultations that took place: begun and neither cancelled nor missed. Only their pain
+        and ODI are outcomes and baselines. One still `scheduled` after its time counts: the
+        status is often left as it was once the call is over."""
+        return self.filter(
+            status__in=[Consultation.SCHEDULED, Consultation.COMPLETED],
+            scheduled_at__lte=now + Consultation.OPENS_EARLY,
+        )
+
+
 class Consultation(models.Model):
     SCHEDULED = "scheduled"
     COMPLETED = "completed"
@@ -106,6 +117,8 @@ class Consultation(models.Model):
         (CANCELLED, "Cancelled"),
         (NO_SHOW, "No-show"),
     ]
+    # A call may open a few minutes early; what is measured in it belongs to the consultation.
+    OPENS_EARLY = timedelta(minutes=5)
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consultations")
     practitioner = models.ForeignKey(
@@ -145,6 +158,8 @@ class Consultation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ConsultationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-scheduled_at"]
         constraints = [
@@ -154,6 +169,9 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"Consultation with {self.client} at {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+    def has_begun(self, now: datetime) -> bool:
+        return self.scheduled_at <= now + self.OPENS_EARLY
 
 
 class AssignmentQuerySet(models.QuerySet):

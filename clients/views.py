@@ -119,7 +119,9 @@ def _client_page(client: Client, *, today) -> dict:
     done = list(completions.values_list(*CHECK_FIELDS))
     pains = list(completions.filter(pain__isnull=False).values_list("date", "pain"))
     consultations = list(client.consultations.select_related("practitioner"))
-    points = charts.pain_points(pains, consultations, today=today)
+    # Only a consultation that took place measured anything: not a cancelled one, nor one to come.
+    held = list(client.consultations.held(now=timezone.now()).order_by("scheduled_at"))
+    points = charts.pain_points(pains, held, today=today)
     return {
         "client": client,
         "assignments": assignments,
@@ -127,7 +129,7 @@ def _client_page(client: Client, *, today) -> dict:
         "points": points,
         "polyline": charts.polyline(points),
         "pain_ticks": charts.pain_ticks(today),
-        "outcomes": charts.outcomes(reversed(consultations), charts.weekly_pain(pains)),
+        "outcomes": charts.outcomes(held, charts.weekly_pain(pains)),
         "consultations": consultations,
     }
 
