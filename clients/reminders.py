@@ -62,6 +62,10 @@ def sweep(*, now: datetime | None = None) -> list[int]:
 def _advance(due: list[Assignment], now: datetime) -> None:
     for assignment in due:
         assignment.next_reminder_at = next_reminder_at(assignment, after=now)
+    _save_next_reminders(due)
+
+
+def _save_next_reminders(due: list[Assignment]) -> None:
     if db.vendor != "postgresql" or not due:
         Assignment.objects.bulk_update(due, ["next_reminder_at"])
         return
@@ -461,8 +465,28 @@ def _finish(reminder: Reminder, status: str, reason: str, **fields) -> str:
 
 
 def reschedule(assignments, *, now: datetime | None = None) -> None:
-    """Recompute `next_reminder_at` after a change of schedule, time, timezone or opt-out."""
-    _advance(list(assignments), now or timezone.now())
+    """Recompute `next_reminder_at` after a change of schedule, time, timezone or opt-out.
+
+    A reminder already due that the sweep has not reached yet (the sweep moves
+    `next_reminder_at` past the moment it handles) stays due while the new settings still
+    put one at that moment: saving settings at 17:57:30 must not lose the 17:57 reminder.
+    Should the day's row exist after all, its unique key keeps it from going twice.
+    """
+    now = now or timezone.now()
+    assignments = list(assignments)
+    for assignment in assignments:
+        pending = assignment.next_reminder_at
+        assignment.next_reminder_at = next_reminder_at(assignment, after=now)
+        if _still_owed(assignment, pending, now):
+            assignment.next_reminder_at = pending
+    _save_next_reminders(assignments)
+
+
+def _still_owed(assignment: Assignment, pending: datetime | None, now: datetime) -> bool:
+    """Due, not yet swept, not so late the send would be skipped, and still where the settings put it."""
+    if pending is None or pending > now or now - pending > settings.REMINDER_MAX_LATENESS:
+        return False
+    return next_reminder_at(assignment, after=pending - timedelta(microseconds=1)) == pending
 
 
 COMPOSERS = {
