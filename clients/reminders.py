@@ -381,12 +381,15 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
         return "the day's exercises were already done"
     if reminder.kind == Reminder.EXERCISE and reminder.nudged:
         return "the nudge went instead, with the day's exercises"  # one email, not two at once
+    left = [slot for slot in slots if not slot.done]
     context = {
         "client": client,
         "day": reminder.local_date,
         "practice": client.practice,
-        "items": _day_items(slots, client.language),
-        "sessions": max(slot.session for slot in slots),
+        "items": _day_items(slots, left, client.language),
+        "sessions": len({slot.session for slot in left}),
+        "done": len(slots) - len(left),
+        "total": len(slots),
         "changes": _recent_changes(slots, now),
         "missed": alerts.NUDGE_AFTER_MISSED,
         "app_url": f"{settings.SITE_URL}/app/",
@@ -401,13 +404,15 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
     )
 
 
-def _day_items(slots: list[Slot], language: str) -> list[dict]:
-    """The day's exercises, each once, with name and dosage in the client's language."""
+def _day_items(slots: list[Slot], left: list[Slot], language: str) -> list[dict]:
+    """The exercises still to do in a session of the day, each once and in the program's order,
+    with name and dosage in the client's language."""
+    wanted = {(slot.assignment.pk, slot.item.pk) for slot in left}
     with translation.override(language):
         return [
             {"name": slot.item.exercise.words_in(language)["name"], "dosage": dosage_words(slot.item)}
             for slot in slots
-            if slot.session == 1
+            if slot.session == 1 and (slot.assignment.pk, slot.item.pk) in wanted
         ]
 
 
