@@ -6,7 +6,6 @@ Every queryset is the caller's practices' (`practices_of`); anything else is 404
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -21,7 +20,6 @@ from .filters import AssignmentFilter, ClientFilter, ConsultationFilter
 from .handouts import handout_download, handout_options_from
 from .invitations import invitation_send
 from .models import Assignment, Client, Consultation
-from .scheduling import local_date
 from .serializers import (
     AdherenceQuerySerializer,
     AdherenceSerializer,
@@ -144,8 +142,7 @@ class AssignmentViewSet(
         assignment = self.get_object()
         data = AssignmentActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        on = data.validated_data.get("on") or local_date(assignment.client, timezone.now())
-        service(assignment=assignment, on=on)
+        service(assignment=assignment, on=data.validated_data.get("on"))
         return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})

@@ -62,6 +62,10 @@ def sweep(*, now: datetime | None = None) -> list[int]:
 def _advance(due: list[Assignment], now: datetime) -> None:
     for assignment in due:
         assignment.next_reminder_at = next_reminder_at(assignment, after=now)
+    _save_next_reminders(due)
+
+
+def _save_next_reminders(due: list[Assignment]) -> None:
     if db.vendor != "postgresql" or not due:
         Assignment.objects.bulk_update(due, ["next_reminder_at"])
         return
@@ -377,12 +381,15 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
         return "the day's exercises were already done"
     if reminder.kind == Reminder.EXERCISE and reminder.nudged:
         return "the nudge went instead, with the day's exercises"  # one email, not two at once
+    left = [slot for slot in slots if not slot.done]
     context = {
         "client": client,
         "day": reminder.local_date,
         "practice": client.practice,
-        "items": _day_items(slots, client.language),
-        "sessions": max(slot.session for slot in slots),
+        "items": _day_items(slots, left, client.language),
+        "sessions": len({slot.session for slot in left}),
+        "done": len(slots) - len(left),
+        "total": len(slots),
         "changes": _recent_changes(slots, now),
         "missed": alerts.NUDGE_AFTER_MISSED,
         "app_url": f"{settings.SITE_URL}/app/",
@@ -397,13 +404,15 @@ def _exercise_notice(reminder: Reminder, now: datetime) -> Notice | str:
     )
 
 
-def _day_items(slots: list[Slot], language: str) -> list[dict]:
-    """The day's exercises, each once, with name and dosage in the client's language."""
+def _day_items(slots: list[Slot], left: list[Slot], language: str) -> list[dict]:
+    """The exercises still to do in a session of the day, each once and in the program's order,
+    with name and dosage in the client's language."""
+    wanted = {(slot.assignment.pk, slot.item.pk) for slot in left}
     with translation.override(language):
         return [
             {"name": slot.item.exercise.words_in(language)["name"], "dosage": dosage_words(slot.item)}
             for slot in slots
-            if slot.session == 1
+            if slot.session == 1 and (slot.assignment.pk, slot.item.pk) in wanted
         ]
 
 
@@ -461,8 +470,28 @@ def _finish(reminder: Reminder, status: str, reason: str, **fields) -> str:
 
 
 def reschedule(assignments, *, now: datetime | None = None) -> None:
-    """Recompute `next_reminder_at` after a change of schedule, time, timezone or opt-out."""
-    _advance(list(assignments), now or timezone.now())
+    """Recompute `next_reminder_at` after a change of schedule, time, timezone or opt-out.
+
+    A reminder already due that the sweep has not reached yet (the sweep moves
+    `next_reminder_at` past the moment it handles) stays due while the new settings still
+    put one at that moment: saving settings at 17:57:30 must not lose the 17:57 reminder.
+    Should the day's row exist after all, its unique key keeps it from going twice.
+    """
+    now = now or timezone.now()
+    assignments = list(assignments)
+    for assignment in assignments:
+        pending = assignment.next_reminder_at
+        assignment.next_reminder_at = next_reminder_at(assignment, after=now)
+        if _still_owed(assignment, pending, now):
+            assignment.next_reminder_at = pending
+    _save_next_reminders(assignments)
+
+
+def _still_owed(assignment: Assignment, pending: datetime | None, now: datetime) -> bool:
+    """Due, not yet swept, not so late the send would be skipped, and still where the settings put it."""
+    if pending is None or pending > now or now - pending > settings.REMINDER_MAX_LATENESS:
+        return False
+    return next_reminder_at(assignment, after=pending - timedelta(microseconds=1)) == pending
 
 
 COMPOSERS = {

@@ -431,4 +431,10 @@ class AssignmentCreateSerializer(serializers.Serializer):
 
 
 class AssignmentActionSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False, help_text="Default: today where the client lives")
+    on = serializers.DateField(
+        required=False,
+        help_text=(
+            "Default: today where the client lives (the program's first day if it has not begun). "
+            "Not before that day; a pause or an end not after it either; within the program."
+        ),
+    )

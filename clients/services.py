@@ -113,34 +113,94 @@ def client_create(*, practice, practitioner, **fields) -> Client:
     return client
 
 
+# Pause, resume and end take effect from the client's today (or the program's first day, when it
+# has not begun): an earlier day would rewrite adherence already shown to client and practitioner.
+# Pause and end take effect no later either, since reminders stop the moment the status changes;
+# a resume may be set for a later day, the paused days in between are skipped at sending.
+
+
 @transaction.atomic
-def assignment_pause(*, assignment: Assignment, on: date) -> Assignment:
+def assignment_pause(
+    *, assignment: Assignment, on: date | None = None, now: datetime | None = None
+) -> Assignment:
     """From `on`, nothing is expected or reminded until it is resumed."""
     if assignment.status != Assignment.ACTIVE:
         raise ValidationError({"status": "Only an active program can be paused."})
-    AssignmentPause.objects.create(assignment=assignment, start_date=on)
+    today = local_date(assignment.client, now or timezone.now())
+    first = max(today, assignment.start_date)
+    if first > assignment.last_day:
+        raise ValidationError({"on": f"This program's last day was {assignment.last_day.isoformat()}."})
+    on = on or first
+    _refuse_day(assignment, on, today=today, latest=first, what="A pause")
+    # A resume set for a later day is taken back: the pause it would have closed goes on.
+    held = assignment.pauses.filter(end_date__gte=on).first()
+    if held is not None:
+        held.end_date = None
+        held.save(update_fields=["end_date"])
+    else:
+        AssignmentPause.objects.create(assignment=assignment, start_date=on)
     return _set_status(assignment, Assignment.PAUSED)
 
 
 @transaction.atomic
-def assignment_resume(*, assignment: Assignment, on: date) -> Assignment:
-    """Exercise is expected again from `on`."""
+def assignment_resume(
+    *, assignment: Assignment, on: date | None = None, now: datetime | None = None
+) -> Assignment:
+    """Exercise is expected again from `on`, that day included."""
     if assignment.status != Assignment.PAUSED:
         raise ValidationError({"status": "Only a paused program can be resumed."})
     pause = assignment.pauses.get(end_date__isnull=True)
-    pause.end_date = max(pause.start_date, on - timedelta(days=1))
-    pause.save(update_fields=["end_date"])
+    today = local_date(assignment.client, now or timezone.now())
+    on = on or max(today, pause.start_date)
+    if on < pause.start_date:
+        raise ValidationError(
+            {"on": f"The pause began on {pause.start_date.isoformat()}: resume on it or later."}
+        )
+    _refuse_day(assignment, on, today=today, latest=assignment.end_date, what="A resume")
+    if on == pause.start_date:
+        pause.delete()  # resumed the day it began: it never held a day
+    else:
+        pause.end_date = on - timedelta(days=1)
+        pause.save(update_fields=["end_date"])
     return _set_status(assignment, Assignment.ACTIVE)
 
 
 @transaction.atomic
-def assignment_end(*, assignment: Assignment, on: date) -> Assignment:
+def assignment_end(
+    *, assignment: Assignment, on: date | None = None, now: datetime | None = None
+) -> Assignment:
     """Ended early: nothing is expected from `on` on; the record of what was done stays."""
     if assignment.status == Assignment.ENDED:
         raise ValidationError({"status": "This program has already ended."})
+    today = local_date(assignment.client, now or timezone.now())
+    first = max(today, assignment.start_date)
+    on = on or first
+    _refuse_day(assignment, on, today=today, latest=first, what="An end")
     assignment.pauses.filter(end_date__isnull=True).update(end_date=on)
     assignment.ended_on = on
     return _set_status(assignment, Assignment.ENDED, "ended_on")
+
+
+def _refuse_day(assignment: Assignment, on: date, *, today: date, latest: date, what: str) -> None:
+    """`on` must fall in the program, not before the client's today, and not after `latest`."""
+    if on < assignment.start_date:
+        raise ValidationError({"on": f"The program starts on {assignment.start_date.isoformat()}."})
+    if on < today:
+        raise ValidationError(
+            {
+                "on": f"{what} cannot be dated before the client's today ({today.isoformat()}): "
+                "the days before keep their record."
+            }
+        )
+    if on > latest and on > assignment.end_date:
+        raise ValidationError({"on": f"The program's last day is {assignment.end_date.isoformat()}."})
+    if on > latest:
+        raise ValidationError(
+            {
+                "on": f"{what} takes effect on {latest.isoformat()} at the latest: "
+                "reminders stop the moment it is made."
+            }
+        )
 
 
 def _set_status(assignment: Assignment, status: str, *fields: str) -> Assignment:

@@ -46,7 +46,6 @@ from .forms import (
 )
 from .models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
 from .phone import phone_strings, timezone_groups
-from .scheduling import local_date
 
 # The practitioner's workspace is in English, whatever the client reads.
 WORKSPACE_LANGUAGE = "en"
@@ -290,7 +289,7 @@ def _assignment_action(request, pk, action, done: str):
         Assignment.objects.in_practice(current_practice(request)).select_related("client"), pk=pk
     )
     try:
-        action(assignment=assignment, on=local_date(assignment.client, timezone.now()))
+        action(assignment=assignment)  # from the client's today: the service's rule
         messages.success(request, done)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -18,6 +18,13 @@ def check_off(assignment, day, session=1, items=None):
         Completion.objects.create(assignment=assignment, assignment_exercise=item, date=day, session=session)
 
 
+def on_the_day(day: date):
+    """Pause, resume and end act from the client's today: make it that day."""
+    return time_machine.travel(
+        datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9), tick=False
+    )
+
+
 def figures(assignment, start, end):
     result = adherence(Assignment.objects.filter(pk=assignment.pk), start=start, end=end)
     return result.done, result.scheduled, result.percent
@@ -42,8 +49,10 @@ def test_work_on_an_unscheduled_day_does_not_inflate_adherence(bob):
 
 def test_paused_days_are_not_counted_against_the_client(bob):
     assignment = assign(bob, start=MONDAY, template=TemplateFactory(exercises=1))
-    services.assignment_pause(assignment=assignment, on=MONDAY + timedelta(days=2))
-    services.assignment_resume(assignment=assignment, on=MONDAY + timedelta(days=5))
+    with on_the_day(MONDAY + timedelta(days=2)):
+        services.assignment_pause(assignment=assignment, on=MONDAY + timedelta(days=2))
+    with on_the_day(MONDAY + timedelta(days=5)):
+        services.assignment_resume(assignment=assignment, on=MONDAY + timedelta(days=5))
     check_off(assignment, MONDAY)
 
     # Paused Wed-Fri: 4 expected days out of 7.
@@ -52,7 +61,8 @@ def test_paused_days_are_not_counted_against_the_client(bob):
 
 def test_an_ended_program_expects_nothing_from_the_day_it_ended(bob):
     assignment = assign(bob, start=MONDAY, template=TemplateFactory(exercises=1))
-    services.assignment_end(assignment=assignment, on=MONDAY + timedelta(days=3))
+    with on_the_day(MONDAY + timedelta(days=3)):
+        services.assignment_end(assignment=assignment, on=MONDAY + timedelta(days=3))
 
     assert figures(assignment, MONDAY, MONDAY + timedelta(days=13)) == (0, 3, 0.0)
 
@@ -94,8 +104,10 @@ def test_report_counts_sessions_weeks_and_todays_done_slots_only(bob):
 
 def test_a_streak_skips_unscheduled_and_paused_days_and_waits_for_today(bob):
     assignment = assign(bob, start=MONDAY, days=[0, 1, 2, 3, 4, 5, 6], template=TemplateFactory(exercises=1))
-    services.assignment_pause(assignment=assignment, on=MONDAY + timedelta(days=2))  # Wed, Thu paused
-    services.assignment_resume(assignment=assignment, on=MONDAY + timedelta(days=4))
+    with on_the_day(MONDAY + timedelta(days=2)):
+        services.assignment_pause(assignment=assignment, on=MONDAY + timedelta(days=2))  # Wed, Thu paused
+    with on_the_day(MONDAY + timedelta(days=4)):
+        services.assignment_resume(assignment=assignment, on=MONDAY + timedelta(days=4))
     for offset in (0, 1, 4, 5):  # Mon, Tue, Fri, Sat
         check_off(assignment, MONDAY + timedelta(days=offset))
     sunday = MONDAY + timedelta(days=6)

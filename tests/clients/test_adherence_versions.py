@@ -200,10 +200,12 @@ def test_a_pause_holds_across_a_version_change(bob):
     assignment = assign_before_start(bob, template=TemplateFactory(exercises=2))
     check_off(assignment, 0, items_of(assignment, 1))
     check_off(assignment, 1, items_of(assignment, 1))
-    services.assignment_pause(assignment=assignment, on=day(2))  # paused from Wed
+    with time_machine.travel(at(2, 9), tick=False):
+        services.assignment_pause(assignment=assignment, on=day(2))  # paused from Wed
     revise(assignment, on=at(4, 9), add=1, days_of_week=[0, 2, 4])  # Fri, while paused
     assignment.refresh_from_db()
-    services.assignment_resume(assignment=assignment, on=day(7))  # Mon of week 2
+    with time_machine.travel(at(7, 9), tick=False):
+        services.assignment_resume(assignment=assignment, on=day(7))  # Mon of week 2
     items = items_of(assignment, 2)
     check_off(assignment, 5, items)  # Sat, still paused: not counted
     check_off(assignment, 7, items)  # Mon: 3 of 3

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -91,3 +91,57 @@ def test_a_placeholder_zone_is_not_a_place_to_live(bob):
     for zone in ("Factory", "localtime"):
         response = api.patch("/api/v1/me/", {"timezone": zone}, format="json")
         assert response.status_code == 400 and response.json()["field"] == "timezone"
+
+
+# Madrid is UTC+1 in December: a 17:57 reminder is due at 16:57 UTC.
+MADRID_DUE = datetime(2026, 12, 7, 16, 57, tzinfo=UTC)
+
+
+@pytest.fixture
+def madrid(bob):
+    with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=UTC), tick=False):
+        assignment = assign(bob, start=date(2026, 12, 7))
+        api_as(bob.user).patch(
+            "/api/v1/me/", {"timezone": "Europe/Madrid", "reminder_time": "17:57"}, format="json"
+        )
+    assignment.refresh_from_db()
+    assert assignment.next_reminder_at == MADRID_DUE
+    return assignment
+
+
+def test_saving_settings_just_after_the_reminder_time_still_sends_that_days_reminder(bob, madrid):
+    with time_machine.travel(MADRID_DUE + timedelta(seconds=30), tick=False):
+        saved = api_as(bob.user).patch("/api/v1/me/", {"reminder_time": "17:57"}, format="json")
+    sweep_at = MADRID_DUE + timedelta(minutes=1)
+    for reminder_id in reminders.sweep(now=sweep_at):
+        reminders.deliver(reminder_id, now=sweep_at)
+
+    assert saved.status_code == 200
+    assert [message.to for message in mail.outbox] == [[bob.email]]
+    madrid.refresh_from_db()
+    assert madrid.next_reminder_at == MADRID_DUE + timedelta(days=1)
+
+
+def test_saving_other_settings_at_the_reminder_time_keeps_it_due(bob, madrid):
+    with time_machine.travel(MADRID_DUE + timedelta(seconds=30), tick=False):
+        api_as(bob.user).patch("/api/v1/me/", {"quiet_hours_start": None, "language": "es"}, format="json")
+
+    madrid.refresh_from_db()
+    assert madrid.next_reminder_at == MADRID_DUE
+
+
+def test_a_new_reminder_time_moves_a_reminder_that_was_due(bob, madrid):
+    with time_machine.travel(MADRID_DUE + timedelta(seconds=30), tick=False):
+        api_as(bob.user).patch("/api/v1/me/", {"reminder_time": "19:00"}, format="json")
+
+    madrid.refresh_from_db()
+    assert madrid.next_reminder_at == datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
+
+
+def test_a_reminder_the_sweep_already_sent_is_not_kept_due_by_saving_settings(bob, madrid):
+    reminders.sweep(now=MADRID_DUE + timedelta(seconds=10))
+    with time_machine.travel(MADRID_DUE + timedelta(seconds=30), tick=False):
+        api_as(bob.user).patch("/api/v1/me/", {"reminder_time": "17:57"}, format="json")
+
+    madrid.refresh_from_db()
+    assert madrid.next_reminder_at == MADRID_DUE + timedelta(days=1)

@@ -6,9 +6,9 @@ from django.core import mail
 from django.test import Client as WebClient
 
 from clients import channels, reminders
-from clients.models import Reminder
+from clients.models import Completion, Reminder
 from clients.scheduling import in_quiet_hours
-from tests.factories import assign
+from tests.factories import TemplateFactory, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,52 @@ def test_an_expired_or_forged_unsubscribe_link_is_not_found_and_changes_nothing(
     assert b'<a href="/app/#settings">Open the settings in the app</a>' in expired.content
     bob.refresh_from_db()
     assert bob.reminders_enabled
+
+
+def check_off(assignment, items, session=1):
+    for item in items:
+        Completion.objects.create(
+            assignment=assignment, assignment_exercise=item, date=EVENING.date(), session=session
+        )
+
+
+def test_the_reminder_lists_only_the_exercises_left_and_says_how_many_are_done(bob):
+    with time_machine.travel(NOON, tick=False):
+        assignment = assign(bob, start=date(2026, 11, 25), template=TemplateFactory(exercises=5))
+    items = list(assignment.program.items.order_by("position"))
+    check_off(assignment, items[:3])
+
+    assert send_todays_reminder() == Reminder.SENT
+
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    assert "You have checked off 3 of 5 for Wednesday 25 November. Here is what is left:" in message.body
+    listed = [line[2:].split(":")[0] for line in message.body.splitlines() if line.startswith("- ")]
+    assert listed == [item.exercise.name for item in items[3:]]
+    for item in items[:3]:
+        assert f"<strong>{item.exercise.name}</strong>" not in html
+
+
+def test_an_exercise_done_in_one_session_but_not_the_other_is_still_listed(bob):
+    with time_machine.travel(NOON, tick=False):
+        assignment = assign(bob, start=date(2026, 11, 25), sessions=2, template=TemplateFactory(exercises=2))
+    first, second = assignment.program.items.order_by("position")
+    check_off(assignment, [first, second])
+    check_off(assignment, [first], session=2)
+
+    assert send_todays_reminder() == Reminder.SENT
+
+    (message,) = mail.outbox
+    assert "You have checked off 3 of 4" in message.body
+    assert f"- {second.exercise.name}:" in message.body
+    assert f"- {first.exercise.name}:" not in message.body
+
+
+def test_a_day_with_everything_checked_off_gets_no_reminder(bob):
+    with time_machine.travel(NOON, tick=False):
+        assignment = assign(bob, start=date(2026, 11, 25), template=TemplateFactory(exercises=2))
+    check_off(assignment, assignment.program.items.all())
+
+    assert send_todays_reminder() == Reminder.SKIPPED
+    assert Reminder.objects.get().reason == "the day's exercises were already done"
+    assert mail.outbox == []

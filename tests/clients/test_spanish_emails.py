@@ -10,9 +10,9 @@ from django.core.management import call_command
 
 from clients import reminders
 from clients.invitations import invitation_send
-from clients.models import Consultation, Reminder
+from clients.models import Completion, Consultation, Reminder
 from programs.models import Program
-from tests.factories import ClientFactory, assign
+from tests.factories import ClientFactory, TemplateFactory, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,21 @@ def test_the_daily_reminder_is_in_spanish_with_the_exercises_in_spanish(bob_in_s
     assert "Desactivar los recordatorios de ejercicios:" in message.body
     assert '<html lang="es">' in html
     assert "<strong>Sentadilla profunda</strong>" in html
+
+
+def test_the_spanish_reminder_says_how_many_are_done_and_lists_what_is_left(bob_in_spanish):
+    with time_machine.travel(WEDNESDAY_EVENING - timedelta(hours=8), tick=False):
+        assignment = assign(bob_in_spanish, start=date(2026, 11, 25), template=TemplateFactory(exercises=3))
+    done = assignment.program.items.order_by("position").first()
+    Completion.objects.create(assignment=assignment, assignment_exercise=done, date=date(2026, 11, 25))
+
+    for reminder_id in reminders.sweep(now=WEDNESDAY_EVENING):
+        reminders.deliver(reminder_id, now=WEDNESDAY_EVENING)
+
+    message, html = only_message()
+    said = "Ya ha marcado 1 de 3 para el miércoles 25 de noviembre. Esto es lo que le queda:"
+    assert said in message.body
+    assert "Ya ha marcado 1 de 3 para el <strong>miércoles 25 de noviembre</strong>" in html
 
 
 def test_the_consultation_reminder_and_invitation_are_in_spanish(bob_in_spanish):
