@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from clients import versions
-from clients.models import Completion
+from clients.models import AssignmentPause, Completion
 from clients.scheduling import local_date
 from tests.conftest import api_as
 from tests.factories import ExerciseFactory
@@ -138,3 +138,28 @@ def test_the_same_exercise_cannot_be_checked_off_twice_that_day_across_versions(
     assert response.status_code == 409
     assert response.json()["existing_id"] == str(done.pk)
     assert Completion.objects.count() == 1
+
+
+def test_exercise_done_on_a_paused_day_is_kept_as_activity_and_leaves_adherence_as_it_was(
+    bob, bob_assignment
+):
+    """A phone may sync a check-off for a day the practitioner paused meanwhile: what the client
+    did and the pain they reported are kept, as on a rest day; the day is still not owed."""
+    yesterday = local_date(bob, timezone.now()) - timedelta(days=1)
+    AssignmentPause.objects.create(assignment=bob_assignment, start_date=yesterday, end_date=yesterday)
+    api = api_as(bob.user)
+    before = api.get("/api/v1/me/adherence/").json()
+
+    response = api.put(
+        f"/api/v1/me/completions/{uuid.uuid4()}/",
+        body(bob_assignment.program.items.first(), bob),
+        format="json",
+    )
+    after = api.get("/api/v1/me/adherence/").json()
+
+    owed_and_done = [(week["scheduled"], week["done"]) for week in after["weeks"]]
+    assert response.status_code == 201
+    assert after["percent"] == before["percent"]
+    assert owed_and_done == [(week["scheduled"], week["done"]) for week in before["weeks"]]
+    assert after["last_done_on"] == yesterday.isoformat()
+    assert 3 in [week["average_pain"] for week in after["weeks"]]
