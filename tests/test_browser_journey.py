@@ -1,9 +1,11 @@
 """The practitioner's thin journey, walked in headless Chromium against a live server."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -93,46 +95,49 @@ def test_practitioner_goes_from_a_new_client_to_a_consultation_to_an_assigned_pr
     page.get_by_text("Consultation scheduled").wait_for()
     assert_accessible(page)
 
-    page.get_by_label("Status").select_option(label="Completed")
-    page.get_by_label("Subjective").fill("Low back pain after long drives.")
-    page.get_by_label("Pain now (0–10)").fill("6")
-    for number in range(1, 11):
-        page.get_by_label(f"{number}.", exact=False).first.select_option("2")
-    page.get_by_role("button", name="Save the record").click()
-    page.get_by_text("Consultation record saved").wait_for()
-    consultation = Consultation.objects.get(client__email="fay@example.com")
-    assert (consultation.pain, consultation.odi_percent, consultation.status) == (6, 40, "completed")
+    # The call is held at its time; its record (pain, Oswestry) is written then.
+    held = datetime.combine(tomorrow, time(9, 40), tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(held, tick=True):
+        page.get_by_label("Status").select_option(label="Completed")
+        page.get_by_label("Subjective").fill("Low back pain after long drives.")
+        page.get_by_label("Pain now (0–10)").fill("6")
+        for number in range(1, 11):
+            page.get_by_label(f"{number}.", exact=False).first.select_option("2")
+        page.get_by_role("button", name="Save the record").click()
+        page.get_by_text("Consultation record saved").wait_for()
+        consultation = Consultation.objects.get(client__email="fay@example.com")
+        assert (consultation.pain, consultation.odi_percent, consultation.status) == (6, 40, "completed")
 
-    page.get_by_role("link", name="Prescribe from this consultation").click()
-    assert_accessible(page)
-    page.get_by_label("Template").select_option(label="Back pain: movement as medicine")
-    page.get_by_role("button", name="Start building").click()
-    page.get_by_role("heading", name="Exercises").wait_for()
-    assert_accessible(page)
+        page.get_by_role("link", name="Prescribe from this consultation").click()
+        assert_accessible(page)
+        page.get_by_label("Template").select_option(label="Back pain: movement as medicine")
+        page.get_by_role("button", name="Start building").click()
+        page.get_by_role("heading", name="Exercises").wait_for()
+        assert_accessible(page)
 
-    first = page.locator("li.item").first
-    first.locator("summary").click()
-    first.get_by_label("Sets").fill("4")
-    first.get_by_role("button", name="Save dosage").click()
-    page.locator("li.item").first.get_by_text("4 sets").wait_for()
-    page.get_by_role("spinbutton", name="Weeks").fill("4")
-    page.get_by_role("button", name="Assign to Fay Client").click()
-    page.get_by_text("Program assigned to Fay Client").wait_for()
-    assert_accessible(page)
+        first = page.locator("li.item").first
+        first.locator("summary").click()
+        first.get_by_label("Sets").fill("4")
+        first.get_by_role("button", name="Save dosage").click()
+        page.locator("li.item").first.get_by_text("4 sets").wait_for()
+        page.get_by_role("spinbutton", name="Weeks").fill("4")
+        page.get_by_role("button", name="Assign to Fay Client").click()
+        page.get_by_text("Program assigned to Fay Client").wait_for()
+        assert_accessible(page)
 
-    assignment = Assignment.objects.get(client=Client.objects.get(email="fay@example.com"))
-    assert assignment.weeks == 4
-    assert assignment.program.items.order_by("position").first().sets == 4
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download PDF").click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
-    assert saved.read_bytes().startswith(b"%PDF")
+        assignment = Assignment.objects.get(client=Client.objects.get(email="fay@example.com"))
+        assert assignment.weeks == 4
+        assert assignment.program.items.order_by("position").first().sets == 4
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download PDF").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.read_bytes().startswith(b"%PDF")
 
-    page.get_by_role("link", name="Library").click()
-    assert_accessible(page)
-    page.get_by_role("link", name="Practice").click()
-    assert_accessible(page)
+        page.get_by_role("link", name="Library").click()
+        assert_accessible(page)
+        page.get_by_role("link", name="Practice").click()
+        assert_accessible(page)
 
 
 def test_practitioner_edits_an_assigned_program_and_the_client_gets_version_two(page, live_server):
