@@ -24,9 +24,27 @@ class IdFilter(django_filters.NumberFilter):
         return MaxValueValidator(2**63 - 1)
 
 
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0); anything else is an error, where NullBooleanField quietly ignores it."""
+
+    WORDS = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.WORDS[str(value).lower()]
+        except KeyError:
+            raise ValidationError("Choose true or false.", code="invalid") from None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", help_text="Words in the name or email")
-    has_account = django_filters.BooleanFilter(field_name="user", lookup_expr="isnull", exclude=True)
+    has_account = StrictBooleanFilter(field_name="user", lookup_expr="isnull", exclude=True)
     practice = IdFilter()
     practitioner = IdFilter()
 

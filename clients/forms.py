@@ -119,13 +119,9 @@ class ConsultationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(zone)
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        if day < timezone.localdate(timezone=self.zone):
-            raise forms.ValidationError("Choose today or a later day.")
-        return day
-
     def clean(self):
+        # One rule for booking and moving, a past day or an earlier hour today: the moment has
+        # passed, said on Time (the API says it on scheduled_at).
         data = super().clean()
         if data.get("date") and data.get("time") and (refused := consultations.time_error(self.starts_at())):
             self.add_error("time", refused)

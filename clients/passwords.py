@@ -15,6 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from practice.mail import send
@@ -25,10 +26,14 @@ from .models import Client
 RESET_EMAIL_EVERY_SECONDS = 5 * 60  # one email per account in this time, however often asked
 
 
+def client_language(user) -> str | None:
+    """The client's own language; None for a practitioner."""
+    return Client.objects.filter(user=user).values_list("language", flat=True).first()
+
+
 def language_of(user) -> str:
     """A client's own language; practitioners work in the workspace's English."""
-    language = Client.objects.filter(user=user).values_list("language", flat=True).first()
-    return language or settings.LANGUAGE_CODE
+    return client_language(user) or settings.LANGUAGE_CODE
 
 
 def sign_out_everywhere(user) -> None:
@@ -77,12 +82,28 @@ def send_reset_link(email: str, *, request) -> None:
 class InVisitorLanguage:
     """The page in the visitor's language: the phone page's cookie, else the browser's."""
 
+    def page_language(self, request, **kwargs) -> str:
+        return translation.get_language_from_request(request)
+
     def dispatch(self, request, *args, **kwargs):
-        with translation.override(translation.get_language_from_request(request)):
+        with translation.override(self.page_language(request, **kwargs)):
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
             return response
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("Email or password is not right."),
+    }
+
+
+class LoginView(InVisitorLanguage, auth_views.LoginView):
+    """The web sign-in: in the phone's language until signed in, as the password pages are."""
+
+    form_class = SignInForm
 
 
 class RefusedFormIs400:
@@ -102,6 +123,15 @@ class PasswordResetDoneView(InVisitorLanguage, auth_views.PasswordResetDoneView)
 
 
 class PasswordResetConfirmView(InVisitorLanguage, RefusedFormIs400, auth_views.PasswordResetConfirmView):
+    def page_language(self, request, *, uidb64, token) -> str:
+        """A valid link names its user: a client reads it in their own language, as the invitation."""
+        user = self.get_user(uidb64)
+        if token == self.reset_url_token:  # the second step keeps the emailed token in the session
+            token = request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+        if user is not None and self.token_generator.check_token(user, token):
+            return client_language(user) or super().page_language(request)
+        return super().page_language(request)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         sign_out_everywhere(form.user)

@@ -32,7 +32,7 @@ urlpatterns = [
     path("practice/members/<int:pk>/role/", views.member_role, name="member-role"),
     path("practice/members/<int:pk>/remove/", team_views.member_remove, name="member-remove"),
     path("team/invite/<str:token>/", views.team_invitation, name="team-invitation"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", passwords.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -37,6 +37,9 @@ class TagsField(forms.CharField):
         return sorted({tag.strip().lower() for tag in (value or "").split(",") if tag.strip()})
 
 
+PHOTO_NOT_KEPT = "The photo you chose was not saved because of the errors on this form: choose it again."
+
+
 class ExerciseForm(forms.ModelForm):
     steps = LinesField(required=False, help_text="One step per line.")
     cues = LinesField(required=False, help_text="One cue per line.")
@@ -91,6 +94,12 @@ class ExerciseForm(forms.ModelForm):
         if data.get("image") and not data.get("image_alt", "").strip():
             self.add_error("image_alt", "Describe the image for people who cannot see it.")
         return data
+
+    def full_clean(self):
+        super().full_clean()
+        # A browser cannot put a file back into a re-rendered file input: say so where it shows.
+        if self.errors and self.files.get(self.add_prefix("image")) and "image" not in self.errors:
+            self.add_error("image", PHOTO_NOT_KEPT)
 
 
 class TemplateForm(forms.Form):

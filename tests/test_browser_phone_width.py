@@ -4,9 +4,17 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from practice import team
+from tests.conftest import need
 from tests.factories import ClientFactory, MembershipFactory, assign
+from tests.test_browser_journey import AXE, assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# Everything a table shows, including what a screen reader alone reads, must sit inside the screen.
+OFF_SCREEN = """() => [...document.querySelectorAll('main td, main td *')]
+    .filter(e => { const box = e.getBoundingClientRect(); return box.width && (box.left < 0 || box.right > 390); })
+    .map(e => e.textContent.trim().slice(0, 40))"""
 
 
 @pytest.fixture
@@ -14,22 +22,86 @@ def phone(chromium):
     return chromium.new_page(viewport={"width": 390, "height": 844})
 
 
-def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, live_server):
+@pytest.fixture
+def busy_practice(db):
+    """An owner with a long email, a colleague, an open invitation and a client on two programs."""
     call_command("seed_library")
-    alice = MembershipFactory(user__email="alice@example.com", user__name="Alice Physio").user
-    bob = ClientFactory(practice=alice.memberships.get().practice, name="Bob Client", email="bob@example.com")
+    owner = MembershipFactory(
+        user__email="pat.practitioner@a-rather-long-clinic-name.example",
+        user__name="Pat Practitioner",
+        role="owner",
+    )
+    MembershipFactory(
+        practice=owner.practice,
+        user__email="someone.with.a.long.name@physio-clinic.example",
+        user__name="Sam Long",
+    )
+    team.practitioner_invite(
+        practice=owner.practice,
+        email="another.practitioner@long-domain.example",
+        role="practitioner",
+        by=owner.user,
+    )
+    bob = ClientFactory(practice=owner.practice, name="Lucía Fernández", email="lucia.fernandez@example.com")
     assign(bob, start=timezone.localdate())
+    assign(bob, start=timezone.localdate())
+    return owner.user, bob
 
+
+def sign_in(phone, live_server, email):
     phone.goto(f"{live_server.url}/accounts/login/")
-    phone.get_by_label("Email").fill("alice@example.com")
+    phone.get_by_label("Email").fill(email)
     phone.get_by_label("Password").fill("correct-horse-battery")
     phone.get_by_role("button", name="Sign in").click()
     phone.get_by_role("heading", name="Clients").wait_for()
+
+
+def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, live_server, busy_practice):
+    owner, bob = busy_practice
+    sign_in(phone, live_server, owner.email)
 
     for path in ("/clients/", f"/clients/{bob.pk}/", "/library/", "/practice/", "/handouts/batches/"):
         phone.goto(f"{live_server.url}{path}")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
+        assert phone.evaluate(OFF_SCREEN) == [], f"{path} hides table cells off the side"
+
+
+def test_on_a_phone_every_column_of_the_clients_list_shows_with_its_name(phone, live_server, busy_practice):
+    owner, _ = busy_practice
+    sign_in(phone, live_server, owner.email)
+
+    row = phone.locator("#client-rows tbody tr").first
+    for label in ("Status", "Adherence (14 days)", "Last activity"):
+        cell = row.locator(f"td[data-label='{label}']")
+        assert cell.is_visible() and cell.bounding_box()["x"] + cell.bounding_box()["width"] <= 390
+    assert row.get_by_text("None yet").is_visible()
+
+
+def test_on_a_phone_a_programs_edit_pause_and_end_are_on_screen(phone, live_server, busy_practice):
+    owner, bob = busy_practice
+    sign_in(phone, live_server, owner.email)
+    phone.goto(f"{live_server.url}/clients/{bob.pk}/")
+
+    for action in (
+        phone.get_by_role("link", name="Edit program").first,
+        phone.get_by_role("button", name="Pause").first,
+        phone.get_by_role("link", name="End", exact=False).first,
+    ):
+        action.scroll_into_view_if_needed()
+        box = action.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    phone.get_by_role("button", name="Pause").first.click()
+    phone.get_by_role("button", name="Resume").first.wait_for()
+
+
+def test_stacked_tables_stay_accessible_at_phone_width(phone, live_server, busy_practice):
+    need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
+    owner, bob = busy_practice
+    sign_in(phone, live_server, owner.email)
+    for path in ("/clients/", f"/clients/{bob.pk}/", "/library/", "/practice/"):
+        phone.goto(f"{live_server.url}{path}")
+        assert_accessible(phone)
 
 
 def test_the_clear_box_of_a_current_logo_reads_inline_not_as_a_field_label(phone, live_server):

@@ -35,6 +35,32 @@ def test_an_id_filter_that_is_no_id_is_a_400_naming_it(alice, url, field):
     assert response.json()["field"] == field
 
 
+def test_a_has_account_filter_that_is_no_yes_or_no_is_a_400_naming_it(alice, bob):
+    response = api_as(alice).get("/api/v1/clients/?has_account=maybe")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "has_account"
+
+
+@pytest.mark.parametrize(
+    "value, listed", [("true", True), ("1", True), ("False", False), ("0", False), ("", True)]
+)
+def test_has_account_filters_clients_by_whether_they_signed_up(alice, bob, value, listed):
+    response = api_as(alice).get(f"/api/v1/clients/?has_account={value}")
+
+    assert response.status_code == 200
+    assert ([row["id"] for row in response.json()["results"]] == [bob.pk]) is listed
+
+
+def test_the_schema_documents_has_account_as_a_boolean(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    (param,) = [
+        p for p in schema["paths"]["/api/v1/clients/"]["get"]["parameters"] if p["name"] == "has_account"
+    ]
+    assert param["schema"]["type"] == "boolean"
+
+
 def test_the_schema_documents_the_409_of_a_delete(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
 

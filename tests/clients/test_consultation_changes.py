@@ -288,10 +288,30 @@ def test_a_consultation_cannot_be_moved_into_the_past(client, practitioner_in_lo
     response = move(client, consultation, to=BOOKED - timedelta(hours=1), at=BOOKED + timedelta(hours=1))
 
     assert response.status_code == 400
-    assert b"This time has already passed" in response.content
+    assert response.context["move_form"].errors == {"time": [consultations.PAST_TIME]}
     consultation.refresh_from_db()
     assert consultation.scheduled_at == STARTS
     assert len(mail.outbox) == sent
+
+
+def test_moving_to_an_earlier_day_says_what_booking_an_earlier_day_says_on_the_same_field(
+    client, practitioner_in_london, bob
+):
+    consultation = book(client, practitioner_in_london, bob)
+    at = BOOKED + timedelta(days=1)
+
+    moved = move(client, consultation, to=at - timedelta(days=1), at=at)
+    with time_machine.travel(at, tick=False):
+        booked = client.post(
+            f"/clients/{bob.pk}/consultations/new/",
+            {"date": f"{at - timedelta(days=1):%Y-%m-%d}", "time": "15:00", "duration_minutes": 30},
+        )
+
+    assert (
+        moved.context["move_form"].errors
+        == booked.context["form"].errors
+        == {"time": [consultations.PAST_TIME]}
+    )
 
 
 def test_after_a_refused_move_the_record_form_still_saves_the_notes(client, practitioner_in_london, bob):

@@ -66,7 +66,10 @@ def test_a_client_who_reads_spanish_gets_the_email_and_pages_in_spanish(client, 
     (message,) = mail.outbox
 
     assert message.subject == "Elija una nueva contraseña de Rehabit"
-    assert "Alguien ha pedido elegir una nueva contraseña" in message.body
+    assert (
+        "Alguien ha pedido elegir una nueva contraseña para su cuenta de Rehabit (bob@example.com)."
+        in message.body
+    )
     assert '<html lang="es">' in message.alternatives[0][0]
     assert "Revise su correo" in page.content.decode()
 
@@ -133,6 +136,64 @@ def test_an_address_that_is_not_one_is_refused_naming_the_field(client):
 
 def test_the_sign_in_page_offers_a_link_for_a_forgotten_password(client):
     assert b'href="/accounts/password/reset/"' in client.get("/accounts/login/").content
+
+
+def test_the_sign_in_page_is_in_spanish_for_a_spanish_browser_as_the_password_pages_are(client):
+    page = client.get("/accounts/login/", headers={"accept-language": "es"}).content.decode()
+
+    assert '<html lang="es">' in page
+    assert "<h1>Iniciar sesión</h1>" in page
+    assert "Correo electrónico" in page and "Contraseña" in page
+    assert "¿Ha olvidado su contraseña?" in page
+
+
+def test_the_sign_in_page_is_in_english_by_default(client):
+    page = client.get("/accounts/login/").content.decode()
+
+    assert '<html lang="en">' in page and "<h1>Sign in</h1>" in page
+
+
+def test_a_wrong_password_on_the_spanish_sign_in_page_is_said_in_spanish(client, bob):
+    refused = client.post(
+        "/accounts/login/",
+        {"username": "bob@example.com", "password": "wrong"},
+        headers={"accept-language": "es"},
+    )
+
+    assert "El correo o la contraseña no son correctos." in refused.content.decode()
+
+
+def test_a_spanish_clients_reset_link_opened_on_an_english_phone_is_in_spanish(client, bob):
+    bob.language = "es"
+    bob.save()
+    ask_for_a_link(client, "bob@example.com")
+
+    page = client.get(link_path(mail.outbox[0]), headers={"accept-language": "en"}, follow=True)
+    refused = choose(client, link_path(mail.outbox[0]), "12345")
+
+    assert '<html lang="es">' in page.content.decode()
+    assert "Elija una nueva contraseña" in page.content.decode()
+    assert refused.status_code == 400 and '<html lang="es">' in refused.content.decode()
+
+
+def test_a_reset_link_that_is_no_longer_valid_stays_in_the_visitors_language(client, bob):
+    bob.language = "es"
+    bob.save()
+    ask_for_a_link(client, "bob@example.com")
+    path = link_path(mail.outbox[0])
+    choose(client, path, NEW_PASSWORD)
+
+    again = client.get(path, headers={"accept-language": "en"}, follow=True)
+
+    assert "This link can't be used" in again.content.decode()
+
+
+def test_a_practitioners_reset_link_follows_the_visitors_language(client, alice):
+    ask_for_a_link(client, "alice@example.com")
+
+    page = client.get(link_path(mail.outbox[0]), headers={"accept-language": "es"}, follow=True)
+
+    assert "Elija una nueva contraseña" in page.content.decode()
 
 
 def test_a_practitioner_changing_their_password_stays_signed_in_and_their_api_tokens_end(client, alice):

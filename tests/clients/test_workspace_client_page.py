@@ -179,5 +179,5 @@ def test_the_outcomes_table_lists_the_odi_recorded_at_a_consultation(client, ali
     html = client.get(f"/clients/{bob.pk}/").content.decode()
 
     outcomes = html[html.index('id="outcomes-heading"') : html.index('id="consultations-heading"')]
-    assert "<td>Pain</td>" in outcomes
-    assert "<td>ODI</td>" in outcomes and "<td>30 %</td>" in outcomes
+    assert '<td data-label="Measure">Pain</td>' in outcomes
+    assert '<td data-label="Measure">ODI</td>' in outcomes and '<td data-label="Value">30 %</td>' in outcomes

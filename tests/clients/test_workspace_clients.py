@@ -235,3 +235,27 @@ def test_an_email_another_account_signs_in_with_is_refused_and_nothing_changes(
     bob.user.refresh_from_db()
     assert (bob.name, bob.email, bob.user.email) == ("Bob Client", "bob@example.com", "bob@example.com")
     assert mailoutbox == []
+
+
+def test_client_list_says_just_now_for_a_check_off_made_seconds_ago(client, alice, bob_assignment):
+    item = bob_assignment.program.items.first()
+    Completion.objects.create(assignment=bob_assignment, assignment_exercise=item, date=timezone.localdate())
+    client.force_login(alice)
+
+    response = client.get("/clients/")
+
+    assert b"just now" in response.content
+    assert b"0 minutes" not in response.content
+
+
+def test_client_list_says_how_long_ago_an_older_check_off_was(client, alice, bob_assignment):
+    item = bob_assignment.program.items.first()
+    done = Completion.objects.create(
+        assignment=bob_assignment, assignment_exercise=item, date=timezone.localdate()
+    )
+    Completion.objects.filter(pk=done.pk).update(created_at=timezone.now() - timedelta(hours=3, minutes=5))
+    client.force_login(alice)
+
+    response = client.get("/clients/")
+
+    assert b"3\xc2\xa0hours, 5\xc2\xa0minutes ago" in response.content

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
+from programs.forms import PHOTO_NOT_KEPT
 from programs.models import Exercise, Program
 from tests.factories import ExerciseFactory, TemplateFactory, assign
 
@@ -87,6 +88,44 @@ def test_an_image_needs_a_description(client, alice, tmp_path):
 
     assert response.status_code == 400
     assert b"Describe the image" in response.content
+
+
+def test_when_another_field_is_refused_the_form_says_the_photo_must_be_chosen_again(client, alice, tmp_path):
+    client.force_login(alice)
+
+    with override_settings(MEDIA_ROOT=tmp_path):
+        response = client.post(
+            "/library/exercises/new/", exercise_post(image=jpeg_with_exif(), video_url="javascript:alert(1)")
+        )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["image"] == [PHOTO_NOT_KEPT]
+    assert "video_url" in response.context["form"].errors
+    assert not Exercise.objects.filter(name="Wall slide").exists()
+
+
+def test_editing_with_a_refused_field_says_the_new_photo_must_be_chosen_again(
+    client, alice, alice_practice, tmp_path
+):
+    mine = ExerciseFactory(practice=alice_practice)
+    client.force_login(alice)
+
+    with override_settings(MEDIA_ROOT=tmp_path):
+        response = client.post(
+            f"/library/exercises/{mine.pk}/edit/", exercise_post(image=jpeg_with_exif(), sets=0)
+        )
+
+    assert response.status_code == 400
+    assert PHOTO_NOT_KEPT.encode() in response.content
+
+
+def test_a_form_refused_without_a_photo_says_nothing_about_one(client, alice):
+    client.force_login(alice)
+
+    response = client.post("/library/exercises/new/", exercise_post(video_url="javascript:alert(1)"))
+
+    assert response.status_code == 400
+    assert "image" not in response.context["form"].errors
 
 
 def test_the_shared_library_is_read_only(client, alice):
