@@ -50,8 +50,24 @@ def practitioner_remove(*, membership: Membership, successor: User, by: User, re
     audit_record_many(
         actor=by, client_ids=client_ids, action=AuditEvent.CHANGE_PRACTITIONER, obj=successor, request=request
     )
+    handover = Handover(clients=len(client_ids), consultations=consultations)
+    team.removal_record(membership=membership, by=by, detail=handover_words(handover, successor))
     _sign_out_if_nothing_left(membership.user)
-    return Handover(clients=len(client_ids), consultations=consultations)
+    return handover
+
+
+def handover_words(handover: Handover, successor: User) -> str:
+    """'2 clients and 1 upcoming consultation' moved to whom, as the page and the team history say it."""
+    if not handover.clients and not handover.consultations:
+        return f"no clients or upcoming consultations to hand to {successor}"
+    moved = _counted(handover.clients, "client")
+    if handover.consultations:
+        moved += f" and {_counted(handover.consultations, 'upcoming consultation')}"
+    return f"{moved} handed to {successor}"
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _clients_of(membership: Membership):

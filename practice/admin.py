@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Membership, Practice, User
+from .models import Membership, Practice, TeamEvent, User
 
 
 @admin.register(User)
@@ -28,3 +28,21 @@ class PracticeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+
+@admin.register(TeamEvent)
+class TeamEventAdmin(admin.ModelAdmin):
+    """Read-only: the team's history can be looked at, never changed."""
+
+    list_display = ["at", "practice", "action", "name", "email", "detail", "actor"]
+    list_filter = ["action"]
+    list_select_related = ["practice", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

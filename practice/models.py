@@ -120,3 +120,51 @@ class PractitionerInvitation(models.Model):
 
 def is_owner(user, practice: Practice) -> bool:
     return Membership.objects.filter(user=user, practice=practice, role=Membership.OWNER).exists()
+
+
+class TeamEvent(models.Model):
+    """A change to a practice's team, as owners read it later. Append-only.
+
+    The practitioner's name and email are copied as they were, so the row still says who it
+    was about after they leave the practice.
+    """
+
+    INVITED = "invited"
+    INVITATION_REVOKED = "invitation_revoked"
+    JOINED = "joined"
+    ROLE_CHANGED = "role_changed"
+    REMOVED = "removed"
+    ACTIONS = [
+        (INVITED, "Invited"),
+        (INVITATION_REVOKED, "Invitation withdrawn"),
+        (JOINED, "Joined"),
+        (ROLE_CHANGED, "Role changed"),
+        (REMOVED, "Removed"),
+    ]
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="team_events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=32, choices=ACTIONS)
+    name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField()
+    detail = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["practice", "-at", "-id"], name="team_event_practice_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} in practice {self.practice_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Team events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Team events are append-only.")
+
+    @property
+    def who(self) -> str:
+        return self.name or self.email

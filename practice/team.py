@@ -4,7 +4,10 @@ member), withdraws an invitation, changes a member's role. A practice always kee
 Only an invitation token's SHA-256 is stored, so the database never holds a working link; the
 token itself travels once, in the email task's message, shown redacted (see `mail.EmailTask`).
 Removing a member moves their clients, so it is orchestrated on the clients side
-(`clients/team.py`), which calls `membership_end` here.
+(`clients/team.py`), which calls `membership_end` and `removal_record` here.
+
+Every change leaves one TeamEvent, written in the transaction that makes the change: a change
+that is refused or rolled back leaves none. Owners read them as the team's history.
 """
 
 import hashlib
@@ -21,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .mail import send
-from .models import Membership, Practice, PractitionerInvitation, User
+from .models import Membership, Practice, PractitionerInvitation, TeamEvent, User
 
 INVITATION_TTL = timedelta(days=7)
 
@@ -35,7 +38,9 @@ def practitioner_invite(*, practice: Practice, email: str, role: str, by: User) 
     """Email a fresh link; an earlier open link for the same address stops working."""
     token = secrets.token_urlsafe(32)
     email = email.strip().lower()
-    practice.practitioner_invitations.filter(email=email, accepted_at__isnull=True).delete()
+    earlier = practice.practitioner_invitations.filter(email=email, accepted_at__isnull=True)
+    replaces = earlier.filter(revoked_at__isnull=True).exists()
+    earlier.delete()
     invitation = PractitionerInvitation.objects.create(
         practice=practice,
         email=email,
@@ -44,6 +49,8 @@ def practitioner_invite(*, practice: Practice, email: str, role: str, by: User) 
         token_hash=_digest(token),
         expires_at=timezone.now() + INVITATION_TTL,
     )
+    detail = f"as {_role_word(role)}" + (", replacing the earlier invitation" if replaces else "")
+    _record(practice_id=practice.pk, action=TeamEvent.INVITED, by=by, email=email, detail=detail)
     from .tasks import email_practitioner_invitation
 
     email_practitioner_invitation.delay_on_commit(invitation_id=invitation.pk, token=token)
@@ -118,10 +125,17 @@ def practitioner_invitation_accept(
     ).update(accepted_at=timezone.now())
     if not claimed:
         raise ValidationError({"token": "This invitation link is not valid or was already used."})
-    Membership.objects.get_or_create(
+    membership, joined = Membership.objects.get_or_create(
         user=user, practice=invitation.practice, defaults={"role": invitation.role}
     )
+    if joined:
+        _record_about(membership, action=TeamEvent.JOINED, by=user, detail=_joined_words(invitation))
     return user
+
+
+def _joined_words(invitation: PractitionerInvitation) -> str:
+    inviter = invitation.invited_by
+    return f"as {_role_word(invitation.role)}" + (f", invited by {inviter}" if inviter else "")
 
 
 # --- the owner manages the team --------------------------------------------------------------
@@ -146,24 +160,38 @@ def _owned(membership: Membership) -> int:
     return membership.practice_id
 
 
-def practitioner_invitation_revoke(*, invitation: PractitionerInvitation) -> bool:
+@transaction.atomic
+def practitioner_invitation_revoke(*, invitation: PractitionerInvitation, by: User) -> bool:
     """The link stops working at once; False when it was used or withdrawn meanwhile."""
-    return bool(
-        PractitionerInvitation.objects.filter(
-            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
-    )
+    revoked = PractitionerInvitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if revoked:
+        detail = f"was invited as {_role_word(invitation.role)}"
+        _record(
+            practice_id=invitation.practice_id,
+            action=TeamEvent.INVITATION_REVOKED,
+            by=by,
+            email=invitation.email,
+            detail=detail,
+        )
+    return bool(revoked)
 
 
 @transaction.atomic
-def membership_role_change(*, membership: Membership, role: str) -> Membership:
+def membership_role_change(*, membership: Membership, role: str, by: User) -> Membership:
+    """A role the member already has changes nothing and records nothing."""
     if role not in dict(Membership.ROLES):
         raise ValidationError({"role": "Choose a role: owner or practitioner."})
     membership = _locked(membership)
+    if role == membership.role:
+        return membership
     if role != Membership.OWNER:
         _another_owner_stays(membership, "change their role")
+    detail = f"from {_role_word(membership.role)} to {_role_word(role)}"
     membership.role = role
     membership.save(update_fields=["role"])
+    _record_about(membership, action=TeamEvent.ROLE_CHANGED, by=by, detail=detail)
     return membership
 
 
@@ -173,6 +201,11 @@ def membership_end(*, membership: Membership) -> Membership:
     _another_owner_stays(membership, "remove them")
     membership.delete()
     return membership
+
+
+def removal_record(*, membership: Membership, by: User, detail: str) -> TeamEvent:
+    """The history's line for a member `membership_end` removed, once their work is handed over."""
+    return _record_about(membership, action=TeamEvent.REMOVED, by=by, detail=detail)
 
 
 def _locked(membership: Membership) -> Membership:
@@ -210,3 +243,35 @@ def _another_owner_stays(membership: Membership, action: str) -> None:
                 f"make someone else an owner before you {action}."
             }
         )
+
+
+# --- the team's history ----------------------------------------------------------------------
+
+
+def team_history(owner: Membership):
+    """The team changes of the practice `owner` works in, newest first; 404 for a non-owner."""
+    return TeamEvent.objects.filter(practice=_owned(owner)).select_related("actor")
+
+
+def _record_about(membership: Membership, *, action: str, by: User, detail: str) -> TeamEvent:
+    user = membership.user
+    return _record(
+        practice_id=membership.practice_id,
+        action=action,
+        by=by,
+        name=user.name,
+        email=user.email,
+        detail=detail,
+    )
+
+
+def _record(
+    *, practice_id: int, action: str, by: User, email: str, name: str = "", detail: str = ""
+) -> TeamEvent:
+    return TeamEvent.objects.create(
+        practice_id=practice_id, action=action, actor=by, name=name, email=email, detail=detail
+    )
+
+
+def _role_word(role: str) -> str:
+    return dict(Membership.ROLES)[role].lower()

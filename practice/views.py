@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +14,9 @@ from . import team
 from .access import current_membership, practice_switch, practitioner_required
 from .forms import PracticeForm, PractitionerInviteForm
 from .models import Membership
+
+HISTORY_ON_PRACTICE_PAGE = 10
+HISTORY_PER_PAGE = 50
 
 
 def home(request):
@@ -55,16 +59,30 @@ def practice_settings(request, invite_form=None):
         ).order_by("email"),
         "roles": Membership.ROLES,
         "now": timezone.now(),
+        "zone": membership.timezone,
     }
+    if is_owner:
+        latest = list(team.team_history(membership)[: HISTORY_ON_PRACTICE_PAGE + 1])
+        context["history"] = latest[:HISTORY_ON_PRACTICE_PAGE]
+        context["history_has_more"] = len(latest) > HISTORY_ON_PRACTICE_PAGE
     bad = form.errors or (invite_form is not None and invite_form.errors)
     return render(request, "practice/settings.html", context, status=400 if bad else 200)
+
+
+@practitioner_required
+def team_history(request):
+    """Every change to the team, newest first; for owners only, like the rest of team management."""
+    membership = current_membership(request)
+    page = Paginator(team.team_history(membership), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"practice": membership.practice, "page": page, "zone": membership.timezone}
+    return render(request, "practice/team_history.html", context)
 
 
 @practitioner_required
 @require_POST
 def invitation_revoke(request, pk):
     invitation = team.open_invitation_for_owner(current_membership(request), pk)
-    if team.practitioner_invitation_revoke(invitation=invitation):
+    if team.practitioner_invitation_revoke(invitation=invitation, by=request.user):
         messages.success(
             request, f"The invitation to {invitation.email} is withdrawn: its link no longer works."
         )
@@ -77,13 +95,21 @@ def invitation_revoke(request, pk):
 @require_POST
 def member_role(request, pk):
     membership = team.member_for_owner(current_membership(request), pk)
+    before = membership.role
     try:
-        membership = team.membership_role_change(membership=membership, role=request.POST.get("role", ""))
+        membership = team.membership_role_change(
+            membership=membership, role=request.POST.get("role", ""), by=request.user
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         role = "an owner" if membership.role == Membership.OWNER else "a practitioner"
-        messages.success(request, f"{membership.user} is now {role} of {membership.practice}.")
+        if membership.role == before:
+            messages.info(
+                request, f"{membership.user} is already {role} of {membership.practice}: nothing changed."
+            )
+        else:
+            messages.success(request, f"{membership.user} is now {role} of {membership.practice}.")
     return redirect("practice-settings")
 
 

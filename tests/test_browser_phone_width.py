@@ -60,7 +60,14 @@ def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, li
     owner, bob = busy_practice
     sign_in(phone, live_server, owner.email)
 
-    for path in ("/clients/", f"/clients/{bob.pk}/", "/library/", "/practice/", "/handouts/batches/"):
+    for path in (
+        "/clients/",
+        f"/clients/{bob.pk}/",
+        "/library/",
+        "/practice/",
+        "/practice/history/",
+        "/handouts/batches/",
+    ):
         phone.goto(f"{live_server.url}{path}")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
@@ -99,7 +106,7 @@ def test_stacked_tables_stay_accessible_at_phone_width(phone, live_server, busy_
     need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
     owner, bob = busy_practice
     sign_in(phone, live_server, owner.email)
-    for path in ("/clients/", f"/clients/{bob.pk}/", "/library/", "/practice/"):
+    for path in ("/clients/", f"/clients/{bob.pk}/", "/library/", "/practice/", "/practice/history/"):
         phone.goto(f"{live_server.url}{path}")
         assert_accessible(phone)
 

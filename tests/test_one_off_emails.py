@@ -276,7 +276,7 @@ def test_a_revoked_practitioner_invitation_is_not_emailed(
             practice=alice_practice, email="ivy@example.com", role="practitioner", by=alice
         )
     token = token_of(re.search(r"http://\S+/team/invite/\S+/", mail.outbox[-1].body).group(0))
-    team.practitioner_invitation_revoke(invitation=invitation)
+    team.practitioner_invitation_revoke(invitation=invitation, by=alice)
     mail.outbox.clear()
 
     email_practitioner_invitation.delay(invitation_id=invitation.pk, token=token)  # a late rerun

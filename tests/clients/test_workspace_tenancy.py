@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from clients import versions
 from clients.models import Consultation, HandoutBatch
+from practice import team
 from practice.models import PractitionerInvitation
 from tests.factories import ExerciseFactory, MembershipFactory, TemplateFactory
 
@@ -165,3 +166,24 @@ def test_switching_to_a_practice_one_is_not_a_member_of_is_404(client, alice, bo
     assert client.post(reverse("practice-switch"), {"practice": 2**62}).status_code == 404
     assert "workspace_practice" not in client.session
     assert "Bob Client" in client.get("/clients/").content.decode()
+
+
+def test_the_team_history_shows_only_the_practice_the_workspace_works_in(client, alice, charlie):
+    """/practice/history/ has no object in its path: whose practice it lists is the scope."""
+    clinic = alice.memberships.get().practice
+    gym = charlie.memberships.get().practice
+    MembershipFactory(user=alice, practice=gym, role="owner")
+    team.practitioner_invite(practice=clinic, email="clinic-hire@example.com", role="practitioner", by=alice)
+    team.practitioner_invite(practice=gym, email="gym-hire@example.com", role="practitioner", by=alice)
+    client.force_login(alice)
+
+    for url in ["/practice/history/", "/practice/"]:
+        page = client.get(url).content.decode()
+        assert "clinic-hire@example.com" in page and "gym-hire@example.com" not in page, url
+
+    client.post(reverse("practice-switch"), {"practice": gym.pk})
+    for url in ["/practice/history/", "/practice/"]:
+        page = client.get(url).content.decode()
+        assert "gym-hire@example.com" in page and "clinic-hire@example.com" not in page, url
+    client.force_login(charlie)  # a plain practitioner of the gym
+    assert client.get("/practice/history/").status_code == 404
