@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -270,6 +271,21 @@ class InvitationAcceptView(APIView):
         data.is_valid(raise_exception=True)
         user = invitations.invitation_accept(**data.validated_data)
         return token_response(user)
+
+
+class SessionTokenView(APIView):
+    """The phone page's token for a client already signed in on the web (the invitation page,
+    the sign-in page): the browser's session, with its CSRF token, stands in for the password."""
+
+    authentication_classes = [SessionAuthentication]
+
+    def get_authenticate_header(self, request):
+        return "Session"  # makes "no web session" a 401, as every other unsigned call
+
+    @extend_schema(request=None, responses={200: TokenSerializer, **ERRORS})
+    def post(self, request):
+        client_of(request.user)  # clients only: a practitioner's session gets no phone token
+        return token_response(request.user)
 
 
 class PasswordResetRequestSerializer(serializers.Serializer):

@@ -3,11 +3,13 @@
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -246,16 +248,27 @@ def _invitation_answer(request, token, pending):
         return render(
             request, "clients/invitation.html", {"invitation": pending, "errors": errors}, status=400
         )
+    # Signed in here as well, so the phone page's link opens today's exercises, not a sign-in form.
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return render(request, "clients/invitation.html", {"accepted": True, "email": user.email})
 
 
 def phone_app(request):
     """The client's phone page, in the phone's own language where Rehabit speaks it."""
     with translation.override(translation.get_language_from_request(request)):
-        context = {"strings": phone_strings(), "timezone_groups": timezone_groups()}
+        context = {
+            "strings": phone_strings(),
+            "timezone_groups": timezone_groups(),
+            "web_session": {"client": _is_client(request.user), "csrf": get_token(request)},
+        }
         response = render(request, "app/index.html", context)
     patch_vary_headers(response, ["Accept-Language"])  # a shared cache keeps one page per language
     return response
+
+
+def _is_client(user) -> bool:
+    """Signed in on the web as a client: the phone page may swap that session for its token."""
+    return user.is_authenticated and Client.objects.filter(user=user).exists()
 
 
 def phone_app_worker(request):

@@ -2,14 +2,18 @@
 
 import hashlib
 
+from django.contrib import auth
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_out
 from django.db import connection
 from django.http import JsonResponse
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import exceptions, serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -132,9 +136,21 @@ class TokenView(APIView):
 
 
 class LogoutView(KnoxLogoutView):
+    """Signs this device out: revokes the token it came with and ends the browser's web session of
+    the same account, so a phone page cannot sign straight back in with that session. A session
+    (with its CSRF token) alone is enough when the token has already gone."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+
     @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
     def post(self, request, format=None):
-        return super().post(request, format)
+        if request.auth is not None:
+            request.auth.delete()
+        if auth.get_user(request._request).pk == request.user.pk:
+            auth.logout(request._request)  # also says so to user_logged_out's receivers
+        else:
+            user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
+        return Response(status=204)
 
 
 def _json_error(status: int, code: str, message: str) -> JsonResponse:

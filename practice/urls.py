@@ -13,6 +13,7 @@ from . import api, views
 api_urls = [
     path("health/", api.HealthView.as_view(), name="health"),
     path("auth/token/", api.TokenView.as_view(), name="token"),
+    path("auth/token/session/", client_api.SessionTokenView.as_view(), name="token-session"),
     path("auth/logout/", api.LogoutView.as_view(), name="logout"),
     path("auth/invitations/accept/", client_api.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("auth/password-reset/", client_api.PasswordResetRequestView.as_view(), name="password-reset"),

@@ -1,11 +1,13 @@
 """The phone page at /app/, walked in headless Chromium: a check-off made offline syncs once."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
+from knox.models import AuthToken
 
-from clients import versions
+from clients import invitations, versions
 from clients.models import Completion
 from programs.models import Exercise, ProgramExercise
 from tests.conftest import need
@@ -204,16 +206,130 @@ def test_a_spanish_client_reads_what_changed_in_spanish(chromium, live_server, f
     )
 
 
-def test_each_check_off_starts_at_the_usual_difficulty(browser_context, live_server, fay):
+def test_each_check_off_starts_with_nothing_answered(browser_context, live_server, fay):
     page = browser_context.new_page()
     sign_in(page, live_server)
     page.get_by_role("button", name="Check off Side plank").click()
+    page.get_by_label("Pain during the exercise").fill("4")
     page.get_by_label("5 very hard").check()
+    page.get_by_label("Sets done").fill("2")
     page.get_by_role("button", name="Cancel").click()
 
     page.get_by_role("button", name="Check off Side plank").click()
 
-    assert page.get_by_label("3", exact=True).is_checked()
+    assert page.locator("#pain-value").text_content() == "Not set"
+    assert page.locator("input[name=difficulty]:checked").count() == 0
+    assert page.get_by_label("Sets done").input_value() == ""
+
+
+def check_off(page, *, answer=lambda page: None):
+    page.get_by_role("button", name="Check off Side plank").click()
+    answer(page)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+
+def test_a_check_off_saved_without_a_pain_or_difficulty_answer_reports_neither(
+    browser_context, live_server, fay
+):
+    """Pain 0 or difficulty 3 by default would weigh on the week's figures as if the client had said so."""
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.get_by_role("button", name="Check off Side plank").click()
+    assert page.locator("#pain-value").text_content() == "Not set"
+    page.get_by_label("Pain during the exercise").fill("6")
+    assert page.locator("#pain-value").text_content() == "6"
+    page.get_by_role("button", name="Clear the pain score").click()
+    assert page.locator("#pain-value").text_content() == "Not set"
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    page.get_by_text("All check-offs synced.").wait_for()
+    completion = Completion.objects.get()
+    assert (completion.pain, completion.difficulty, completion.sets_done, completion.reps_done) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_a_client_says_how_many_sets_and_reps_they_did_and_that_it_did_not_hurt(
+    browser_context, live_server, fay
+):
+    need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.get_by_role("button", name="Check off Side plank").click()
+
+    assert page.get_by_label("Sets done").get_attribute("placeholder") == "1"  # what was prescribed
+    assert page.get_by_text("Prescribed: 1 set of 1 · hold 2 s · each side.", exact=False).is_visible()
+    assert_accessible(page)
+    page.get_by_label("Sets done").fill("1")
+    page.get_by_label("Reps done").fill("3")
+    page.get_by_label("Pain during the exercise").press("Home")  # at 0 already: still an answer
+    page.get_by_label("2", exact=True).check()
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    page.get_by_text("All check-offs synced.").wait_for()
+    completion = Completion.objects.get()
+    assert (completion.sets_done, completion.reps_done, completion.pain, completion.difficulty) == (
+        1,
+        3,
+        0,
+        2,
+    )
+
+
+def test_a_mistaken_check_off_is_undone(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    check_off(page)
+    page.get_by_text("All check-offs synced.").wait_for()
+
+    page.get_by_role("button", name="Undo the check-off of Side plank").click()
+
+    page.get_by_text("Side plank is no longer checked off.").wait_for()
+    assert not Completion.objects.exists()
+    page.reload()
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+
+
+def test_undoing_a_check_off_still_waiting_offline_just_takes_it_out_of_the_queue(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    browser_context.set_offline(True)
+    check_off(page)
+    page.get_by_text("Offline: 1 check-off waiting to sync.").wait_for()
+
+    page.get_by_role("button", name="Undo the check-off of Side plank").click()
+
+    page.get_by_text("Side plank is no longer checked off.").wait_for()
+    assert page.evaluate("localStorage.getItem('rehabit.queue')") == "[]"
+    browser_context.set_offline(False)
+    page.reload()
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+    assert not Completion.objects.exists()
+
+
+def test_undoing_a_saved_check_off_offline_says_it_needs_a_connection_and_keeps_it(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    check_off(page)
+    page.get_by_text("All check-offs synced.").wait_for()
+    browser_context.set_offline(True)
+
+    page.get_by_role("button", name="Undo the check-off of Side plank").click()
+
+    page.get_by_text("Side plank is already saved, so undoing it needs a connection.", exact=False).wait_for()
+    assert page.get_by_text("✓ Done").is_visible()
+    assert Completion.objects.count() == 1
+    browser_context.set_offline(False)
+    page.get_by_role("button", name="Undo the check-off of Side plank").click()
+    page.get_by_text("Side plank is no longer checked off.").wait_for()
+    assert not Completion.objects.exists()
 
 
 def test_a_client_whose_language_is_english_gets_the_page_in_english_on_a_spanish_phone(
@@ -392,3 +508,85 @@ def test_settings_offline_say_they_cannot_be_saved_and_check_offs_still_queue(
     page.get_by_role("button", name="Check off Side plank").click()
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Offline: 1 check-off waiting to sync.").wait_for()
+
+
+# --- signed in on the web: no second sign-in; signing out signs out ------------------------
+
+
+def sign_in_on_the_web(page, live_server):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("fay@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def signed_in_on_the_web(page, live_server) -> bool:
+    page.goto(f"{live_server.url}/")
+    return not page.url.endswith("/accounts/login/")
+
+
+def test_a_new_client_who_accepts_the_invitation_opens_todays_exercises_without_signing_in_again(
+    browser_context, live_server, fay, mailoutbox
+):
+    nora = ClientFactory(practice=fay.practice, name="Nora New", email="nora@example.com", user=None)
+    assign(nora, start=timezone.localdate(), template=fay.assignments.get().program)
+    invitations.invitation_send(client=nora)
+    path = re.search(r"/invite/\S+/", mailoutbox[-1].body).group(0)
+    page = browser_context.new_page()
+
+    page.goto(f"{live_server.url}{path}")
+    page.get_by_label("Password").fill("a-strong-passphrase")
+    page.get_by_role("button", name="Accept the invitation").click()
+    page.get_by_role("link", name="Open today's exercises").click()
+
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+    assert page.evaluate("localStorage.getItem('rehabit.token')") is not None
+
+
+def test_a_client_who_signs_in_on_the_web_sign_in_page_arrives_on_the_phone_page_signed_in(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+
+    sign_in_on_the_web(page, live_server)
+
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+    assert page.url == f"{live_server.url}/app/"
+
+
+def test_signing_out_of_the_phone_page_signs_out_of_the_web_too(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in_on_the_web(page, live_server)
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+
+    page.get_by_role("button", name="Sign out").click()
+
+    page.get_by_text("You are signed out.").wait_for()
+    page.reload()
+    page.get_by_label("Email").wait_for()
+    assert page.evaluate("localStorage.getItem('rehabit.token')") is None
+    assert not signed_in_on_the_web(page, live_server)
+    assert not AuthToken.objects.exists()
+
+
+def test_a_sign_out_the_server_has_not_heard_of_is_not_undone_by_the_web_session_and_ends_it_later(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+    sign_in_on_the_web(page, live_server)
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+    page.route("**/api/v1/auth/logout/", lambda route: route.abort())  # no connection just then
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You are signed out.").wait_for()
+    page.reload()  # the web session is still there, but the client asked to be signed out
+
+    page.get_by_label("Email").wait_for()
+    assert page.locator("#today").is_hidden()
+    assert page.evaluate("localStorage.getItem('rehabit.token')") is None
+    assert AuthToken.objects.count() == 1  # the phone's token, waiting to be revoked
+    page.unroute("**/api/v1/auth/logout/")
+    page.reload()
+    page.wait_for_function("() => localStorage.getItem('rehabit.signing_out') === null")
+    assert not AuthToken.objects.exists()
+    assert not signed_in_on_the_web(page, live_server)

@@ -38,6 +38,7 @@ TABLE = [
     ("GET",    "/api/v1/me/export/",                              401,  OWN,  OWN,  404),
     ("POST",   "/api/v1/me/erasure/",                             401,  202,  202,  404),
     ("POST",   "/api/v1/auth/logout/",                            401,  204,  204,  204),
+    ("POST",   "/api/v1/auth/token/session/",                     401,  401,  401,  401),  # a web session only
     ("GET",    "/api/v1/exercises/",                              401,  404,  404,  OWN),
     ("POST",   "/api/v1/exercises/",                              401,  404,  404,  OWN),
     ("GET",    "/api/v1/exercises/{exercise}/",                   401,  404,  404,  404),

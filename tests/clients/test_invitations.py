@@ -39,6 +39,17 @@ def test_the_invitation_email_links_to_a_page_where_the_client_chooses_a_passwor
     assert newcomer.user.check_password("a-strong-passphrase")
 
 
+def test_accepting_the_invitation_signs_the_client_in_so_the_phone_page_needs_no_second_sign_in(
+    client, newcomer, django_capture_on_commit_callbacks
+):
+    path = send_link(newcomer, django_capture_on_commit_callbacks).split("8000", 1)[1]
+
+    client.post(path, {"password": "a-strong-passphrase"})
+
+    assert client.get("/").url == "/app/"
+    assert client.get("/app/").context["web_session"]["client"] is True
+
+
 def test_an_invitation_works_once(client, newcomer, django_capture_on_commit_callbacks):
     path = send_link(newcomer, django_capture_on_commit_callbacks).split("8000", 1)[1]
     client.post(path, {"password": "a-strong-passphrase"})

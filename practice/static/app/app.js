@@ -5,10 +5,17 @@
 //   rehabit.queue   check-offs not yet confirmed by the server, each with the uuid made here
 //   rehabit.today   the last /me/today/ answer, so the list shows while offline
 //   rehabit.me      the last /me/ answer, so the settings show (read-only) while offline
+//   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token}
 "use strict";
 
 const API = "/api/v1";
-const KEYS = { token: "rehabit.token", queue: "rehabit.queue", today: "rehabit.today", me: "rehabit.me" };
+const KEYS = {
+  token: "rehabit.token",
+  queue: "rehabit.queue",
+  today: "rehabit.today",
+  me: "rehabit.me",
+  signingOut: "rehabit.signing_out",
+};
 const $ = (id) => document.getElementById(id);
 
 // The page's words come with the page, in its language (see clients/phone.py): t("today", { date }).
@@ -16,6 +23,8 @@ const STRINGS = JSON.parse($("strings").textContent);
 const t = (key, values = {}) => STRINGS[key].replace(/\{(\w+)\}/g, (_, name) => values[name]);
 const tCount = (key, count, values = {}) => t(`${key}_${count === 1 ? "one" : "other"}`, { count, ...values });
 const LANGUAGE = document.documentElement.lang;
+// Whether the browser is signed in on the web as a client, and its CSRF token (clients/views.py).
+const WEB_SESSION = JSON.parse($("web-session").textContent);
 
 // --- storage and network ---------------------------------------------------------------
 
@@ -25,13 +34,13 @@ const store = {
   drop: (key) => localStorage.removeItem(key),
 };
 
-async function api(path, { method = "GET", body } = {}) {
+async function api(path, { method = "GET", body, token = store.get(KEYS.token) } = {}) {
   const headers = { Accept: "application/json" };
-  const token = store.get(KEYS.token);
   if (token) headers.Authorization = `Token ${token}`;
+  if (method !== "GET") headers["X-CSRFToken"] = WEB_SESSION.csrf; // used only where the web session signs in
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (response.status === 401 && token) signedOut(t("expired"));
+  if (response.status === 401 && token && token === store.get(KEYS.token)) signedOut(t("expired"));
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   return { status: response.status, ok: response.ok, data };
 }
@@ -68,19 +77,51 @@ async function signIn(event) {
     $("email").focus();
     return;
   }
-  store.set(KEYS.token, answer.data.token);
   $("password").value = "";
+  await signedIn(answer.data.token);
+}
+
+async function signedIn(token) {
+  store.set(KEYS.token, token);
+  finishSignOut(); // an earlier sign-out not yet confirmed: its own token and web session still end
   route();
   await refresh();
 }
 
-async function signOut() {
+// Signed in on the web already (the invitation page, the sign-in page): that session gets this
+// phone its own token, so nobody signs in twice. Not while a sign-out is still unconfirmed.
+async function signInWithWebSession() {
+  say(t("signing_in"));
+  let answer = null;
   try {
-    await api("/auth/logout/", { method: "POST" });
+    answer = await api("/auth/token/session/", { method: "POST" });
   } catch {
-    /* offline: forget the token here anyway */
+    /* offline: the form says signing in needs a connection */
   }
+  if (answer?.ok) return signedIn(answer.data.token);
+  say(answer ? "" : t("sign_in_offline"));
+  route();
+}
+
+// Signed out here at once; the server revokes the token and ends the web session as soon as it
+// can be reached, and until then the web session is not used to sign back in.
+async function signOut() {
+  store.set(KEYS.signingOut, { token: store.get(KEYS.token) });
   signedOut(t("signed_out"));
+  await finishSignOut();
+}
+
+async function finishSignOut() {
+  const unconfirmed = store.get(KEYS.signingOut);
+  if (!unconfirmed) return;
+  try {
+    let answer = await api("/auth/logout/", { method: "POST", token: unconfirmed.token });
+    // A token that had already expired: the web session, if any, is ended on its own.
+    if (answer.status === 401 && unconfirmed.token) answer = await api("/auth/logout/", { method: "POST", token: null });
+    if (answer.ok || answer.status === 401) store.drop(KEYS.signingOut); // 401 without a token: no session left
+  } catch {
+    /* offline: tried again when the connection returns or the page opens */
+  }
 }
 
 function signedOut(message) {
@@ -170,6 +211,7 @@ function render() {
 function slotItem(slot, done, showSession) {
   const item = document.createElement("li");
   item.className = "slot" + (done ? " done" : "");
+  item.dataset.slot = slotKey(slot);
   const name = showSession ? t("session", { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
   const image = slot.exercise.illustration_url
     ? `<img src="${escapeHtml(slot.exercise.illustration_url)}" alt="${escapeHtml(slot.exercise.illustration_alt || "")}">`
@@ -182,6 +224,7 @@ function slotItem(slot, done, showSession) {
   const buttons = item.querySelector(".buttons");
   if (done) {
     buttons.innerHTML = `<span class="state">${escapeHtml(t("done"))}</span>`;
+    buttons.append(button(t("undo_label", { name }), t("undo"), () => undoCheckOff(slot, name), "secondary"));
   } else {
     buttons.append(button(t("check_off_label", { name }), t("check_off"), () => openCheckOff(slot, name)));
   }
@@ -189,9 +232,10 @@ function slotItem(slot, done, showSession) {
   return item;
 }
 
-function button(label, text, onClick) {
+function button(label, text, onClick, className = "") {
   const b = document.createElement("button");
   b.type = "button";
+  b.className = className;
   b.textContent = text;
   b.setAttribute("aria-label", label);
   b.addEventListener("click", onClick);
@@ -235,14 +279,44 @@ async function downloadHandout(event) {
 
 let pending = null;
 
+// Every answer starts empty: what the client leaves alone is not reported (no pain 0, no
+// difficulty 3, no sets and reps they did not give), so it never weighs on their figures.
 function openCheckOff(slot, name) {
   pending = { slot, opener: document.activeElement };
+  const form = $("check-off-form");
+  form.reset();
   $("check-off-name").textContent = name;
-  $("pain").value = 0;
-  $("pain-value").textContent = "0";
-  $("check-off-form").elements.difficulty.value = "3";
+  painAnswered(false);
+  $("sets_done").placeholder = slot.dosage.sets ?? "";
+  $("reps_done").placeholder = slot.dosage.reps ?? "";
+  $("reps-done-field").hidden = !slot.dosage.reps; // timed exercises have no reps to count
+  $("done-hint").textContent = t("done_hint", { dosage: slot.dosage.text });
   $("check-off").showModal();
   $("pain").focus();
+}
+
+function painAnswered(answered) {
+  const pain = $("pain");
+  pain.dataset.answered = answered ? "1" : "";
+  pain.classList.toggle("unset", !answered);
+  if (!answered) pain.value = 0;
+  if (answered) pain.removeAttribute("aria-valuetext");
+  else pain.setAttribute("aria-valuetext", t("pain_not_set"));
+  $("pain-value").textContent = answered ? pain.value : t("pain_not_set");
+  $("pain-clear").hidden = !answered;
+}
+
+const SLIDER_KEYS = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"];
+
+// The answers the client gave, and only those.
+function checkOffAnswers() {
+  const form = new FormData($("check-off-form"));
+  const answers = {};
+  if ($("pain").dataset.answered) answers.pain = Number($("pain").value);
+  if (form.get("difficulty")) answers.difficulty = Number(form.get("difficulty"));
+  if ($("sets_done").value !== "") answers.sets_done = Number($("sets_done").value);
+  if ($("reps_done").value !== "" && !$("reps-done-field").hidden) answers.reps_done = Number($("reps_done").value);
+  return answers;
 }
 
 async function closeCheckOff() {
@@ -257,8 +331,7 @@ async function closeCheckOff() {
       assignment_exercise: slot.assignment_exercise,
       date: today.date,
       session: slot.session,
-      pain: Number($("pain").value),
-      difficulty: Number(new FormData($("check-off-form")).get("difficulty")),
+      ...checkOffAnswers(),
     });
     store.set(KEYS.queue, queue);
     render();
@@ -268,40 +341,80 @@ async function closeCheckOff() {
   opener?.isConnected ? opener.focus() : $("today-title").focus();
 }
 
-let syncing = false;
+let syncing = null; // the batch on its way, so an undo can wait for it to be settled
+
+function sync() {
+  syncing ??= sendQueue().finally(() => (syncing = null));
+  return syncing;
+}
 
 // Sends every queued check-off in one batch. An item leaves the queue once the server has
 // decided it: stored (201/200), already there (409), or refused (400/404, told to the user).
-async function sync() {
+async function sendQueue() {
   const queue = store.get(KEYS.queue, []);
-  if (!queue.length || syncing || !store.get(KEYS.token)) return say(queue.length ? offlineMessage() : "");
-  syncing = true;
+  if (!queue.length || !store.get(KEYS.token)) return say(queue.length ? offlineMessage() : "");
   try {
     const answer = await api("/me/completions/batch/", { method: "POST", body: { items: queue.slice(0, 500) } });
     if (!answer.ok) return say(offlineMessage());
     const settled = new Map(answer.data.results.map((r) => [r.id, r]));
     const refused = answer.data.results.filter((r) => r.status === 400 || r.status === 404);
     store.set(KEYS.queue, store.get(KEYS.queue, []).filter((q) => !settled.has(q.id)));
-    markDone(answer.data.results);
+    markDone(queue, answer.data.results);
     const left = store.get(KEYS.queue, []).length;
     say(refused.length ? tCount("refused", refused.length, { reason: refused[0].error.message }) : left ? offlineMessage() : t("synced"));
   } catch {
     say(offlineMessage());
-  } finally {
-    syncing = false;
   }
 }
 
-function markDone(results) {
+// A stored check-off marks its slot done with its id; so does one the server already had under
+// another id (409, checked off from another device), so that Undo removes that one.
+function markDone(sent, results) {
   const today = store.get(KEYS.today);
   if (!today) return;
+  const items = new Map(sent.map((item) => [item.id, item]));
   for (const result of results) {
-    const completion = result.completion;
-    if (!completion || completion.date !== today.date) continue;
-    const slot = today.slots.find((s) => s.assignment_exercise === completion.assignment_exercise && s.session === completion.session);
-    if (slot) Object.assign(slot, { done: true, completion: completion.id });
+    const item = result.completion || items.get(result.id);
+    const id = result.completion?.id || result.existing_id;
+    if (!id || !item || item.date !== today.date) continue;
+    const slot = today.slots.find((s) => slotKey(s) === slotKey(item));
+    if (slot) Object.assign(slot, { done: true, completion: id });
   }
   store.set(KEYS.today, today);
+}
+
+// Un-checks a slot. A check-off still waiting in the queue just leaves it; one the server has
+// needs the server, so without a connection the page says so and the slot stays done.
+async function undoCheckOff(slot, name) {
+  await syncing;
+  const today = store.get(KEYS.today);
+  const queue = store.get(KEYS.queue, []);
+  const queued = queue.find((q) => q.date === today.date && slotKey(q) === slotKey(slot));
+  if (queued) {
+    store.set(KEYS.queue, queue.filter((q) => q.id !== queued.id));
+    return undone(slot, name);
+  }
+  const saved = today.slots.find((s) => slotKey(s) === slotKey(slot))?.completion;
+  if (!saved) return undone(slot, name);
+  let answer;
+  try {
+    answer = await api(`/me/completions/${saved}/`, { method: "DELETE" });
+  } catch {
+    return say(t("undo_offline", { name }));
+  }
+  if (answer.status === 401) return;
+  if (!answer.ok && answer.status !== 404) return say(t("undo_failed", { name })); // 404: already gone
+  undone(slot, name);
+}
+
+function undone(slot, name) {
+  const today = store.get(KEYS.today);
+  const mine = today.slots.find((s) => slotKey(s) === slotKey(slot));
+  if (mine) Object.assign(mine, { done: false, completion: null });
+  store.set(KEYS.today, today);
+  render();
+  say(t("undone", { name }));
+  $("slots").querySelector(`[data-slot="${slotKey(slot)}"] button`)?.focus();
 }
 
 function offlineMessage() {
@@ -564,7 +677,14 @@ function start() {
   $("sign-in").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
   $("check-off").addEventListener("close", closeCheckOff);
-  $("pain").addEventListener("input", () => ($("pain-value").textContent = $("pain").value));
+  // Touching the slider answers, even where it already sits (a tap on 0, an arrow key at the end).
+  $("pain").addEventListener("input", () => painAnswered(true));
+  $("pain").addEventListener("pointerdown", () => painAnswered(true));
+  $("pain").addEventListener("keydown", (event) => SLIDER_KEYS.includes(event.key) && painAnswered(true));
+  $("pain-clear").addEventListener("click", () => {
+    painAnswered(false);
+    $("pain").focus();
+  });
   $("timer-pause").addEventListener("click", () => {
     timer.paused = !timer.paused;
     $("timer-pause").textContent = timer.paused ? t("resume") : t("pause");
@@ -588,6 +708,7 @@ function start() {
   });
   window.addEventListener("hashchange", route);
   window.addEventListener("online", () => {
+    finishSignOut();
     if (showing === "settings" && !store.get(KEYS.me)) openSettings();
     showConnection();
     sync().then(render);
@@ -598,10 +719,15 @@ function start() {
   });
   // A connection can come back without an `online` event (a captive portal, a flaky cell).
   setInterval(() => store.get(KEYS.queue, []).length && sync().then(render), 15000);
-  route();
   if (store.get(KEYS.token)) {
+    route();
     render();
     refresh();
+  } else if (store.get(KEYS.signingOut) || !WEB_SESSION.client) {
+    route();
+    finishSignOut();
+  } else {
+    signInWithWebSession();
   }
 }
 
