@@ -24,6 +24,7 @@ from practice.models import User
 from .models import Client
 
 RESET_EMAIL_EVERY_SECONDS = 5 * 60  # one email per account in this time, however often asked
+SAVED_PAGE_LANGUAGE = "password_saved_language"  # session key: the client's, for the page after
 
 
 def client_language(user) -> str | None:
@@ -136,13 +137,17 @@ class PasswordResetConfirmView(InVisitorLanguage, RefusedFormIs400, auth_views.P
         response = super().form_valid(form)
         sign_out_everywhere(form.user)
         lift_sign_in_pause(form.user)
-        if Client.objects.filter(user=form.user).exists():
+        language = client_language(form.user)
+        self.request.session[SAVED_PAGE_LANGUAGE] = language
+        if language is not None:
             return type(response)(f"{reverse('password_reset_complete')}?app=1")
         return response
 
 
 class PasswordResetCompleteView(InVisitorLanguage, auth_views.PasswordResetCompleteView):
-    pass
+    def page_language(self, request, **kwargs) -> str:
+        """A client who has just chosen a password reads it saved in their own language, as the link's page."""
+        return request.session.get(SAVED_PAGE_LANGUAGE) or super().page_language(request)
 
 
 class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):

@@ -2,11 +2,14 @@
 
 import hashlib
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_out
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import translation
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
@@ -163,6 +166,23 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return _json_error(404, "not_found", "Not found.")
     return defaults.page_not_found(request, exception)
+
+
+def sign_in_paused(request, original_response=None, credentials=None):
+    """django-axes' answer once an account's sign-in is paused (`AXES_LOCKOUT_CALLABLE`).
+
+    Axes draws it after the view has finished, outside the sign-in page's language: the page
+    takes the visitor's language again, as the sign-in page does. Under /api/ it is JSON in
+    the one error shape.
+    """
+    cooloff = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    if request.path.startswith("/api/"):
+        response = _json_error(429, "throttled", "Too many refused sign-ins; wait and retry.")
+    else:
+        with translation.override(translation.get_language_from_request(request)):
+            response = render(request, "registration/locked_out.html", {"minutes": cooloff // 60}, status=429)
+    response["Retry-After"] = str(cooloff)
+    return response
 
 
 def server_error(request):

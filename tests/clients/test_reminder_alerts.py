@@ -57,6 +57,41 @@ def test_a_client_who_missed_two_scheduled_days_gets_one_nudge(started_monday, b
     )
 
 
+def nudge_after_checking_off_the_first_exercise(assignment) -> tuple[str, str]:
+    sweep_and_send(MONDAY + timedelta(days=1))
+    mail.outbox.clear()
+    wednesday = MONDAY + timedelta(days=2)
+    check_off(assignment, wednesday)
+
+    assert sweep_and_send(wednesday)[Reminder.NUDGE] == Reminder.SENT
+
+    (nudge,) = mail.outbox
+    return nudge.body, nudge.alternatives[0][0]
+
+
+def test_a_nudge_on_a_day_begun_says_how_many_are_done_and_lists_only_the_rest(started_monday):
+    first, *rest = started_monday.program.items.order_by("position")
+
+    text, html = nudge_after_checking_off_the_first_exercise(started_monday)
+
+    total = len(rest) + 1
+    assert f"You have checked off 1 of {total} for Wednesday 25 November. Here is what is left:" in text
+    assert f"You have checked off 1 of {total} for <strong>Wednesday 25 November</strong>." in html
+    assert f"- {first.exercise.name}:" not in text
+    assert all(f"- {item.exercise.name}:" in text for item in rest)
+
+
+def test_a_spanish_nudge_on_a_day_begun_says_how_many_are_done_in_spanish(started_monday, bob):
+    bob.language = "es"
+    bob.save()
+    total = started_monday.program.items.count()
+
+    text, html = nudge_after_checking_off_the_first_exercise(started_monday)
+
+    assert f"Ya ha marcado 1 de {total} para el miércoles 25 de noviembre. Esto es lo que le queda:" in text
+    assert f"Ya ha marcado 1 de {total} para el <strong>miércoles 25 de noviembre</strong>." in html
+
+
 def test_no_nudge_when_the_day_is_already_done_before_the_reminder(started_monday):
     sweep_and_send(MONDAY + timedelta(days=1))
     mail.outbox.clear()
