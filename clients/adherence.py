@@ -262,14 +262,21 @@ def adherence(assignments, *, start: date, end: date) -> Adherence:
     return Adherence(scheduled=sum(f.scheduled for f in figures), done=sum(f.done for f in figures))
 
 
-def adherence_by_client(assignments: list[Assignment], *, start: date, end: date) -> dict[int, Adherence]:
-    """Per client, for assignments loaded `with_versions`, in one query whatever their number."""
+def adherence_by_client(
+    assignments: list[Assignment], *, start: date, end: date, now: datetime | None = None
+) -> dict[int, Adherence]:
+    """Per client, for assignments loaded `with_versions`, in one query whatever their number.
+
+    Given `now`, a day not over yet where the client lives counts its slots once done, as the
+    client's own figures do (`adherence_report`): the morning does not make anyone look behind.
+    """
     checks = Completion.objects.filter(assignment__in=assignments, date__gte=start, date__lte=end)
     figures = day_figures(assignments, checks.values_list(*CHECK_FIELDS), start=start, end=end)
     owner = {a.pk: a.client_id for a in assignments}
+    today = {a.pk: date_in(a.zone, now) for a in assignments} if now is not None else {}
     scheduled, done = Counter(), Counter()
-    for (pk, _day), (owed, did) in figures.items():
-        scheduled[owner[pk]] += owed
+    for (pk, day), (owed, did) in figures.items():
+        scheduled[owner[pk]] += did if day >= today.get(pk, date.max) else owed
         done[owner[pk]] += did
     return {
         client: Adherence(scheduled=scheduled[client], done=done[client]) for client in set(owner.values())

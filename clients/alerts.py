@@ -219,7 +219,7 @@ def weekly_summary_notice(reminder: Reminder, now: datetime) -> Notice | str:
     ).distinct()
     clients = list(clients.select_related("practice"))
     figures = adherence_by_client(
-        with_versions(Assignment.objects.filter(client__in=clients)), start=start, end=end
+        with_versions(Assignment.objects.filter(client__in=clients)), start=start, end=end, now=now
     )
     lines = [_summary_line(client, figures.get(client.pk, Adherence(0, 0))) for client in clients]
     lines = sorted((line for line in lines if line["adherence"].scheduled), key=_least_adherent_first)

@@ -29,7 +29,7 @@ class Row:
 
 
 def client_rows(clients: list[Client], *, today: date) -> list[Row]:
-    """One page of clients; adherence counts the last 14 days up to today.
+    """One page of clients; adherence counts the last 14 days up to today, today's slots once done.
 
     Figures are read for this page's clients only, after paginating: a subquery per row in
     the list query would be evaluated for every client of the practice before the sort.
@@ -40,7 +40,7 @@ def client_rows(clients: list[Client], *, today: date) -> list[Row]:
     by_client = defaultdict(list)
     for assignment in assignments:
         by_client[assignment.client_id].append(assignment)
-    figures = adherence_by_client(assignments, start=start, end=today)
+    figures = adherence_by_client(assignments, start=start, end=today, now=timezone.now())
     last = dict(
         Completion.objects.filter(assignment__client__in=ids)
         .values("assignment__client")

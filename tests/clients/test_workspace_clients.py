@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from clients.models import Client, Completion, Invitation
 from clients.privacy import client_erase
+from tests.conftest import api_as
 from tests.factories import ClientFactory, assign
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,27 @@ def test_client_list_shows_adherence_last_activity_and_status(client, alice, bob
     assert rows["Bob Client"].status.label == "Active"
     assert rows["Dana Client"].status.label == "No program"
     assert b"Adherence (14 days)" in response.content
+
+
+def test_client_list_counts_todays_slots_once_done_as_the_clients_own_figures_do(
+    client, alice, bob, bob_assignment
+):
+    items = list(bob_assignment.program.items.all())  # 3 exercises, twice a day, started 3 days ago
+    today = timezone.localdate()
+    for item in items:
+        Completion.objects.create(
+            assignment=bob_assignment, assignment_exercise=item, date=today - timedelta(days=1)
+        )
+    for item in items[:2]:
+        Completion.objects.create(assignment=bob_assignment, assignment_exercise=item, date=today)
+    client.force_login(alice)
+
+    listed = {row.client.name: row for row in client.get("/clients/").context["rows"]}["Bob Client"]
+    figures = api_as(alice).get(f"/api/v1/clients/{bob.pk}/adherence/").json()
+
+    assert (
+        listed.percent == round(100 * 5 / 20) == round(figures["percent"])
+    )  # 3 full days owed + 2 done today
 
 
 def test_client_list_search_finds_by_name_or_email(client, alice, bob, dana):
