@@ -21,6 +21,12 @@ class RedactSecretsFilter(logging.Filter):
             record.msg = record.getMessage()
             record.args = None
         if isinstance(record.msg, str):
-            record.msg = self.SECRET_PATH.sub(r"/\1/<redacted>", record.msg)
-            record.msg = self.PASSWORD_PATH.sub("/password/reset/<redacted>", record.msg)
+            record.msg = self.redact(record.msg)
+        # Django's request logs carry the request itself, which a JSON line writes out whole.
+        if getattr(record, "request", None) is not None:
+            record.request = self.redact(repr(record.request))
         return True
+
+    def redact(self, text: str) -> str:
+        text = self.SECRET_PATH.sub(r"/\1/<redacted>", text)
+        return self.PASSWORD_PATH.sub("/password/reset/<redacted>", text)

@@ -1,3 +1,4 @@
+import io
 import logging
 import os
 import subprocess
@@ -86,6 +87,21 @@ def test_secrets_in_paths_never_reach_the_logs():
 
     assert "s3cr3t" not in record.getMessage()
     assert "/invite/<redacted>" in record.getMessage()
+
+
+def test_a_request_for_a_secret_link_is_logged_without_its_secret(client):
+    handler = next(h for h in logging.getLogger().handlers if h.name == "console")
+    written = io.StringIO()
+    previous = handler.setStream(written)
+    try:
+        client.get("/invite/s3cr3t-t0ken/nothing-here/")  # a 404, logged with its request
+        logging.getLogger("django.server").info('"GET /unsubscribe/s3cr3t-t0ken/ HTTP/1.1" 200 512')
+    finally:
+        handler.setStream(previous)
+
+    lines = written.getvalue()
+    assert "Not Found: /invite/<redacted>" in lines and "/unsubscribe/<redacted>" in lines
+    assert "s3cr3t" not in lines
 
 
 def test_a_password_link_never_reaches_the_logs():
