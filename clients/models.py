@@ -322,6 +322,10 @@ class AssignmentPause(models.Model):
     def covers(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
+    @property
+    def resumes_on(self) -> date | None:
+        return self.end_date + timedelta(days=1) if self.end_date else None
+
 
 class Completion(models.Model):
     """One check-off of one exercise slot; the phone makes the id so a replay is harmless."""

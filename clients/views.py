@@ -48,6 +48,7 @@ from .forms import (
 )
 from .models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
 from .phone import phone_strings, timezone_groups
+from .scheduling import local_date
 
 # The practitioner's workspace is in English, whatever the client reads.
 WORKSPACE_LANGUAGE = "en"
@@ -116,6 +117,11 @@ def _client_page(client: Client, *, today) -> dict:
         [version for assignment in assignments for version in assignment.versions.all()],
         language=WORKSPACE_LANGUAGE,
     )
+    clients_today = local_date(client, timezone.now())
+    for assignment in assignments:  # a pause still running or to come, whatever the status says
+        assignment.pauses_ahead = [
+            p for p in assignment.pauses.all() if not p.end_date or p.end_date >= clients_today
+        ]
     completions = Completion.objects.filter(assignment__client=client, date__gte=start)
     done = list(completions.values_list(*CHECK_FIELDS))
     pains = list(completions.filter(pain__isnull=False).values_list("date", "pain"))

@@ -162,6 +162,18 @@ def test_a_resume_may_be_set_for_a_later_day_of_the_program(alice, program):
     assert program.pauses.get().end_date == SUNDAY + timedelta(days=3)
 
 
+def test_the_client_page_shows_a_pause_that_runs_on_after_a_resume_set_for_later(client, alice, program):
+    client.force_login(alice)
+    with time_machine.travel(morning(SUNDAY), tick=False):
+        services.assignment_pause(assignment=program)
+        services.assignment_resume(assignment=program, on=SUNDAY + timedelta(days=2))
+        page = client.get(f"/clients/{program.client_id}/").content.decode()
+
+    assert "Active" in page and "paused 6 Dec – 7 Dec, resumes 8 Dec" in page
+    with time_machine.travel(morning(SUNDAY + timedelta(days=2)), tick=False):
+        assert "paused 6 Dec" not in client.get(f"/clients/{program.client_id}/").content.decode()
+
+
 @pytest.mark.parametrize(
     "on",
     [
