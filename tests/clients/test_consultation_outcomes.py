@@ -290,6 +290,7 @@ def test_deleting_a_cancelled_consultation_with_a_clinical_record_is_refused(ali
         "This consultation holds clinical notes or measures (plan, pain, odi_percent, odi_answers), "
         "and a clinical record is never deleted."
     )
+    assert "existing_id" not in response.json()  # it clashes with no other stored object
     assert Consultation.objects.filter(pk=consultation.pk, plan="Refer for imaging").exists()
 
 
