@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from practice.api import TokenSerializer, token_response
-from practice.rest import ErrorSerializer, error_response
+from practice.rest import ConflictSerializer, ErrorSerializer, error_response
 from programs.models import ProgramExercise
 
 from . import invitations, passwords, services, versions
@@ -108,7 +108,7 @@ class TodayView(APIView):
             return Response(TodaySerializer({"date": day, "slots": slots}, context=context).data)
 
 
-CONFLICT = OpenApiResponse(ErrorSerializer, description="That slot is checked off under another id")
+CONFLICT = OpenApiResponse(ConflictSerializer, description="That slot is checked off under another id")
 
 
 class CompletionView(APIView):

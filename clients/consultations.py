@@ -25,6 +25,8 @@ PAST_TIME = "This time has already passed; choose a later one."
 BOOKED_SCHEDULED = "A new consultation is scheduled; record how it went later."
 NOT_MOVABLE = "Only a scheduled consultation can be moved."
 STAYS_CANCELLED = "The client was told this consultation is cancelled; schedule a new one instead."
+HELD_OR_MISSED = (Consultation.COMPLETED, Consultation.NO_SHOW)
+NOT_BEGUN = "This consultation has not begun: it can be marked %s once it has (or cancelled at any time)."
 CLIENT_EXPECTS_IT = "The client expects this consultation: cancel it (status `cancelled`) instead."
 MEASURED_AHEAD = (
     "%s is measured at the consultation: record it once the consultation has begun "
@@ -71,11 +73,15 @@ def time_error(starts_at: datetime) -> str:
     return PAST_TIME if has_passed(starts_at) else ""
 
 
-def status_error(*, old: str, new: str) -> str:
+def status_error(*, old: str, new: str, starts_at: datetime, now: datetime | None = None) -> str:
     """Why a status change is refused, or "" when it is fine."""
     if old == Consultation.CANCELLED and new == Consultation.SCHEDULED:
         # Reminders would start again for an event the client's calendar has removed.
         return STAYS_CANCELLED
+    begun = Consultation(scheduled_at=starts_at).has_begun(now or timezone.now())
+    if new in HELD_OR_MISSED and new != old and not begun:
+        # Marked ahead, it could no longer be moved and would stay refused pain and ODI meanwhile.
+        return NOT_BEGUN % dict(Consultation.STATUSES)[new]
     return ""
 
 
@@ -144,7 +150,7 @@ def consultation_change(*, consultation: Consultation, fields: dict) -> Consulta
     fields = dict(fields)
     stored = Consultation.objects.select_for_update().get(pk=consultation.pk)
     status = fields.get("status", stored.status)
-    if refused := status_error(old=stored.status, new=status):
+    if refused := status_error(old=stored.status, new=status, starts_at=stored.scheduled_at):
         raise ValidationError({"status": refused})
     starts_at = fields.pop("scheduled_at", stored.scheduled_at)
     duration = fields.pop("duration_minutes", stored.duration_minutes)
@@ -161,8 +167,13 @@ def consultation_record(
 ) -> Consultation:
     """Notes, pain, Oswestry and status; setting the status to Cancelled tells the client."""
     # The stored values, locked: a form may already have written the new ones on the instance.
-    stored = Consultation.objects.select_for_update().values("status", *MEASURES).get(pk=consultation.pk)
-    if refused := status_error(old=stored["status"], new=fields.get("status", consultation.status)):
+    stored = (
+        Consultation.objects.select_for_update()
+        .values("status", "scheduled_at", *MEASURES)
+        .get(pk=consultation.pk)
+    )
+    new_status = fields.get("status", consultation.status)
+    if refused := status_error(old=stored["status"], new=new_status, starts_at=stored["scheduled_at"]):
         raise ValidationError({"status": refused})
     for name, value in fields.items():
         setattr(consultation, name, value)

@@ -185,7 +185,9 @@ class RecordForm(forms.ModelForm):
             )
 
     def clean_status(self):
-        refused = consultations.status_error(old=self.instance.status, new=self.cleaned_data["status"])
+        refused = consultations.status_error(
+            old=self.instance.status, new=self.cleaned_data["status"], starts_at=self.instance.scheduled_at
+        )
         if refused:
             raise forms.ValidationError(refused)
         return self.cleaned_data["status"]

@@ -88,6 +88,16 @@ def invitation_accept(*, token: str, password: str) -> User:
         user.save()
     elif not user.check_password(password):
         raise ValidationError({"password": _("An account with this email exists: enter its password.")})
+    if user.memberships.exists():
+        # The address became a practitioner's after the client was added: one sign-in is never both.
+        raise ValidationError(
+            {
+                "token": _(
+                    "This email is a practitioner's sign-in and cannot also be a client's: "
+                    "ask your practitioner to use another email of yours."
+                )
+            }
+        )
     if Client.objects.filter(user=user).exclude(pk=client.pk).exists():
         raise ValidationError({"token": _("This account already belongs to another client record.")})
     client.user = user

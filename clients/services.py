@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from practice.errors import Conflict
-from practice.models import User
+from practice.models import Membership, User
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
@@ -211,6 +211,11 @@ def _set_status(assignment: Assignment, status: str, *fields: str) -> Assignment
 
 
 SIGN_IN_TAKEN = "Another Rehabit account signs in with this email."
+# Said the same for a practitioner of any practice: which one is not this practice's to know.
+PRACTITIONER_SIGN_IN = (
+    "This email is a practitioner's sign-in, and a practitioner's sign-in cannot be a client's: "
+    "use an email of the client's own."
+)
 
 
 def sign_in_taken(client: Client, email: str) -> bool:
@@ -229,7 +234,15 @@ def client_email_refusal(*, practice, email: str, client: Client | None = None) 
         return "Another client of this practice has this email."
     if client is not None and sign_in_taken(client, email):
         return SIGN_IN_TAKEN
+    if (client is None or email.lower() != client.email.lower()) and is_practitioner_sign_in(email):
+        return PRACTITIONER_SIGN_IN
     return ""
+
+
+def is_practitioner_sign_in(email: str) -> bool:
+    # One sign-in is never a client's and a member's at once: the client's would open the
+    # workspace. An address kept from before this rule is left as it is.
+    return Membership.objects.filter(user__email__iexact=email).exists()
 
 
 @transaction.atomic

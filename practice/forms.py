@@ -60,8 +60,8 @@ class PractitionerInviteForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if Membership.objects.filter(practice=self.practice, user__email__iexact=email).exists():
-            raise ValidationError("This person already works in this practice.")
+        if refused := team.invitee_refusal(practice=self.practice, email=email):
+            raise ValidationError(refused)
         return email
 
 

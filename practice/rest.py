@@ -77,7 +77,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(_django_error_detail(exc))
     if isinstance(exc, Conflict):
         error = {"field": exc.field, "code": "conflict", "message": exc.message}
-        body = {**error, "errors": [error], "existing_id": str(exc.existing_id)}
+        body = {**error, "errors": [error]}
+        if exc.existing_id is not None:  # only a clash with one stored object names it
+            body["existing_id"] = str(exc.existing_id)
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ProtectedError):
         # e.g. a client whose access log must be kept, an exercise used in a program
@@ -127,6 +129,12 @@ class ErrorSerializer(FieldErrorSerializer):
     """The one shape of every API error; `field` and `message` repeat the first of `errors`."""
 
     errors = FieldErrorSerializer(many=True)
+
+
+class ConflictSerializer(ErrorSerializer):
+    """A 409 that clashes with one stored object: the error shape and that object's id."""
+
+    existing_id = serializers.UUIDField(help_text="The stored object this request clashes with")
 
 
 class IsPractitioner(permissions.IsAuthenticated):

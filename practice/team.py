@@ -27,10 +27,36 @@ from .mail import send
 from .models import Membership, Practice, PractitionerInvitation, TeamEvent, User
 
 INVITATION_TTL = timedelta(days=7)
+ALREADY_A_MEMBER = "This person already works in this practice."
+# Said the same for a client of any practice: which practice, or whose client, is not the owner's to know.
+CLIENT_SIGN_IN = (
+    "This email is a client's sign-in, and a client's sign-in cannot be a practitioner's: "
+    "invite an email of their own."
+)
+CLIENT_SIGN_IN_JOINS = (
+    "This email is a client's sign-in, and a client's sign-in cannot join a practice's team: "
+    "ask the practice to invite an email of your own."
+)
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_client_sign_in(email: str) -> bool:
+    # A sign-in that is both a client's and a member's would open the workspace and every client's
+    # data to a client. The client side (`clients.models.Client.user`) is reached by its reverse
+    # name, as `practice` imports nothing from `clients`.
+    return User.objects.filter(email__iexact=email.strip(), client__isnull=False).exists()
+
+
+def invitee_refusal(*, practice: Practice, email: str) -> str:
+    """Why this address cannot be invited to the practice's team, or "" when it can."""
+    if Membership.objects.filter(practice=practice, user__email__iexact=email.strip()).exists():
+        return ALREADY_A_MEMBER
+    if is_client_sign_in(email):
+        return CLIENT_SIGN_IN
+    return ""
 
 
 @transaction.atomic
@@ -38,6 +64,8 @@ def practitioner_invite(*, practice: Practice, email: str, role: str, by: User) 
     """Email a fresh link; an earlier open link for the same address stops working."""
     token = secrets.token_urlsafe(32)
     email = email.strip().lower()
+    if refused := invitee_refusal(practice=practice, email=email):
+        raise ValidationError({"email": refused})
     earlier = practice.practitioner_invitations.filter(email=email, accepted_at__isnull=True)
     replaces = earlier.filter(revoked_at__isnull=True).exists()
     earlier.delete()
@@ -102,6 +130,9 @@ def practitioner_invitation_accept(
 ) -> User:
     """A signed-in user with the invited email joins; otherwise a new account is made for that email."""
     invitation = practitioner_invitation_for(token)
+    if is_client_sign_in(invitation.email):
+        # It may have become a client's after the invitation was sent.
+        raise ValidationError({"token": CLIENT_SIGN_IN_JOINS})
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(

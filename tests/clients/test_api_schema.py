@@ -30,6 +30,23 @@ def test_every_endpoint_documents_its_errors_in_the_one_shape(client):
     assert len(paths) >= 25
 
 
+def test_only_a_check_off_conflict_documents_the_id_it_clashes_with(client):
+    schema = client.get("/api/schema/?format=json").json()
+    check_off = schema["paths"]["/api/v1/me/completions/{completion_id}/"]["put"]["responses"]["409"]
+    delete = schema["paths"]["/api/v1/consultations/{id}/"]["delete"]["responses"]["409"]
+    components = schema["components"]["schemas"]
+
+    conflict = check_off["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert components[conflict]["properties"]["existing_id"] == {
+        "type": "string",
+        "format": "uuid",
+        "description": "The stored object this request clashes with",
+    }
+    assert "existing_id" in components[conflict]["required"]
+    assert delete["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "existing_id" not in components["Error"]["properties"]
+
+
 def test_a_path_that_matches_nothing_under_api_is_a_json_404(client):
     response = client.get("/api/v1/no-such-thing/42/")
 

@@ -186,6 +186,89 @@ def test_a_consultation_with_pain_recorded_is_not_moved(alice, bob):
     assert Consultation.objects.get().scheduled_at == BOOKED
 
 
+# --- held or missed once it has begun ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [Consultation.COMPLETED, Consultation.NO_SHOW])
+def test_a_consultation_tomorrow_cannot_be_marked_held_or_missed_on_its_record_page(
+    client, alice, bob, status
+):
+    consultation = book(client, alice, bob)
+
+    response = record(client, consultation, at=STARTS - timedelta(days=1), status=status, plan="Walk")
+
+    assert response.status_code == 400
+    label = dict(Consultation.STATUSES)[status]
+    assert response.context["form"].errors == {
+        "status": [
+            f"This consultation has not begun: it can be marked {label} once it has "
+            "(or cancelled at any time)."
+        ]
+    }
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.plan) == (Consultation.SCHEDULED, "")
+
+
+@pytest.mark.parametrize("status", [Consultation.COMPLETED, Consultation.NO_SHOW])
+def test_the_api_refuses_marking_a_consultation_held_or_missed_before_it_begins(alice, bob, status):
+    api = api_as(alice)
+    with time_machine.travel(BOOKED, tick=False):
+        created = api.post(
+            "/api/v1/consultations/", {"client": bob.pk, "scheduled_at": STARTS.isoformat()}, format="json"
+        ).json()
+        marked = api.patch(f"/api/v1/consultations/{created['id']}/", {"status": status}, format="json")
+        moved = api.patch(
+            f"/api/v1/consultations/{created['id']}/",
+            {"scheduled_at": (STARTS + timedelta(days=1)).isoformat()},
+            format="json",
+        )
+
+    assert (marked.status_code, marked.json()["field"]) == (400, "status")
+    assert "has not begun" in marked.json()["message"]
+    assert moved.status_code == 200  # still scheduled, so it can be moved
+    assert Consultation.objects.get().status == Consultation.SCHEDULED
+
+
+def test_a_consultation_is_marked_completed_once_the_call_opens_and_no_show_after_it(client, alice, bob):
+    completed = book(client, alice, bob)
+    missed = Consultation.objects.create(
+        client=bob, practitioner=alice, scheduled_at=STARTS, video_url="https://meet.example/y"
+    )
+
+    opened = record(client, completed, at=STARTS - timedelta(minutes=3), status=Consultation.COMPLETED)
+    with time_machine.travel(STARTS + timedelta(minutes=20), tick=False):
+        no_show = api_as(alice).patch(
+            f"/api/v1/consultations/{missed.pk}/", {"status": Consultation.NO_SHOW}, format="json"
+        )
+
+    assert (opened.status_code, no_show.status_code) == (302, 200)
+    completed.refresh_from_db()
+    missed.refresh_from_db()
+    assert (completed.status, missed.status) == (Consultation.COMPLETED, Consultation.NO_SHOW)
+
+
+def test_a_consultation_tomorrow_can_still_be_cancelled(client, alice, bob):
+    consultation = book(client, alice, bob)
+
+    response = record(client, consultation, at=STARTS - timedelta(days=1), status=Consultation.CANCELLED)
+
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.CANCELLED
+
+
+def test_notes_on_a_future_consultation_marked_ahead_before_this_rule_are_still_saved(client, alice, bob):
+    consultation = book(client, alice, bob)
+    Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.COMPLETED)
+    consultation.refresh_from_db()
+
+    response = record(client, consultation, at=BOOKED, plan="Walk daily")
+
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.plan) == (Consultation.COMPLETED, "Walk daily")
+
+
 # --- deleting ------------------------------------------------------------------------------
 
 
@@ -207,6 +290,7 @@ def test_deleting_a_cancelled_consultation_with_a_clinical_record_is_refused(ali
         "This consultation holds clinical notes or measures (plan, pain, odi_percent, odi_answers), "
         "and a clinical record is never deleted."
     )
+    assert "existing_id" not in response.json()  # it clashes with no other stored object
     assert Consultation.objects.filter(pk=consultation.pk, plan="Refer for imaging").exists()
 
 

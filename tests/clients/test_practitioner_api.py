@@ -97,6 +97,7 @@ def test_an_exercise_in_use_cannot_be_deleted(alice, alices_exercise):
     response = api.delete(f"/api/v1/exercises/{alices_exercise.pk}/")
 
     assert response.status_code == 409
+    assert "existing_id" not in response.json()
     assert Exercise.objects.filter(pk=alices_exercise.pk).exists()
 
 
