@@ -18,18 +18,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
+from practice.languages import client_language, page_language
 from practice.mail import send
 from practice.models import User
 
-from .models import Client
-
 RESET_EMAIL_EVERY_SECONDS = 5 * 60  # one email per account in this time, however often asked
 SAVED_PAGE_LANGUAGE = "password_saved_language"  # session key: the client's, for the page after
-
-
-def client_language(user) -> str | None:
-    """The client's own language; None for a practitioner."""
-    return Client.objects.filter(user=user).values_list("language", flat=True).first()
 
 
 def language_of(user) -> str:
@@ -80,11 +74,11 @@ def send_reset_link(email: str, *, request) -> None:
         form.save(request=request)
 
 
-class InVisitorLanguage:
-    """The page in the visitor's language: the phone page's cookie, else the browser's."""
+class InPageLanguage:
+    """The page in a signed-in client's own language, else the visitor's (`practice.languages`)."""
 
     def page_language(self, request, **kwargs) -> str:
-        return translation.get_language_from_request(request)
+        return page_language(request)
 
     def dispatch(self, request, *args, **kwargs):
         with translation.override(self.page_language(request, **kwargs)):
@@ -101,7 +95,7 @@ class SignInForm(auth_forms.AuthenticationForm):
     }
 
 
-class LoginView(InVisitorLanguage, auth_views.LoginView):
+class LoginView(InPageLanguage, auth_views.LoginView):
     """The web sign-in: in the phone's language until signed in, as the password pages are."""
 
     form_class = SignInForm
@@ -114,16 +108,16 @@ class RefusedFormIs400:
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class PasswordResetView(InVisitorLanguage, RefusedFormIs400, auth_views.PasswordResetView):
+class PasswordResetView(InPageLanguage, RefusedFormIs400, auth_views.PasswordResetView):
     form_class = ResetForm  # the email is emails/password_reset*, rendered by `reset_email`
     template_name = "registration/password_reset_form.html"
 
 
-class PasswordResetDoneView(InVisitorLanguage, auth_views.PasswordResetDoneView):
+class PasswordResetDoneView(InPageLanguage, auth_views.PasswordResetDoneView):
     pass
 
 
-class PasswordResetConfirmView(InVisitorLanguage, RefusedFormIs400, auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(InPageLanguage, RefusedFormIs400, auth_views.PasswordResetConfirmView):
     def page_language(self, request, *, uidb64, token) -> str:
         """A valid link names its user: a client reads it in their own language, as the invitation."""
         user = self.get_user(uidb64)
@@ -144,13 +138,13 @@ class PasswordResetConfirmView(InVisitorLanguage, RefusedFormIs400, auth_views.P
         return response
 
 
-class PasswordResetCompleteView(InVisitorLanguage, auth_views.PasswordResetCompleteView):
+class PasswordResetCompleteView(InPageLanguage, auth_views.PasswordResetCompleteView):
     def page_language(self, request, **kwargs) -> str:
         """A client who has just chosen a password reads it saved in their own language, as the link's page."""
         return request.session.get(SAVED_PAGE_LANGUAGE) or super().page_language(request)
 
 
-class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
+class PasswordChangeView(InPageLanguage, RefusedFormIs400, auth_views.PasswordChangeView):
     """The signed-in user's new password; this browser stays signed in, every API token is signed out."""
 
     success_url = reverse_lazy("password_change_done")
@@ -159,3 +153,7 @@ class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
         response = super().form_valid(form)
         sign_out_everywhere(form.user)
         return response
+
+
+class PasswordChangeDoneView(InPageLanguage, auth_views.PasswordChangeDoneView):
+    pass

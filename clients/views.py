@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from practice.access import current_membership, current_practice, practitioner_required
+from practice.languages import page_language
 from practice.models import Membership
 from programs.models import Program
 from programs.services import program_clone
@@ -231,9 +232,9 @@ def handout_batch(request, pk):
 def invitation(request, token):
     """The client's invitation page: choose a password, once, before the link expires.
 
-    In the client's language; where the link is not valid, in the browser's.
+    In the client's language; where the link is not valid, in the visitor's (`page_language`).
     """
-    with translation.override(translation.get_language_from_request(request)):
+    with translation.override(page_language(request)):
         try:
             pending = invitations.invitation_for(token)
         except ValidationError as exc:
@@ -290,7 +291,7 @@ def unsubscribe(request, token):
     try:
         client = channels.client_from_unsubscribe_token(token)
     except (signing.BadSignature, Client.DoesNotExist):
-        with translation.override(translation.get_language_from_request(request)):
+        with translation.override(page_language(request)):
             return render(request, "clients/unsubscribe.html", {"invalid": True}, status=404)
     if request.method == "POST":
         services.client_update_settings(client=client, reminders_enabled=False)

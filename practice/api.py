@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .celery import app as celery_app
+from .languages import page_language
 from .rest import ErrorSerializer, RateThrottle
 
 HealthSerializer = inline_serializer(
@@ -165,21 +166,28 @@ def not_found(request, exception=None):
     """A URL that matches nothing: JSON in the error shape under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):
         return _json_error(404, "not_found", "Not found.")
-    return defaults.page_not_found(request, exception)
+    with translation.override(page_language(request)):
+        return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception=None):
+    """A page this sign-in may not open; a client reads why (and where to go) in their language."""
+    with translation.override(page_language(request)):
+        return defaults.permission_denied(request, exception)
 
 
 def sign_in_paused(request, original_response=None, credentials=None):
     """django-axes' answer once an account's sign-in is paused (`AXES_LOCKOUT_CALLABLE`).
 
     Axes draws it after the view has finished, outside the sign-in page's language: the page
-    takes the visitor's language again, as the sign-in page does. Under /api/ it is JSON in
+    takes it again (`page_language`), as the sign-in page does. Under /api/ it is JSON in
     the one error shape.
     """
     cooloff = int(settings.AXES_COOLOFF_TIME.total_seconds())
     if request.path.startswith("/api/"):
         response = _json_error(429, "throttled", "Too many refused sign-ins; wait and retry.")
     else:
-        with translation.override(translation.get_language_from_request(request)):
+        with translation.override(page_language(request)):
             response = render(request, "registration/locked_out.html", {"minutes": cooloff // 60}, status=429)
     response["Retry-After"] = str(cooloff)
     return response

@@ -53,7 +53,7 @@ urlpatterns = [
     path("accounts/password/change/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        passwords.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
@@ -70,5 +70,6 @@ urlpatterns = [
 # itself so the compose stack needs no extra web server; put a CDN or proxy cache in front at scale.
 urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media)]
 
+handler403 = "practice.api.permission_denied"
 handler404 = "practice.api.not_found"
 handler500 = "practice.api.server_error"

@@ -1,9 +1,12 @@
 """Layout in a real browser at phone width (390 px): nothing runs off the side, form widgets read right."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from clients.models import Consultation, Reminder
 from practice import team
 from tests.conftest import need
 from tests.factories import ClientFactory, MembershipFactory, assign
@@ -15,6 +18,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 OFF_SCREEN = """() => [...document.querySelectorAll('main td, main td *')]
     .filter(e => { const box = e.getBoundingClientRect(); return box.width && (box.left < 0 || box.right > 390); })
     .map(e => e.textContent.trim().slice(0, 40))"""
+# A card scrolls sideways only when what it holds is wider: then a column sits out of sight.
+CARDS_SCROLLING_SIDEWAYS = """() => [...document.querySelectorAll('main .card')]
+    .filter(card => card.scrollWidth > card.clientWidth)
+    .map(card => (card.querySelector('h1, h2, th') || card).textContent.trim().slice(0, 40))"""
+# A caption reads across its table, not squeezed into a column a word or two wide.
+SQUEEZED_CAPTIONS = """() => [...document.querySelectorAll('main table caption:not(.visually-hidden)')]
+    .filter(c => c.getBoundingClientRect().width && c.getBoundingClientRect().width < 0.9 * c.closest('table').getBoundingClientRect().width)
+    .map(c => c.textContent.trim().slice(0, 40))"""
 
 
 @pytest.fixture
@@ -45,7 +56,32 @@ def busy_practice(db):
     bob = ClientFactory(practice=owner.practice, name="Lucía Fernández", email="lucia.fernandez@example.com")
     assign(bob, start=timezone.localdate())
     assign(bob, start=timezone.localdate())
+    held = timezone.now() - timedelta(days=1)
+    Consultation.objects.create(
+        client=bob, practitioner=owner.user, scheduled_at=held, pain=7, odi_percent=40
+    )
+    reminders_sent_and_skipped(bob, owner.user)
     return owner.user, bob
+
+
+def reminders_sent_and_skipped(client, practitioner):
+    now = timezone.now()
+    for days, kind, status, reason, recipient in (
+        (1, Reminder.EXERCISE, Reminder.SKIPPED, "falls in the client's quiet hours", None),
+        (2, Reminder.EXERCISE, Reminder.FAILED, "SMTPServerDisconnected on attempt 5", None),
+        (3, Reminder.PAIN_ALERT, Reminder.SENT, "", practitioner),
+    ):
+        due = now - timedelta(days=days)
+        Reminder.objects.create(
+            client=client,
+            recipient=recipient,
+            kind=kind,
+            local_date=due.date(),
+            due_at=due,
+            status=status,
+            reason=reason,
+            attempts=5 if status == Reminder.FAILED else 0,
+        )
 
 
 def sign_in(phone, live_server, email):
@@ -63,6 +99,8 @@ def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, li
     for path in (
         "/clients/",
         f"/clients/{bob.pk}/",
+        f"/clients/{bob.pk}/reminders/",
+        f"/clients/{bob.pk}/audit/",
         "/library/",
         "/practice/",
         "/practice/history/",
@@ -72,6 +110,34 @@ def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, li
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
         assert phone.evaluate(OFF_SCREEN) == [], f"{path} hides table cells off the side"
+        assert phone.evaluate(CARDS_SCROLLING_SIDEWAYS) == [], f"{path} has a card to scroll sideways"
+        assert phone.evaluate(SQUEEZED_CAPTIONS) == [], f"{path} squeezes a table's caption"
+
+
+def test_on_a_phone_the_outcomes_caption_reads_across_the_card(phone, live_server, busy_practice):
+    owner, bob = busy_practice
+    sign_in(phone, live_server, owner.email)
+    phone.goto(f"{live_server.url}/clients/{bob.pk}/")
+
+    caption = phone.locator("#outcomes-heading + table caption")
+    table = phone.locator("#outcomes-heading + table")
+    assert caption.bounding_box()["width"] >= table.bounding_box()["width"] - 1
+    assert caption.bounding_box()["height"] < 150  # a few lines, not a word a line
+
+
+def test_on_a_phone_every_column_of_a_clients_reminders_shows_with_its_name(
+    phone, live_server, busy_practice
+):
+    owner, bob = busy_practice
+    sign_in(phone, live_server, owner.email)
+    phone.goto(f"{live_server.url}/clients/{bob.pk}/reminders/")
+
+    why = phone.locator("td[data-label='Why']", has_text="quiet hours")
+    assert why.is_visible()
+    box = why.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    for label in ("What", "To", "Status"):
+        assert phone.locator(f"td[data-label='{label}']").first.is_visible()
 
 
 def test_on_a_phone_every_column_of_the_clients_list_shows_with_its_name(phone, live_server, busy_practice):
@@ -106,7 +172,15 @@ def test_stacked_tables_stay_accessible_at_phone_width(phone, live_server, busy_
     need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
     owner, bob = busy_practice
     sign_in(phone, live_server, owner.email)
-    for path in ("/clients/", f"/clients/{bob.pk}/", "/library/", "/practice/", "/practice/history/"):
+    for path in (
+        "/clients/",
+        f"/clients/{bob.pk}/",
+        f"/clients/{bob.pk}/reminders/",
+        f"/clients/{bob.pk}/audit/",
+        "/library/",
+        "/practice/",
+        "/practice/history/",
+    ):
         phone.goto(f"{live_server.url}{path}")
         assert_accessible(phone)
 
