@@ -1,16 +1,23 @@
 """The words of the phone page's script, in the phone's language; `{name}` marks a value."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from .scheduling import TIMEZONES
+from .services import CHECK_OFF_DAYS_BACK
 
 
 def phone_strings() -> dict[str, str]:
     return {
         "expired": _("Your sign-in has expired. Please sign in again."),
         "sign_in_offline": _("No connection. Signing in needs the internet once."),
-        "sign_in_refused": _("Email or password is not right."),
+        # The API's errors a client can meet, by place and code (and field): see `explain` in app.js.
+        "sign_in_authentication_failed": _("Email or password is not right."),
+        "sign_in_email_blank": _("Please enter your email address."),
+        "sign_in_email_invalid": _("Please enter a valid email address, such as name@example.com."),
+        "sign_in_password_blank": _("Please enter your password."),
+        "sign_in_throttled": _("Too many attempts to sign in. Please wait a few minutes and try again."),
+        "sign_in_unexplained": _("Signing in did not work just now. Please try again."),
         "signed_out": _("You are signed out."),
         "signing_in": _("Signing you in…"),
         "today": _("Today, {date}"),
@@ -20,9 +27,10 @@ def phone_strings() -> dict[str, str]:
         "check_off_label": _("Check off {name}"),
         "undo": _("Undo"),
         "undo_label": _("Undo the check-off of {name}"),
-        "undone": _("{name} is no longer checked off."),
+        "undone": _("The check-off of {name} is undone."),
         "undo_offline": _(
-            "{name} is already saved, so undoing it needs a connection. Please try again once you are online."
+            "The check-off of {name} is already saved, so undoing it needs a connection. "
+            "Please try again once you are online."
         ),
         "undo_failed": _("{name} could not be un-checked just now. Please try again."),
         "pain_not_set": _("Not set"),
@@ -34,8 +42,20 @@ def phone_strings() -> dict[str, str]:
         "paused": _("paused"),
         "handout": _("Handout (PDF)"),
         "handout_failed": _("The handout could not be downloaded."),
-        "refused_one": _("{count} check-off could not be saved: {reason}"),
-        "refused_other": _("{count} check-offs could not be saved: {reason}"),
+        "refused_one": _("{count} check-off could not be saved. {reason}"),
+        "refused_other": _("{count} check-offs could not be saved. {reason}"),
+        "refused_date_in_future": _("That day has not come yet where you are."),
+        "refused_before_start": _("Your program had not started yet on that day."),
+        "refused_after_end": _("Your program had already ended on that day."),
+        "refused_too_far_back": ngettext(
+            "Check-offs can go back %(days)s day at most.",
+            "Check-offs can go back %(days)s days at most.",
+            CHECK_OFF_DAYS_BACK,
+        )
+        % {"days": CHECK_OFF_DAYS_BACK},
+        "refused_session_past_schedule": _("That session is not in your program on that day."),
+        "refused_not_found": _("That exercise is no longer in your program."),
+        "refused_unexplained": _("Rehabit did not accept it."),
         "synced": _("All check-offs synced."),
         "unreachable": _("Can't reach Rehabit"),
         "offline": _("Offline"),
@@ -71,10 +91,10 @@ def phone_strings() -> dict[str, str]:
         ),
         "use_phone_zone": _("Use this phone's time zone ({zone})"),
         "zone_now": _("Time there now: {time}"),
-        # The API's field errors come in English: the page says the ones a client can meet in their language.
         "error_quiet_hours_incomplete": _("Quiet hours need both a start and an end, or neither."),
         "error_unknown_timezone": _("Rehabit does not know this time zone. Please choose one from the list."),
         "error_null": _("Please fill this in."),
+        "error_unexplained": _("Please check this value."),
     }
 
 

@@ -383,19 +383,23 @@ def _check_slot(
     """A check-off's day and session, held to the schedule of the version that governed the day."""
     today = local_date(assignment.client, now)
     if day > today:
-        raise ValidationError({"date": "This date is still in the future where you are."})
+        _refuse("date", "This date is still in the future where you are.", code="date_in_future")
     terms = _terms_on(assignment, item, day)
     if day < terms.start_date:
-        raise ValidationError({"date": f"The program starts on {terms.start_date.isoformat()}."})
+        _refuse("date", f"The program starts on {terms.start_date.isoformat()}.", code="before_start")
     if day > terms.end_date:
-        raise ValidationError({"date": f"The program ended on {terms.end_date.isoformat()}."})
+        _refuse("date", f"The program ended on {terms.end_date.isoformat()}.", code="after_end")
     if day < today - timedelta(days=CHECK_OFF_DAYS_BACK):
-        raise ValidationError({"date": f"Check-offs can go back {CHECK_OFF_DAYS_BACK} days at most."})
+        _refuse("date", f"Check-offs can go back {CHECK_OFF_DAYS_BACK} days at most.", code="too_far_back")
     if session > terms.sessions_per_day:
         count = terms.sessions_per_day
-        raise ValidationError(
-            {"session": f"This program has {count} session{'s' if count != 1 else ''} a day."}
-        )
+        message = f"This program has {count} session{'s' if count != 1 else ''} a day."
+        _refuse("session", message, code="session_past_schedule")
+
+
+def _refuse(field: str, message: str, *, code: str) -> None:
+    """A refused check-off, with a code of its own: the phone page says each in its language."""
+    raise ValidationError({field: ValidationError(message, code=code)})
 
 
 def _terms_on(assignment: Assignment, item: ProgramExercise, day: date) -> Terms:

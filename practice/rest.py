@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
 from rest_framework import exceptions, parsers, permissions, serializers, status, throttling
+from rest_framework.fields import get_error_detail
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -99,7 +100,9 @@ def exception_handler(exc, context):
 
 
 def _django_error_detail(exc: DjangoValidationError):
-    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    """The errors with their own codes ("invalid" where none was given)."""
+    detail = get_error_detail(exc)
+    return detail if isinstance(detail, dict) else {"non_field_errors": detail}
 
 
 def _flatten(detail, field: str | None = None):

@@ -4,6 +4,7 @@ import re
 from datetime import time, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -114,6 +115,67 @@ def test_a_wrong_password_says_so_and_stores_no_token(browser_context, live_serv
 
     page.get_by_text("Email or password is not right.").wait_for()
     assert page.evaluate("localStorage.getItem('rehabit.token')") is None
+
+
+def test_a_spanish_phone_says_why_signing_in_failed_in_spanish_without_field_names(
+    chromium, live_server, fay
+):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/app/")
+    error = page.locator("#sign-in-error")
+
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_text("Escriba su correo electrónico. Escriba su contraseña.", exact=True).wait_for()
+    assert page.evaluate("document.activeElement.id") == "email"
+
+    page.get_by_label("Correo electrónico").fill("fay")
+    page.get_by_label("Contraseña").fill("wrong")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_text(
+        "Escriba una dirección de correo válida, como nombre@ejemplo.com.", exact=True
+    ).wait_for()
+
+    page.get_by_label("Correo electrónico").fill("fay@example.com")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_text("El correo o la contraseña no son correctos.", exact=True).wait_for()
+
+    page.route("**/api/v1/auth/token/", lambda route: route.fulfill(status=500, json=SERVER_ERROR))
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_text(
+        "No se ha podido iniciar sesión en este momento. Inténtelo de nuevo.", exact=True
+    ).wait_for()
+    assert "Something" not in error.text_content()
+
+
+SERVER_ERROR = {
+    "code": "server_error",
+    "field": None,
+    "message": "Something went wrong on our side; it has been logged.",
+    "errors": [{"code": "server_error", "field": None, "message": "Something went wrong on our side."}],
+}
+
+
+def test_a_spanish_phone_says_to_wait_after_too_many_wrong_passwords(chromium, live_server, fay, settings):
+    rates = {"anon": "1000/min", "user": "1000/min", "sign_in": "1/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    cache.clear()
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/app/")
+    page.get_by_label("Correo electrónico").fill("fay@example.com")
+    page.get_by_label("Contraseña").fill("wrong")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_text("El correo o la contraseña no son correctos.", exact=True).wait_for()
+
+    page.get_by_label("Contraseña").fill("correct-horse-battery")
+    page.get_by_role("button", name="Iniciar sesión").click()
+
+    page.get_by_text(
+        "Demasiados intentos de inicio de sesión. Espere unos minutos y vuelva a intentarlo.", exact=True
+    ).wait_for()
+    assert page.evaluate("localStorage.getItem('rehabit.token')") is None
+    cache.clear()
 
 
 def test_a_client_who_forgot_their_password_asks_for_a_link_from_the_phone(
@@ -287,7 +349,7 @@ def test_a_mistaken_check_off_is_undone(browser_context, live_server, fay):
 
     page.get_by_role("button", name="Undo the check-off of Side plank").click()
 
-    page.get_by_text("Side plank is no longer checked off.").wait_for()
+    page.get_by_text("The check-off of Side plank is undone.").wait_for()
     assert not Completion.objects.exists()
     page.reload()
     page.get_by_role("button", name="Check off Side plank").wait_for()
@@ -304,7 +366,7 @@ def test_undoing_a_check_off_still_waiting_offline_just_takes_it_out_of_the_queu
 
     page.get_by_role("button", name="Undo the check-off of Side plank").click()
 
-    page.get_by_text("Side plank is no longer checked off.").wait_for()
+    page.get_by_text("The check-off of Side plank is undone.").wait_for()
     assert page.evaluate("localStorage.getItem('rehabit.queue')") == "[]"
     browser_context.set_offline(False)
     page.reload()
@@ -323,12 +385,60 @@ def test_undoing_a_saved_check_off_offline_says_it_needs_a_connection_and_keeps_
 
     page.get_by_role("button", name="Undo the check-off of Side plank").click()
 
-    page.get_by_text("Side plank is already saved, so undoing it needs a connection.", exact=False).wait_for()
+    page.get_by_text(
+        "The check-off of Side plank is already saved, so undoing it needs a connection.", exact=False
+    ).wait_for()
     assert page.get_by_text("✓ Done").is_visible()
     assert Completion.objects.count() == 1
     browser_context.set_offline(False)
     page.get_by_role("button", name="Undo the check-off of Side plank").click()
-    page.get_by_text("Side plank is no longer checked off.").wait_for()
+    page.get_by_text("The check-off of Side plank is undone.").wait_for()
+    assert not Completion.objects.exists()
+
+
+def test_a_spanish_client_reads_a_refused_check_off_in_spanish(chromium, live_server, fay):
+    fay.language = "es"
+    fay.save()
+    page = sign_in_on_a_spanish_phone(chromium, live_server)
+    page.get_by_role("button", name="Marcar Side plank").wait_for()
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Marcar Side plank").click()
+    page.get_by_role("button", name="Guardar", exact=True).click()
+    page.get_by_text("Sin conexión: 1 ejercicio marcado pendiente de sincronizar.").wait_for()
+    # Meanwhile the practitioner moves the start to tomorrow: the queued check-off is before it.
+    fay.assignments.update(start_date=timezone.localdate() + timedelta(days=1))
+
+    page.context.set_offline(False)
+
+    page.get_by_text(
+        "No se pudo guardar 1 ejercicio marcado. Su programa aún no había empezado ese día.", exact=True
+    ).wait_for(timeout=20_000)
+    assert not Completion.objects.exists()
+
+
+def test_a_spanish_client_reads_undo_messages_that_fit_any_exercise_name(chromium, live_server, fay):
+    fay.language = "es"
+    fay.save()
+    Exercise.objects.filter(name="Side plank").update(
+        translations={"es": {"name": "Giros e inclinaciones laterales"}}
+    )
+    page = sign_in_on_a_spanish_phone(chromium, live_server)
+    name = "Giros e inclinaciones laterales"
+    page.get_by_role("button", name=f"Marcar {name}").click()
+    page.get_by_role("button", name="Guardar", exact=True).click()
+    page.get_by_text("Todos los ejercicios marcados están sincronizados.").wait_for()
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name=f"Desmarcar {name}").click()
+    page.get_by_text(
+        f"La marca de {name} ya está guardada; para quitarla hace falta conexión. "
+        "Vuelva a intentarlo cuando tenga conexión.",
+        exact=True,
+    ).wait_for()
+    page.context.set_offline(False)
+    page.get_by_role("button", name=f"Desmarcar {name}").click()
+
+    page.get_by_text(f"Se ha quitado la marca de {name}.", exact=True).wait_for()
     assert not Completion.objects.exists()
 
 
@@ -472,6 +582,34 @@ def test_a_spanish_client_gets_the_settings_screen_and_its_errors_in_spanish(
     page.get_by_role("button", name="Marcar Side plank").wait_for()
 
 
+def test_a_settings_error_the_page_has_no_words_for_is_a_plain_sentence_not_the_apis_english(
+    browser_context, live_server, fay
+):
+    fay.language = "es"
+    fay.save()
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/app/#settings")
+    page.get_by_label("Email").fill("fay@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Ajustes").wait_for()
+    odd = {"field": "reminder_time", "code": "something_new", "message": "reminder_time: Something new."}
+    page.route(
+        "**/api/v1/me/",
+        lambda route: (
+            route.fulfill(status=400, json={**odd, "errors": [odd]})
+            if route.request.method == "PATCH"
+            else route.continue_()
+        ),
+    )
+
+    page.get_by_role("button", name="Guardar los ajustes").click()
+
+    error = page.locator("#reminder_time-error")
+    error.wait_for()
+    assert error.text_content() == "Revise este valor."
+
+
 def test_a_client_who_chooses_spanish_gets_the_page_in_spanish_at_once(browser_context, live_server, fay):
     page = browser_context.new_page()
     sign_in(page, live_server)
@@ -567,6 +705,48 @@ def test_signing_out_of_the_phone_page_signs_out_of_the_web_too(browser_context,
     assert page.evaluate("localStorage.getItem('rehabit.token')") is None
     assert not signed_in_on_the_web(page, live_server)
     assert not AuthToken.objects.exists()
+
+
+def test_after_a_password_change_on_the_web_the_phone_page_carries_on_with_a_fresh_token(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+    sign_in_on_the_web(page, live_server)
+    page.get_by_role("button", name="Check off Side plank").wait_for()
+    first_token = page.evaluate("localStorage.getItem('rehabit.token')")
+
+    page.goto(f"{live_server.url}/accounts/password/change/")
+    page.get_by_label("Old password").fill("correct-horse-battery")
+    page.get_by_label("New password:", exact=True).fill("a-brand-new-passphrase")
+    page.get_by_label("New password confirmation").fill("a-brand-new-passphrase")
+    page.get_by_role("button", name="Save the new password").click()
+    page.get_by_role("heading", name="Password changed").wait_for()
+    assert not AuthToken.objects.exists()  # the phone's token went with the old password
+
+    page.goto(f"{live_server.url}/app/")
+    check_off(page)
+
+    page.get_by_text("All check-offs synced.").wait_for()
+    assert page.locator("#sign-in").is_hidden()
+    assert page.evaluate("localStorage.getItem('rehabit.token')") not in (None, first_token)
+    assert AuthToken.objects.count() == 1
+    assert Completion.objects.count() == 1
+
+
+def test_a_phone_without_a_web_session_whose_token_was_revoked_asks_to_sign_in_again(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+    sign_in(page, live_server)  # on the phone page only: no web session
+    AuthToken.objects.all().delete()  # a password changed on another device
+
+    page.reload()
+
+    page.get_by_text("Your sign-in has expired. Please sign in again.", exact=True).wait_for()
+    page.get_by_label("Email").wait_for()
+    page.wait_for_timeout(500)  # the rest of the start-up does not wipe the message
+    assert page.locator("#status").text_content() == "Your sign-in has expired. Please sign in again."
+    assert page.locator("#today").is_hidden()
 
 
 def test_a_sign_out_the_server_has_not_heard_of_is_not_undone_by_the_web_session_and_ends_it_later(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from clients.models import Completion
 from clients.scheduling import local_date
 from tests.conftest import api_as
+from tests.factories import assign
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def test_a_date_in_the_future_where_the_client_lives_is_refused(bob, bob_assignm
     )
 
     assert response.status_code == 400
-    assert response.json()["field"] == "date"
+    assert (response.json()["field"], response.json()["code"]) == ("date", "date_in_future")
 
 
 def test_a_date_before_the_program_started_is_refused(bob, bob_assignment):
@@ -115,14 +116,44 @@ def test_a_date_before_the_program_started_is_refused(bob, bob_assignment):
     )
 
     assert response.status_code == 400
-    assert response.json()["field"] == "date"
+    assert response.json()["errors"] == [
+        {
+            "field": "date",
+            "code": "before_start",
+            "message": f"date: The program starts on {bob_assignment.start_date.isoformat()}.",
+        }
+    ]
+
+
+def test_a_date_after_the_program_ended_is_refused(bob):
+    ended = assign(bob, start=timezone.localdate() - timedelta(days=8), weeks=1)
+    last_day = ended.start_date + timedelta(days=6)
+
+    response = api_as(bob.user).put(
+        url(uuid.uuid4()), check_off(ended, date=(last_day + timedelta(days=1)).isoformat()), format="json"
+    )
+
+    assert response.status_code == 400
+    assert (response.json()["field"], response.json()["code"]) == ("date", "after_end")
+
+
+def test_a_date_more_than_a_week_back_is_refused(bob):
+    long_running = assign(bob, start=timezone.localdate() - timedelta(days=20))
+    too_old = local_date(bob, timezone.now()) - timedelta(days=8)
+
+    response = api_as(bob.user).put(
+        url(uuid.uuid4()), check_off(long_running, date=too_old.isoformat()), format="json"
+    )
+
+    assert response.status_code == 400
+    assert (response.json()["field"], response.json()["code"]) == ("date", "too_far_back")
 
 
 def test_a_session_past_the_schedule_is_refused(bob, bob_assignment):
     response = api_as(bob.user).put(url(uuid.uuid4()), check_off(bob_assignment, session=3), format="json")
 
     assert response.status_code == 400
-    assert response.json()["field"] == "session"
+    assert (response.json()["field"], response.json()["code"]) == ("session", "session_past_schedule")
 
 
 def test_client_cannot_check_off_another_clients_exercise(bob, dana_assignment, erin_assignment):

@@ -34,15 +34,61 @@ const store = {
   drop: (key) => localStorage.removeItem(key),
 };
 
-async function api(path, { method = "GET", body, token = store.get(KEYS.token) } = {}) {
-  const headers = { Accept: "application/json" };
+// Without `token` the stored one is sent; should the server refuse it, see tokenAfter.
+async function api(path, options = {}) {
+  const response = await request(API + path, options);
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  return { status: response.status, ok: response.ok, data };
+}
+
+async function request(url, { method = "GET", body, token, accept = "application/json" } = {}) {
+  const stored = token === undefined;
+  if (stored) token = store.get(KEYS.token);
+  const response = await send(url, { method, body, token, accept });
+  if (response.status !== 401 || !stored || !token) return response;
+  const fresh = await tokenAfter(token);
+  return fresh ? send(url, { method, body, token: fresh, accept }) : response;
+}
+
+function send(url, { method, body, token, accept }) {
+  const headers = {};
+  if (accept) headers.Accept = accept;
   if (token) headers.Authorization = `Token ${token}`;
   if (method !== "GET") headers["X-CSRFToken"] = WEB_SESSION.csrf; // used only where the web session signs in
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (response.status === 401 && token && token === store.get(KEYS.token)) signedOut(t("expired"));
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
-  return { status: response.status, ok: response.ok, data };
+  return fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+let renewing = null;
+
+// The token to use instead of one the server refused (it expired, or a password changed on the
+// web revoked it): one another request has already got, else a fresh one from the browser's web
+// session, which a password change keeps. With neither, the client is signed out and told why.
+async function tokenAfter(refused) {
+  const current = store.get(KEYS.token);
+  if (current !== refused) return current;
+  renewing ??= renewToken().finally(() => (renewing = null));
+  return renewing;
+}
+
+async function renewToken() {
+  let answer = null;
+  if (WEB_SESSION.client && !store.get(KEYS.signingOut)) {
+    answer = await api("/auth/token/session/", { method: "POST", token: null }).catch(() => null);
+  }
+  if (answer?.ok) {
+    store.set(KEYS.token, answer.data.token);
+    return answer.data.token;
+  }
+  signedOut(t("expired"));
+  return null;
+}
+
+// The API's messages are in English for programs to read: the page says the errors a client can
+// meet in its own words (clients/phone.py), by code (and field), and a sentence of its own for
+// any other. `kind` is the place: "sign_in", "refused" (a check-off) or "error" (settings).
+function explain(kind, error) {
+  return STRINGS[`${kind}_${error?.field}_${error?.code}`] ?? STRINGS[`${kind}_${error?.code}`] ?? t(`${kind}_unexplained`);
 }
 
 // Works outside secure contexts too (a phone on plain http on the local network).
@@ -73,8 +119,9 @@ async function signIn(event) {
     return;
   }
   if (!answer.ok) {
-    $("sign-in-error").textContent = answer.data?.message || t("sign_in_refused");
-    $("email").focus();
+    const errors = answer.data?.errors?.length ? answer.data.errors : [answer.data];
+    $("sign-in-error").textContent = [...new Set(errors.map((error) => explain("sign_in", error)))].join(" ");
+    $(errors[0]?.field === "password" ? "password" : "email").focus();
     return;
   }
   $("password").value = "";
@@ -157,11 +204,12 @@ function route() {
 
 async function refresh() {
   await sync();
-  if (await followClientsLanguage()) return;
+  if ((await followClientsLanguage()) || !store.get(KEYS.token)) return; // signed out: the form says why
   const firstLoad = !store.get(KEYS.today); // nothing saved to show meanwhile: say it is coming
   if (firstLoad) say(t("loading"));
   try {
     const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/")]);
+    if (!store.get(KEYS.token)) return;
     if (today.ok) store.set(KEYS.today, today.data);
     if (programs.ok) renderPrograms(programs.data.results);
     if (firstLoad && $("status").textContent === t("loading")) say("");
@@ -267,7 +315,7 @@ function renderPrograms(assignments) {
 // The handout needs the token header, so it is fetched rather than followed.
 async function downloadHandout(event) {
   event.preventDefault();
-  const response = await fetch(event.currentTarget.href, { headers: { Authorization: `Token ${store.get(KEYS.token)}` } });
+  const response = await request(event.currentTarget.href, { accept: null });
   if (!response.ok) return say(t("handout_failed"));
   const url = URL.createObjectURL(await response.blob());
   const a = Object.assign(document.createElement("a"), { href: url, download: "handout.pdf" });
@@ -352,16 +400,19 @@ function sync() {
 // decided it: stored (201/200), already there (409), or refused (400/404, told to the user).
 async function sendQueue() {
   const queue = store.get(KEYS.queue, []);
-  if (!queue.length || !store.get(KEYS.token)) return say(queue.length ? offlineMessage() : "");
+  if (!store.get(KEYS.token)) return; // signed out: sent once signed in again
+  if (!queue.length) return say("");
   try {
     const answer = await api("/me/completions/batch/", { method: "POST", body: { items: queue.slice(0, 500) } });
+    if (answer.status === 401) return; // signed out: the sign-in form says why
     if (!answer.ok) return say(offlineMessage());
     const settled = new Map(answer.data.results.map((r) => [r.id, r]));
     const refused = answer.data.results.filter((r) => r.status === 400 || r.status === 404);
     store.set(KEYS.queue, store.get(KEYS.queue, []).filter((q) => !settled.has(q.id)));
     markDone(queue, answer.data.results);
     const left = store.get(KEYS.queue, []).length;
-    say(refused.length ? tCount("refused", refused.length, { reason: refused[0].error.message }) : left ? offlineMessage() : t("synced"));
+    const reason = refused.length ? explain("refused", refused[0].error) : "";
+    say(refused.length ? tCount("refused", refused.length, { reason }) : left ? offlineMessage() : t("synced"));
   } catch {
     say(offlineMessage());
   }
@@ -636,9 +687,7 @@ async function saveSettings(event) {
 function showFieldErrors(errors) {
   const unplaced = [];
   for (const error of errors) {
-    const prefix = `${error.field}: `;
-    const own = error.message?.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-    const text = STRINGS[`error_${error.code}`] || own;
+    const text = explain("error", error);
     if (!SETTINGS.includes(error.field)) {
       unplaced.push(text);
       continue;
