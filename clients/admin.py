@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from practice.admin import ReadOnlyAdmin
+
 from . import consultations, reminders
 from .models import (
     Assignment,
@@ -84,20 +86,9 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the trail can be looked at, never changed."""
-
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "client", "action", "ip"]
     list_filter = ["action"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ErasureRequest)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from practice.models import Practice, practices_of
+from practice.models import AppendOnly, Practice, practices_of
 from programs.models import Program, ProgramExercise
 
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]  # Monday is 0, as in date.weekday()
@@ -483,7 +483,7 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} on {self.local_date}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """Who read or changed a client's health data, when and from where. Append-only."""
 
     VIEW_CLIENT = "view_client"
@@ -522,14 +522,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor_id} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only.")
 
 
 class ErasureRequest(models.Model):

@@ -30,13 +30,8 @@ class PracticeAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-@admin.register(TeamEvent)
-class TeamEventAdmin(admin.ModelAdmin):
-    """Read-only: the team's history can be looked at, never changed."""
-
-    list_display = ["at", "practice", "action", "name", "email", "detail", "actor"]
-    list_filter = ["action"]
-    list_select_related = ["practice", "actor"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For append-only records: they can be looked at, never added, changed or deleted here."""
 
     def has_add_permission(self, request):
         return False
@@ -46,3 +41,10 @@ class TeamEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(TeamEvent)
+class TeamEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "practice", "action", "name", "email", "detail", "actor"]
+    list_filter = ["action"]
+    list_select_related = ["practice", "actor"]

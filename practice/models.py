@@ -122,7 +122,22 @@ def is_owner(user, practice: Practice) -> bool:
     return Membership.objects.filter(user=user, practice=practice, role=Membership.OWNER).exists()
 
 
-class TeamEvent(models.Model):
+class AppendOnly(models.Model):
+    """A record of what happened: written once, never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(f"{self._meta.verbose_name_plural.capitalize()} are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.verbose_name_plural.capitalize()} are append-only.")
+
+
+class TeamEvent(AppendOnly):
     """A change to a practice's team, as owners read it later. Append-only.
 
     The practitioner's name and email are copied as they were, so the row still says who it
@@ -156,14 +171,6 @@ class TeamEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} in practice {self.practice_id} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Team events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Team events are append-only.")
 
     @property
     def who(self) -> str:

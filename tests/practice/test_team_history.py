@@ -15,23 +15,9 @@ from clients.models import Consultation
 from practice import team
 from practice.admin import TeamEventAdmin
 from practice.models import Membership, PractitionerInvitation, TeamEvent
-from tests.factories import ClientFactory, MembershipFactory, UserFactory
+from tests.factories import ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def gina(alice_practice):
-    return MembershipFactory(
-        practice=alice_practice, user__name="Gina Physio", user__email="gina@example.com"
-    ).user
-
-
-@pytest.fixture
-def hal(alice_practice):
-    return MembershipFactory(
-        practice=alice_practice, user__name="Hal Physio", user__email="hal@example.com"
-    ).user
 
 
 def membership(user, practice) -> Membership:

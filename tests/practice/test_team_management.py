@@ -18,22 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def gina(alice_practice):
-    """A practitioner in Alice's practice, with clients of her own."""
-    return MembershipFactory(
-        practice=alice_practice, user__name="Gina Physio", user__email="gina@example.com"
-    ).user
-
-
-@pytest.fixture
-def hal(alice_practice):
-    """Another practitioner in Alice's practice."""
-    return MembershipFactory(
-        practice=alice_practice, user__name="Hal Physio", user__email="hal@example.com"
-    ).user
-
-
-@pytest.fixture
 def ginas_clients(alice_practice, gina):
     return [ClientFactory(practice=alice_practice, practitioner=gina) for _ in range(2)]
 
