@@ -1,11 +1,10 @@
 """Inviting a client to Rehabit: a link that expires and works once.
 
-Only the token's SHA-256 is stored, so the database never holds a working link; the token
-itself travels once, in the email task's message, shown redacted (see `practice.mail.EmailTask`).
+Only the token's SHA-256 is stored, so the database never holds a working link; the token is
+derived from the row under SECRET_KEY, and the worker derives it again to email the link, so it
+never travels through the broker (see `practice.invitation_tokens`).
 """
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,54 +15,48 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from practice.invitation_tokens import digest, placeholder_hash, seal, token_of
 from practice.models import User
 
 from . import emails
 from .models import Client, Invitation
 
 INVITATION_TTL = timedelta(days=7)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+INVITATION_KIND = "client"
 
 
 @transaction.atomic
 def invitation_send(*, client: Client) -> Invitation:
     """Email the client a fresh link; earlier unused links stop working."""
-    token = secrets.token_urlsafe(32)
     client.invitations.filter(accepted_at__isnull=True).delete()
     invitation = Invitation.objects.create(
-        client=client, token_hash=_digest(token), expires_at=timezone.now() + INVITATION_TTL
+        client=client, token_hash=placeholder_hash(), expires_at=timezone.now() + INVITATION_TTL
     )
+    seal(invitation, kind=INVITATION_KIND)
     from .tasks import email_invitation
 
-    email_invitation.delay_on_commit(invitation_id=invitation.pk, token=token)
+    email_invitation.delay_on_commit(invitation_id=invitation.pk)
     return invitation
 
 
-def invitation_email(*, invitation_id: int, token: str) -> None:
+def invitation_email(*, invitation_id: int) -> None:
     """Send an invitation's link, unless it was replaced, used or expired meanwhile."""
     invitation = (
         Invitation.objects.select_related("client__practice")
-        .filter(
-            pk=invitation_id,
-            token_hash=_digest(token),
-            accepted_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        .filter(pk=invitation_id, accepted_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
-    if invitation is not None:
-        link = settings.SITE_URL + reverse("invitation", args=[token])
-        emails.send_invitation(invitation.client, link, invitation.expires_at)
+    if invitation is None or not (token := token_of(invitation, kind=INVITATION_KIND)):
+        return
+    link = settings.SITE_URL + reverse("invitation", args=[token])
+    emails.send_invitation(invitation.client, link, invitation.expires_at)
 
 
 def invitation_for(token: str) -> Invitation:
     """The open invitation of a token, or a ValidationError on `token` saying why not."""
     invitation = (
         Invitation.objects.select_related("client__practice", "client__user")
-        .filter(token_hash=_digest(token))
+        .filter(token_hash=digest(token))
         .first()
     )
     if invitation is None or invitation.accepted_at:

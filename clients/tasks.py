@@ -33,9 +33,9 @@ def render_handout_batch(batch_id: int) -> None:
 # --- one-off emails: queued after commit, retried while SMTP refuses -------------------------
 
 
-@shared_task(base=EmailTask, secret_kwargs=("token",))
-def email_invitation(*, invitation_id: int, token: str) -> None:
-    invitations.invitation_email(invitation_id=invitation_id, token=token)
+@shared_task(base=EmailTask)
+def email_invitation(*, invitation_id: int) -> None:
+    invitations.invitation_email(invitation_id=invitation_id)
 
 
 @shared_task(base=EmailTask, secret_kwargs=("old_email",))

@@ -44,8 +44,9 @@ class EmailTask(DjangoTask):
     """A one-off email: takes ids as keyword arguments, loads fresh rows, and is retried while
     SMTP refuses or the connection fails (waits of 1 s doubling to 10 min, about an hour in all).
 
-    `secret_kwargs` (a one-time token, an address no row keeps) travel in the message body only:
-    what the broker, events, monitors and logs show of the call has them redacted.
+    `secret_kwargs` (an address no row keeps) travel in the message body only: what the broker,
+    events, monitors and logs show of the call has them redacted. A secret the worker can make
+    itself (an invitation's or a password link's token) is never an argument at all.
     """
 
     autoretry_for = (SMTPException, OSError)

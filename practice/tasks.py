@@ -4,6 +4,6 @@ from . import team
 from .mail import EmailTask
 
 
-@shared_task(base=EmailTask, secret_kwargs=("token",))
-def email_practitioner_invitation(*, invitation_id: int, token: str) -> None:
-    team.practitioner_invitation_email(invitation_id=invitation_id, token=token)
+@shared_task(base=EmailTask)
+def email_practitioner_invitation(*, invitation_id: int) -> None:
+    team.practitioner_invitation_email(invitation_id=invitation_id)

@@ -2,7 +2,8 @@
 member), withdraws an invitation, changes a member's role. A practice always keeps an owner.
 
 Only an invitation token's SHA-256 is stored, so the database never holds a working link; the
-token itself travels once, in the email task's message, shown redacted (see `mail.EmailTask`).
+token is derived from the row under SECRET_KEY, and the worker derives it again to email the
+link, so it never travels through the broker (see `invitation_tokens`).
 Removing a member moves their clients, so it is orchestrated on the clients side
 (`clients/team.py`), which calls `membership_end` and `removal_record` here.
 
@@ -10,8 +11,6 @@ Every change leaves one TeamEvent, written in the transaction that makes the cha
 that is refused or rolled back leaves none. Owners read them as the team's history.
 """
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,10 +22,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from .invitation_tokens import digest, placeholder_hash, seal, token_of
 from .mail import send
 from .models import Membership, Practice, PractitionerInvitation, TeamEvent, User
 
 INVITATION_TTL = timedelta(days=7)
+INVITATION_KIND = "practitioner"
 ALREADY_A_MEMBER = "This person already works in this practice."
 # Said the same for a client of any practice: which practice, or whose client, is not the owner's to know.
 CLIENT_SIGN_IN = (
@@ -37,10 +38,6 @@ CLIENT_SIGN_IN_JOINS = (
     "This email is a client's sign-in, and a client's sign-in cannot join a practice's team: "
     "ask the practice to invite an email of your own."
 )
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def is_client_sign_in(email: str) -> bool:
@@ -62,7 +59,6 @@ def invitee_refusal(*, practice: Practice, email: str) -> str:
 @transaction.atomic
 def practitioner_invite(*, practice: Practice, email: str, role: str, by: User) -> PractitionerInvitation:
     """Email a fresh link; an earlier open link for the same address stops working."""
-    token = secrets.token_urlsafe(32)
     email = email.strip().lower()
     if refused := invitee_refusal(practice=practice, email=email):
         raise ValidationError({"email": refused})
@@ -74,31 +70,31 @@ def practitioner_invite(*, practice: Practice, email: str, role: str, by: User) 
         email=email,
         role=role,
         invited_by=by,
-        token_hash=_digest(token),
+        token_hash=placeholder_hash(),
         expires_at=timezone.now() + INVITATION_TTL,
     )
+    seal(invitation, kind=INVITATION_KIND)
     detail = f"as {_role_word(role)}" + (", replacing the earlier invitation" if replaces else "")
     _record(practice_id=practice.pk, action=TeamEvent.INVITED, by=by, email=email, detail=detail)
     from .tasks import email_practitioner_invitation
 
-    email_practitioner_invitation.delay_on_commit(invitation_id=invitation.pk, token=token)
+    email_practitioner_invitation.delay_on_commit(invitation_id=invitation.pk)
     return invitation
 
 
-def practitioner_invitation_email(*, invitation_id: int, token: str) -> None:
+def practitioner_invitation_email(*, invitation_id: int) -> None:
     """Send an invitation's link, unless it was replaced, used, withdrawn or expired meanwhile."""
     invitation = (
         PractitionerInvitation.objects.select_related("practice", "invited_by")
         .filter(
             pk=invitation_id,
-            token_hash=_digest(token),
             accepted_at__isnull=True,
             revoked_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
         .first()
     )
-    if invitation is None:
+    if invitation is None or not (token := token_of(invitation, kind=INVITATION_KIND)):
         return
     context = {
         "invitation": invitation,
@@ -111,7 +107,7 @@ def practitioner_invitation_email(*, invitation_id: int, token: str) -> None:
 
 def practitioner_invitation_for(token: str) -> PractitionerInvitation:
     invitation = (
-        PractitionerInvitation.objects.select_related("practice").filter(token_hash=_digest(token)).first()
+        PractitionerInvitation.objects.select_related("practice").filter(token_hash=digest(token)).first()
     )
     if invitation is None or invitation.accepted_at:
         raise ValidationError({"token": "This invitation link is not valid or was already used."})

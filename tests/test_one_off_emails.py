@@ -1,7 +1,9 @@
 """One-off emails (invitations, password links, notices) leave through a worker, never inside the
 request: an SMTP outage costs the user nothing, the email is retried until SMTP is back, and
-what the broker, monitors and logs show of the task carries ids, never a token or an address."""
+what the broker, monitors and logs show of the task carries ids, never a token or an address.
+An invitation's token is not in the broker's message at all: the worker derives it from the row."""
 
+import base64
 import email
 import email.policy
 import json
@@ -36,6 +38,10 @@ def invite_link(body: str) -> str:
     return re.search(r"http://\S+/invite/(\S+)/", body).group(0)
 
 
+def practitioner_invite_link(body: str) -> str:
+    return re.search(r"http://\S+/team/invite/\S+/", body).group(0)
+
+
 def token_of(link: str) -> str:
     return link.rstrip("/").rsplit("/", 1)[1]
 
@@ -51,13 +57,25 @@ def plain_text(message) -> str:
     )
 
 
-def broker_copies(task_id: str) -> list[dict]:
-    """The headers of every message of this task Redis holds: queued, or held by a worker that
-    waits for the retry's time (delivered, not yet acknowledged)."""
+def _body(message: dict) -> str:
+    if message["properties"].get("body_encoding") == "base64":
+        return base64.b64decode(message["body"]).decode()
+    return message["body"]
+
+
+def broker_copies(task_id: str) -> list[tuple[dict, str]]:
+    """The headers and the raw text (as stored, and its body decoded) of every message of this
+    task Redis holds: queued, or held by a worker that waits for the retry's time (delivered,
+    not yet acknowledged)."""
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    held = [json.loads(raw)[0] for raw in client.hvals("unacked")]
-    queued = [json.loads(raw) for raw in client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)]
-    return [message["headers"] for message in held + queued if message["headers"].get("id") == task_id]
+    held = [json.dumps(json.loads(raw)[0]) for raw in client.hvals("unacked")]
+    queued = [raw.decode() for raw in client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)]
+    messages = [(json.loads(raw), raw) for raw in held + queued]
+    return [
+        (message["headers"], raw + _body(message))
+        for message, raw in messages
+        if message["headers"].get("id") == task_id
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -80,7 +98,7 @@ def test_a_client_added_while_smtp_refuses_connections_is_invited_once_it_is_bac
         assert response.status_code == 302  # the request is answered as ever
 
         (task_id,) = [h["id"] for h in published if h["task"] == "clients.tasks.email_invitation"]
-        retried = wait_for(lambda: [h for h in broker_copies(task_id) if h["retries"] >= 1], every=0.02)
+        retried = wait_for(lambda: [c for c in broker_copies(task_id) if c[0]["retries"] >= 1], every=0.02)
         assert retried, "".join(celery_worker[log_from:])
         assert smtp_inbox.messages == []
     finally:
@@ -96,8 +114,11 @@ def test_a_client_added_while_smtp_refuses_connections_is_invited_once_it_is_bac
     token = token_of(link)
     worker_log = "".join(celery_worker[log_from:])
     assert f"clients.tasks.email_invitation[{task_id}] retry" in worker_log
-    shown = [(h["argsrepr"], h["kwargsrepr"]) for h in published + retried]
-    assert all("'token': '<redacted>'" in kwargs for _, kwargs in shown)
+    invitation = Invitation.objects.get(client__email="gil@example.com")
+    shown = [(h["argsrepr"], h["kwargsrepr"]) for h in published + [h for h, _ in retried]]
+    assert set(shown) == {("()", repr({"invitation_id": invitation.pk}))}
+    assert all(f'"invitation_id": {invitation.pk}' in raw for _, raw in retried)  # the body, decoded
+    assert all(token not in raw for _, raw in retried)  # not even in the message's body
     assert token not in repr(shown) and token not in worker_log
 
 
@@ -122,21 +143,25 @@ def shown_and_sent(message) -> tuple[str, dict]:
 
 
 @pytest.mark.django_db
-def test_an_invitation_task_shows_the_invitations_id_and_carries_its_token_unseen(
+def test_an_invitation_task_carries_only_the_invitations_id_the_worker_makes_the_link(
     newcomer, broker_sees, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = invitation_send(client=newcomer)
 
     (message,) = broker_sees
-    shown, kwargs = shown_and_sent(message)
-    assert shown == "()" + repr({"invitation_id": invitation.pk, "token": "<redacted>"})
-    assert kwargs["token"] not in shown
-    assert invitation_accept(token=kwargs["token"], password="a-strong-passphrase")  # the real one
+    assert shown_and_sent(message) == (
+        "()" + repr({"invitation_id": invitation.pk}),
+        {"invitation_id": invitation.pk},
+    )
+    tasks.email_invitation(**message.body[1])  # what the worker does with it
+    token = token_of(invite_link(mail.outbox[-1].body))
+    assert token not in repr(message.body) + repr(message.headers)
+    assert invitation_accept(token=token, password="a-strong-passphrase")  # the real one
 
 
 @pytest.mark.django_db
-def test_a_practitioner_invitation_task_shows_no_token(
+def test_a_practitioner_invitation_task_carries_only_the_invitations_id_the_worker_makes_the_link(
     alice, alice_practice, broker_sees, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -145,9 +170,14 @@ def test_a_practitioner_invitation_task_shows_no_token(
         )
 
     (message,) = broker_sees
-    shown, kwargs = shown_and_sent(message)
-    assert shown == "()" + repr({"invitation_id": invitation.pk, "token": "<redacted>"})
-    assert team.practitioner_invitation_for(kwargs["token"]) == invitation
+    assert shown_and_sent(message) == (
+        "()" + repr({"invitation_id": invitation.pk}),
+        {"invitation_id": invitation.pk},
+    )
+    email_practitioner_invitation(**message.body[1])  # what the worker does with it
+    token = token_of(practitioner_invite_link(mail.outbox[-1].body))
+    assert token not in repr(message.body) + repr(message.headers)
+    assert team.practitioner_invitation_for(token) == invitation
 
 
 @pytest.mark.django_db
@@ -197,9 +227,7 @@ def test_a_client_added_while_the_broker_is_down_is_added_and_the_log_shows_no_t
     assert Invitation.objects.filter(client__email="gil@example.com").exists()
     (warning,) = [r.getMessage() for r in caplog.records if "broker unavailable" in r.getMessage()]
     invitation = Invitation.objects.get()
-    assert warning.endswith(
-        f"email_invitation({{'invitation_id': {invitation.pk}, 'token': '<redacted>'}}) was not queued"
-    )
+    assert warning.endswith(f"email_invitation({{'invitation_id': {invitation.pk}}}) was not queued")
 
 
 # --- retried on SMTP errors, and safe to run again ------------------------------------------------
@@ -253,15 +281,13 @@ def test_an_invitation_replaced_or_used_before_its_email_went_out_is_not_sent(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = invitation_send(client=newcomer)
-    first_token = token_of(invite_link(mail.outbox[-1].body))
     with django_capture_on_commit_callbacks(execute=True):
         second = invitation_send(client=newcomer)
-    second_token = token_of(invite_link(mail.outbox[-1].body))
-    invitation_accept(token=second_token, password="a-strong-passphrase")
+    invitation_accept(token=token_of(invite_link(mail.outbox[-1].body)), password="a-strong-passphrase")
     mail.outbox.clear()
 
-    tasks.email_invitation.delay(invitation_id=first.pk, token=first_token)  # replaced
-    tasks.email_invitation.delay(invitation_id=second.pk, token=second_token)  # used
+    tasks.email_invitation.delay(invitation_id=first.pk)  # replaced
+    tasks.email_invitation.delay(invitation_id=second.pk)  # used
 
     assert mail.outbox == []
     assert not Invitation.objects.filter(pk=first.pk).exists()
@@ -275,11 +301,10 @@ def test_a_revoked_practitioner_invitation_is_not_emailed(
         invitation = team.practitioner_invite(
             practice=alice_practice, email="ivy@example.com", role="practitioner", by=alice
         )
-    token = token_of(re.search(r"http://\S+/team/invite/\S+/", mail.outbox[-1].body).group(0))
     team.practitioner_invitation_revoke(invitation=invitation, by=alice)
     mail.outbox.clear()
 
-    email_practitioner_invitation.delay(invitation_id=invitation.pk, token=token)  # a late rerun
+    email_practitioner_invitation.delay(invitation_id=invitation.pk)  # a late rerun
 
     assert mail.outbox == []
     assert PractitionerInvitation.objects.get().revoked_at is not None
