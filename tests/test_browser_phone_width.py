@@ -92,20 +92,24 @@ def sign_in(phone, live_server, email):
     phone.get_by_role("heading", name="Clients").wait_for()
 
 
+def workspace_pages(client) -> list[str]:
+    """The workspace pages with tables, about one client."""
+    return [
+        "/clients/",
+        f"/clients/{client.pk}/",
+        f"/clients/{client.pk}/reminders/",
+        f"/clients/{client.pk}/audit/",
+        "/library/",
+        "/practice/",
+        "/practice/history/",
+    ]
+
+
 def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, live_server, busy_practice):
     owner, bob = busy_practice
     sign_in(phone, live_server, owner.email)
 
-    for path in (
-        "/clients/",
-        f"/clients/{bob.pk}/",
-        f"/clients/{bob.pk}/reminders/",
-        f"/clients/{bob.pk}/audit/",
-        "/library/",
-        "/practice/",
-        "/practice/history/",
-        "/handouts/batches/",
-    ):
+    for path in [*workspace_pages(bob), "/handouts/batches/"]:
         phone.goto(f"{live_server.url}{path}")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
@@ -172,15 +176,7 @@ def test_stacked_tables_stay_accessible_at_phone_width(phone, live_server, busy_
     need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
     owner, bob = busy_practice
     sign_in(phone, live_server, owner.email)
-    for path in (
-        "/clients/",
-        f"/clients/{bob.pk}/",
-        f"/clients/{bob.pk}/reminders/",
-        f"/clients/{bob.pk}/audit/",
-        "/library/",
-        "/practice/",
-        "/practice/history/",
-    ):
+    for path in workspace_pages(bob):
         phone.goto(f"{live_server.url}{path}")
         assert_accessible(phone)
 

@@ -14,25 +14,13 @@ from django.utils import timezone
 from clients import reminders
 from clients.admin import ConsultationAdmin
 from clients.models import Completion, Consultation, Reminder
+from tests.clients.test_consultation_changes import BOOKED, STARTS, book
 from tests.conftest import api_as
 from tests.factories import assign, deliver_queued
 
 pytestmark = pytest.mark.django_db
 
-BOOKED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-STARTS = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday, 15:00 in London
 ODI = {f"odi_{n}": "2" for n in range(1, 11)}
-
-
-def book(client, alice, bob) -> Consultation:
-    client.force_login(alice)
-    with time_machine.travel(BOOKED, tick=False):
-        client.post(
-            f"/clients/{bob.pk}/consultations/new/",
-            {"date": "2026-11-26", "time": "15:00", "duration_minutes": 30},
-        )
-        deliver_queued(now=BOOKED)
-    return Consultation.objects.get(client=bob)
 
 
 def record(client, consultation, *, at: datetime, **fields):
