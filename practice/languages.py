@@ -8,6 +8,8 @@ them; anyone else in the visitor's (the phone page's `django_language` cookie, e
 from django.conf import settings
 from django.utils import translation
 
+from .access import memberships_of
+
 
 def client_language(user) -> str | None:
     """A client's own language; None for a practitioner or a visitor."""
@@ -18,7 +20,7 @@ def client_language(user) -> str | None:
 def page_language(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        if user.memberships.exists():
+        if memberships_of(request):  # read once a request, as the header reads them
             return settings.LANGUAGE_CODE
         if language := client_language(user):
             return language
