@@ -19,6 +19,12 @@ def phone_strings() -> dict[str, str]:
         "sign_in_throttled": _("Too many attempts to sign in. Please wait a few minutes and try again."),
         "sign_in_unexplained": _("Signing in did not work just now. Please try again."),
         "signed_out": _("You are signed out."),
+        "signed_out_waiting_one": _(
+            "You are signed out. {count} check-off not sent yet waits on this phone until you sign in again."
+        ),
+        "signed_out_waiting_other": _(
+            "You are signed out. {count} check-offs not sent yet wait on this phone until you sign in again."
+        ),
         "signing_in": _("Signing you in…"),
         "today": _("Today, {date}"),
         "session": _("{name} (session {number})"),
@@ -59,6 +65,12 @@ def phone_strings() -> dict[str, str]:
         "synced": _("All check-offs synced."),
         "unreachable": _("Can't reach Rehabit"),
         "offline": _("Offline"),
+        "sync_throttled_one": _(
+            "Rehabit asked for a short pause: {count} check-off waits here and is sent shortly."
+        ),
+        "sync_throttled_other": _(
+            "Rehabit asked for a short pause: {count} check-offs wait here and are sent shortly."
+        ),
         "waiting_one": _("{where}: {count} check-off waiting to sync."),
         "waiting_other": _("{where}: {count} check-offs waiting to sync."),
         "saved_list": _("{where}: showing your saved list."),

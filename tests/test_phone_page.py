@@ -5,6 +5,7 @@ from datetime import time, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import Client as Browser
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -770,3 +771,88 @@ def test_a_sign_out_the_server_has_not_heard_of_is_not_undone_by_the_web_session
     page.wait_for_function("() => localStorage.getItem('rehabit.signing_out') === null")
     assert not AuthToken.objects.exists()
     assert not signed_in_on_the_web(page, live_server)
+
+
+@pytest.fixture
+def gus(fay):
+    """Another client of fay's practice, with a program of his own, on the same phone."""
+    gus = ClientFactory(practice=fay.practice, name="Gus Client", email="gus@example.com", timezone="UTC")
+    assign(gus, start=timezone.localdate() - timedelta(days=2), template=TemplateFactory(exercises=1))
+    return gus
+
+
+def sign_in_as(page, live_server, email):
+    page.goto(f"{live_server.url}/app/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#today").wait_for()
+
+
+def test_check_offs_waiting_on_a_shared_phone_are_sent_only_as_the_client_who_made_them(
+    browser_context, live_server, fay, gus
+):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    browser_context.set_offline(True)
+    check_off(page)
+    page.get_by_text("Offline: 1 check-off waiting to sync.").wait_for()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("1 check-off not sent yet waits on this phone until you sign in again.").wait_for()
+    browser_context.set_offline(False)
+    sign_in_as(page, live_server, "gus@example.com")
+    page.wait_for_function("() => document.querySelectorAll('#slots li').length === 1")
+    page.wait_for_timeout(500)  # time enough for a sync, were one to send fay's check-off as gus's
+
+    assert not Completion.objects.exists()
+    assert "✓ Done" not in page.locator("#slots").inner_text()
+    assert "waiting" not in page.locator("#status").inner_text()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You are signed out.", exact=True).wait_for()
+    sign_in_as(page, live_server, "fay@example.com")
+    page.wait_for_function("() => localStorage.getItem('rehabit.queue') === '[]'")
+    assert Completion.objects.get().assignment.client == fay
+
+
+def test_a_phone_whose_token_was_revoked_does_not_carry_on_as_another_clients_web_session(
+    browser_context, live_server, fay, gus
+):
+    page = browser_context.new_page()
+    sign_in(page, live_server)  # fay, on the phone page only
+    web = Browser()
+    web.force_login(gus.user)  # meanwhile gus signs in on the web in the same browser
+    browser_context.add_cookies(
+        [{"name": "sessionid", "value": web.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    AuthToken.objects.filter(user=fay.user).delete()  # and fay changes her password on another device
+
+    page.reload()
+
+    page.get_by_text("Your sign-in has expired. Please sign in again.", exact=True).wait_for()
+    assert page.locator("#today").is_hidden()
+    assert page.evaluate("localStorage.getItem('rehabit.token')") is None
+    assert not AuthToken.objects.exists()
+
+
+def test_a_sync_the_server_asks_to_slow_down_says_the_check_offs_wait_and_keeps_them(
+    browser_context, live_server, fay
+):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    too_many = '{"code": "throttled", "message": "Request was throttled."}'
+    page.route(
+        "**/api/v1/me/completions/batch/",
+        lambda route: route.fulfill(status=429, body=too_many, content_type="application/json"),
+    )
+
+    check_off(page)
+
+    page.get_by_text(
+        "Rehabit asked for a short pause: 1 check-off waits here and is sent shortly."
+    ).wait_for()
+    page.unroute("**/api/v1/me/completions/batch/")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.get_by_text("All check-offs synced.").wait_for()
+    assert Completion.objects.count() == 1

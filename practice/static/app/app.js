@@ -2,7 +2,8 @@
 // timer, and the client's settings (#settings). Plain JS on the public API (/api/v1/...); no build
 // step. State kept in localStorage:
 //   rehabit.token   the API token (Authorization: Token ...)
-//   rehabit.queue   check-offs not yet confirmed by the server, each with the uuid made here
+//   rehabit.queue   check-offs not yet confirmed by the server, each with the uuid made here and
+//                   the id of the client who made it (`account`): only they send it or see it
 //   rehabit.today   the last /me/today/ answer, so the list shows while offline
 //   rehabit.me      the last /me/ answer, so the settings show (read-only) while offline
 //   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token}
@@ -73,7 +74,7 @@ async function tokenAfter(refused) {
 
 async function renewToken() {
   let answer = null;
-  if (WEB_SESSION.client && !store.get(KEYS.signingOut)) {
+  if (WEB_SESSION.client && !store.get(KEYS.signingOut) && (await webSessionIsThisClients())) {
     answer = await api("/auth/token/session/", { method: "POST", token: null }).catch(() => null);
   }
   if (answer?.ok) {
@@ -82,6 +83,22 @@ async function renewToken() {
   }
   signedOut(t("expired"));
   return null;
+}
+
+// The browser may since have signed in on the web as someone else (a shared phone): their session
+// must not carry on this client's page, nor send this client's waiting check-offs as theirs.
+async function webSessionIsThisClients() {
+  const account = store.get(KEYS.me)?.id;
+  if (account === undefined) return false;
+  const me = await api("/me/", { token: null }).catch(() => null);
+  return me?.ok === true && me.data.id === account;
+}
+
+// The check-offs waiting here that belong to whoever is signed in now. One queued before the page
+// knew who that is has no `account`, and goes with whoever signs in.
+function myQueue(queue = store.get(KEYS.queue, [])) {
+  const account = store.get(KEYS.me)?.id;
+  return queue.filter((q) => q.account == null || q.account === account);
 }
 
 // The API's messages are in English for programs to read: the page says the errors a client can
@@ -154,7 +171,8 @@ async function signInWithWebSession() {
 // can be reached, and until then the web session is not used to sign back in.
 async function signOut() {
   store.set(KEYS.signingOut, { token: store.get(KEYS.token) });
-  signedOut(t("signed_out"));
+  const waiting = myQueue().length;
+  signedOut(waiting ? tCount("signed_out_waiting", waiting) : t("signed_out"));
   await finishSignOut();
 }
 
@@ -203,8 +221,9 @@ function route() {
 // --- today -----------------------------------------------------------------------------
 
 async function refresh() {
-  await sync();
+  // Who is signed in comes first: only their own waiting check-offs are sent.
   if ((await followClientsLanguage()) || !store.get(KEYS.token)) return; // signed out: the form says why
+  await sync();
   const firstLoad = !store.get(KEYS.today); // nothing saved to show meanwhile: say it is coming
   if (firstLoad) say(t("loading"));
   try {
@@ -245,7 +264,7 @@ function render() {
   const list = $("slots");
   list.replaceChildren();
   if (!today) return;
-  const queued = new Set(store.get(KEYS.queue, []).filter((q) => q.date === today.date).map(slotKey));
+  const queued = new Set(myQueue().filter((q) => q.date === today.date).map(slotKey));
   const date = new Date(today.date + "T12:00").toLocaleDateString(LANGUAGE, { weekday: "long", day: "numeric", month: "long" });
   $("today-title").textContent = t("today", { date });
   $("nothing").hidden = today.slots.length > 0;
@@ -376,6 +395,7 @@ async function closeCheckOff() {
     const queue = store.get(KEYS.queue, []);
     queue.push({
       id: newUuid(),
+      account: store.get(KEYS.me)?.id,
       assignment_exercise: slot.assignment_exercise,
       date: today.date,
       session: slot.session,
@@ -399,18 +419,20 @@ function sync() {
 // Sends every queued check-off in one batch. An item leaves the queue once the server has
 // decided it: stored (201/200), already there (409), or refused (400/404, told to the user).
 async function sendQueue() {
-  const queue = store.get(KEYS.queue, []);
+  const queue = myQueue();
   if (!store.get(KEYS.token)) return; // signed out: sent once signed in again
   if (!queue.length) return say("");
   try {
-    const answer = await api("/me/completions/batch/", { method: "POST", body: { items: queue.slice(0, 500) } });
+    const items = queue.slice(0, 500).map(({ account, ...item }) => item);
+    const answer = await api("/me/completions/batch/", { method: "POST", body: { items } });
     if (answer.status === 401) return; // signed out: the sign-in form says why
+    if (answer.status === 429) return say(tCount("sync_throttled", queue.length)); // sent again shortly
     if (!answer.ok) return say(offlineMessage());
     const settled = new Map(answer.data.results.map((r) => [r.id, r]));
     const refused = answer.data.results.filter((r) => r.status === 400 || r.status === 404);
     store.set(KEYS.queue, store.get(KEYS.queue, []).filter((q) => !settled.has(q.id)));
     markDone(queue, answer.data.results);
-    const left = store.get(KEYS.queue, []).length;
+    const left = myQueue().length;
     const reason = refused.length ? explain("refused", refused[0].error) : "";
     say(refused.length ? tCount("refused", refused.length, { reason }) : left ? offlineMessage() : t("synced"));
   } catch {
@@ -440,7 +462,7 @@ async function undoCheckOff(slot, name) {
   await syncing;
   const today = store.get(KEYS.today);
   const queue = store.get(KEYS.queue, []);
-  const queued = queue.find((q) => q.date === today.date && slotKey(q) === slotKey(slot));
+  const queued = myQueue(queue).find((q) => q.date === today.date && slotKey(q) === slotKey(slot));
   if (queued) {
     store.set(KEYS.queue, queue.filter((q) => q.id !== queued.id));
     return undone(slot, name);
@@ -469,7 +491,7 @@ function undone(slot, name) {
 }
 
 function offlineMessage() {
-  const waiting = store.get(KEYS.queue, []).length;
+  const waiting = myQueue().length;
   const where = navigator.onLine ? t("unreachable") : t("offline");
   return waiting ? tCount("waiting", waiting, { where }) : t("saved_list", { where });
 }
@@ -767,7 +789,7 @@ function start() {
     say(offlineMessage());
   });
   // A connection can come back without an `online` event (a captive portal, a flaky cell).
-  setInterval(() => store.get(KEYS.queue, []).length && sync().then(render), 15000);
+  setInterval(() => myQueue().length && sync().then(render), 15000);
   if (store.get(KEYS.token)) {
     route();
     render();
