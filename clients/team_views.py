@@ -46,9 +46,4 @@ def _status(posted: bool, refused: str | None) -> int:
 
 
 def _removed_words(membership, successor, handover: Handover) -> str:
-    clients = f"{handover.clients} client{'' if handover.clients == 1 else 's'}"
-    moved = f"{clients} moved to {successor}"
-    if handover.consultations:
-        count = handover.consultations
-        moved = f"{clients} and {count} upcoming consultation{'' if count == 1 else 's'} moved to {successor}"
-    return f"{membership.user} no longer works in {membership.practice}; {moved}."
+    return f"{membership.user} no longer works in {membership.practice}; {team.handover_words(handover, successor)}."

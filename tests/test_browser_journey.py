@@ -228,6 +228,6 @@ def test_the_owner_removes_a_practitioner_and_hands_their_clients_to_a_colleague
     page.get_by_role("button", name="Remove Gina Physio").click()
 
     page.get_by_text("Gina Physio no longer works in").wait_for()
-    assert page.get_by_text("1 client moved to Hal Physio.").is_visible()
+    assert page.get_by_text("1 client handed to Hal Physio.").is_visible()
     assert Client.objects.get(name="Ivy Client").practitioner == hal
     assert_accessible(page)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from clients.models import Consultation, Reminder
+from clients.models import Consultation, HandoutBatch, Reminder
 from practice import team
 from tests.conftest import need
 from tests.factories import ClientFactory, MembershipFactory, assign
@@ -61,6 +61,7 @@ def busy_practice(db):
         client=bob, practitioner=owner.user, scheduled_at=held, pain=7, odi_percent=40
     )
     reminders_sent_and_skipped(bob, owner.user)
+    HandoutBatch.objects.create(practice=owner.practice, requested_by=owner.user, total=2, done=1, failed=1)
     return owner.user, bob
 
 
@@ -153,6 +154,23 @@ def test_on_a_phone_every_column_of_the_clients_list_shows_with_its_name(phone, 
         cell = row.locator(f"td[data-label='{label}']")
         assert cell.is_visible() and cell.bounding_box()["x"] + cell.bounding_box()["width"] <= 390
     assert row.get_by_text("None yet").is_visible()
+
+
+def test_on_a_phone_each_handout_run_shows_its_status_and_progress_with_their_names(
+    phone, live_server, busy_practice
+):
+    owner, _ = busy_practice
+    sign_in(phone, live_server, owner.email)
+    phone.goto(f"{live_server.url}/handouts/batches/")
+
+    for label, text in (("Status", "Waiting"), ("Progress", "1 of 2 · 1 failed")):
+        cell = phone.locator(f"td[data-label='{label}']")
+        assert cell.inner_text() == text
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert (
+        phone.locator("table.stack thead").bounding_box()["height"] <= 1
+    )  # headers read by screen readers only
 
 
 def test_on_a_phone_a_programs_edit_pause_and_end_are_on_screen(phone, live_server, busy_practice):

@@ -150,7 +150,7 @@ def test_removing_a_practitioner_hands_their_clients_to_the_chosen_colleague(
     assert response.status_code == 302
     assert (
         "Gina Physio no longer works in Alice&#x27;s Clinic; 2 clients and 1 upcoming consultation "
-        "moved to Hal Physio." in page_after(response, client)
+        "handed to Hal Physio." in page_after(response, client)
     )
     assert not Membership.objects.filter(user=gina).exists()
     for moved in ginas_clients:
