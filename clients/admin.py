@@ -31,10 +31,18 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
-    """Deleted one at a time, under the rule the API follows (`consultations.deletion_error`)."""
+    """Read here, booked and changed in the workspace or the API only: those email the client and
+    move their calendar's event, and hold the rules on status, pain and ODI. Deleted one at a
+    time, under the rule the API follows (`consultations.deletion_error`)."""
 
     list_display = ["client", "scheduled_at", "status"]
     list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def get_actions(self, request):
         actions = super().get_actions(request)

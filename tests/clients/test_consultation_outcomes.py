@@ -320,3 +320,21 @@ def test_the_admin_keeps_a_consultation_with_notes_and_deletes_an_empty_one(bob,
 
     assert not consultation_admin.has_delete_permission(request, noted)
     assert consultation_admin.has_delete_permission(request, empty)
+
+
+def test_the_admin_shows_a_consultation_but_cannot_book_or_change_it_behind_the_clients_back(
+    bob, django_user_model, client
+):
+    client.force_login(django_user_model.objects.create_superuser(email="root@example.com", password="x"))
+    upcoming = timezone.now() + timedelta(days=3)
+    consultation = Consultation.objects.create(client=bob, scheduled_at=upcoming)
+    path = f"/admin/clients/consultation/{consultation.pk}/change/"
+
+    page = client.get(path)
+    changed = client.post(path, {"status": Consultation.COMPLETED, "pain": 2})
+
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert changed.status_code == 403
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.pain) == (Consultation.SCHEDULED, None)
+    assert client.get("/admin/clients/consultation/add/").status_code == 403
