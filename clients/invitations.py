@@ -50,6 +50,29 @@ def invitation_email(*, invitation_id: int) -> None:
         return
     link = settings.SITE_URL + reverse("invitation", args=[token])
     emails.send_invitation(invitation.client, link, invitation.expires_at)
+    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
+
+
+def invitation_undelivered(*, invitation_id: int) -> None:
+    """The worker gave up emailing it: the client page says so, and offers to send a new one."""
+    Invitation.objects.filter(pk=invitation_id, emailed_at__isnull=True).update(undelivered_at=timezone.now())
+
+
+def open_invitation(client: Client) -> Invitation | None:
+    """The client's invitation still waiting to be accepted (there is at most one), expired or not,
+    with `state`: "undelivered", "expired", "emailed" or "sending"."""
+    invitation = client.invitations.filter(accepted_at__isnull=True).order_by("-created_at").first()
+    if invitation is not None:
+        invitation.state = _state(invitation, now=timezone.now())
+    return invitation
+
+
+def _state(invitation: Invitation, *, now) -> str:
+    if invitation.undelivered_at:
+        return "undelivered"
+    if invitation.expires_at <= now:
+        return "expired"
+    return "emailed" if invitation.emailed_at else "sending"
 
 
 def invitation_for(token: str) -> Invitation:

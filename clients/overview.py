@@ -47,17 +47,24 @@ def client_rows(clients: list[Client], *, today: date) -> list[Row]:
         .annotate(last=Max("created_at"))
         .values_list("assignment__client", "last")
     )
-    invited = set(
+    invited = dict(
         Invitation.objects.filter(
             client__in=ids, accepted_at__isnull=True, expires_at__gt=timezone.now()
-        ).values_list("client_id", flat=True)
+        ).values_list("client_id", "undelivered_at")
     )
     return [
         Row(
             c,
             _whole_percent(figures.get(c.pk)),
             last.get(c.pk),
-            status_of(c, by_client[c.pk], invited=c.pk in invited, last_activity=last.get(c.pk), today=today),
+            status_of(
+                c,
+                by_client[c.pk],
+                invited=c.pk in invited,
+                undelivered=invited.get(c.pk) is not None,
+                last_activity=last.get(c.pk),
+                today=today,
+            ),
         )
         for c in clients
     ]
@@ -72,12 +79,15 @@ def status_of(
     assignments: list[Assignment],
     *,
     invited: bool,
+    undelivered: bool = False,
     last_activity=None,
     today: date | None = None,
 ) -> Status:
     if client.erased_at:
         return Status("erased", "Erased")
     if client.user_id is None:
+        if undelivered:
+            return Status("pending", "Invitation not delivered")
         return Status("invited", "Invited") if invited else Status("pending", "Not signed up")
     if today and _quiet(assignments, last_activity, today):
         return Status("quiet", "Quiet for a week")

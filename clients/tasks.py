@@ -33,7 +33,7 @@ def render_handout_batch(batch_id: int) -> None:
 # --- one-off emails: queued after commit, retried while SMTP refuses -------------------------
 
 
-@shared_task(base=EmailTask)
+@shared_task(base=EmailTask, undelivered=staticmethod(invitations.invitation_undelivered))
 def email_invitation(*, invitation_id: int) -> None:
     invitations.invitation_email(invitation_id=invitation_id)
 

@@ -156,6 +156,7 @@ def client_detail(request, pk, form=None):
     context["is_owner"] = membership.role == Membership.OWNER
     context["form"] = form or AssignForm(practice=membership.practice)
     context["zone"] = membership.timezone
+    context["invitation"] = None if client.user_id else invitations.open_invitation(client)
     return render(
         request, "clients/detail.html", context, status=400 if form is not None and form.errors else 200
     )

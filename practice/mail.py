@@ -55,6 +55,13 @@ class EmailTask(DjangoTask):
     retry_jitter = False
     max_retries = 15
     secret_kwargs: tuple[str, ...] = ()
+    # Called with the task's keyword arguments once the email is given up (`staticmethod(f)`),
+    # so whoever is waiting for it can be shown that it did not arrive.
+    undelivered = None
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if self.undelivered is not None:
+            self.undelivered(**kwargs)
 
     def apply_async(self, args=None, kwargs=None, **options):
         # Set on every publish, not by the caller: a retry is published anew, and Celery would

@@ -113,6 +113,9 @@ class PractitionerInvitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn by an owner before use")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the worker: when the email left, or when it gave up on it (SMTP refused for an hour).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    undelivered_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.practice}"

@@ -4,6 +4,6 @@ from . import team
 from .mail import EmailTask
 
 
-@shared_task(base=EmailTask)
+@shared_task(base=EmailTask, undelivered=staticmethod(team.practitioner_invitation_undelivered))
 def email_practitioner_invitation(*, invitation_id: int) -> None:
     team.practitioner_invitation_email(invitation_id=invitation_id)

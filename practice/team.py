@@ -103,6 +103,14 @@ def practitioner_invitation_email(*, invitation_id: int) -> None:
         "site_url": settings.SITE_URL,
     }
     send("practitioner_invitation", context, to=invitation.email)
+    PractitionerInvitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
+
+
+def practitioner_invitation_undelivered(*, invitation_id: int) -> None:
+    """The worker gave up emailing it: the team page says so."""
+    PractitionerInvitation.objects.filter(pk=invitation_id, emailed_at__isnull=True).update(
+        undelivered_at=timezone.now()
+    )
 
 
 def practitioner_invitation_for(token: str) -> PractitionerInvitation:

@@ -337,3 +337,62 @@ def test_a_sign_in_moved_back_before_the_notice_went_out_is_not_notified(bob):
     tasks.email_sign_in_moved.delay(client_id=bob.pk, old_email="bob@example.com")
 
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_an_invitation_smtp_never_took_is_shown_as_not_delivered_until_it_is_sent_again(
+    newcomer, smtp_refuses, django_capture_on_commit_callbacks, client, alice
+):
+    client.force_login(alice)
+    smtp_refuses["times"] = 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(client=newcomer)
+
+    page = client.get(f"/clients/{newcomer.pk}/").content.decode()
+    listed = client.get("/clients/").content.decode()
+
+    assert "The invitation email could not be delivered</strong> to nora@example.com" in page
+    assert "Invitation not delivered" in listed
+    smtp_refuses["times"] = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/clients/{newcomer.pk}/invitation/")
+    page = client.get(f"/clients/{newcomer.pk}/").content.decode()
+    assert "could not be delivered" not in page
+    assert "Invitation emailed " in page
+    assert "Invitation not delivered" not in client.get("/clients/").content.decode()
+    assert [message.to for message in mail.outbox] == [["nora@example.com"]]
+
+
+@pytest.mark.django_db
+def test_the_client_page_says_when_the_invitation_left_and_until_when_its_link_works(
+    newcomer, django_capture_on_commit_callbacks, client, alice
+):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = invitation_send(client=newcomer)
+
+    on_its_way = client.get(f"/clients/{newcomer.pk}/").content.decode()
+    tasks.email_invitation(invitation_id=invitation.pk)
+    emailed = client.get(f"/clients/{newcomer.pk}/").content.decode()
+
+    assert "The invitation email is on its way." in on_its_way
+    invitation.refresh_from_db()
+    assert f"its link works until {invitation.expires_at:%-d %b %Y}" in emailed
+    assert "Invitation emailed" in emailed
+
+
+@pytest.mark.django_db
+def test_a_team_invitation_smtp_never_took_is_shown_as_not_delivered_on_the_team_page(
+    alice, alice_practice, smtp_refuses, django_capture_on_commit_callbacks, client
+):
+    client.force_login(alice)
+    smtp_refuses["times"] = 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        team.practitioner_invite(
+            practice=alice_practice, email="gina@example.com", role="practitioner", by=alice
+        )
+
+    page = client.get("/practice/").content.decode()
+
+    assert "<strong>email not delivered</strong>: the mail server refused it for an hour" in page
+    assert PractitionerInvitation.objects.get().emailed_at is None
