@@ -1,5 +1,6 @@
 """API endpoints of the practice app: health and sign-in."""
 
+import contextlib
 import hashlib
 
 from django.conf import settings
@@ -75,25 +76,59 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class FailedSignInThrottle(RateThrottle):
     """Counts refused sign-ins only, per address and per email: a right password is never slowed,
-    and guessing at one account from many addresses is stopped as well as one address guessing many."""
+    and guessing at one account from many addresses is stopped as well as one address guessing many.
+
+    Each attempt takes a place in the count before its password is checked, in one atomic
+    increment, so guesses sent in parallel cannot all pass a count read before any was refused;
+    an attempt that is not refused gives its place back (`release`). A count runs for the rate's
+    period from the first attempt it holds.
+    """
 
     scope = "sign_in"
 
     def allow_request(self, request, view) -> bool:
+        self.taken = []
         if self.rate is None:
             return True
-        self.now = self.timer()
         email = request.data.get("email") if isinstance(request.data, dict) else None
         keys = [self._key("address", self.get_ident(request))]
         if isinstance(email, str):
             keys.append(self._key("email", email.strip().lower()))
-        self.histories = {key: self._recent(key) for key in keys}
-        self.history = max(self.histories.values(), key=len)
-        return len(self.history) < self.num_requests
+        for key in keys:
+            self.taken.append(key)
+            if self._take(key) > self.num_requests:
+                self.release()
+                self.wait_for = max(self._left(key) for key in keys)
+                return False
+        return True
 
     def record_failure(self) -> None:
-        for key, history in self.histories.items():
-            self.cache.set(key, [self.now, *history], self.duration)
+        """The attempt was refused: its places stay taken."""
+        self.taken = []
+
+    def release(self) -> None:
+        for key in self.taken:
+            with contextlib.suppress(ValueError):  # the count ran out meanwhile: nothing to give back
+                self.cache.decr(key)
+        self.taken = []
+
+    def wait(self) -> float:
+        return self.wait_for
+
+    def _take(self, key: str) -> int:
+        now = self.timer()
+        for _ in range(2):  # a count that runs out between add and incr starts again
+            if self.cache.add(key, 0, self.duration):
+                self.cache.set(f"{key}:since", now, self.duration)
+            try:
+                return self.cache.incr(key)
+            except ValueError:
+                continue
+        return self.num_requests + 1  # the cache is failing us: refuse rather than count nothing
+
+    def _left(self, key: str) -> float:
+        since = self.cache.get(f"{key}:since")
+        return self.duration if since is None else max(1.0, since + self.duration - self.timer())
 
     def _key(self, kind: str, ident: str) -> str:
         # Hashed: the cache never holds an email address.
@@ -101,9 +136,6 @@ class FailedSignInThrottle(RateThrottle):
             "scope": self.scope,
             "ident": hashlib.sha256(f"{kind}:{ident}".encode()).hexdigest(),
         }
-
-    def _recent(self, key: str) -> list[float]:
-        return [at for at in self.cache.get(key, []) if at > self.now - self.duration]
 
 
 class TokenView(APIView):
@@ -126,16 +158,19 @@ class TokenView(APIView):
         throttle = FailedSignInThrottle()
         if not throttle.allow_request(request, self):
             self.throttled(request, throttle.wait())
-        credentials = TokenRequestSerializer(data=request.data)
-        credentials.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            email=credentials.validated_data["email"].lower(),
-            password=credentials.validated_data["password"],
-        )
-        if user is None:
-            throttle.record_failure()
-            raise exceptions.AuthenticationFailed("Email or password is not right.")
+        try:
+            credentials = TokenRequestSerializer(data=request.data)
+            credentials.is_valid(raise_exception=True)
+            user = authenticate(
+                request,
+                email=credentials.validated_data["email"].lower(),
+                password=credentials.validated_data["password"],
+            )
+            if user is None:
+                throttle.record_failure()
+                raise exceptions.AuthenticationFailed("Email or password is not right.")
+        finally:
+            throttle.release()  # whatever was not a refused password is not counted
         return token_response(user)
 
 

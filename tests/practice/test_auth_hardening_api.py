@@ -8,7 +8,11 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 from knox.models import AuthToken
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
+from practice.api import FailedSignInThrottle
 from tests.conftest import api_as, need
 from tests.factories import UserFactory
 
@@ -154,3 +158,50 @@ def test_logout_revokes_only_this_devices_token(client, casey):
 
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {phone}").status_code == 401
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {tablet}").status_code == 404
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    need("Redis", bool(redis_url), "REDIS_URL is not set")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"rehabit-test-{uuid.uuid4()}",
+        }
+    }
+
+
+def test_guesses_sent_at_once_get_no_more_password_checks_than_the_limit(redis_cache, rates):
+    """Each guess takes its place in the count before its password is checked: twenty in flight
+    together, as from parallel connections, do not all read a count of nothing."""
+    rates(sign_in="3/hour")
+    body = {"email": "casey@example.com", "password": "wrong"}
+    in_flight = []
+    for _ in range(20):
+        request = Request(
+            APIRequestFactory().post("/api/v1/auth/token/", body, format="json"), parsers=[JSONParser()]
+        )
+        throttle = FailedSignInThrottle()
+        in_flight.append((throttle, throttle.allow_request(request, None)))
+
+    for throttle, allowed in in_flight:
+        if allowed:
+            throttle.record_failure()
+
+    assert sum(allowed for _, allowed in in_flight) == 3
+    assert 0 < max(throttle.wait() for throttle, allowed in in_flight if not allowed) <= 3600
+
+
+def test_a_right_password_gives_its_place_back_so_it_never_counts(client, casey, redis_cache, rates):
+    rates(sign_in="2/hour")
+
+    assert [sign_in(client, RIGHT).status_code for _ in range(4)] == [200, 200, 200, 200]
+    assert [sign_in(client, "wrong").status_code for _ in range(3)] == [401, 401, 429]
+
+
+def test_a_malformed_sign_in_is_not_counted_as_a_refused_password(client, casey, rates):
+    rates(sign_in="2/hour")
+
+    assert [sign_in(client, RIGHT, email="not-an-email").status_code for _ in range(3)] == [400, 400, 400]
+    assert sign_in(client, RIGHT).status_code == 200
