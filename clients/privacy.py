@@ -238,10 +238,14 @@ def _name(user) -> str | None:
 
 @transaction.atomic
 def erasure_request(*, client: Client) -> ErasureRequest:
-    """The client asks; the practice's owners are told and carry it out from the client's page."""
+    """The client asks; the practice's owners are told once, and carry it out from the client's
+    page. Asking again while it is pending answers the same request and tells no one again."""
     from .tasks import email_erasure_requested
 
-    request, _ = ErasureRequest.objects.get_or_create(client=client, completed_at=None)
+    Client.objects.select_for_update().filter(pk=client.pk).first()  # one pending request at a time
+    request, created = ErasureRequest.objects.get_or_create(client=client, completed_at=None)
+    if not created:
+        return request
     owners = Membership.objects.filter(practice=client.practice, role=Membership.OWNER)
     for owner_id in owners.values_list("user_id", flat=True):
         # One task per owner: a retry after an SMTP error does not tell the others twice.

@@ -65,6 +65,18 @@ def test_asking_for_erasure_tells_the_practices_owner(bob, alice, django_capture
     assert "Bob" not in mail.outbox[0].body
 
 
+def test_asking_again_while_the_erasure_is_pending_tells_the_owner_nothing_more(
+    bob, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api_as(bob.user).post("/api/v1/me/erasure/")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = [api_as(bob.user).post("/api/v1/me/erasure/") for _ in range(3)]
+
+    assert {response.json()["requested_at"] for response in [first, *again]} == {first.json()["requested_at"]}
+    assert [m.to for m in mail.outbox] == [[alice.email]]
+
+
 def personal_values(client) -> list[str]:
     values = [
         client.name,
