@@ -235,6 +235,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "practice.rest.Pagination",
+    # The format the errors name and the schema shows, only: not Python's other ISO forms
+    # ("20261206", "2026-W49-7"), which a typo can also make.
+    "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
     "DEFAULT_SCHEMA_CLASS": "practice.schema.AutoSchema",
     "EXCEPTION_HANDLER": "practice.rest.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -32,11 +32,13 @@ def test_a_day_outside_the_program_has_no_slots(bob, bob_assignment):
     assert today == {"date": before.isoformat(), "slots": []}
 
 
-def test_a_bad_date_is_a_400_naming_the_field(bob):
-    response = api_as(bob.user).get("/api/v1/me/today/?date=yesterday")
+@pytest.mark.parametrize("day", ["yesterday", "20261206", "2026-W49-7"])
+def test_a_date_not_written_yyyy_mm_dd_is_a_400_naming_the_field(bob, day):
+    response = api_as(bob.user).get(f"/api/v1/me/today/?date={day}")
 
     assert response.status_code == 400
     assert response.json()["field"] == "date"
+    assert "YYYY-MM-DD" in response.json()["message"]
 
 
 def test_today_takes_the_same_number_of_queries_for_a_long_program(bob, bob_assignment):
