@@ -39,6 +39,18 @@ def casey():
     return UserFactory(email="casey@example.com")
 
 
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    need("Redis", bool(redis_url), "REDIS_URL is not set")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"rehabit-test-{uuid.uuid4()}",
+        }
+    }
+
+
 def sign_in(client, password, email="casey@example.com", **headers):
     return client.post(
         "/api/v1/auth/token/",
@@ -108,15 +120,7 @@ def test_anonymous_callers_are_throttled_per_address(client, rates):
     assert statuses == [400, 400, 429]
 
 
-def test_throttle_counts_are_shared_through_redis(client, casey, rates, settings, redis_url):
-    need("Redis", bool(redis_url), "REDIS_URL is not set")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"rehabit-test-{uuid.uuid4()}",
-        }
-    }
+def test_throttle_counts_are_shared_through_redis(client, casey, redis_cache, rates, settings):
     rates(sign_in="2/hour")
     sign_in(client, "wrong")
     sign_in(client, "wrong")
@@ -158,18 +162,6 @@ def test_logout_revokes_only_this_devices_token(client, casey):
 
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {phone}").status_code == 401
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {tablet}").status_code == 404
-
-
-@pytest.fixture
-def redis_cache(settings, redis_url):
-    need("Redis", bool(redis_url), "REDIS_URL is not set")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"rehabit-test-{uuid.uuid4()}",
-        }
-    }
 
 
 def test_guesses_sent_at_once_get_no_more_password_checks_than_the_limit(redis_cache, rates):
