@@ -543,6 +543,7 @@ def _consultation_page(request, consultation, form, move_form):
         "form": form,
         "move_form": move_form,
         "zone": zone,
+        "repeated_time": consultations.repeated_time_note(timezone.localtime(consultation.scheduled_at)),
     }
     failed = form.errors or move_form.errors
     return render(request, "clients/consultation.html", context, status=400 if failed else 200)

@@ -44,9 +44,7 @@ def test_a_new_york_practitioner_reads_the_consultation_at_the_time_they_booked(
     assert 'name="move-time" value="11:00"' in page.text
 
 
-def test_the_client_page_lists_latest_access_and_consultations_on_the_practitioners_clock(
-    client, alice, bob
-):
+def test_the_client_page_lists_latest_access_and_consultations_on_the_practitioners_clock(client, alice, bob):
     alice.memberships.update(timezone="America/New_York")
     with time_machine.travel(datetime(2027, 1, 5, 15, 30, tzinfo=UTC), tick=False):
         AuditEvent.objects.create(actor=alice, client=bob, action=AuditEvent.VIEW_CLIENT)
