@@ -75,7 +75,14 @@ class PrescribeForm(ScheduleForm):
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, client=client, **kwargs)
-        self.fields["reminder_time"].initial = client.reminder_time
+        field = self.fields["reminder_time"]
+        field.initial = client.reminder_time
+        # Applied on the client's clock, which may not be the practitioner's the page is on.
+        field.label = f"Reminder time ({client.name}'s time, {client.timezone})"
+        field.help_text = (
+            f"The daily reminder reaches {client.name} at this time where they are, on the days "
+            "above; they can change it on their phone."
+        )
 
 
 class AssignForm(ScheduleForm):
