@@ -8,12 +8,11 @@ an address and a format. An SMS channel would read `recipient.phone` and render
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from . import emails
 from .models import Client
@@ -51,7 +50,7 @@ class EmailChannel:
             headers["List-Unsubscribe"] = f"<{notice.unsubscribe_url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         context = {**notice.context, "unsubscribe_url": notice.unsubscribe_url}
-        with timezone.override(ZoneInfo(notice.zone)), translation.override(notice.language):
+        with translation.override(notice.language):
             emails.send(
                 notice.kind,
                 context,
@@ -59,6 +58,7 @@ class EmailChannel:
                 headers=headers,
                 connection=connection,
                 attachments=notice.attachments,
+                zone=notice.zone,
             )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from practice.errors import Conflict
+from practice.models import Membership
 
 from . import reminders
 from .models import Client, Consultation, Reminder
@@ -22,6 +23,11 @@ ODI_SECTIONS = 10
 # A call started a few minutes ago ("let's talk now") is still fine to book or move to.
 GRACE = timedelta(minutes=5)
 PAST_TIME = "This time has already passed; choose a later one."
+NO_SUCH_TIME = "{time} does not exist on {day} in {zone}: the clocks go forward. Choose another time."
+TWICE = (
+    "{time} comes twice on {day} in {zone}, as the clocks go back: this is the {which} {time}, "
+    "{abbr} (UTC{offset})."
+)
 BOOKED_SCHEDULED = "A new consultation is scheduled; record how it went later."
 NOT_MOVABLE = "Only a scheduled consultation can be moved."
 STAYS_CANCELLED = "The client was told this consultation is cancelled; schedule a new one instead."
@@ -61,7 +67,19 @@ def video_link() -> str:
 
 
 def local_start(day: date, at: time, zone: str) -> datetime:
+    """A time on a clock. Where the clocks go back and it comes twice, the first of the two
+    (fold 0); where they go forward and it never comes, `time_error` refuses it."""
     return datetime.combine(day, at, tzinfo=ZoneInfo(zone))
+
+
+def on_practitioners_clock(at: datetime, *, user, client: Client) -> datetime:
+    """A time given without an offset (through the API) is on the practitioner's clock, as the
+    workspace's form is: their timezone in the client's practice. One with an offset is kept."""
+    if timezone.is_aware(at):
+        return at
+    memberships = Membership.objects.filter(user=user, practice_id=client.practice_id)
+    zone = memberships.values_list("timezone", flat=True).first() or "UTC"
+    return at.replace(tzinfo=ZoneInfo(zone))
 
 
 def has_passed(starts_at: datetime, *, now: datetime | None = None) -> bool:
@@ -70,7 +88,39 @@ def has_passed(starts_at: datetime, *, now: datetime | None = None) -> bool:
 
 def time_error(starts_at: datetime) -> str:
     """Why a consultation cannot be booked or moved to this time, or "" when it can."""
+    if not _exists(starts_at):
+        # Python would quietly read 01:30 in a skipped hour as 02:30: a call nobody chose.
+        zone = starts_at.tzinfo.key
+        return NO_SUCH_TIME.format(time=f"{starts_at:%H:%M}", day=_day(starts_at), zone=zone)
     return PAST_TIME if has_passed(starts_at) else ""
+
+
+def _exists(local: datetime) -> bool:
+    """False for a wall time its zone skips; an instant given with an offset always exists."""
+    if not isinstance(local.tzinfo, ZoneInfo):
+        return True
+    there_and_back = local.astimezone(UTC).astimezone(local.tzinfo)
+    return there_and_back.replace(tzinfo=None) == local.replace(tzinfo=None)
+
+
+def _day(local: datetime) -> str:
+    return f"{local.day} {local:%B %Y}"
+
+
+def repeated_time_note(local: datetime) -> str:
+    """For a time on a clock that comes twice (the clocks go back), which of the two it is; else ""."""
+    first, second = local.replace(fold=0), local.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return ""
+    offset = local.strftime("%z")
+    return TWICE.format(
+        time=f"{local:%H:%M}",
+        day=_day(local),
+        zone=local.tzinfo.key,
+        which="second" if local.fold else "first",
+        abbr=local.tzname(),
+        offset=f"{offset[:3]}:{offset[3:]}",
+    )
 
 
 def status_error(*, old: str, new: str, starts_at: datetime, now: datetime | None = None) -> str:

@@ -75,7 +75,14 @@ class PrescribeForm(ScheduleForm):
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, client=client, **kwargs)
-        self.fields["reminder_time"].initial = client.reminder_time
+        field = self.fields["reminder_time"]
+        field.initial = client.reminder_time
+        # Applied on the client's clock, which may not be the practitioner's the page is on.
+        field.label = f"Reminder time ({client.name}'s time, {client.timezone})"
+        field.help_text = (
+            f"The daily reminder reaches {client.name} at this time where they are, on the days "
+            "above; they can change it on their phone."
+        )
 
 
 class AssignForm(ScheduleForm):
@@ -118,6 +125,7 @@ class ConsultationForm(forms.Form):
     def __init__(self, *args, zone: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(zone)
+        self.current: datetime | None = None  # the time of a consultation being moved
 
     def clean(self):
         # One rule for booking and moving, a past day or an earlier hour today: the moment has
@@ -128,7 +136,12 @@ class ConsultationForm(forms.Form):
         return data
 
     def starts_at(self) -> datetime:
-        return consultations.local_start(self.cleaned_data["date"], self.cleaned_data["time"], self.zone.key)
+        day, at = self.cleaned_data["date"], self.cleaned_data["time"]
+        current = self.current.astimezone(self.zone) if self.current else None
+        if current and (day, at) == (current.date(), current.time()):
+            # Its own time, kept as it is: the second of a repeated 01:30 is not read as the first.
+            return self.current
+        return consultations.local_start(day, at, self.zone.key)
 
     @classmethod
     def for_moving(cls, consultation: Consultation, *, zone: str, data=None) -> "ConsultationForm":
@@ -139,7 +152,9 @@ class ConsultationForm(forms.Form):
             "time": local.time(),
             "duration_minutes": consultation.duration_minutes,
         }
-        return cls(data, zone=zone, initial=initial, prefix="move")
+        form = cls(data, zone=zone, initial=initial, prefix="move")
+        form.current = consultation.scheduled_at
+        return form
 
 
 ODI_SECTIONS = [

@@ -3,6 +3,8 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from practice.zones import place_of
+
 from .scheduling import TIMEZONES
 from .services import CHECK_OFF_DAYS_BACK
 
@@ -133,7 +135,3 @@ def timezone_groups() -> list[tuple[str, list[tuple[str, str]]]]:
         (_(label), [(name, place_of(name)) for name in names if name.startswith(region + "/")])
         for region, label in REGIONS.items()
     ]
-
-
-def place_of(name: str) -> str:
-    return name.split("/", 1)[1].replace("_", " ").replace("/", " – ")

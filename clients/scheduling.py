@@ -1,15 +1,13 @@
 """When a client's exercises are due, in the client's own timezone."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from .models import Assignment
+from practice.zones import TIMEZONES  # noqa: F401  (the clients' list is everyone's)
 
-# The zones a person can live in: the IANA names, less the system's own ("localtime") and
-# tzdata's placeholder ("Factory").
-TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
+from .models import Assignment
 
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 TIMES_A_DAY = {1: "once a day", 2: "twice a day"}

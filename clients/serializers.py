@@ -1,7 +1,9 @@
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models.manager import BaseManager
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,6 +12,7 @@ from practice.rest import ErrorSerializer
 from programs.models import Program
 from programs.serializers import DosageSerializer, ExerciseSerializer, InPractice, ProgramExerciseSerializer
 
+from . import consultations
 from .changes import word_versions
 from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
 from .scheduling import TIMEZONES, already_over
@@ -339,10 +342,22 @@ class ClientSerializer(InPractice, serializers.ModelSerializer):
         return {**attrs, "email": email} if "email" in attrs else attrs
 
 
+class ClockDateTimeField(serializers.DateTimeField):
+    """An instant given with its offset; one without is left as a time on a clock, for the
+    serializer to place on the practitioner's (DRF would put it in UTC)."""
+
+    def enforce_timezone(self, value):
+        return value if timezone.is_naive(value) else super().enforce_timezone(value)
+
+
 class ConsultationSerializer(serializers.ModelSerializer):
     """Fields only: what may be booked, moved or cancelled is decided by the services in
     `clients.consultations`, whose refusals are answered as 400s naming the field."""
 
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: ClockDateTimeField,
+    }
     client = PracticeClientField()
 
     class Meta:
@@ -367,7 +382,11 @@ class ConsultationSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "duration_minutes": {"min_value": 5, "max_value": 480},
             "scheduled_at": {
-                "help_text": "Not in the past (5 minutes' grace); a new time moves it and tells the client"
+                "help_text": (
+                    "Not in the past (5 minutes' grace); a new time moves it and tells the client. "
+                    "Without an offset it is on your clock (your timezone in the client's practice): "
+                    "a time the clocks skip there is 400, one they repeat is the first of the two"
+                )
             },
             "status": {
                 "help_text": "A new consultation is scheduled; `cancelled` cancels it and tells the client"
@@ -376,6 +395,13 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
     def validate_client(self, client: Client) -> Client:
         return self.instance.client if self.instance is not None else client
+
+    def validate(self, attrs: dict) -> dict:
+        if (at := attrs.get("scheduled_at")) is not None:
+            client = self.instance.client if self.instance is not None else attrs["client"]
+            user = self.context["request"].user
+            attrs["scheduled_at"] = consultations.on_practitioners_clock(at, user=user, client=client)
+        return attrs
 
 
 class PracticeAssignmentSerializer(AssignmentSerializer):

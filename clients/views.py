@@ -1,7 +1,5 @@
 """The practitioner's workspace pages; every object comes through a practice-scoped queryset."""
 
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core import signing
@@ -155,7 +153,6 @@ def client_detail(request, pk, form=None):
     context["audit_events"] = client.audit_events.select_related("actor")[:10]
     context["is_owner"] = membership.role == Membership.OWNER
     context["form"] = form or AssignForm(practice=membership.practice)
-    context["zone"] = membership.timezone
     context["invitation"] = None if client.user_id else invitations.open_invitation(client)
     return render(
         request, "clients/detail.html", context, status=400 if form is not None and form.errors else 200
@@ -538,14 +535,16 @@ def consultation_detail(request, pk):
 
 
 def _consultation_page(request, consultation, form, move_form):
-    zone = move_form.zone.key  # the practitioner's, already read for the move form
+    # The page is on the practitioner's clock (`practitioner_required`); the move form reads
+    # times in the same zone.
+    zone = move_form.zone.key
     context = {
         "consultation": consultation,
         "client": consultation.client,
         "form": form,
         "move_form": move_form,
         "zone": zone,
-        "local": consultation.scheduled_at.astimezone(ZoneInfo(zone)),
+        "repeated_time": consultations.repeated_time_note(timezone.localtime(consultation.scheduled_at)),
     }
     failed = form.errors or move_form.errors
     return render(request, "clients/consultation.html", context, status=400 if failed else 200)

@@ -7,11 +7,13 @@ the practice where it matters (see programs.serializers.InPractice).
 """
 
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import Membership, Practice
 
@@ -55,14 +57,21 @@ def practice_switch(request, practice_id: int) -> Membership:
 
 
 def practitioner_required(view):
-    """Workspace pages are for members of a practice; a signed-in client has no workspace."""
+    """Workspace pages are for members of a practice; a signed-in client has no workspace.
+
+    A workspace page is on the practitioner's clock: every time it shows or reads is in their
+    membership's timezone. Only these pages: the client's pages (phone page, invitation,
+    unsubscribe), the API and the emails keep their own zone.
+    """
 
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if current_membership(request) is None:
+        membership = current_membership(request)
+        if membership is None:
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        with timezone.override(ZoneInfo(membership.timezone)):
+            return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -81,6 +90,7 @@ def workspace(request) -> dict:
         "workspace_practices": practices if len(practices) > 1 else [],
         "workspace_other_practices": [p for p in practices if p.pk != current.practice_id],
         "workspace_switch_next": _after_switch(request),
+        "workspace_zone": current.timezone,
     }
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from . import team
+from . import team, zones
 from .models import Membership, Practice, User
 
 LOGO_MAX_SIDE = 800
@@ -48,6 +48,20 @@ class PracticeForm(forms.ModelForm):
         if not upload or upload == self.instance.logo:
             return upload
         return prepared_logo(upload)
+
+
+class YourSettingsForm(forms.Form):
+    """A practitioner's own settings, in the practice the workspace works in."""
+
+    timezone = forms.ChoiceField(
+        choices=zones.grouped_choices,
+        label="Your timezone",
+        help_text=(
+            "The workspace shows times in it, the consultations you book are on it, and your "
+            "weekly summary comes on Mondays at 08:00 in it."
+        ),
+        error_messages={"invalid_choice": "Rehabit does not know this time zone; choose one from the list."},
+    )
 
 
 class PractitionerInviteForm(forms.Form):

@@ -6,11 +6,13 @@ request: an `EmailTask` is queued after commit and retried while SMTP refuses.
 
 import logging
 from smtplib import SMTPException
+from zoneinfo import ZoneInfo
 
 from celery.contrib.django.task import DjangoTask
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 log = logging.getLogger(__name__)
@@ -24,17 +26,23 @@ def send(
     headers: dict | None = None,
     connection=None,
     attachments: tuple = (),
+    zone: str = "UTC",
 ) -> None:
     """Render emails/<kind>_subject.txt, <kind>.txt and <kind>.html and send them; attachments
-    are (filename, content, mimetype) triples."""
+    are (filename, content, mimetype) triples.
+
+    Times read on the recipient's clock, `zone`, whatever zone the caller works in: a workspace
+    page is on the practitioner's, and a task run at once (eager, or after a commit inside the
+    request) must not write that into a client's email.
+    """
+    with timezone.override(ZoneInfo(zone)):
+        subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
+        text = render_to_string(f"emails/{kind}.txt", context)
+        html = render_to_string(f"emails/{kind}.html", context)
     message = EmailMultiAlternatives(
-        subject=render_to_string(f"emails/{kind}_subject.txt", context).strip(),
-        body=render_to_string(f"emails/{kind}.txt", context),
-        to=[to],
-        headers=headers or {},
-        connection=connection,
+        subject=subject, body=text, to=[to], headers=headers or {}, connection=connection
     )
-    message.attach_alternative(render_to_string(f"emails/{kind}.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     for attachment in attachments:
         message.attach(*attachment)
     message.send()

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("practice/", views.practice_settings, name="practice-settings"),
     path("practice/switch/", views.switch, name="practice-switch"),
+    path("practice/you/", views.your_settings, name="your-settings"),
     path("practice/history/", views.team_history, name="team-history"),
     path("practice/invitations/", views.practitioner_invite, name="practitioner-invite"),
     path(

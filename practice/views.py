@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from django.views.static import serve
 
 from . import team
-from .access import current_membership, practice_switch, practitioner_required
-from .forms import PracticeForm, PractitionerInviteForm
+from .access import current_membership, memberships_of, practice_switch, practitioner_required
+from .forms import PracticeForm, PractitionerInviteForm, YourSettingsForm
 from .models import Membership
 
 HISTORY_ON_PRACTICE_PAGE = 10
@@ -31,7 +31,7 @@ def home(request):
 
 
 @practitioner_required
-def practice_settings(request, invite_form=None):
+def practice_settings(request, invite_form=None, settings_form=None):
     """Name, logo and accent colour, as handouts and emails show them; only an owner changes them."""
     membership = current_membership(request)
     is_owner = membership.role == Membership.OWNER
@@ -60,13 +60,39 @@ def practice_settings(request, invite_form=None):
         "roles": Membership.ROLES,
         "now": timezone.now(),
         "zone": membership.timezone,
+        "settings_form": settings_form or YourSettingsForm(initial={"timezone": membership.timezone}),
+        "summary_membership": _summary_membership(request, membership),
     }
     if is_owner:
         latest = list(team.team_history(membership)[: HISTORY_ON_PRACTICE_PAGE + 1])
         context["history"] = latest[:HISTORY_ON_PRACTICE_PAGE]
         context["history_has_more"] = len(latest) > HISTORY_ON_PRACTICE_PAGE
-    bad = form.errors or (invite_form is not None and invite_form.errors)
-    return render(request, "practice/settings.html", context, status=400 if bad else 200)
+    refused = [f for f in (form, invite_form, settings_form) if f is not None and f.errors]
+    return render(request, "practice/settings.html", context, status=400 if refused else 200)
+
+
+def _summary_membership(request, membership: Membership) -> Membership | None:
+    """The membership whose timezone the weekly summary follows, when it is not this one: the
+    summary is one email across practices, on the clock of the first practice joined."""
+    first = memberships_of(request)[0]
+    return first if first.pk != membership.pk else None
+
+
+@practitioner_required
+@require_POST
+def your_settings(request):
+    """The practitioner's own timezone in the practice the workspace works in; nobody else's."""
+    membership = current_membership(request)
+    form = YourSettingsForm(request.POST)
+    if not form.is_valid():
+        request.method = "GET"
+        return practice_settings(request, settings_form=form)
+    # Only the column: an owner changing this member's role meanwhile keeps their change.
+    Membership.objects.filter(pk=membership.pk).update(timezone=form.cleaned_data["timezone"])
+    messages.success(
+        request, f"Your timezone is {form.cleaned_data['timezone']}: the workspace shows times in it."
+    )
+    return redirect("practice-settings")
 
 
 @practitioner_required

@@ -397,3 +397,16 @@ def test_a_program_that_would_already_be_over_is_refused_at_its_start_date(clien
         assert b"before today: choose a later start date or more weeks." in response.content
     assert begun.status_code == 302
     assert Assignment.objects.filter(client=bob).count() == 1
+
+
+def test_the_reminder_time_says_it_is_on_the_clients_clock_not_the_practitioners(client, alice, dana):
+    alice.memberships.update(timezone="Europe/London")
+    dana.timezone = "America/New_York"
+    dana.save()
+    client.force_login(alice)
+
+    draft = start_from(client, dana, TemplateFactory(title="Back basics"))
+    page = client.get(f"/clients/{dana.pk}/prescribe/{draft.pk}/").text
+
+    assert "Reminder time (Dana Client&#x27;s time, America/New_York)" in page
+    assert "reaches Dana Client at this time where they are" in page
