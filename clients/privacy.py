@@ -28,6 +28,7 @@ from .models import (
     ErasureRequest,
     Reminder,
 )
+from .scheduling import local_date
 from .versions import schedule_of
 
 PROFILE_FIELDS = [
@@ -289,7 +290,7 @@ def client_erase(*, client: Client, by, request=None) -> Client:
     Reminder.objects.filter(client=client).update(reason="")
     client.invitations.all().delete()
     client.assignments.exclude(status=Assignment.ENDED).update(
-        status=Assignment.ENDED, ended_on=timezone.localdate(), next_reminder_at=None
+        status=Assignment.ENDED, ended_on=local_date(client, timezone.now()), next_reminder_at=None
     )
     if user is not None:
         _erase_user(user, client.pk)

@@ -1,9 +1,10 @@
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core import mail
 from django.db import DatabaseError, connection, models, transaction
@@ -13,7 +14,7 @@ from clients.adherence import adherence
 from clients.audit import audit_record
 from clients.models import AuditEvent, Completion, Consultation
 from tests.conftest import api_as, on_postgres
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,17 @@ def test_erasing_twice_changes_nothing_more(client, alice, bob):
     client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
 
     assert AuditEvent.objects.filter(client=bob, action=AuditEvent.ERASE_CLIENT).count() == 1
+
+
+def test_erasing_ends_the_programs_on_the_clients_own_day_not_the_practitioners(client, alice, bob):
+    alice.memberships.update(timezone="America/New_York")
+    bob.timezone = "Pacific/Kiritimati"  # UTC+14: already the 7th there while it is the 6th in New York
+    bob.save()
+    with time_machine.travel(datetime(2026, 12, 6, 12, 0, tzinfo=UTC), tick=False):
+        program = assign(bob, start=date(2026, 12, 1))
+        client.force_login(alice)
+
+        client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+
+    program.refresh_from_db()
+    assert program.ended_on == date(2026, 12, 7)
