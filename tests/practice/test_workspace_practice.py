@@ -57,6 +57,13 @@ def test_a_logo_over_the_size_limit_is_refused(client, alice):
     assert b"The logo is over" in response.content
 
 
+@override_settings(UPLOAD_MAX_BYTES=3 * 1024 * 1024)
+def test_the_logo_field_says_the_upload_limit_in_force(client, alice):
+    client.force_login(alice)
+
+    assert b"JPEG, PNG or WebP up to 3 MB" in client.get("/practice/").content
+
+
 def test_a_bad_colour_is_refused(client, alice):
     client.force_login(alice)
 
