@@ -47,10 +47,28 @@ class PracticeForm(forms.ModelForm):
         label="Accent colour",
     )
     logo = forms.ImageField(required=False)
+    # The bounds are the model's validators: a day or more, and a month at most (the sweep
+    # looks back over that many weeks of check-offs).
+    missed_days_alert = forms.IntegerField(
+        min_value=1,
+        max_value=30,
+        label="Missed days alert",
+        help_text=(
+            "Alert the client's practitioner (or the owner, for a client without one) when a client has missed "
+            "this many scheduled exercise days in a row, once a streak, also if the client turned reminders off. "
+            "From 1 to 30 days."
+        ),
+        error_messages={
+            "min_value": "Choose from 1 to 30 days.",
+            "max_value": "Choose from 1 to 30 days.",
+            "required": "Say after how many missed days to alert (1 to 30).",
+        },
+        widget=forms.NumberInput(attrs={"min": 1, "max": 30}),
+    )
 
     class Meta:
         model = Practice
-        fields = ["name", "accent_color", "logo"]
+        fields = ["name", "accent_color", "logo", "missed_days_alert"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
