@@ -55,14 +55,27 @@ def practice_switch(request, practice_id: int) -> Membership:
 
 
 def practitioner_required(view):
-    """Workspace pages are for members of a practice; a signed-in client has no workspace."""
+    """Workspace pages are for members of a practice; a signed-in client has no workspace.
+
+    A page outside the current practice is 404. To a practitioner of several practices that
+    404 is the product's page offering to open it in the others (an alert's link to a client
+    of the practice they are not working in): drawn here, since with DEBUG on Django answers
+    a raised Http404 with its technical page and never reaches `handler404`.
+    """
 
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
         if current_membership(request) is None:
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as exc:
+            if len(memberships_of(request)) < 2:
+                raise
+            from .api import not_found  # api reads the page language, which imports this module
+
+            return not_found(request, exc)
 
     return wrapper
 
