@@ -62,6 +62,11 @@ def practitioner_required(view):
     A workspace page is on the practitioner's clock: every time it shows or reads is in their
     membership's timezone. Only these pages: the client's pages (phone page, invitation,
     unsubscribe), the API and the emails keep their own zone.
+
+    A page outside the current practice is 404. To a practitioner of several practices that
+    404 is the product's page offering to open it in the others (an alert's link to a client
+    of the practice they are not working in): drawn here, since with DEBUG on Django answers
+    a raised Http404 with its technical page and never reaches `handler404`.
     """
 
     @wraps(view)
@@ -70,8 +75,15 @@ def practitioner_required(view):
         membership = current_membership(request)
         if membership is None:
             raise PermissionDenied
-        with timezone.override(ZoneInfo(membership.timezone)):
-            return view(request, *args, **kwargs)
+        try:
+            with timezone.override(ZoneInfo(membership.timezone)):
+                return view(request, *args, **kwargs)
+        except Http404 as exc:
+            if len(memberships_of(request)) < 2:
+                raise
+            from .api import not_found  # api reads the page language, which imports this module
+
+            return not_found(request, exc)
 
     return wrapper
 

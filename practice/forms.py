@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
 from . import team, zones
@@ -12,10 +13,20 @@ from .models import Membership, Practice, User
 LOGO_MAX_SIDE = 800
 
 
+def upload_limit_words() -> str:
+    """`UPLOAD_MAX_BYTES` as the forms say it, e.g. "10 MB"."""
+    megabytes = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
+    return f"{round(megabytes, 1):g} MB" if megabytes >= 1 else filesizeformat(settings.UPLOAD_MAX_BYTES)
+
+
+def upload_too_large(upload) -> bool:
+    return upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES
+
+
 def prepared_logo(upload) -> ContentFile:
     """Re-encoded as PNG, which keeps a logo's transparency; nothing else of the file survives."""
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(f"The logo is over {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB.")
+    if upload_too_large(upload):
+        raise ValidationError(f"The logo is over {upload_limit_words()}.")
     upload.seek(0)
     try:
         image = Image.open(upload)
@@ -35,13 +46,35 @@ class PracticeForm(forms.ModelForm):
         error_messages={"invalid": "Use a colour like #0f766e."},
         label="Accent colour",
     )
-    logo = forms.ImageField(
-        required=False, help_text="JPEG, PNG or WebP up to 10 MB; shown on handouts and emails."
+    logo = forms.ImageField(required=False)
+    # The bounds are the model's validators: a day or more, and a month at most (the sweep
+    # looks back over that many weeks of check-offs).
+    missed_days_alert = forms.IntegerField(
+        min_value=1,
+        max_value=30,
+        label="Missed days alert",
+        help_text=(
+            "Alert the client's practitioner (or the owner, for a client without one) when a client has missed "
+            "this many scheduled exercise days in a row, once a streak, also if the client turned reminders off. "
+            "From 1 to 30 days."
+        ),
+        error_messages={
+            "min_value": "Choose from 1 to 30 days.",
+            "max_value": "Choose from 1 to 30 days.",
+            "required": "Say after how many missed days to alert (1 to 30).",
+        },
+        widget=forms.NumberInput(attrs={"min": 1, "max": 30}),
     )
 
     class Meta:
         model = Practice
-        fields = ["name", "accent_color", "logo"]
+        fields = ["name", "accent_color", "logo", "missed_days_alert"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "logo"
+        ].help_text = f"JPEG, PNG or WebP up to {upload_limit_words()}; shown on handouts and emails."
 
     def clean_logo(self):
         upload = self.cleaned_data.get("logo")

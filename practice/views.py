@@ -32,7 +32,8 @@ def home(request):
 
 @practitioner_required
 def practice_settings(request, invite_form=None, settings_form=None):
-    """Name, logo and accent colour, as handouts and emails show them; only an owner changes them."""
+    """Name, logo and accent colour, as handouts and emails show them, and the missed days alert;
+    only an owner changes them."""
     membership = current_membership(request)
     is_owner = membership.role == Membership.OWNER
     if request.method == "POST" and not is_owner:

@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from practice.forms import upload_limit_words
+
 from .images import prepare_photo
 from .models import Exercise, Program, ProgramExercise
 
@@ -46,9 +48,7 @@ class ExerciseForm(forms.ModelForm):
     tags = TagsField(required=False, help_text="Separated by commas, e.g. mobility, core.")
     sets = forms.IntegerField(min_value=1, max_value=20, initial=1)
     video_url = forms.URLField(required=False, assume_scheme="https", label="Video link")
-    image = forms.ImageField(
-        required=False, help_text="JPEG, PNG or WebP up to 10 MB; it is re-encoded and its metadata removed."
-    )
+    image = forms.ImageField(required=False)
 
     class Meta:
         model = Exercise
@@ -79,6 +79,14 @@ class ExerciseForm(forms.ModelForm):
             "side": "Default side",
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "image"
+        ].help_text = (
+            f"JPEG, PNG or WebP up to {upload_limit_words()}; it is re-encoded and its metadata removed."
+        )
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")

@@ -13,7 +13,8 @@ from django.core.files.base import ContentFile
 from django.utils.text import slugify
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from practice.forms import upload_limit_words, upload_too_large
+
 MAX_PIXELS = 50_000_000  # well above any phone camera, far below a decompression bomb
 MAX_SIDE = 1200
 JPEG_QUALITY = 82
@@ -22,8 +23,8 @@ FORMATS = {"JPEG", "PNG", "WEBP"}
 
 def prepare_photo(uploaded_file, *, field: str = "image") -> ContentFile:
     """A print-sized JPEG of the upload, or a ValidationError naming `field`."""
-    if uploaded_file.size is not None and uploaded_file.size > MAX_UPLOAD_BYTES:
-        raise ValidationError({field: f"The photo is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."})
+    if upload_too_large(uploaded_file):  # settings.UPLOAD_MAX_BYTES, as for practice logos
+        raise ValidationError({field: f"The photo is over {upload_limit_words()}."})
     try:
         uploaded_file.seek(0)
         with Image.open(uploaded_file) as image:

@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, ngettext
@@ -38,6 +41,19 @@ class Dosage(models.Model):
 
 
 DOSAGE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds", "side")
+COUNTED_FIELDS = ("reps", "hold_seconds", "duration_seconds")
+NOTHING_TO_COUNT = "Give reps, a hold or a duration: with sets alone the client has nothing to count."
+
+
+def dosage_errors(values: Mapping) -> dict[str, str]:
+    """What a prescribed dosage lacks, by field: sets alone print as a dose with nothing to do.
+
+    The rule of the builder (`ProgramExercise.clean`) and of the practitioner API alike.
+    0 reads as unset, as `dosage_words` reads it.
+    """
+    if any(values.get(name) for name in COUNTED_FIELDS):
+        return {}
+    return {"reps": NOTHING_TO_COUNT}
 
 
 def dosage_words(dosage) -> str:
@@ -251,6 +267,10 @@ class ProgramExercise(Dosage):
 
     def __str__(self) -> str:
         return f"{self.exercise} ({self.dosage_text()})"
+
+    def clean(self):
+        if errors := dosage_errors(self.dosage_fields()):
+            raise ValidationError(errors)
 
     def note_in(self, language: str) -> str:
         return (self.translations.get(language) or {}).get("note") or self.note

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from practice.models import practices_of
 
-from .models import DOSAGE_FIELDS, Exercise, Program, ProgramExercise
+from .models import DOSAGE_FIELDS, Exercise, Program, ProgramExercise, dosage_errors
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
@@ -192,6 +192,11 @@ class ProgramItemSerializer(serializers.ModelSerializer):
         model = ProgramExercise
         fields = ["id", "position", "exercise", "exercise_name", *DOSAGE_FIELDS, "dosage_text", "note"]
         read_only_fields = ["id", "position"]
+
+    def validate(self, attrs):
+        if errors := dosage_errors(attrs):
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class ProgramWriteSerializer(PracticeOwned, serializers.ModelSerializer):

@@ -122,7 +122,7 @@ def body_for(path: str, world: dict) -> dict:
         "/api/v1/me/completions/batch/": {"items": [{**check_off, "id": str(uuid.uuid4())}]},
         "/api/v1/exercises/": {"name": "Outsider's", "body_region": "core"},
         "/api/v1/exercises/{exercise}/": {"name": "Hijacked", "body_region": "core"},
-        "/api/v1/programs/": {"title": "Outsider's", "items": [{"exercise": world["exercise"]}]},
+        "/api/v1/programs/": {"title": "Outsider's", "items": [{"exercise": world["exercise"], "reps": 10}]},
         "/api/v1/programs/{program}/": {"title": "Hijacked", "items": []},
         "/api/v1/clients/": {"name": "Outsider's client", "email": "new@example.com"},
         "/api/v1/clients/{client}/": {"name": "Hijacked", "email": "bob@example.com"},

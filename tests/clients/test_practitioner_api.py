@@ -91,7 +91,9 @@ def test_an_exercise_cannot_be_created_in_another_practice(alice, charlie):
 def test_an_exercise_in_use_cannot_be_deleted(alice, alices_exercise):
     api = api_as(alice)
     api.post(
-        "/api/v1/programs/", {"title": "Uses it", "items": [{"exercise": alices_exercise.pk}]}, format="json"
+        "/api/v1/programs/",
+        {"title": "Uses it", "items": [{"exercise": alices_exercise.pk, "reps": 10}]},
+        format="json",
     )
 
     response = api.delete(f"/api/v1/exercises/{alices_exercise.pk}/")
@@ -127,6 +129,37 @@ def test_practitioner_builds_a_template_with_ordered_dosed_exercises(
     assert reordered.json()["items"][0]["dosage_text"] == "1 set · hold 30 s"
     program = Program.objects.get(pk=created.json()["id"])
     assert program.is_template and program.items.count() == 2
+
+
+def test_a_template_item_of_sets_alone_is_refused_naming_the_field(alice, library_exercise):
+    body = {
+        "title": "Nothing to count",
+        "items": [{"exercise": library_exercise.pk, "sets": 3, "side": "each"}],
+    }
+
+    response = api_as(alice).post("/api/v1/programs/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "items.0.reps"
+    assert "reps, a hold or a duration" in response.json()["message"]
+    assert not Program.objects.filter(title="Nothing to count").exists()
+
+
+def test_replacing_a_templates_items_with_sets_alone_is_refused_and_keeps_them(alice, library_exercise):
+    api = api_as(alice)
+    item = {"exercise": library_exercise.pk, "sets": 2, "reps": 8}
+    created = api.post("/api/v1/programs/", {"title": "Kept", "items": [item]}, format="json").json()
+
+    response = api.patch(
+        f"/api/v1/programs/{created['id']}/",
+        {"items": [item, {"exercise": library_exercise.pk, "sets": 3, "reps": 0, "hold_seconds": None}]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "items.1.reps"
+    kept = Program.objects.get(pk=created["id"]).items.get()
+    assert (kept.sets, kept.reps) == (2, 8)
 
 
 def test_a_template_cannot_use_another_practices_exercise(alice, charlies_exercise):
@@ -471,7 +504,7 @@ def test_a_template_holds_exercises_of_its_own_practice_or_the_library_only(
     alice, alice_practice, gym, alice_at_the_gym, charlies_exercise, library_exercise
 ):
     api = api_as(alice)
-    items = [{"exercise": library_exercise.pk}, {"exercise": charlies_exercise.pk}]
+    items = [{"exercise": library_exercise.pk, "reps": 10}, {"exercise": charlies_exercise.pk, "reps": 10}]
 
     mixed = api.post(
         "/api/v1/programs/", {"title": "Mixed", "practice": alice_practice.pk, "items": items}, format="json"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from clients.models import Assignment
-from programs.models import Program
+from programs.models import NOTHING_TO_COUNT, Program
 from tests.factories import ExerciseFactory, TemplateFactory
 
 pytestmark = pytest.mark.django_db
@@ -269,6 +269,42 @@ def test_any_program_can_be_saved_as_a_practice_template(client, alice, alice_pr
     assert response.status_code == 302
     assert template.is_template and template.practice == alice_practice
     assert template.items.count() == bob_assignment.program.items.count()
+
+
+def test_a_dosage_of_sets_alone_is_refused_next_to_reps_and_the_saved_one_kept(client, alice, bob):
+    client.force_login(alice)
+    draft = start_from(client, bob, TemplateFactory())
+    item = draft.items.first()
+    prefix = f"item-{item.pk}"
+
+    response = client.post(
+        f"/programs/items/{item.pk}/dosage/",
+        {f"{prefix}-sets": 3, f"{prefix}-reps": "", f"{prefix}-side": "each"},
+        headers={"HX-Request": "true"},
+    )
+
+    form = {row.pk: form for row, form in response.context["rows"]}[item.pk]
+    assert form.errors == {"reps": [NOTHING_TO_COUNT]}
+    assert NOTHING_TO_COUNT.encode() in response.content
+    item.refresh_from_db()
+    assert (item.sets, item.reps, item.side) == (3, 10, "")
+
+
+@pytest.mark.parametrize("counted", ["reps", "hold_seconds", "duration_seconds"])
+def test_sets_with_reps_a_hold_or_a_duration_are_saved(client, alice, bob, counted):
+    client.force_login(alice)
+    draft = start_from(client, bob, TemplateFactory())
+    item = draft.items.first()
+    prefix = f"item-{item.pk}"
+
+    client.post(
+        f"/programs/items/{item.pk}/dosage/",
+        {f"{prefix}-sets": 2, f"{prefix}-{counted}": 30, f"{prefix}-side": "each"},
+        headers={"HX-Request": "true"},
+    )
+
+    item.refresh_from_db()
+    assert (item.sets, getattr(item, counted), item.side) == (2, 30, "each")
 
 
 def test_without_javascript_a_bad_dosage_shows_the_builder_page_with_the_error(client, alice, bob):

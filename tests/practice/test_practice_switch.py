@@ -193,6 +193,23 @@ def test_a_page_of_another_of_ones_practices_offers_to_open_it_there(
     assert client.get(opened["Location"]).status_code == 200
 
 
+def test_with_debug_on_a_page_of_another_of_ones_practices_still_offers_to_open_it_there(
+    client, settings, alice, erin, gym, alice_at_the_gym
+):
+    settings.DEBUG = True  # as under `make run`, where Django's technical 404 would answer
+    gym_template = TemplateFactory(practice=gym, title="Gym circuit")
+    client.force_login(alice)
+
+    for page in (f"/clients/{erin.pk}/", f"/library/templates/{gym_template.pk}/"):
+        response = client.get(page)
+
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert "You are working in Alice&#x27;s Clinic" in html
+        assert "Open in Charlie&#x27;s Gym" in html and f'name="next" value="{page}"' in html
+        assert "Erin" not in html and "Gym circuit" not in html
+
+
 def test_joining_another_practice_opens_the_workspace_there(
     client, alice, bob, charlie, gym, erin, django_capture_on_commit_callbacks
 ):

@@ -25,7 +25,8 @@ def test_the_owner_sets_name_accent_colour_and_logo(client, alice, alice_practic
 
     with override_settings(MEDIA_ROOT=tmp_path):
         response = client.post(
-            "/practice/", {"name": "Alice Physio Ltd", "accent_color": "#1d4ed8", "logo": png()}
+            "/practice/",
+            {"name": "Alice Physio Ltd", "accent_color": "#1d4ed8", "logo": png(), "missed_days_alert": 3},
         )
 
     alice_practice.refresh_from_db()
@@ -57,12 +58,76 @@ def test_a_logo_over_the_size_limit_is_refused(client, alice):
     assert b"The logo is over" in response.content
 
 
+@override_settings(UPLOAD_MAX_BYTES=3 * 1024 * 1024)
+def test_the_logo_field_says_the_upload_limit_in_force(client, alice):
+    client.force_login(alice)
+
+    assert b"JPEG, PNG or WebP up to 3 MB" in client.get("/practice/").content
+
+
 def test_a_bad_colour_is_refused(client, alice):
     client.force_login(alice)
 
     response = client.post("/practice/", {"name": "x", "accent_color": "red"})
 
     assert b"Use a colour like #0f766e." in response.content
+
+
+def test_the_owner_sets_after_how_many_missed_days_the_practitioner_is_alerted(client, alice, alice_practice):
+    client.force_login(alice)
+
+    response = client.post(
+        "/practice/", {"name": "Alice's Clinic", "accent_color": "#0f766e", "missed_days_alert": 5}
+    )
+
+    assert response.status_code == 302
+    alice_practice.refresh_from_db()
+    assert alice_practice.missed_days_alert == 5
+
+
+def test_the_missed_days_alert_field_shows_the_setting_and_says_what_it_does(client, alice, alice_practice):
+    alice_practice.missed_days_alert = 4
+    alice_practice.save()
+    client.force_login(alice)
+
+    html = client.get("/practice/").content.decode()
+
+    assert 'name="missed_days_alert"' in html and 'value="4"' in html
+    assert "when a client has missed this many scheduled exercise days in a row" in html
+    assert "From 1 to 30 days." in html
+
+
+@pytest.mark.parametrize("days", [0, 31, ""])
+def test_a_missed_days_alert_outside_1_to_30_days_is_refused_next_to_the_field(
+    client, alice, alice_practice, days
+):
+    client.force_login(alice)
+
+    response = client.post(
+        "/practice/", {"name": "Renamed", "accent_color": "#0f766e", "missed_days_alert": days}
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["missed_days_alert"]
+    assert "1 to 30" in response.context["form"].errors["missed_days_alert"][0]
+    alice_practice.refresh_from_db()
+    assert (alice_practice.name, alice_practice.missed_days_alert) == ("Alice's Clinic", 3)
+
+
+def test_a_practitioner_who_is_not_owner_sees_the_missed_days_alert_but_cannot_change_it(
+    client, alice_practice
+):
+    colleague = MembershipFactory(practice=alice_practice).user
+    client.force_login(colleague)
+
+    page = client.get("/practice/").content.decode()
+    refused = client.post("/practice/", {"name": "x", "accent_color": "#000000", "missed_days_alert": 9})
+
+    assert "alerted after 3 scheduled days missed in a row" in page
+    assert 'name="missed_days_alert"' not in page
+    assert refused.status_code == 404
+    alice_practice.refresh_from_db()
+    assert alice_practice.missed_days_alert == 3
 
 
 def test_a_practitioner_who_is_not_owner_cannot_change_the_practice(client, alice_practice):

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from PIL import Image, ImageDraw
 
 from programs.handouts import Branding, Handout, handout_item, render_handout
@@ -105,8 +106,27 @@ def test_an_oversized_upload_is_refused_before_it_is_read(monkeypatch):
     big = upload(b"x")
     monkeypatch.setattr(big, "size", 21 * 1024 * 1024)
 
-    with pytest.raises(ValidationError, match="over 20 MB"):
+    with pytest.raises(ValidationError, match="over 10 MB"):
         prepare_photo(big)
+
+
+def test_a_photo_over_the_promised_10_mb_is_refused_naming_the_limit(monkeypatch):
+    photo = upload(phone_photo(size=(640, 480)))
+    monkeypatch.setattr(photo, "size", 15 * 1024 * 1024)
+
+    with pytest.raises(ValidationError) as refused:
+        prepare_photo(photo, field="photo")
+
+    assert refused.value.message_dict == {"photo": ["The photo is over 10 MB."]}
+
+
+@override_settings(UPLOAD_MAX_BYTES=4 * 1024 * 1024)
+def test_the_photo_limit_is_the_one_upload_setting_of_logos_too(monkeypatch):
+    photo = upload(phone_photo(size=(640, 480)))
+    monkeypatch.setattr(photo, "size", 5 * 1024 * 1024)
+
+    with pytest.raises(ValidationError, match="over 4 MB"):
+        prepare_photo(photo)
 
 
 @pytest.mark.django_db

@@ -1,3 +1,4 @@
+import os
 from datetime import date
 from io import BytesIO
 
@@ -78,6 +79,29 @@ def test_a_file_that_is_not_an_image_is_refused_and_the_form_kept(client, alice)
     assert b"Upload a valid image" in response.content
     assert b'value="Wall slide"' in response.content
     assert not Exercise.objects.filter(name="Wall slide").exists()
+
+
+@override_settings(UPLOAD_MAX_BYTES=1024 * 1024)
+def test_a_photo_over_the_upload_limit_is_refused_next_to_the_field_naming_the_limit(client, alice):
+    client.force_login(alice)
+    out = BytesIO()
+    Image.frombytes("RGB", (800, 800), os.urandom(800 * 800 * 3)).save(out, format="PNG")  # ~1.9 MB
+    big = SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")
+
+    response = client.post("/library/exercises/new/", exercise_post(image=big))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["image"] == ["The photo is over 1 MB."]
+    assert not Exercise.objects.filter(name="Wall slide").exists()
+
+
+@override_settings(UPLOAD_MAX_BYTES=5 * 1024 * 1024)
+def test_the_photo_field_says_the_upload_limit_in_force(client, alice):
+    client.force_login(alice)
+
+    response = client.get("/library/exercises/new/")
+
+    assert b"JPEG, PNG or WebP up to 5 MB" in response.content
 
 
 def test_an_image_needs_a_description(client, alice, tmp_path):
