@@ -39,6 +39,10 @@ class Dosage(models.Model):
     def dosage_fields(self) -> dict:
         return {name: getattr(self, name) for name in DOSAGE_FIELDS}
 
+    def clean(self):
+        if errors := dosage_errors(self.dosage_fields()):
+            raise ValidationError(errors)
+
 
 DOSAGE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds", "side")
 COUNTED_FIELDS = ("reps", "hold_seconds", "duration_seconds")
@@ -48,7 +52,8 @@ NOTHING_TO_COUNT = "Give reps, a hold or a duration: with sets alone the client 
 def dosage_errors(values: Mapping) -> dict[str, str]:
     """What a prescribed dosage lacks, by field: sets alone print as a dose with nothing to do.
 
-    The rule of the builder (`ProgramExercise.clean`) and of the practitioner API alike.
+    The rule of a prescription and of an exercise's default dosage, in the workspace's forms
+    (`Dosage.clean`) and the practitioner API alike.
     0 reads as unset, as `dosage_words` reads it.
     """
     if any(values.get(name) for name in COUNTED_FIELDS):
@@ -267,10 +272,6 @@ class ProgramExercise(Dosage):
 
     def __str__(self) -> str:
         return f"{self.exercise} ({self.dosage_text()})"
-
-    def clean(self):
-        if errors := dosage_errors(self.dosage_fields()):
-            raise ValidationError(errors)
 
     def note_in(self, language: str) -> str:
         return (self.translations.get(language) or {}).get("note") or self.note

@@ -175,6 +175,9 @@ class ExerciseWriteSerializer(PracticeOwned, serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"slug": "Your practice already has an exercise with this slug."}
             )
+        dosage = {**(self.instance.dosage_fields() if self.instance else {}), **attrs}
+        if errors := dosage_errors(dosage):
+            raise serializers.ValidationError(errors)
         return {**attrs, "slug": slug}
 
 

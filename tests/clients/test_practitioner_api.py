@@ -516,3 +516,23 @@ def test_a_template_holds_exercises_of_its_own_practice_or_the_library_only(
     assert (mixed.status_code, mixed.json()["field"]) == (400, "items")
     assert not Program.objects.filter(title="Mixed").exists()
     assert gyms.status_code == 201
+
+
+def test_an_exercise_whose_default_dosage_has_nothing_to_count_is_a_400_naming_reps(alice, alices_exercise):
+    api = api_as(alice)
+    practice = alice.memberships.get().practice
+
+    created = api.post(
+        "/api/v1/exercises/",
+        {"name": "Sets only", "body_region": "core", "practice": practice.pk, "sets": 3},
+        format="json",
+    )
+    cleared = api.patch(
+        f"/api/v1/exercises/{alices_exercise.pk}/",
+        {"reps": None, "hold_seconds": None, "duration_seconds": None},
+        format="json",
+    )
+
+    assert (created.status_code, created.json()["field"]) == (400, "reps")
+    assert (cleared.status_code, cleared.json()["field"]) == (400, "reps")
+    assert not Exercise.objects.filter(name="Sets only").exists()

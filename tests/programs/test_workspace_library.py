@@ -8,7 +8,7 @@ from django.test import override_settings
 from PIL import Image
 
 from programs.forms import PHOTO_NOT_KEPT
-from programs.models import Exercise, Program
+from programs.models import NOTHING_TO_COUNT, Exercise, Program
 from tests.factories import ExerciseFactory, TemplateFactory, assign
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +228,13 @@ def test_the_shared_library_template_cannot_be_renamed_or_deleted(client, alice)
     assert client.post(f"/programs/{template.pk}/", {"title": "Mine now"}).status_code == 404
     assert client.post(f"/programs/{template.pk}/delete/").status_code == 404
     assert Program.objects.get(pk=template.pk).title == "Knee basics"
+
+
+def test_an_exercise_whose_default_dosage_has_nothing_to_count_is_refused_next_to_reps(client, alice):
+    client.force_login(alice)
+
+    response = client.post("/library/exercises/new/", exercise_post(reps=""))
+
+    assert response.status_code == 400
+    assert NOTHING_TO_COUNT in response.content.decode()
+    assert not Exercise.objects.filter(name="Wall slide").exists()
