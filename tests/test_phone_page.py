@@ -856,3 +856,21 @@ def test_a_sync_the_server_asks_to_slow_down_says_the_check_offs_wait_and_keeps_
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     page.get_by_text("All check-offs synced.").wait_for()
     assert Completion.objects.count() == 1
+
+
+def test_after_a_spanish_client_signs_out_the_page_follows_the_phones_language_again(
+    browser_context, live_server, fay
+):
+    fay.language = "es"
+    fay.save()
+    page = browser_context.new_page()  # an English phone
+    sign_in_as(page, live_server, "fay@example.com")
+    page.get_by_role("button", name="Marcar Side plank").wait_for()
+
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.wait_for_function("() => localStorage.getItem('rehabit.signing_out') === null")
+    page.reload()
+
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "django_language" not in {cookie["name"] for cookie in browser_context.cookies()}

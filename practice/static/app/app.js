@@ -172,8 +172,16 @@ async function signInWithWebSession() {
 async function signOut() {
   store.set(KEYS.signingOut, { token: store.get(KEYS.token) });
   const waiting = myQueue().length;
+  forgetLanguage();
   signedOut(waiting ? tCount("signed_out_waiting", waiting) : t("signed_out"));
   await finishSignOut();
+}
+
+// The next person on this phone gets the phone's own language again; the sign-out message is
+// still in the page's current one.
+function forgetLanguage() {
+  sessionStorage.removeItem("rehabit.language");
+  document.cookie = "django_language=; path=/; max-age=0; SameSite=Lax";
 }
 
 async function finishSignOut() {
