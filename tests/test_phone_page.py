@@ -858,6 +858,25 @@ def test_a_sync_the_server_asks_to_slow_down_says_the_check_offs_wait_and_keeps_
     assert Completion.objects.count() == 1
 
 
+def test_a_refused_check_off_stays_said_while_the_list_first_loads(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    browser_context.set_offline(True)
+    check_off(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("1 check-off not sent yet waits on this phone until you sign in again.").wait_for()
+    fay.assignments.update(start_date=timezone.localdate() + timedelta(days=1))  # the start moves on
+    browser_context.set_offline(False)
+
+    sign_in_as(page, live_server, "fay@example.com")
+
+    refused = "1 check-off could not be saved. Your program had not started yet on that day."
+    page.get_by_text(refused, exact=True).wait_for()
+    page.wait_for_function("() => document.querySelector('#today-title').textContent.startsWith('Today, ')")
+    page.wait_for_timeout(500)  # the list has loaded: the refusal is still there to read
+    assert page.locator("#status").text_content() == refused
+
+
 def test_after_a_spanish_client_signs_out_the_page_follows_the_phones_language_again(
     browser_context, live_server, fay
 ):

@@ -232,7 +232,8 @@ async function refresh() {
   // Who is signed in comes first: only their own waiting check-offs are sent.
   if ((await followClientsLanguage()) || !store.get(KEYS.token)) return; // signed out: the form says why
   await sync();
-  const firstLoad = !store.get(KEYS.today); // nothing saved to show meanwhile: say it is coming
+  // Nothing saved to show meanwhile: say it is coming, unless the sync had something to say.
+  const firstLoad = !store.get(KEYS.today) && !$("status").textContent;
   if (firstLoad) say(t("loading"));
   try {
     const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/")]);
@@ -429,7 +430,9 @@ function sync() {
 async function sendQueue() {
   const queue = myQueue();
   if (!store.get(KEYS.token)) return; // signed out: sent once signed in again
-  if (!queue.length) return say("");
+  // Nothing to send: an old note (offline, waiting) goes, but not the news that the last ones arrived,
+  // which a sync started meanwhile (the list loading) would otherwise wipe.
+  if (!queue.length) return $("status").textContent === t("synced") || say("");
   try {
     const items = queue.slice(0, 500).map(({ account, ...item }) => item);
     const answer = await api("/me/completions/batch/", { method: "POST", body: { items } });
