@@ -893,3 +893,31 @@ def test_after_a_spanish_client_signs_out_the_page_follows_the_phones_language_a
     page.get_by_role("button", name="Sign in").wait_for()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "django_language" not in {cookie["name"] for cookie in browser_context.cookies()}
+
+
+def test_the_program_card_and_what_changed_show_when_the_page_opens_offline(
+    browser_context, live_server, fay
+):
+    assignment = fay.assignments.get()
+    draft = versions.revision_draft(assignment=assignment)
+    draft.items.update(sets=2)
+    versions.assignment_revise(assignment=assignment, draft=draft, schedule=versions.schedule_of(assignment))
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the service worker's care
+    page.locator(".changes").wait_for()
+
+    browser_context.set_offline(True)
+    page.reload()
+
+    page.get_by_text("Offline: showing your saved list.").wait_for()
+    program = page.locator(".program")
+    assert program.get_by_text(fay.assignments.get().program.title).is_visible()
+    assert program.get_by_role("link", name="Handout (PDF)").is_visible()
+    assert (
+        page.locator(".changes").text_content() == "What changed: side plank now 2 × 1 · hold 2 s · each side"
+    )
+
+    page.get_by_role("button", name="Sign out").click()
+    assert page.evaluate("localStorage.getItem('rehabit.programs')") is None

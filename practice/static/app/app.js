@@ -6,6 +6,8 @@
 //                   the id of the client who made it (`account`): only they send it or see it
 //   rehabit.today   the last /me/today/ answer, so the list shows while offline
 //   rehabit.me      the last /me/ answer, so the settings show (read-only) while offline
+//   rehabit.programs  the last /me/assignments/ answer with the id of its client (`account`), so
+//                   the program card (handout, what changed) shows while offline
 //   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token}
 "use strict";
 
@@ -15,6 +17,7 @@ const KEYS = {
   queue: "rehabit.queue",
   today: "rehabit.today",
   me: "rehabit.me",
+  programs: "rehabit.programs",
   signingOut: "rehabit.signing_out",
 };
 const $ = (id) => document.getElementById(id);
@@ -201,6 +204,8 @@ function signedOut(message) {
   store.drop(KEYS.token);
   store.drop(KEYS.today);
   store.drop(KEYS.me);
+  store.drop(KEYS.programs);
+  render(); // nothing of theirs stays behind the sign-in form
   show("sign-in");
   say(message);
 }
@@ -239,7 +244,7 @@ async function refresh() {
     const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/")]);
     if (!store.get(KEYS.token)) return;
     if (today.ok) store.set(KEYS.today, today.data);
-    if (programs.ok) renderPrograms(programs.data.results);
+    if (programs.ok) store.set(KEYS.programs, { account: store.get(KEYS.me)?.id, results: programs.data.results });
     if (firstLoad && $("status").textContent === t("loading")) say("");
   } catch {
     say(offlineMessage());
@@ -272,6 +277,8 @@ function render() {
   const today = store.get(KEYS.today);
   const list = $("slots");
   list.replaceChildren();
+  const programs = store.get(KEYS.programs);
+  renderPrograms(programs && programs.account === store.get(KEYS.me)?.id ? programs.results : []);
   if (!today) return;
   const queued = new Set(myQueue().filter((q) => q.date === today.date).map(slotKey));
   const date = new Date(today.date + "T12:00").toLocaleDateString(LANGUAGE, { weekday: "long", day: "numeric", month: "long" });
