@@ -4,6 +4,7 @@ import re
 from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client as Browser
 from django.utils import timezone
@@ -856,6 +857,69 @@ def test_a_sync_the_server_asks_to_slow_down_says_the_check_offs_wait_and_keeps_
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     page.get_by_text("All check-offs synced.").wait_for()
     assert Completion.objects.count() == 1
+
+
+# --- a page left open overnight ----------------------------------------------------------
+
+
+def long_date(day):
+    return f"{day:%A}, {day:%B} {day.day}"
+
+
+def open_for_the_night(browser_context, live_server):
+    """Signed in on a phone whose clock the test moves on (the page stays open meanwhile)."""
+    page = browser_context.new_page()
+    page.clock.install()
+    sign_in(page, live_server)
+    page.get_by_role("heading", name=f"Today, {long_date(timezone.localdate())}").wait_for()
+    return page
+
+
+def the_night_passes(page):
+    page.clock.set_system_time(timezone.now() + timedelta(days=1))
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # the phone wakes up
+
+
+def test_a_page_left_open_overnight_shows_the_new_day_and_checks_off_on_it(browser_context, live_server, fay):
+    page = open_for_the_night(browser_context, live_server)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=True):
+        the_night_passes(page)
+        page.get_by_role("heading", name=f"Today, {long_date(tomorrow)}").wait_for()
+        check_off(page)
+        page.get_by_text("All check-offs synced.").wait_for()
+
+    assert Completion.objects.get().date == tomorrow
+
+
+def test_a_page_left_open_overnight_offline_shows_the_old_list_by_its_date_and_checks_nothing_off_on_it(
+    browser_context, live_server, fay
+):
+    page = open_for_the_night(browser_context, live_server)
+    today = timezone.localdate()
+    browser_context.set_offline(True)
+
+    the_night_passes(page)
+
+    page.get_by_role("heading", name=long_date(today), exact=True).wait_for()
+    page.get_by_text(
+        f"This is the list of {long_date(today)}; today's exercises load once you are online."
+    ).wait_for()
+    page.get_by_role("button", name="Check off Side plank").click()
+    page.get_by_text(
+        f"Not checked off: this list is not today's but that of {long_date(today)}. "
+        "Today's exercises load once you are online.",
+        exact=True,
+    ).wait_for()
+    assert page.locator("#check-off").is_hidden()
+    assert page.evaluate("localStorage.getItem('rehabit.queue')") is None
+
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=True):
+        browser_context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        page.get_by_role("heading", name=f"Today, {long_date(today + timedelta(days=1))}").wait_for()
+    assert not Completion.objects.exists()
 
 
 def test_a_refused_check_off_stays_said_while_the_list_first_loads(browser_context, live_server, fay):
