@@ -76,6 +76,12 @@ def phone_strings() -> dict[str, str]:
         "waiting_one": _("{where}: {count} check-off waiting to sync."),
         "waiting_other": _("{where}: {count} check-offs waiting to sync."),
         "saved_list": _("{where}: showing your saved list."),
+        # A list kept from a day gone by (the page stayed open overnight, offline): see listIsStale.
+        "stale_list": _("This is the list of {date}; today's exercises load once you are online."),
+        "stale_check_off": _(
+            "Not checked off: this list is not today's but that of {date}. "
+            "Today's exercises load once you are online."
+        ),
         "left_side": _("Left side"),
         "right_side": _("Right side"),
         "set": _("Set {set} of {sets}"),

@@ -4,6 +4,7 @@ import re
 from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client as Browser
 from django.utils import timezone
@@ -856,3 +857,131 @@ def test_a_sync_the_server_asks_to_slow_down_says_the_check_offs_wait_and_keeps_
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     page.get_by_text("All check-offs synced.").wait_for()
     assert Completion.objects.count() == 1
+
+
+# --- a page left open overnight ----------------------------------------------------------
+
+
+def long_date(day):
+    return f"{day:%A}, {day:%B} {day.day}"
+
+
+def open_for_the_night(browser_context, live_server):
+    """Signed in on a phone whose clock the test moves on (the page stays open meanwhile)."""
+    page = browser_context.new_page()
+    page.clock.install()
+    sign_in(page, live_server)
+    page.get_by_role("heading", name=f"Today, {long_date(timezone.localdate())}").wait_for()
+    return page
+
+
+def the_night_passes(page):
+    page.clock.set_system_time(timezone.now() + timedelta(days=1))
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # the phone wakes up
+
+
+def test_a_page_left_open_overnight_shows_the_new_day_and_checks_off_on_it(browser_context, live_server, fay):
+    page = open_for_the_night(browser_context, live_server)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=True):
+        the_night_passes(page)
+        page.get_by_role("heading", name=f"Today, {long_date(tomorrow)}").wait_for()
+        check_off(page)
+        page.get_by_text("All check-offs synced.").wait_for()
+
+    assert Completion.objects.get().date == tomorrow
+
+
+def test_a_page_left_open_overnight_offline_shows_the_old_list_by_its_date_and_checks_nothing_off_on_it(
+    browser_context, live_server, fay
+):
+    page = open_for_the_night(browser_context, live_server)
+    today = timezone.localdate()
+    browser_context.set_offline(True)
+
+    the_night_passes(page)
+
+    page.get_by_role("heading", name=long_date(today), exact=True).wait_for()
+    page.get_by_text(
+        f"This is the list of {long_date(today)}; today's exercises load once you are online."
+    ).wait_for()
+    page.get_by_role("button", name="Check off Side plank").click()
+    page.get_by_text(
+        f"Not checked off: this list is not today's but that of {long_date(today)}. "
+        "Today's exercises load once you are online.",
+        exact=True,
+    ).wait_for()
+    assert page.locator("#check-off").is_hidden()
+    assert page.evaluate("localStorage.getItem('rehabit.queue')") is None
+
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=True):
+        browser_context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        page.get_by_role("heading", name=f"Today, {long_date(today + timedelta(days=1))}").wait_for()
+    assert not Completion.objects.exists()
+
+
+def test_a_refused_check_off_stays_said_while_the_list_first_loads(browser_context, live_server, fay):
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    browser_context.set_offline(True)
+    check_off(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("1 check-off not sent yet waits on this phone until you sign in again.").wait_for()
+    fay.assignments.update(start_date=timezone.localdate() + timedelta(days=1))  # the start moves on
+    browser_context.set_offline(False)
+
+    sign_in_as(page, live_server, "fay@example.com")
+
+    refused = "1 check-off could not be saved. Your program had not started yet on that day."
+    page.get_by_text(refused, exact=True).wait_for()
+    page.wait_for_function("() => document.querySelector('#today-title').textContent.startsWith('Today, ')")
+    page.wait_for_timeout(500)  # the list has loaded: the refusal is still there to read
+    assert page.locator("#status").text_content() == refused
+
+
+def test_after_a_spanish_client_signs_out_the_page_follows_the_phones_language_again(
+    browser_context, live_server, fay
+):
+    fay.language = "es"
+    fay.save()
+    page = browser_context.new_page()  # an English phone
+    sign_in_as(page, live_server, "fay@example.com")
+    page.get_by_role("button", name="Marcar Side plank").wait_for()
+
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.wait_for_function("() => localStorage.getItem('rehabit.signing_out') === null")
+    page.reload()
+
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "django_language" not in {cookie["name"] for cookie in browser_context.cookies()}
+
+
+def test_the_program_card_and_what_changed_show_when_the_page_opens_offline(
+    browser_context, live_server, fay
+):
+    assignment = fay.assignments.get()
+    draft = versions.revision_draft(assignment=assignment)
+    draft.items.update(sets=2)
+    versions.assignment_revise(assignment=assignment, draft=draft, schedule=versions.schedule_of(assignment))
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the service worker's care
+    page.locator(".changes").wait_for()
+
+    browser_context.set_offline(True)
+    page.reload()
+
+    page.get_by_text("Offline: showing your saved list.").wait_for()
+    program = page.locator(".program")
+    assert program.get_by_text(fay.assignments.get().program.title).is_visible()
+    assert program.get_by_role("link", name="Handout (PDF)").is_visible()
+    assert (
+        page.locator(".changes").text_content() == "What changed: side plank now 2 × 1 · hold 2 s · each side"
+    )
+
+    page.get_by_role("button", name="Sign out").click()
+    assert page.evaluate("localStorage.getItem('rehabit.programs')") is None

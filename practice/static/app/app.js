@@ -4,8 +4,11 @@
 //   rehabit.token   the API token (Authorization: Token ...)
 //   rehabit.queue   check-offs not yet confirmed by the server, each with the uuid made here and
 //                   the id of the client who made it (`account`): only they send it or see it
-//   rehabit.today   the last /me/today/ answer, so the list shows while offline
+//   rehabit.today   the last /me/today/ answer, so the list shows while offline, with `seen_on`,
+//                   the client's date when it came: once that has passed, the list is stale
 //   rehabit.me      the last /me/ answer, so the settings show (read-only) while offline
+//   rehabit.programs  the last /me/assignments/ answer with the id of its client (`account`), so
+//                   the program card (handout, what changed) shows while offline
 //   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token}
 "use strict";
 
@@ -15,6 +18,7 @@ const KEYS = {
   queue: "rehabit.queue",
   today: "rehabit.today",
   me: "rehabit.me",
+  programs: "rehabit.programs",
   signingOut: "rehabit.signing_out",
 };
 const $ = (id) => document.getElementById(id);
@@ -172,8 +176,16 @@ async function signInWithWebSession() {
 async function signOut() {
   store.set(KEYS.signingOut, { token: store.get(KEYS.token) });
   const waiting = myQueue().length;
+  forgetLanguage();
   signedOut(waiting ? tCount("signed_out_waiting", waiting) : t("signed_out"));
   await finishSignOut();
+}
+
+// The next person on this phone gets the phone's own language again; the sign-out message is
+// still in the page's current one.
+function forgetLanguage() {
+  sessionStorage.removeItem("rehabit.language");
+  document.cookie = "django_language=; path=/; max-age=0; SameSite=Lax";
 }
 
 async function finishSignOut() {
@@ -193,6 +205,8 @@ function signedOut(message) {
   store.drop(KEYS.token);
   store.drop(KEYS.today);
   store.drop(KEYS.me);
+  store.drop(KEYS.programs);
+  render(); // nothing of theirs stays behind the sign-in form
   show("sign-in");
   say(message);
 }
@@ -224,18 +238,49 @@ async function refresh() {
   // Who is signed in comes first: only their own waiting check-offs are sent.
   if ((await followClientsLanguage()) || !store.get(KEYS.token)) return; // signed out: the form says why
   await sync();
-  const firstLoad = !store.get(KEYS.today); // nothing saved to show meanwhile: say it is coming
+  // Nothing saved to show meanwhile: say it is coming, unless the sync had something to say.
+  const firstLoad = !store.get(KEYS.today) && !$("status").textContent;
   if (firstLoad) say(t("loading"));
   try {
     const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/")]);
     if (!store.get(KEYS.token)) return;
-    if (today.ok) store.set(KEYS.today, today.data);
-    if (programs.ok) renderPrograms(programs.data.results);
+    if (today.ok) store.set(KEYS.today, { ...today.data, seen_on: clientsDate() });
+    if (programs.ok) store.set(KEYS.programs, { account: store.get(KEYS.me)?.id, results: programs.data.results });
     if (firstLoad && $("status").textContent === t("loading")) say("");
   } catch {
     say(offlineMessage());
   }
   render();
+}
+
+// The date where the client lives (their own time zone, as the server counts days), "YYYY-MM-DD".
+function clientsDate() {
+  try {
+    const zone = store.get(KEYS.me)?.timezone || undefined;
+    const format = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+    const parts = Object.fromEntries(format.formatToParts(new Date()).map((p) => [p.type, p.value]));
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  } catch {
+    return null; // a zone this browser does not know: the server's list decides
+  }
+}
+
+// The page stayed open past midnight where the client lives: the list is of a day gone by. The
+// server's answer is today's on the day it came (`seen_on`), even if the phone's clock is a little off.
+function listIsStale(today = store.get(KEYS.today)) {
+  const date = clientsDate();
+  return Boolean(today && date && date > (today.seen_on || today.date));
+}
+
+let turning = null;
+
+// Loads the new day's list once the old one is stale; true when it tried (refresh also syncs).
+// Offline the old list stays, under its own date, and takes no check-offs (see openCheckOff).
+async function followTheDay() {
+  if (!store.get(KEYS.token) || !listIsStale()) return false;
+  turning ??= refresh().finally(() => (turning = null));
+  await turning;
+  return true;
 }
 
 // The client's own language (theirs or their practitioner's choice) wins over the phone's:
@@ -263,16 +308,23 @@ function render() {
   const today = store.get(KEYS.today);
   const list = $("slots");
   list.replaceChildren();
+  const programs = store.get(KEYS.programs);
+  renderPrograms(programs && programs.account === store.get(KEYS.me)?.id ? programs.results : []);
   if (!today) return;
   const queued = new Set(myQueue().filter((q) => q.date === today.date).map(slotKey));
-  const date = new Date(today.date + "T12:00").toLocaleDateString(LANGUAGE, { weekday: "long", day: "numeric", month: "long" });
-  $("today-title").textContent = t("today", { date });
+  const date = longDate(today.date);
+  // A list of a day gone by is not called "Today": its date alone, capitalised as a title.
+  $("today-title").textContent = listIsStale(today) ? date.charAt(0).toLocaleUpperCase(LANGUAGE) + date.slice(1) : t("today", { date });
   $("nothing").hidden = today.slots.length > 0;
   const sessions = Math.max(1, ...today.slots.map((s) => s.session));
   for (const slot of today.slots) {
     const done = slot.done || queued.has(slotKey(slot));
     list.append(slotItem(slot, done, sessions > 1));
   }
+}
+
+function longDate(date) {
+  return new Date(date + "T12:00").toLocaleDateString(LANGUAGE, { weekday: "long", day: "numeric", month: "long" });
 }
 
 function slotItem(slot, done, showSession) {
@@ -348,8 +400,16 @@ let pending = null;
 
 // Every answer starts empty: what the client leaves alone is not reported (no pain 0, no
 // difficulty 3, no sets and reps they did not give), so it never weighs on their figures.
-function openCheckOff(slot, name) {
-  pending = { slot, opener: document.activeElement };
+// A list the day has left behind is renewed first; offline it takes no check-off, which would
+// otherwise land on that day without the client knowing.
+async function openCheckOff(slot, name) {
+  const opener = document.activeElement;
+  if (await followTheDay()) {
+    slot = store.get(KEYS.today)?.slots.find((s) => slotKey(s) === slotKey(slot) && !s.done);
+    if (listIsStale()) return say(t("stale_check_off", { date: longDate(store.get(KEYS.today).date) }));
+    if (!slot || myQueue().some((q) => q.date === store.get(KEYS.today).date && slotKey(q) === slotKey(slot))) return;
+  }
+  pending = { slot, opener, date: store.get(KEYS.today).date };
   const form = $("check-off-form");
   form.reset();
   $("check-off-name").textContent = name;
@@ -388,16 +448,15 @@ function checkOffAnswers() {
 
 async function closeCheckOff() {
   const dialog = $("check-off");
-  const { slot, opener } = pending || {};
+  const { slot, opener, date } = pending || {};
   pending = null;
   if (dialog.returnValue === "save" && slot) {
-    const today = store.get(KEYS.today);
     const queue = store.get(KEYS.queue, []);
     queue.push({
       id: newUuid(),
       account: store.get(KEYS.me)?.id,
       assignment_exercise: slot.assignment_exercise,
-      date: today.date,
+      date, // the day of the list it was opened on
       session: slot.session,
       ...checkOffAnswers(),
     });
@@ -421,7 +480,9 @@ function sync() {
 async function sendQueue() {
   const queue = myQueue();
   if (!store.get(KEYS.token)) return; // signed out: sent once signed in again
-  if (!queue.length) return say("");
+  // Nothing to send: an old note (offline, waiting) goes, but not the news that the last ones arrived,
+  // which a sync started meanwhile (the list loading) would otherwise wipe.
+  if (!queue.length) return $("status").textContent === t("synced") || say("");
   try {
     const items = queue.slice(0, 500).map(({ account, ...item }) => item);
     const answer = await api("/me/completions/batch/", { method: "POST", body: { items } });
@@ -493,7 +554,9 @@ function undone(slot, name) {
 function offlineMessage() {
   const waiting = myQueue().length;
   const where = navigator.onLine ? t("unreachable") : t("offline");
-  return waiting ? tCount("waiting", waiting, { where }) : t("saved_list", { where });
+  const message = waiting ? tCount("waiting", waiting, { where }) : t("saved_list", { where });
+  const today = store.get(KEYS.today);
+  return listIsStale(today) ? `${message} ${t("stale_list", { date: longDate(today.date) })}` : message;
 }
 
 // --- follow-along timer ----------------------------------------------------------------
@@ -782,14 +845,17 @@ function start() {
     finishSignOut();
     if (showing === "settings" && !store.get(KEYS.me)) openSettings();
     showConnection();
-    sync().then(render);
+    followTheDay().then((turned) => turned || sync().then(render));
   });
   window.addEventListener("offline", () => {
     showConnection();
     say(offlineMessage());
   });
+  // A phone left on overnight, or woken up on another day: the new day's list.
+  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && followTheDay());
+  window.addEventListener("focus", followTheDay);
   // A connection can come back without an `online` event (a captive portal, a flaky cell).
-  setInterval(() => myQueue().length && sync().then(render), 15000);
+  setInterval(async () => (await followTheDay()) || (myQueue().length && sync().then(render)), 15000);
   if (store.get(KEYS.token)) {
     route();
     render();
