@@ -120,7 +120,7 @@ def body_for(path: str, world: dict) -> dict:
         "/api/v1/me/": {"reminders_enabled": False},
         "/api/v1/me/completions/{completion}/": check_off,
         "/api/v1/me/completions/batch/": {"items": [{**check_off, "id": str(uuid.uuid4())}]},
-        "/api/v1/exercises/": {"name": "Outsider's", "body_region": "core"},
+        "/api/v1/exercises/": {"name": "Outsider's", "body_region": "core", "reps": 10},
         "/api/v1/exercises/{exercise}/": {"name": "Hijacked", "body_region": "core"},
         "/api/v1/programs/": {"title": "Outsider's", "items": [{"exercise": world["exercise"], "reps": 10}]},
         "/api/v1/programs/{program}/": {"title": "Hijacked", "items": []},
