@@ -5,6 +5,7 @@ from datetime import time, timedelta
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client as Browser
 from django.utils import timezone
@@ -985,3 +986,24 @@ def test_the_program_card_and_what_changed_show_when_the_page_opens_offline(
 
     page.get_by_role("button", name="Sign out").click()
     assert page.evaluate("localStorage.getItem('rehabit.programs')") is None
+
+
+def test_a_sign_out_finished_later_does_not_end_another_clients_web_session_on_the_same_browser(
+    browser_context, live_server, fay, gus
+):
+    page = browser_context.new_page()
+    sign_in(page, live_server)  # fay, on the phone page only
+    AuthToken.objects.filter(user=fay.user).delete()  # her token stopped working meanwhile
+    browser_context.set_offline(True)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You are signed out.", exact=True).wait_for()
+    web = Browser()
+    web.force_login(gus.user)  # then gus signs in on the web in this browser
+    session = web.cookies["sessionid"].value
+    browser_context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+
+    browser_context.set_offline(False)  # fay's sign-out is finished now
+
+    page.wait_for_function("() => localStorage.getItem('rehabit.signing_out') === null")
+    assert Session.objects.filter(session_key=session).exists()
+    assert Browser(HTTP_COOKIE=f"sessionid={session}").get("/accounts/password/change/").status_code == 200

@@ -78,7 +78,7 @@ async function tokenAfter(refused) {
 
 async function renewToken() {
   let answer = null;
-  if (WEB_SESSION.client && !store.get(KEYS.signingOut) && (await webSessionIsThisClients())) {
+  if (WEB_SESSION.client && !store.get(KEYS.signingOut) && (await webSessionIs(store.get(KEYS.me)?.id))) {
     answer = await api("/auth/token/session/", { method: "POST", token: null }).catch(() => null);
   }
   if (answer?.ok) {
@@ -91,9 +91,8 @@ async function renewToken() {
 
 // The browser may since have signed in on the web as someone else (a shared phone): their session
 // must not carry on this client's page, nor send this client's waiting check-offs as theirs.
-async function webSessionIsThisClients() {
-  const account = store.get(KEYS.me)?.id;
-  if (account === undefined) return false;
+async function webSessionIs(account) {
+  if (account == null) return false;
   const me = await api("/me/", { token: null }).catch(() => null);
   return me?.ok === true && me.data.id === account;
 }
@@ -174,7 +173,7 @@ async function signInWithWebSession() {
 // Signed out here at once; the server revokes the token and ends the web session as soon as it
 // can be reached, and until then the web session is not used to sign back in.
 async function signOut() {
-  store.set(KEYS.signingOut, { token: store.get(KEYS.token) });
+  store.set(KEYS.signingOut, { token: store.get(KEYS.token), account: store.get(KEYS.me)?.id });
   const waiting = myQueue().length;
   forgetLanguage();
   signedOut(waiting ? tCount("signed_out_waiting", waiting) : t("signed_out"));
@@ -193,8 +192,11 @@ async function finishSignOut() {
   if (!unconfirmed) return;
   try {
     let answer = await api("/auth/logout/", { method: "POST", token: unconfirmed.token });
-    // A token that had already expired: the web session, if any, is ended on its own.
-    if (answer.status === 401 && unconfirmed.token) answer = await api("/auth/logout/", { method: "POST", token: null });
+    // A token that had already expired: the web session is ended on its own, if it is still this
+    // client's; someone else may have signed in on this browser since.
+    if (answer.status === 401 && unconfirmed.token && (await webSessionIs(unconfirmed.account))) {
+      answer = await api("/auth/logout/", { method: "POST", token: null });
+    }
     if (answer.ok || answer.status === 401) store.drop(KEYS.signingOut); // 401 without a token: no session left
   } catch {
     /* offline: tried again when the connection returns or the page opens */
