@@ -13,6 +13,12 @@ from .scheduling import DAY_NAMES, TIMEZONES, already_over
 from .services import client_email_refusal
 
 
+class ClientSearchForm(forms.Form):
+    """The client list's search, as typed in the address (a NUL character is refused, not a 500)."""
+
+    q = forms.CharField(required=False, max_length=200)
+
+
 class ClientForm(forms.ModelForm):
     timezone = forms.ChoiceField(choices=[(name, name) for name in TIMEZONES], initial="Europe/London")
     language = forms.ChoiceField(

@@ -39,6 +39,7 @@ from .audit import audit_record
 from .forms import (
     AssignForm,
     ClientForm,
+    ClientSearchForm,
     ConsultationForm,
     PrescribeForm,
     RecordForm,
@@ -57,7 +58,8 @@ CLIENTS_PER_PAGE = 50
 
 @practitioner_required
 def client_list(request):
-    query = request.GET.get("q", "").strip()
+    search = ClientSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     clients = Client.objects.in_practice(current_practice(request))
     if query:
         clients = clients.filter(
@@ -66,7 +68,8 @@ def client_list(request):
     page = Paginator(clients.order_by("name", "pk"), CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = overview.client_rows(list(page), today=timezone.localdate())
     template = "clients/_client_rows.html" if request.htmx else "clients/list.html"
-    return render(request, template, {"rows": rows, "page": page, "query": query})
+    context = {"rows": rows, "page": page, "query": query, "search": search}
+    return render(request, template, context, status=400 if search.errors else 200)
 
 
 @practitioner_required

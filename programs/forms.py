@@ -120,3 +120,17 @@ class TemplateDetailsForm(forms.ModelForm):
         fields = ["title", "summary"]
         labels = {"title": "Template title", "summary": "Summary (on the handout)"}
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class ExerciseFilterForm(forms.Form):
+    """The library's and the builder's filters, as typed in the address: a value no exercise can
+    hold (a NUL character, which PostgreSQL refuses) is an error, not a server error."""
+
+    q = forms.CharField(required=False, max_length=200)
+    region = forms.CharField(required=False, max_length=50)
+    equipment = forms.CharField(required=False, max_length=200)
+    tag = forms.CharField(required=False, max_length=100)
+
+    def filters(self) -> dict:
+        """The valid filters; a refused one reads as no filter."""
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields}

@@ -12,13 +12,15 @@ from django.views.decorators.http import require_POST
 from practice.access import current_practice, practitioner_required
 
 from . import selectors
-from .forms import DosageForm, ExerciseForm, TemplateDetailsForm, TemplateForm
+from .forms import DosageForm, ExerciseFilterForm, ExerciseForm, TemplateDetailsForm, TemplateForm
 from .models import Exercise, Program, ProgramExercise
 from .services import program_clone
 
 
-def _filters(request) -> dict:
-    return {name: request.GET.get(name, "") for name in ("q", "region", "equipment", "tag")}
+def _filter_form(request) -> ExerciseFilterForm:
+    form = ExerciseFilterForm(request.GET)
+    form.is_valid()
+    return form
 
 
 def _filter_context(practice, filters) -> dict:
@@ -33,12 +35,18 @@ def _filter_context(practice, filters) -> dict:
 
 @practitioner_required
 def library(request):
-    filters, practice = _filters(request), current_practice(request)
+    form, practice = _filter_form(request), current_practice(request)
+    filters = form.filters()
     exercises = selectors.exercise_search(Exercise.objects.visible_in(practice), **filters)
     templates = Program.objects.visible_in(practice).templates().select_related("practice")
-    context = {"exercises": exercises, "templates": templates, **_filter_context(practice, filters)}
+    context = {
+        "exercises": exercises,
+        "templates": templates,
+        "filter_form": form,
+        **_filter_context(practice, filters),
+    }
     template = "programs/_exercise_results.html" if request.htmx else "programs/library.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @practitioner_required
@@ -133,7 +141,7 @@ def program_save_as_template(request, pk):
 
 
 def builder_context(request, program: Program, *, bound: dict | None = None) -> dict:
-    filters, practice = _filters(request), current_practice(request)
+    filters, practice = _filter_form(request).filters(), current_practice(request)
     rows = item_rows(program, bound=bound)
     return {
         "program": program,
@@ -189,7 +197,8 @@ def exercise_results(request, pk):
 def item_add(request, pk):
     practice = current_practice(request)
     program = get_object_or_404(Program.objects.editable_in(practice), pk=pk)
-    exercise = Exercise.objects.visible_in(practice).filter(pk=request.POST.get("exercise")).first()
+    chosen = request.POST.get("exercise", "")
+    exercise = Exercise.objects.visible_in(practice).filter(pk=chosen).first() if chosen.isdigit() else None
     if exercise is None:
         raise Http404
     last = program.items.aggregate(last=Max("position"))["last"]

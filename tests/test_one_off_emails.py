@@ -378,7 +378,7 @@ def test_the_client_page_says_when_the_invitation_left_and_until_when_its_link_w
     assert "The invitation email is on its way." in on_its_way
     invitation.refresh_from_db()
     assert f"its link works until {invitation.expires_at:%-d %b %Y}" in emailed
-    assert "Invitation emailed" in emailed
+    assert "Invitation emailed" in emailed and "(Europe/London); its link works until" in emailed
 
 
 @pytest.mark.django_db

@@ -281,3 +281,12 @@ def test_client_list_says_how_long_ago_an_older_check_off_was(client, alice, bob
     response = client.get("/clients/")
 
     assert b"3\xc2\xa0hours, 5\xc2\xa0minutes ago" in response.content
+
+
+def test_a_client_search_holding_a_nul_character_is_refused_not_a_server_error(client, alice, bob):
+    client.force_login(alice)
+
+    response = client.get("/clients/?q=Bob%00")
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()

@@ -238,3 +238,24 @@ def test_an_exercise_whose_default_dosage_has_nothing_to_count_is_refused_next_t
     assert response.status_code == 400
     assert NOTHING_TO_COUNT in response.content.decode()
     assert not Exercise.objects.filter(name="Wall slide").exists()
+
+
+@pytest.mark.parametrize("query", ["q=%00", "tag=%00", "region=%00", "equipment=a%00b"])
+def test_a_library_filter_holding_a_nul_character_is_refused_not_a_server_error(client, alice, query):
+    client.force_login(alice)
+
+    response = client.get(f"/library/?{query}")
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+
+
+def test_adding_an_exercise_that_is_not_an_id_to_a_program_is_not_found(client, alice):
+    client.force_login(alice)
+    draft = TemplateFactory(practice=alice.memberships.get().practice, exercises=0)
+
+    response = client.post(f"/programs/{draft.pk}/items/", {"exercise": "abc"})
+    added = client.post(f"/programs/{draft.pk}/items/", {"exercise": ExerciseFactory().pk})
+
+    assert response.status_code == 404
+    assert added.status_code == 302 and draft.items.count() == 1
