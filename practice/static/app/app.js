@@ -9,7 +9,7 @@
 //   rehabit.me      the last /me/ answer, so the settings show (read-only) while offline
 //   rehabit.programs  the last /me/assignments/ answer with the id of its client (`account`), so
 //                   the program card (handout, what changed) shows while offline
-//   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token}
+//   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token, account}
 "use strict";
 
 const API = "/api/v1";
