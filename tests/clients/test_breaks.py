@@ -381,3 +381,77 @@ def test_the_client_api_shows_the_clients_own_breaks(bob, alice, program):
         mine = api_as(bob.user).get("/api/v1/me/assignments/").json()["results"]
 
     assert [(p["start_date"], p["end_date"]) for p in mine[0]["pauses"]] == [("2026-12-24", "2027-01-02")]
+
+
+# --- the workspace ------------------------------------------------------------------
+
+
+def test_the_client_page_schedules_a_break_from_its_form_and_lists_it_with_a_cancel_button(
+    client, alice, bob, program
+):
+    client.force_login(alice)
+    with time_machine.travel(morning(TODAY), tick=False):
+        form_page = client.get(f"/clients/{bob.pk}/").content.decode()
+        done = client.post(
+            f"/assignments/{program.pk}/breaks/", {"on": "2026-12-24", "until": "2027-01-02"}, follow=True
+        )
+    page = done.content.decode()
+
+    assert "Schedule a break" in form_page and f'action="/assignments/{program.pk}/breaks/"' in form_page
+    assert "Break set: no exercise or reminders from 24 Dec 2026 to 2 Jan 2027." in page
+    assert "break to come: paused 24 Dec – 2 Jan, resumes 3 Jan" in page
+    pause = program.pauses.get()
+    assert f'action="/assignments/{program.pk}/breaks/{pause.pk}/cancel/"' in page
+    program.refresh_from_db()
+    assert program.status == "active"
+
+
+def test_a_refused_break_is_shown_next_to_the_field_it_concerns(client, alice, bob, program):
+    client.force_login(alice)
+    with time_machine.travel(morning(TODAY), tick=False):
+        response = client.post(
+            f"/assignments/{program.pk}/breaks/", {"on": "2026-12-24", "until": "2026-12-20"}
+        )
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert f'id="id_break_{program.pk}_until_error"' in page
+    assert "A break ends on or after its first day (2026-12-24)." in page
+    assert "<details open><summary>Schedule a break</summary>" in page
+    assert program.pauses.count() == 0
+
+
+def test_the_workspace_cancels_a_break_to_come(client, alice, bob, program):
+    schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
+    client.force_login(alice)
+    with time_machine.travel(morning(TODAY), tick=False):
+        done = client.post(f"/assignments/{program.pk}/breaks/{program.pauses.get().pk}/cancel/", follow=True)
+
+    assert b"Break cancelled" in done.content
+    assert program.pauses.count() == 0
+
+
+def test_the_workspace_break_pages_of_another_practice_are_404(client, charlie, program):
+    schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
+    client.force_login(charlie)
+
+    scheduled = client.post(f"/assignments/{program.pk}/breaks/", {"on": "2026-12-26", "until": "2027-01-04"})
+    cancelled = client.post(f"/assignments/{program.pk}/breaks/{program.pauses.get().pk}/cancel/")
+
+    assert (scheduled.status_code, cancelled.status_code) == (404, 404)
+    assert program.pauses.count() == 1
+
+
+def test_the_client_list_says_on_a_break_while_a_break_covers_the_clients_today(client, alice, bob, program):
+    schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
+
+    with time_machine.travel(morning(TODAY), tick=False):
+        client.force_login(alice)
+        before = client.get("/clients/").content.decode()
+    with time_machine.travel(morning(HOLIDAY + timedelta(days=3)), tick=False):
+        client.force_login(alice)
+        during = client.get("/clients/").content.decode()
+        client_page = client.get(f"/clients/{bob.pk}/").content.decode()
+
+    assert "On a break" not in before and "On a break" in during
+    assert f'action="/assignments/{program.pk}/resume/"' in client_page  # ends it early
