@@ -10,7 +10,7 @@ from django.test import Client as Browser
 from django.utils import timezone
 from knox.models import AuthToken
 
-from clients import invitations, versions
+from clients import invitations, services, versions
 from clients.models import Completion
 from programs.models import Exercise, ProgramExercise
 from tests.conftest import need
@@ -985,3 +985,16 @@ def test_the_program_card_and_what_changed_show_when_the_page_opens_offline(
 
     page.get_by_role("button", name="Sign out").click()
     assert page.evaluate("localStorage.getItem('rehabit.programs')") is None
+
+
+def test_the_program_card_says_when_a_break_set_by_the_practitioner_comes(browser_context, live_server, fay):
+    assignment = fay.assignments.get()
+    start = timezone.localdate() + timedelta(days=3)
+    services.assignment_pause(assignment=assignment, on=start, until=start + timedelta(days=4))
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+
+    last = start + timedelta(days=4)
+    said = f"No exercises from {start:%b} {start.day} to {last:%b} {last.day}."  # the page's English dates
+    page.get_by_text(said).wait_for()
+    assert page.get_by_role("button", name="Check off Side plank").is_visible()  # today is no break day
