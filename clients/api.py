@@ -71,7 +71,7 @@ class MyAssignmentsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return (
             Assignment.objects.filter(client=self.client)
             .select_related("program")
-            .prefetch_related(Prefetch("program__items", queryset=items), "versions")
+            .prefetch_related(Prefetch("program__items", queryset=items), "versions", "pauses")
         )
 
     def initial(self, request, *args, **kwargs):

@@ -218,3 +218,14 @@ class RecordForm(forms.ModelForm):
 
     def odi_answers(self) -> list[int | None]:
         return [self.cleaned_data.get(f"odi_{number}") for number in range(1, 11)]
+
+
+class BreakForm(forms.Form):
+    """A break set ahead: the field names are the service's, so its refusals land next to them."""
+
+    on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label="To",
+        help_text="The last day off; exercise and reminders start again the day after.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

@@ -48,6 +48,8 @@ def phone_strings() -> dict[str, str]:
         "what_changed": _("What changed:"),
         "updated": _("Updated by your practitioner (version {version})."),
         "paused": _("paused"),
+        "break_ahead": _("No exercises from {from} to {to}."),
+        "on_break": _("On a break: no exercises from {from} to {to}."),
         "handout": _("Handout (PDF)"),
         "handout_failed": _("The handout could not be downloaded."),
         "refused_one": _("{count} check-off could not be saved. {reason}"),

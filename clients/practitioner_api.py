@@ -6,6 +6,7 @@ Every queryset is the caller's practices' (`practices_of`); anything else is 404
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -27,6 +28,7 @@ from .serializers import (
     AssignmentCreateSerializer,
     ClientSerializer,
     ConsultationSerializer,
+    PauseActionSerializer,
     PracticeAssignmentSerializer,
 )
 
@@ -110,7 +112,7 @@ class AssignmentViewSet(
         return (
             Assignment.objects.of_practices_of(self.request.user)
             .select_related("program", "client")
-            .prefetch_related(Prefetch("program__items", queryset=items), "versions")
+            .prefetch_related(Prefetch("program__items", queryset=items), "versions", "pauses")
         )
 
     @extend_schema(request=AssignmentCreateSerializer, responses={201: PracticeAssignmentSerializer})
@@ -121,15 +123,17 @@ class AssignmentViewSet(
         assignment = self.get_queryset().get(pk=assignment.pk)
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AssignmentActionSerializer, responses={200: PracticeAssignmentSerializer})
+    @extend_schema(request=PauseActionSerializer, responses={200: PracticeAssignmentSerializer})
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        """Nothing expected or reminded from `on` until resumed."""
-        return self._act(request, services.assignment_pause)
+        """Nothing expected or reminded from `on`: until resumed, or through `until` (a break,
+        which may be set ahead; the program stays active)."""
+        return self._act(request, services.assignment_pause, PauseActionSerializer)
 
     @extend_schema(request=AssignmentActionSerializer, responses={200: PracticeAssignmentSerializer})
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
+        """Exercise expected again from `on`: after a pause, or ending a running break early."""
         return self._act(request, services.assignment_resume)
 
     @extend_schema(request=AssignmentActionSerializer, responses={200: PracticeAssignmentSerializer})
@@ -138,11 +142,20 @@ class AssignmentViewSet(
         """Ended early: nothing expected from `on`; what was done stays on record."""
         return self._act(request, services.assignment_end)
 
-    def _act(self, request, service):
+    @extend_schema(request=None, responses={200: PracticeAssignmentSerializer})
+    @action(detail=True, methods=["post"], url_path=r"breaks/(?P<pause_id>[0-9]+)/cancel")
+    def cancel_break(self, request, pk=None, pause_id=None):
+        """Take back a break set ahead, before it begins (one that has begun is ended by resume)."""
         assignment = self.get_object()
-        data = AssignmentActionSerializer(data=request.data)
+        pause = get_object_or_404(assignment.pauses.all(), pk=pause_id)
+        services.assignment_break_cancel(assignment=assignment, pause=pause)
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    def _act(self, request, service, serializer=AssignmentActionSerializer):
+        assignment = self.get_object()
+        data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        service(assignment=assignment, on=data.validated_data.get("on"))
+        service(assignment=assignment, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})

@@ -45,7 +45,8 @@ def _within(moment: time, start: time, end: time) -> bool:
 
 
 def next_reminder_at(assignment: Assignment, *, after: datetime) -> datetime | None:
-    """The first reminder instant (UTC) strictly after `after`, or None when none is left.
+    """The first reminder instant (UTC) strictly after `after` on a day exercise is expected,
+    or None when none is left; prefetch `pauses` when asking for many.
 
     It comes whether or not the client wants reminders: it is also when the practitioner's
     missed-day alert is decided, which a client's opting out of emails must not silence.
@@ -58,8 +59,11 @@ def next_reminder_at(assignment: Assignment, *, after: datetime) -> datetime | N
         return None
     zone = ZoneInfo(client.timezone)
     day = max(after.astimezone(zone).date(), assignment.start_date)
+    # A paused day (a break, or a resume set for a later day) has no reminder instant at all:
+    # the sweep is also when missed days are counted, and a break must not set that off.
+    pauses = list(assignment.pauses.all())
     while day <= assignment.end_date:
-        if assignment.is_scheduled_on(day):
+        if assignment.is_scheduled_on(day) and not any(pause.covers(day) for pause in pauses):
             at = datetime.combine(day, client.reminder_time, tzinfo=zone).astimezone(UTC)
             if at > after:
                 return at

@@ -14,7 +14,7 @@ from programs.serializers import DosageSerializer, ExerciseSerializer, InPractic
 
 from . import consultations
 from .changes import word_versions
-from .models import ALL_DAYS, Assignment, Client, Completion, Consultation
+from .models import ALL_DAYS, Assignment, AssignmentPause, Client, Completion, Consultation
 from .scheduling import TIMEZONES, already_over
 from .services import client_email_refusal
 
@@ -78,6 +78,17 @@ class AssignmentListSerializer(serializers.ListSerializer):
         return super().to_representation(assignments)
 
 
+class PauseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AssignmentPause
+        fields = ["id", "start_date", "end_date"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "start_date": {"help_text": "First day with no exercise expected"},
+            "end_date": {"help_text": "Last such day (a break); null while paused until resumed"},
+        }
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="program.title")
     summary = serializers.CharField(source="program.summary")
@@ -86,6 +97,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
     handout_url = serializers.SerializerMethodField()
     changes = serializers.SerializerMethodField(
         help_text="What the current version changed since the one before, in the reader's language"
+    )
+    pauses = PauseSerializer(
+        many=True,
+        read_only=True,
+        help_text="Stretches of days with nothing expected, oldest first: pauses and breaks, past and to come",
     )
 
     class Meta:
@@ -105,6 +121,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "exercises",
             "handout_url",
             "changes",
+            "pauses",
         ]
 
     def word_changes(self, assignments) -> None:
@@ -462,5 +479,23 @@ class AssignmentActionSerializer(serializers.Serializer):
         help_text=(
             "Default: today where the client lives (the program's first day if it has not begun). "
             "Not before that day; a pause or an end not after it either; within the program."
+        ),
+    )
+
+
+class PauseActionSerializer(AssignmentActionSerializer):
+    on = serializers.DateField(
+        required=False,
+        help_text=(
+            "Default: today where the client lives (the program's first day if it has not begun). "
+            "Not before that day; with `until`, that day or a later day of the program."
+        ),
+    )
+    until = serializers.DateField(
+        required=False,
+        help_text=(
+            "A break: the last paused day, on or after `on`, within the program, not overlapping "
+            "another pause. The program stays active and exercise is expected again the day after. "
+            "Without it, the pause lasts until resumed and begins on the client's today."
         ),
     )

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -115,15 +116,22 @@ def client_create(*, practice, practitioner, **fields) -> Client:
 
 # Pause, resume and end take effect from the client's today (or the program's first day, when it
 # has not begun): an earlier day would rewrite adherence already shown to client and practitioner.
-# Pause and end take effect no later either, since reminders stop the moment the status changes;
-# a resume may be set for a later day, the paused days in between are skipped at sending.
+# An open-ended pause and an end take effect no later either, since reminders stop the moment the
+# status changes. A break (a pause with its last day, `until`) may be set ahead: the status stays
+# active, even for one beginning today, because the break ends by itself; its days are simply not
+# expected, so no reminder instant falls on them (`scheduling.next_reminder_at`) and the missed-day
+# count skips them. A resume may be set for a later day: the days in between become such a break.
 
 
 @transaction.atomic
 def assignment_pause(
-    *, assignment: Assignment, on: date | None = None, now: datetime | None = None
+    *,
+    assignment: Assignment,
+    on: date | None = None,
+    until: date | None = None,
+    now: datetime | None = None,
 ) -> Assignment:
-    """From `on`, nothing is expected or reminded until it is resumed."""
+    """From `on`, nothing is expected or reminded: until resumed, or through `until` for a break."""
     if assignment.status != Assignment.ACTIVE:
         raise ValidationError({"status": "Only an active program can be paused."})
     today = local_date(assignment.client, now or timezone.now())
@@ -131,9 +139,11 @@ def assignment_pause(
     if first > assignment.last_day:
         raise ValidationError({"on": f"This program's last day was {assignment.last_day.isoformat()}."})
     on = on or first
-    _refuse_day(assignment, on, today=today, latest=first, what="A pause")
+    if until is not None:
+        return _break_schedule(assignment, on=on, until=until, today=today)
+    _refuse_day(assignment, on, today=today, latest=first, what="A pause without an end date")
     # A resume set for a later day is taken back: the pause it would have closed goes on.
-    held = assignment.pauses.filter(end_date__gte=on).first()
+    held = assignment.pauses.filter(start_date__lte=on, end_date__gte=on).first()
     if held is not None:
         held.end_date = None
         held.save(update_fields=["end_date"])
@@ -142,27 +152,101 @@ def assignment_pause(
     return _set_status(assignment, Assignment.PAUSED)
 
 
+def _break_schedule(assignment: Assignment, *, on: date, until: date, today: date) -> Assignment:
+    """A break from `on` to `until` inclusive, today or ahead, not overlapping another pause."""
+    # Two breaks set at once for one program wait for each other here, so they cannot overlap.
+    list(Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk"))
+    _refuse_day(assignment, on, today=today, latest=assignment.last_day, what="A break")
+    if until < on:
+        raise ValidationError({"until": f"A break ends on or after its first day ({on.isoformat()})."})
+    if until > assignment.last_day:
+        raise ValidationError({"until": f"The program's last day is {assignment.last_day.isoformat()}."})
+    clash = (
+        assignment.pauses.filter(start_date__lte=until)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .first()
+    )
+    if clash is not None:
+        field = "on" if clash.covers(on) else "until"
+        raise ValidationError({field: f"This break overlaps {_described(clash)}."})
+    AssignmentPause.objects.create(assignment=assignment, start_date=on, end_date=until)
+    return _set_status(assignment, Assignment.ACTIVE)
+
+
+def _described(pause: AssignmentPause) -> str:
+    if pause.end_date is None:
+        return f"the pause that began on {pause.start_date.isoformat()}"
+    return f"the break from {pause.start_date.isoformat()} to {pause.end_date.isoformat()}"
+
+
 @transaction.atomic
 def assignment_resume(
     *, assignment: Assignment, on: date | None = None, now: datetime | None = None
 ) -> Assignment:
-    """Exercise is expected again from `on`, that day included."""
-    if assignment.status != Assignment.PAUSED:
-        raise ValidationError({"status": "Only a paused program can be resumed."})
-    pause = assignment.pauses.get(end_date__isnull=True)
+    """Exercise is expected again from `on`, that day included: after a pause, or a break
+    that has begun (ending it early)."""
     today = local_date(assignment.client, now or timezone.now())
+    pause = _pause_to_resume(assignment, today)
     on = on or max(today, pause.start_date)
     if on < pause.start_date:
         raise ValidationError(
             {"on": f"The pause began on {pause.start_date.isoformat()}: resume on it or later."}
         )
+    if pause.end_date is not None and on > pause.end_date:
+        raise ValidationError(
+            {"on": f"The break ends on {pause.end_date.isoformat()} already: resume on it or before."}
+        )
     _refuse_day(assignment, on, today=today, latest=assignment.end_date, what="A resume")
+    _fold_breaks_into(pause, on)
     if on == pause.start_date:
         pause.delete()  # resumed the day it began: it never held a day
     else:
         pause.end_date = on - timedelta(days=1)
         pause.save(update_fields=["end_date"])
     return _set_status(assignment, Assignment.ACTIVE)
+
+
+def _pause_to_resume(assignment: Assignment, today: date) -> AssignmentPause:
+    """The open pause of a paused program, or the break covering the client's today."""
+    if assignment.status == Assignment.PAUSED:
+        return assignment.pauses.get(end_date__isnull=True)
+    running = None
+    if assignment.status == Assignment.ACTIVE:
+        running = assignment.pauses.filter(start_date__lte=today, end_date__gte=today).first()
+    if running is None:
+        raise ValidationError({"status": "Only a paused program, or one on a break, can be resumed."})
+    return running
+
+
+def _fold_breaks_into(pause: AssignmentPause, on: date) -> None:
+    """Breaks set ahead before an open-ended pause began: one over before `on` was within the
+    pause and goes; `on` inside one would split it, so it is refused."""
+    if pause.end_date is not None:
+        return
+    later = pause.assignment.pauses.filter(start_date__gt=pause.start_date, start_date__lt=on)
+    for other in later:
+        if other.end_date is None or other.end_date >= on:
+            raise ValidationError(
+                {"on": f"{on.isoformat()} falls in {_described(other)}: resume before it or after it."}
+            )
+    later.delete()
+
+
+@transaction.atomic
+def assignment_break_cancel(
+    *, assignment: Assignment, pause: AssignmentPause, now: datetime | None = None
+) -> Assignment:
+    """A break set ahead is taken back before it begins: its days are exercise days again."""
+    today = local_date(assignment.client, now or timezone.now())
+    if pause.start_date <= today:
+        raise ValidationError(
+            {
+                "start_date": f"This pause began on {pause.start_date.isoformat()}: "
+                "resume the program to end it early."
+            }
+        )
+    pause.delete()
+    return _set_status(assignment, assignment.status)
 
 
 @transaction.atomic
@@ -177,6 +261,7 @@ def assignment_end(
     on = on or first
     _refuse_day(assignment, on, today=today, latest=first, what="An end")
     assignment.pauses.filter(end_date__isnull=True).update(end_date=on)
+    assignment.pauses.filter(start_date__gt=on).delete()  # breaks set ahead that will never come
     assignment.ended_on = on
     return _set_status(assignment, Assignment.ENDED, "ended_on")
 
@@ -195,10 +280,11 @@ def _refuse_day(assignment: Assignment, on: date, *, today: date, latest: date, 
     if on > latest and on > assignment.end_date:
         raise ValidationError({"on": f"The program's last day is {assignment.end_date.isoformat()}."})
     if on > latest:
+        hint = " For a break ahead, give its last day too." if what.startswith("A pause") else ""
         raise ValidationError(
             {
                 "on": f"{what} takes effect on {latest.isoformat()} at the latest: "
-                "reminders stop the moment it is made."
+                f"reminders stop the moment it is made.{hint}"
             }
         )
 
@@ -206,6 +292,7 @@ def _refuse_day(assignment: Assignment, on: date, *, today: date, latest: date, 
 def _set_status(assignment: Assignment, status: str, *fields: str) -> Assignment:
     assignment.status = status
     assignment.save(update_fields=["status", *fields])
+    getattr(assignment, "_prefetched_objects_cache", {}).pop("pauses", None)  # changed just now
     reminders.reschedule([assignment])
     return assignment
 

@@ -27,6 +27,12 @@ urlpatterns = [
     path("handouts/batches/<int:pk>/", views.handout_batch, name="handout-batch"),
     path("assignments/<int:pk>/pause/", views.assignment_pause, name="assignment-pause"),
     path("assignments/<int:pk>/resume/", views.assignment_resume, name="assignment-resume"),
+    path("assignments/<int:pk>/breaks/", views.assignment_break, name="assignment-break"),
+    path(
+        "assignments/<int:pk>/breaks/<int:pause_pk>/cancel/",
+        views.assignment_break_cancel,
+        name="assignment-break-cancel",
+    ),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment-end"),
     path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment-edit"),
     path("assignments/<int:pk>/edit/discard/", views.assignment_edit_discard, name="assignment-edit-discard"),

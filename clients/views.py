@@ -38,6 +38,7 @@ from .adherence import CHECK_FIELDS, with_versions
 from .audit import audit_record
 from .forms import (
     AssignForm,
+    BreakForm,
     ClientForm,
     ClientSearchForm,
     ConsultationForm,
@@ -111,7 +112,7 @@ def invitation_resend(request, pk):
     return redirect("workspace:client", pk=client.pk)
 
 
-def _client_page(client: Client, *, today) -> dict:
+def _client_page(client: Client, *, today, break_form=None) -> dict:
     start, _ = charts.window(today)
     assignments = with_versions(client.assignments.select_related("program"))
     prefetch_related_objects(assignments, "versions")
@@ -124,6 +125,10 @@ def _client_page(client: Client, *, today) -> dict:
         assignment.pauses_ahead = [
             p for p in assignment.pauses.all() if not p.end_date or p.end_date >= clients_today
         ]
+        for pause in assignment.pauses_ahead:
+            pause.to_come = pause.start_date > clients_today
+        assignment.on_break = any(p.end_date and not p.to_come for p in assignment.pauses_ahead)
+        assignment.break_form = _break_form(assignment, break_form)
     completions = Completion.objects.filter(assignment__client=client, date__gte=start)
     done = list(completions.values_list(*CHECK_FIELDS))
     pains = list(completions.filter(pain__isnull=False).values_list("date", "pain"))
@@ -143,8 +148,15 @@ def _client_page(client: Client, *, today) -> dict:
     }
 
 
+def _break_form(assignment: Assignment, submitted: BreakForm | None) -> BreakForm:
+    """The form a break was just refused in, for its own program; an empty one for the others."""
+    if submitted is not None and submitted.assignment_pk == assignment.pk:
+        return submitted
+    return BreakForm(auto_id=f"id_break_{assignment.pk}_%s")
+
+
 @practitioner_required
-def client_detail(request, pk, form=None):
+def client_detail(request, pk, form=None, break_form=None):
     pending_erasure = ErasureRequest.objects.filter(client=OuterRef("pk"), completed_at__isnull=True)
     membership = current_membership(request)
     clients = Client.objects.in_practice(membership.practice).annotate(
@@ -152,14 +164,13 @@ def client_detail(request, pk, form=None):
     )
     client = get_object_or_404(clients.select_related("practice", "user"), pk=pk)
     audit_record(actor=request.user, client=client, action=AuditEvent.VIEW_CLIENT, request=request)
-    context = _client_page(client, today=timezone.localdate())
+    context = _client_page(client, today=timezone.localdate(), break_form=break_form)
     context["audit_events"] = client.audit_events.select_related("actor")[:10]
     context["is_owner"] = membership.role == Membership.OWNER
     context["form"] = form or AssignForm(practice=membership.practice)
     context["invitation"] = None if client.user_id else invitations.open_invitation(client)
-    return render(
-        request, "clients/detail.html", context, status=400 if form is not None and form.errors else 200
-    )
+    refused = any(f is not None and f.errors for f in (form, break_form))
+    return render(request, "clients/detail.html", context, status=400 if refused else 200)
 
 
 @practitioner_required
@@ -323,6 +334,44 @@ def assignment_pause(request, pk):
     return _assignment_action(
         request, pk, services.assignment_pause, "Program paused: no reminders until resumed."
     )
+
+
+@practitioner_required
+@require_POST
+def assignment_break(request, pk):
+    """A break set ahead (a holiday): refused dates are shown next to the form's fields."""
+    assignment = get_object_or_404(
+        Assignment.objects.in_practice(current_practice(request)).select_related("client"), pk=pk
+    )
+    form = BreakForm(request.POST, auto_id=f"id_break_{pk}_%s")
+    form.assignment_pk = assignment.pk
+    if form.is_valid():
+        try:
+            services.assignment_pause(assignment=assignment, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            on, until = form.cleaned_data["on"], form.cleaned_data["until"]
+            messages.success(
+                request, f"Break set: no exercise or reminders from {on:%-d %b %Y} to {until:%-d %b %Y}."
+            )
+            return redirect("workspace:client", pk=assignment.client_id)
+    return client_detail(request, assignment.client_id, break_form=form)
+
+
+@practitioner_required
+@require_POST
+def assignment_break_cancel(request, pk, pause_pk):
+    assignment = get_object_or_404(
+        Assignment.objects.in_practice(current_practice(request)).select_related("client"), pk=pk
+    )
+    pause = get_object_or_404(assignment.pauses.all(), pk=pause_pk)
+    try:
+        services.assignment_break_cancel(assignment=assignment, pause=pause)
+        messages.success(request, "Break cancelled: those days are exercise days again.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("workspace:client", pk=assignment.client_id)
 
 
 @practitioner_required

@@ -11,7 +11,7 @@ from django.test import Client as Browser
 from django.utils import timezone
 from knox.models import AuthToken
 
-from clients import invitations, versions
+from clients import invitations, services, versions
 from clients.models import Completion
 from programs.models import Exercise, ProgramExercise
 from tests.conftest import need
@@ -1007,3 +1007,16 @@ def test_a_sign_out_finished_later_does_not_end_another_clients_web_session_on_t
     page.wait_for_function("() => localStorage.getItem('rehabit.signing_out') === null")
     assert Session.objects.filter(session_key=session).exists()
     assert Browser(HTTP_COOKIE=f"sessionid={session}").get("/accounts/password/change/").status_code == 200
+
+
+def test_the_program_card_says_when_a_break_set_by_the_practitioner_comes(browser_context, live_server, fay):
+    assignment = fay.assignments.get()
+    start = timezone.localdate() + timedelta(days=3)
+    services.assignment_pause(assignment=assignment, on=start, until=start + timedelta(days=4))
+    page = browser_context.new_page()
+    sign_in(page, live_server)
+
+    last = start + timedelta(days=4)
+    said = f"No exercises from {start:%b} {start.day} to {last:%b} {last.day}."  # the page's English dates
+    page.get_by_text(said).wait_for()
+    assert page.get_by_role("button", name="Check off Side plank").is_visible()  # today is no break day

@@ -8,11 +8,12 @@ collection, only their own rows -- and no answer may carry any of Bob's or Alice
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from clients.models import Assignment, Client, Completion, Consultation
+from clients.models import Assignment, AssignmentPause, Client, Completion, Consultation
 from programs.models import Exercise, Program
 from tests.conftest import api_as
 from tests.factories import ExerciseFactory, TemplateFactory
@@ -72,6 +73,7 @@ TABLE = [
     ("POST",   "/api/v1/assignments/{assignment}/pause/",         401,  404,  404,  404),
     ("POST",   "/api/v1/assignments/{assignment}/resume/",        401,  404,  404,  404),
     ("POST",   "/api/v1/assignments/{assignment}/end/",           401,  404,  404,  404),
+    ("POST",   "/api/v1/assignments/{assignment}/breaks/{pause}/cancel/", 401, 404, 404, 404),
     ("GET",    "/api/v1/assignments/{assignment}/handout.pdf",    401,  404,  404,  404),
 ]
 # fmt: on
@@ -101,8 +103,14 @@ def world(alice, alice_practice, bob, bob_assignment, dana_assignment, erin_assi
     consultation = Consultation.objects.create(
         client=bob, practitioner=alice, scheduled_at=timezone.now(), plan="Bob's plan"
     )
+    pause = AssignmentPause.objects.create(
+        assignment=bob_assignment,
+        start_date=timezone.localdate() + timedelta(days=2),
+        end_date=timezone.localdate() + timedelta(days=3),
+    )
     return {
         "assignment": bob_assignment.pk,
+        "pause": pause.pk,
         "completion": completion.pk,
         "exercise": exercise.pk,
         "program": program.pk,
@@ -175,6 +183,7 @@ def nothing_of_bobs_changed(world):
     assert completion.note == "Bob's private note"
     assert Client.objects.get(pk=world["client"]).name == "Bob Client"
     assert Assignment.objects.get(pk=world["assignment"]).status == Assignment.ACTIVE
+    assert AssignmentPause.objects.filter(pk=world["pause"]).exists()
     assert Exercise.objects.get(pk=world["exercise"]).name == "Alice's secret stretch"
     assert Program.objects.get(pk=world["program"]).items.count() == 3
     assert Consultation.objects.get(pk=world["consultation"]).plan == "Bob's plan"

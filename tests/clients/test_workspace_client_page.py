@@ -133,7 +133,7 @@ def test_resuming_an_active_program_says_why_not(client, alice, bob_assignment):
 
     response = client.post(f"/assignments/{bob_assignment.pk}/resume/", follow=True)
 
-    assert b"Only a paused program can be resumed." in response.content
+    assert b"Only a paused program, or one on a break, can be resumed." in response.content
 
 
 def test_the_client_page_with_twelve_weeks_of_history_takes_a_constant_number_of_queries(

@@ -56,6 +56,9 @@ def charlies_objects(charlie, erin, erin_assignment):
         practice=practice, email="ivy@example.com", token_hash="z" * 64, expires_at=timezone.now()
     )
     membership = charlie.memberships.get()
+    erins_break = erin_assignment.pauses.create(
+        start_date=erin_assignment.end_date, end_date=erin_assignment.end_date
+    )
     return {
         "member-role": {"pk": membership.pk},
         "member-remove": {"pk": membership.pk},
@@ -78,6 +81,8 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:handout": {"pk": erin_assignment.pk},
         "workspace:assignment-pause": {"pk": erin_assignment.pk},
         "workspace:assignment-resume": {"pk": erin_assignment.pk},
+        "workspace:assignment-break": {"pk": erin_assignment.pk},
+        "workspace:assignment-break-cancel": {"pk": erin_assignment.pk, "pause_pk": erins_break.pk},
         "workspace:assignment-end": {"pk": erin_assignment.pk},
         "workspace:assignment-edit": {"pk": erin_assignment.pk},
         "workspace:assignment-edit-discard": {"pk": erin_assignment.pk},

@@ -375,12 +375,26 @@ function renderChanges(assignment) {
   return assignment.version > 1 ? `<p class="changes">${escapeHtml(t("updated", { version: assignment.version }))}</p>` : "";
 }
 
+// A break the practitioner set (a holiday), running or to come: its days have no exercises.
+// A pause with no last day is the "paused" beside the title.
+function renderBreaks(assignment) {
+  const today = clientsDate() || "0000-00-00"; // unknown zone: every break not over is shown
+  return (assignment.pauses || [])
+    .filter((p) => p.end_date && p.end_date >= today)
+    .map((p) => `<p class="break">${escapeHtml(t(p.start_date <= today ? "on_break" : "break_ahead", { from: shortDate(p.start_date), to: shortDate(p.end_date) }))}</p>`)
+    .join("");
+}
+
+function shortDate(date) {
+  return new Date(date + "T12:00").toLocaleDateString(LANGUAGE, { day: "numeric", month: "short" });
+}
+
 function renderPrograms(assignments) {
   $("programs").innerHTML = assignments
     .filter((a) => a.status !== "ended")
     .map((a) => `<div class="program card"><strong>${escapeHtml(a.title)}</strong>
         ${a.status === "paused" ? ` · ${escapeHtml(t("paused"))}` : ""} · <a href="${escapeHtml(a.handout_url)}" data-handout>${escapeHtml(t("handout"))}</a>
-        ${renderChanges(a)}</div>`)
+        ${renderChanges(a)}${renderBreaks(a)}</div>`)
     .join("");
   for (const link of $("programs").querySelectorAll("[data-handout]")) link.addEventListener("click", downloadHandout);
 }
