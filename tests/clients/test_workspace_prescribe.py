@@ -271,11 +271,16 @@ def test_any_program_can_be_saved_as_a_practice_template(client, alice, alice_pr
     assert template.items.count() == bob_assignment.program.items.count()
 
 
-def test_a_dosage_of_sets_alone_is_refused_next_to_reps_and_the_saved_one_kept(client, alice, bob):
+def draft_item(client, alice, bob):
+    """Alice starts Bob's program from a template: the draft, its first item and the item's form prefix."""
     client.force_login(alice)
     draft = start_from(client, bob, TemplateFactory())
     item = draft.items.first()
-    prefix = f"item-{item.pk}"
+    return draft, item, f"item-{item.pk}"
+
+
+def test_a_dosage_of_sets_alone_is_refused_next_to_reps_and_the_saved_one_kept(client, alice, bob):
+    _draft, item, prefix = draft_item(client, alice, bob)
 
     response = client.post(
         f"/programs/items/{item.pk}/dosage/",
@@ -292,10 +297,7 @@ def test_a_dosage_of_sets_alone_is_refused_next_to_reps_and_the_saved_one_kept(c
 
 @pytest.mark.parametrize("counted", ["reps", "hold_seconds", "duration_seconds"])
 def test_sets_with_reps_a_hold_or_a_duration_are_saved(client, alice, bob, counted):
-    client.force_login(alice)
-    draft = start_from(client, bob, TemplateFactory())
-    item = draft.items.first()
-    prefix = f"item-{item.pk}"
+    _draft, item, prefix = draft_item(client, alice, bob)
 
     client.post(
         f"/programs/items/{item.pk}/dosage/",
@@ -308,10 +310,7 @@ def test_sets_with_reps_a_hold_or_a_duration_are_saved(client, alice, bob, count
 
 
 def test_without_javascript_a_bad_dosage_shows_the_builder_page_with_the_error(client, alice, bob):
-    client.force_login(alice)
-    draft = start_from(client, bob, TemplateFactory())
-    item = draft.items.first()
-    prefix = f"item-{item.pk}"
+    draft, item, prefix = draft_item(client, alice, bob)
 
     response = client.post(
         f"/programs/items/{item.pk}/dosage/",
