@@ -44,11 +44,16 @@ def fay():
     return fay
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/app/")
-    page.get_by_label("Email").fill("fay@example.com")
+def submit_sign_in(page, url, email="fay@example.com"):
+    """Open `url` and sign in through the form it shows (the phone page's or the web's)."""
+    page.goto(url)
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page, live_server):
+    submit_sign_in(page, f"{live_server.url}/app/")
     page.get_by_role("button", name="Check off Side plank").wait_for()
 
 
@@ -82,10 +87,7 @@ def test_the_first_load_says_the_exercises_are_coming_instead_of_a_blank_page(
     page = browser_context.new_page()
     held = []
     page.route("**/api/v1/me/today/", lambda route: held.append(route))  # the answer is slow to come
-    page.goto(f"{live_server.url}/app/")
-    page.get_by_label("Email").fill("fay@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, f"{live_server.url}/app/")
 
     page.get_by_text("Loading today's exercises…").wait_for()
     while not held:  # the request reaches the route a moment after the words appear
@@ -459,10 +461,7 @@ def test_a_client_whose_language_is_spanish_gets_the_page_in_spanish_on_an_engli
     fay.language = "es"
     fay.save()
     page = browser_context.new_page()
-    page.goto(f"{live_server.url}/app/")
-    page.get_by_label("Email").fill("fay@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, f"{live_server.url}/app/")
 
     page.get_by_role("button", name="Marcar Side plank").wait_for()
     assert page.locator("html").get_attribute("lang") == "es"
@@ -559,10 +558,7 @@ def test_a_spanish_client_gets_the_settings_screen_and_its_errors_in_spanish(
     fay.language = "es"
     fay.save()
     page = browser_context.new_page()
-    page.goto(f"{live_server.url}/app/#settings")  # the link on the unsubscribe page
-    page.get_by_label("Email").fill("fay@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, f"{live_server.url}/app/#settings")  # the link on the unsubscribe page
 
     page.get_by_role("heading", name="Ajustes").wait_for()
     assert page.title() == "Ajustes · Rehabit"
@@ -591,10 +587,7 @@ def test_a_settings_error_the_page_has_no_words_for_is_a_plain_sentence_not_the_
     fay.language = "es"
     fay.save()
     page = browser_context.new_page()
-    page.goto(f"{live_server.url}/app/#settings")
-    page.get_by_label("Email").fill("fay@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, f"{live_server.url}/app/#settings")
     page.get_by_role("heading", name="Ajustes").wait_for()
     odd = {"field": "reminder_time", "code": "something_new", "message": "reminder_time: Something new."}
     page.route(
@@ -655,10 +648,7 @@ def test_settings_offline_say_they_cannot_be_saved_and_check_offs_still_queue(
 
 
 def sign_in_on_the_web(page, live_server):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill("fay@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, f"{live_server.url}/accounts/login/")
 
 
 def signed_in_on_the_web(page, live_server) -> bool:
@@ -784,10 +774,7 @@ def gus(fay):
 
 
 def sign_in_as(page, live_server, email):
-    page.goto(f"{live_server.url}/app/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, f"{live_server.url}/app/", email)
     page.locator("#today").wait_for()
 
 
