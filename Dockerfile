@@ -7,6 +7,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY config config
 COPY practice practice
 COPY programs programs
 COPY clients clients
@@ -17,4 +18,4 @@ RUN useradd --create-home rehabit && mkdir -p var && chown -R rehabit var
 USER rehabit
 ENV PYTHONUNBUFFERED=1
 EXPOSE 8000
-CMD ["gunicorn", "practice.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

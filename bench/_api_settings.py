@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DEBUG", "1")  # only when `make bench` runs this file on its own
 
-from practice.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "_api_urls"
 

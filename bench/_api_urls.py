@@ -47,5 +47,5 @@ urlpatterns = [
     path("bench/floor/", Floor.as_view()),
     path("bench/read/", OneRead.as_view()),
     path("bench/write/<uuid:completion_id>/", OneWrite.as_view()),
-    path("", include("practice.urls")),
+    path("", include("config.urls")),
 ]

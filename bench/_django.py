@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("CELERY_QUEUE", "rehabit-bench")  # never feeds a running worker
 
@@ -30,7 +30,7 @@ def bench_database():
 
 
 def _purge_bench_queue() -> None:
-    from practice.celery import app
+    from config.celery import app
 
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(os.environ["CELERY_QUEUE"])

@@ -35,7 +35,7 @@ DAYS = 7
 GOAL_RATIO = 0.60
 GOAL_P99_MS = 50.0
 BENCH_DIR = Path(__file__).resolve().parent
-GUNICORN = [sys.executable, "-m", "gunicorn", "practice.wsgi:application"]
+GUNICORN = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
 
 # wrk calls request() for every request; done() prints one line the script parses.
 LUA = """

@@ -92,7 +92,7 @@ def main() -> None:
     from rest_framework.test import APIClient
     from weasyprint import HTML
 
-    from clients.handouts import assignment_handout, handout_for
+    from clients.assignments.handouts import assignment_handout, handout_for
     from clients.models import Assignment
     from programs.handouts import HandoutOptions, handout_html, render_handout
 

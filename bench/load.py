@@ -66,7 +66,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from knox.models import AuthToken
 from clients.models import Client
-from clients.services import assignment_create
+from clients.assignments.lifecycle import assignment_create
 from practice.models import Membership, Practice, User
 from programs.models import Program
 call_command("migrate", verbosity=0)

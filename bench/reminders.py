@@ -129,8 +129,9 @@ def measure_sweep(now: datetime) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from clients import reminders, tasks  # noqa: F401 (beat and worker load the tasks at start)
+    from clients import tasks  # noqa: F401 (beat and worker load the tasks at start)
     from clients.models import Assignment
+    from clients.reminders import delivery
 
     start = time.perf_counter()
     due = list(
@@ -139,7 +140,7 @@ def measure_sweep(now: datetime) -> None:
     floor = time.perf_counter() - start
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
-        queued = reminders.sweep(now=now)
+        queued = delivery.sweep(now=now)
         elapsed = time.perf_counter() - start
     print(
         f"{ASSIGNMENTS:,} active assignments over {len(ZONES)} timezones, {len(due):,} due, {connection.vendor}"
@@ -150,12 +151,12 @@ def measure_sweep(now: datetime) -> None:
         f"{len(queued):,} sends queued (goal < 1000 ms, constant queries)"
     )
     # Same sweep, 10x fewer due rows: the query count must not move.
-    reminders.Reminder.objects.all().delete()
+    delivery.Reminder.objects.all().delete()
     Assignment.objects.filter(pk__in=[pk for pk, _ in due[: len(due) // 10]]).update(next_reminder_at=now)
     with CaptureQueriesContext(connection) as few:
-        reminders.sweep(now=now)
+        delivery.sweep(now=now)
     print(f"  sweep of {len(due) // 10:,} due: {len(few)} queries (vs {len(queries)} for {len(due):,})")
-    reminders.Reminder.objects.all().delete()
+    delivery.Reminder.objects.all().delete()
 
 
 def measure_floor_send(smtp_port: int, sink: Sink) -> float:
@@ -219,8 +220,8 @@ def measure_sends(now: datetime, database: str) -> None:
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # a line per SMTP command otherwise
 
-    from clients import reminders
     from clients.models import Reminder
+    from clients.reminders import delivery
 
     sink = Sink()
     port = free_port()
@@ -233,7 +234,7 @@ def measure_sends(now: datetime, database: str) -> None:
             later = now + timedelta(hours=1, seconds=30)
             before, sink.first = sink.count, 0.0
             start = time.perf_counter()
-            queued = reminders.sweep(now=later)
+            queued = delivery.sweep(now=later)
             deadline = time.monotonic() + SEND_TIMEOUT
             open_rows = Reminder.objects.filter(status__in=[Reminder.PENDING, Reminder.SENDING])
             while open_rows.exists() and time.monotonic() < deadline:

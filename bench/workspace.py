@@ -20,8 +20,8 @@ RUNS = 15
 def populate():
     from django.utils import timezone
 
+    from clients.assignments.lifecycle import assignment_create
     from clients.models import ALL_DAYS, Client, Completion, Consultation
-    from clients.services import assignment_create
     from practice.models import Membership, Practice, User
     from programs.models import Exercise, Program, ProgramExercise
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from practice.admin import ReadOnlyAdmin
 
-from . import consultations, reminders
+from .consultations import booking
 from .models import (
     Assignment,
     AuditEvent,
@@ -13,6 +13,7 @@ from .models import (
     Invitation,
     Reminder,
 )
+from .reminders import delivery
 
 
 @admin.register(Client)
@@ -33,7 +34,7 @@ class InvitationAdmin(admin.ModelAdmin):
 class ConsultationAdmin(admin.ModelAdmin):
     """Read here, booked and changed in the workspace or the API only: those email the client and
     move their calendar's event, and hold the rules on status, pain and ODI. Deleted one at a
-    time, under the rule the API follows (`consultations.deletion_error`)."""
+    time, under the rule the API follows (`booking.deletion_error`)."""
 
     list_display = ["client", "scheduled_at", "status"]
     list_filter = ["status"]
@@ -51,10 +52,10 @@ class ConsultationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and not (obj is not None and consultations.deletion_error(obj))
+        return allowed and not (obj is not None and booking.deletion_error(obj))
 
     def delete_model(self, request, obj):
-        consultations.consultation_delete(consultation=obj)
+        booking.consultation_delete(consultation=obj)
 
 
 @admin.register(Assignment)
@@ -89,7 +90,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resend the selected reminders")
     def resend(self, request, queryset):
-        resent = reminders.reminder_resend(reminder_ids=list(queryset.values_list("pk", flat=True)))
+        resent = delivery.reminder_resend(reminder_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{len(resent)} reminder(s) queued to be sent again.")
 
 

@@ -9,23 +9,18 @@ the practice where it matters (see programs.serializers.InPractice).
 from functools import wraps
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from .api import not_found
 from .models import Membership, Practice
+from .signed_in import memberships_of
 
 SESSION_KEY = "workspace_practice"
-
-
-def memberships_of(request) -> list[Membership]:
-    """The signed-in user's memberships, first joined first; read once a request."""
-    if not hasattr(request, "_memberships"):
-        memberships = Membership.objects.for_user(request.user).select_related("practice")
-        request._memberships = list(memberships.order_by("created_at", "pk"))
-    return request._memberships
 
 
 def current_membership(request) -> Membership | None:
@@ -81,8 +76,6 @@ def practitioner_required(view):
         except Http404 as exc:
             if len(memberships_of(request)) < 2:
                 raise
-            from .api import not_found  # api reads the page language, which imports this module
-
             return not_found(request, exc)
 
     return wrapper
@@ -113,4 +106,4 @@ def _after_switch(request) -> str:
     # The method as sent: a view re-rendering another page after a refused POST may relabel it.
     if request.META.get("REQUEST_METHOD") == "GET" and match and not match.kwargs:
         return request.path
-    return reverse("workspace:clients")
+    return reverse(settings.WORKSPACE_HOME_URL)

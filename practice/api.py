@@ -1,4 +1,4 @@
-"""API endpoints of the practice app: health and sign-in."""
+"""API endpoints of the practice app: sign-in and sign-out, and the error pages."""
 
 import contextlib
 import hashlib
@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_out
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -22,45 +21,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .celery import app as celery_app
 from .languages import page_language
 from .rest import ErrorSerializer, RateThrottle
 
-HealthSerializer = inline_serializer(
-    "Health", {"database": serializers.CharField(), "broker": serializers.CharField()}
-)
 TokenSerializer = inline_serializer(
     "Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
 )
-
-
-class HealthView(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
-    def get(self, request):
-        checks = {"database": _database_state(), "broker": _broker_state()}
-        healthy = all(state == "ok" for state in checks.values())
-        return Response(checks, status=200 if healthy else 503)
-
-
-def _database_state() -> str:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:
-        return f"error: {type(exc).__name__}"
-    return "ok"
-
-
-def _broker_state() -> str:
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception as exc:
-        return f"error: {type(exc).__name__}"
-    return "ok"
 
 
 def token_response(user) -> Response:

@@ -8,12 +8,12 @@ them; anyone else in the visitor's (the phone page's `django_language` cookie, e
 from django.conf import settings
 from django.utils import translation
 
-from .access import memberships_of
+from .signed_in import client_of, memberships_of
 
 
 def client_language(user) -> str | None:
     """A client's own language; None for a practitioner or a visitor."""
-    client = getattr(user, "client", None)  # the reverse of Client.user: clients sit to the right
+    client = client_of(user)
     return client.language if client is not None else None
 
 

@@ -1,9 +1,6 @@
-from celery import shared_task
+"""Where Celery's autodiscovery finds the practice's tasks: each is defined beside the service
+it runs and keeps the name `practice.tasks.<task>` queued messages call it by."""
 
-from . import team
-from .mail import EmailTask
+from .team import email_practitioner_invitation
 
-
-@shared_task(base=EmailTask, undelivered=staticmethod(team.practitioner_invitation_undelivered))
-def email_practitioner_invitation(*, invitation_id: int) -> None:
-    team.practitioner_invitation_email(invitation_id=invitation_id)
+__all__ = ["email_practitioner_invitation"]

@@ -13,6 +13,7 @@ that is refused or rolled back leaves none. Owners read them as the team's histo
 
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -23,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .invitation_tokens import digest, placeholder_hash, seal, token_of
-from .mail import send
+from .mail import EmailTask, send
 from .models import Membership, Practice, PractitionerInvitation, TeamEvent, User
+from .signed_in import is_client_sign_in
 
 INVITATION_TTL = timedelta(days=7)
 INVITATION_KIND = "practitioner"
@@ -38,13 +40,6 @@ CLIENT_SIGN_IN_JOINS = (
     "This email is a client's sign-in, and a client's sign-in cannot join a practice's team: "
     "ask the practice to invite an email of your own."
 )
-
-
-def is_client_sign_in(email: str) -> bool:
-    # A sign-in that is both a client's and a member's would open the workspace and every client's
-    # data to a client. The client side (`clients.models.Client.user`) is reached by its reverse
-    # name, as `practice` imports nothing from `clients`.
-    return User.objects.filter(email__iexact=email.strip(), client__isnull=False).exists()
 
 
 def invitee_refusal(*, practice: Practice, email: str) -> str:
@@ -76,8 +71,6 @@ def practitioner_invite(*, practice: Practice, email: str, role: str, by: User) 
     seal(invitation, kind=INVITATION_KIND)
     detail = f"as {_role_word(role)}" + (", replacing the earlier invitation" if replaces else "")
     _record(practice_id=practice.pk, action=TeamEvent.INVITED, by=by, email=email, detail=detail)
-    from .tasks import email_practitioner_invitation
-
     email_practitioner_invitation.delay_on_commit(invitation_id=invitation.pk)
     return invitation
 
@@ -310,3 +303,12 @@ def _record(
 
 def _role_word(role: str) -> str:
     return dict(Membership.ROLES)[role].lower()
+
+
+@shared_task(
+    name="practice.tasks.email_practitioner_invitation",
+    base=EmailTask,
+    undelivered=staticmethod(practitioner_invitation_undelivered),
+)
+def email_practitioner_invitation(*, invitation_id: int) -> None:
+    practitioner_invitation_email(invitation_id=invitation_id)

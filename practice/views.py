@@ -14,6 +14,7 @@ from . import team
 from .access import current_membership, memberships_of, practice_switch, practitioner_required
 from .forms import PracticeForm, PractitionerInviteForm, YourSettingsForm
 from .models import Membership
+from .signed_in import client_of
 
 HISTORY_ON_PRACTICE_PAGE = 10
 HISTORY_PER_PAGE = 50
@@ -23,9 +24,9 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
     if request.user.memberships.exists():
-        return redirect("workspace:clients")
-    if hasattr(request.user, "client"):
-        return redirect("phone-app")  # a client has no workspace: their exercises are on the phone page
+        return redirect(settings.WORKSPACE_HOME_URL)
+    if client_of(request.user) is not None:
+        return redirect(settings.CLIENT_HOME_URL)  # a client has no workspace: the phone page is theirs
     # Neither: e.g. a practitioner removed from their only practice. The 403 page says so.
     raise PermissionDenied
 
@@ -164,7 +165,7 @@ def switch(request):
         return HttpResponseBadRequest("practice: choose one of your practices.")
     membership = practice_switch(request, int(practice_id))
     messages.success(request, f"You are working in {membership.practice} now.")
-    return redirect(_local_next(request) or "workspace:clients")
+    return redirect(_local_next(request) or settings.WORKSPACE_HOME_URL)
 
 
 def _local_next(request) -> str:
@@ -198,7 +199,7 @@ def team_invitation(request, token):
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             practice_switch(request, invitation.practice_id)  # open the practice just joined
             messages.success(request, f"Welcome to {invitation.practice.name}.")
-            return redirect("workspace:clients")
+            return redirect(settings.WORKSPACE_HOME_URL)
     context = {"invitation": invitation, "errors": errors, "name": request.POST.get("name", "")}
     return render(request, "practice/team_invitation.html", context, status=400 if errors else 200)
 

@@ -141,7 +141,7 @@ def tasks_run_in_the_test(request):
     if REAL_WORKER_FIXTURES & set(request.fixturenames):
         yield
         return
-    from practice.celery import app
+    from config.celery import app
 
     app.conf.update(task_always_eager=True)
     yield

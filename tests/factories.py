@@ -2,9 +2,9 @@ from datetime import date
 
 import factory
 
-from clients import reminders
+from clients.assignments.lifecycle import assignment_create
 from clients.models import ALL_DAYS, Client, Reminder
-from clients.services import assignment_create
+from clients.reminders import delivery
 from practice.models import Membership, Practice, User
 from programs.models import Exercise, Program, ProgramExercise
 
@@ -90,4 +90,4 @@ def assign(client: Client, *, start: date, weeks: int = 4, days=ALL_DAYS, sessio
 def deliver_queued(*, now=None) -> list[str | None]:
     """What a worker does with the sends queued after a commit (invites, moves, handouts)."""
     pending = Reminder.objects.filter(status=Reminder.PENDING).order_by("pk").values_list("pk", flat=True)
-    return [reminders.deliver(pk, now=now) for pk in pending]
+    return [delivery.deliver(pk, now=now) for pk in pending]

@@ -20,7 +20,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 # Each test run has its own queue: a worker of `make run` on the same Redis never takes our tasks.
 os.environ.setdefault("CELERY_QUEUE", f"rehabit-test-{os.getpid()}")
 
-from practice.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if "EMAIL_URL" not in os.environ:  # a worker started by the tests is given a real SMTP server

@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from clients import changes
+from clients.assignments import changes
 from clients.models import Assignment, Client, Consultation, Invitation
 from programs.library import TEMPLATE
 from programs.models import Program

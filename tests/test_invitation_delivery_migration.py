@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from clients.invitations import open_invitation
+from clients.accounts.invitations import open_invitation
 from clients.models import Invitation
 from practice.models import PractitionerInvitation
 from tests.factories import ClientFactory

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from clients import tasks
-from clients.invitations import invitation_send
+from clients.accounts.invitations import invitation_send
 from clients.models import Invitation
 from practice import team
 from practice.invitation_tokens import digest

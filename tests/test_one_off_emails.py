@@ -18,11 +18,13 @@ from django.core import mail
 from django.core.cache import cache
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from clients import privacy, services, tasks
-from clients.invitations import invitation_accept, invitation_send
+from clients import tasks
+from clients.accounts import profiles
+from clients.accounts.invitations import invitation_accept, invitation_send
 from clients.models import Client, Invitation
+from clients.privacy import rights
+from config.celery import app
 from practice import team
-from practice.celery import app
 from practice.models import PractitionerInvitation
 from practice.tasks import email_practitioner_invitation
 from tests.conftest import api_as, wait_for
@@ -183,7 +185,7 @@ def test_a_practitioner_invitation_task_carries_only_the_invitations_id_the_work
 @pytest.mark.django_db
 def test_a_sign_in_moved_task_shows_no_address(bob, broker_sees, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.client_update_settings(client=bob, email="bob.new@example.com")
+        profiles.client_update_settings(client=bob, email="bob.new@example.com")
 
     (message,) = broker_sees
     shown, kwargs = shown_and_sent(message)
@@ -318,10 +320,10 @@ def test_each_owner_is_told_of_an_erasure_request_once_and_no_one_after_it_is_ca
     MembershipFactory(practice=alice_practice, role="practitioner", user__email="pat@example.com")
 
     with django_capture_on_commit_callbacks(execute=True):
-        request = privacy.erasure_request(client=bob)
+        request = rights.erasure_request(client=bob)
 
     assert sorted(message.to[0] for message in mail.outbox) == [alice.email, olga.email]
-    privacy.client_erase(client=Client.objects.get(pk=bob.pk), by=alice)
+    rights.client_erase(client=Client.objects.get(pk=bob.pk), by=alice)
     mail.outbox.clear()
 
     tasks.email_erasure_requested.delay(erasure_request_id=request.pk, owner_id=alice.pk)  # a late rerun
@@ -331,8 +333,8 @@ def test_each_owner_is_told_of_an_erasure_request_once_and_no_one_after_it_is_ca
 
 @pytest.mark.django_db
 def test_a_sign_in_moved_back_before_the_notice_went_out_is_not_notified(bob):
-    services.client_update_settings(client=bob, email="bob.new@example.com")
-    services.client_update_settings(client=bob, email="bob@example.com")
+    profiles.client_update_settings(client=bob, email="bob.new@example.com")
+    profiles.client_update_settings(client=bob, email="bob@example.com")
 
     tasks.email_sign_in_moved.delay(client_id=bob.pk, old_email="bob@example.com")
 

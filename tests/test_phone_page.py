@@ -11,7 +11,8 @@ from django.test import Client as Browser
 from django.utils import timezone
 from knox.models import AuthToken
 
-from clients import invitations, services, versions
+from clients.accounts import invitations
+from clients.assignments import lifecycle, versions
 from clients.models import Completion
 from programs.models import Exercise, ProgramExercise
 from tests.conftest import need
@@ -999,7 +1000,7 @@ def test_a_sign_out_finished_later_does_not_end_another_clients_web_session_on_t
 def test_the_program_card_says_when_a_break_set_by_the_practitioner_comes(browser_context, live_server, fay):
     assignment = fay.assignments.get()
     start = timezone.localdate() + timedelta(days=3)
-    services.assignment_pause(assignment=assignment, on=start, until=start + timedelta(days=4))
+    lifecycle.assignment_pause(assignment=assignment, on=start, until=start + timedelta(days=4))
     page = browser_context.new_page()
     sign_in(page, live_server)
 

@@ -3,8 +3,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from clients import services
-from clients.adherence import adherence, adherence_report, client_adherence
+from clients.assignments import lifecycle
+from clients.checkoffs.adherence import adherence, adherence_report, client_adherence
 from clients.models import Assignment, Completion
 from tests.factories import TemplateFactory, assign
 
@@ -50,9 +50,9 @@ def test_work_on_an_unscheduled_day_does_not_inflate_adherence(bob):
 def test_paused_days_are_not_counted_against_the_client(bob):
     assignment = assign(bob, start=MONDAY, template=TemplateFactory(exercises=1))
     with on_the_day(MONDAY + timedelta(days=2)):
-        services.assignment_pause(assignment=assignment, on=MONDAY + timedelta(days=2))
+        lifecycle.assignment_pause(assignment=assignment, on=MONDAY + timedelta(days=2))
     with on_the_day(MONDAY + timedelta(days=5)):
-        services.assignment_resume(assignment=assignment, on=MONDAY + timedelta(days=5))
+        lifecycle.assignment_resume(assignment=assignment, on=MONDAY + timedelta(days=5))
     check_off(assignment, MONDAY)
 
     # Paused Wed-Fri: 4 expected days out of 7.
@@ -62,7 +62,7 @@ def test_paused_days_are_not_counted_against_the_client(bob):
 def test_an_ended_program_expects_nothing_from_the_day_it_ended(bob):
     assignment = assign(bob, start=MONDAY, template=TemplateFactory(exercises=1))
     with on_the_day(MONDAY + timedelta(days=3)):
-        services.assignment_end(assignment=assignment, on=MONDAY + timedelta(days=3))
+        lifecycle.assignment_end(assignment=assignment, on=MONDAY + timedelta(days=3))
 
     assert figures(assignment, MONDAY, MONDAY + timedelta(days=13)) == (0, 3, 0.0)
 
@@ -105,9 +105,9 @@ def test_report_counts_sessions_weeks_and_todays_done_slots_only(bob):
 def test_a_streak_skips_unscheduled_and_paused_days_and_waits_for_today(bob):
     assignment = assign(bob, start=MONDAY, days=[0, 1, 2, 3, 4, 5, 6], template=TemplateFactory(exercises=1))
     with on_the_day(MONDAY + timedelta(days=2)):
-        services.assignment_pause(assignment=assignment, on=MONDAY + timedelta(days=2))  # Wed, Thu paused
+        lifecycle.assignment_pause(assignment=assignment, on=MONDAY + timedelta(days=2))  # Wed, Thu paused
     with on_the_day(MONDAY + timedelta(days=4)):
-        services.assignment_resume(assignment=assignment, on=MONDAY + timedelta(days=4))
+        lifecycle.assignment_resume(assignment=assignment, on=MONDAY + timedelta(days=4))
     for offset in (0, 1, 4, 5):  # Mon, Tue, Fri, Sat
         check_off(assignment, MONDAY + timedelta(days=offset))
     sunday = MONDAY + timedelta(days=6)

@@ -8,9 +8,17 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from clients import alerts, charts, services, versions
-from clients.adherence import adherence, adherence_report, client_adherence, with_schedules, with_versions
+from clients.assignments import lifecycle, versions
+from clients.checkoffs import charts
+from clients.checkoffs.adherence import (
+    adherence,
+    adherence_report,
+    client_adherence,
+    with_schedules,
+    with_versions,
+)
 from clients.models import Assignment, AssignmentVersion, Completion
+from clients.reminders.delivery import alerts
 from programs.models import ProgramExercise
 from tests.conftest import api_as
 from tests.factories import ExerciseFactory, TemplateFactory, assign
@@ -201,11 +209,11 @@ def test_a_pause_holds_across_a_version_change(bob):
     check_off(assignment, 0, items_of(assignment, 1))
     check_off(assignment, 1, items_of(assignment, 1))
     with time_machine.travel(at(2, 9), tick=False):
-        services.assignment_pause(assignment=assignment, on=day(2))  # paused from Wed
+        lifecycle.assignment_pause(assignment=assignment, on=day(2))  # paused from Wed
     revise(assignment, on=at(4, 9), add=1, days_of_week=[0, 2, 4])  # Fri, while paused
     assignment.refresh_from_db()
     with time_machine.travel(at(7, 9), tick=False):
-        services.assignment_resume(assignment=assignment, on=day(7))  # Mon of week 2
+        lifecycle.assignment_resume(assignment=assignment, on=day(7))  # Mon of week 2
     items = items_of(assignment, 2)
     check_off(assignment, 5, items)  # Sat, still paused: not counted
     check_off(assignment, 7, items)  # Mon: 3 of 3

@@ -14,7 +14,7 @@ from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from practice.wsgi import application
+from config.wsgi import application
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from clients import reminders, services
-from clients.adherence import adherence
+from clients.assignments import lifecycle
+from clients.checkoffs import adherence
 from clients.models import Assignment, Completion, Reminder
+from clients.reminders import delivery
 from tests.conftest import api_as
 from tests.factories import assign
 
@@ -36,7 +37,7 @@ def program(bob):
 
 def schedule_break(program, on: date, until: date, *, today: date = TODAY) -> Assignment:
     with time_machine.travel(morning(today), tick=False):
-        return services.assignment_pause(assignment=program, on=on, until=until)
+        return lifecycle.assignment_pause(assignment=program, on=on, until=until)
 
 
 def refusal(program, on: date, until: date | None, *, today: date = TODAY) -> dict:
@@ -113,7 +114,7 @@ def test_a_break_cannot_overlap_another_and_the_refusal_names_the_day_that_clash
 
 def test_a_break_cannot_be_set_while_the_program_is_paused(program):
     with time_machine.travel(morning(TODAY), tick=False):
-        services.assignment_pause(assignment=program)
+        lifecycle.assignment_pause(assignment=program)
 
     assert "status" in refusal(program, HOLIDAY, BACK)
 
@@ -128,7 +129,7 @@ def test_a_pause_without_an_end_date_still_begins_today_and_says_to_give_one_for
 def test_pausing_today_leaves_a_break_set_ahead_in_place(program):
     schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
     with time_machine.travel(morning(TODAY), tick=False):
-        services.assignment_pause(assignment=program)
+        lifecycle.assignment_pause(assignment=program)
 
     program.refresh_from_db()
     assert program.status == "paused"
@@ -141,8 +142,8 @@ def test_pausing_today_leaves_a_break_set_ahead_in_place(program):
 def test_resuming_a_pause_after_a_break_set_ahead_leaves_one_pause_over_those_days(program):
     schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
     with time_machine.travel(morning(TODAY), tick=False):
-        services.assignment_pause(assignment=program)
-        services.assignment_resume(assignment=program, on=BACK + timedelta(days=2))
+        lifecycle.assignment_pause(assignment=program)
+        lifecycle.assignment_resume(assignment=program, on=BACK + timedelta(days=2))
 
     assert [(p.start_date, p.end_date) for p in program.pauses.all()] == [(TODAY, BACK + timedelta(days=1))]
 
@@ -150,9 +151,9 @@ def test_resuming_a_pause_after_a_break_set_ahead_leaves_one_pause_over_those_da
 def test_resuming_a_pause_on_a_day_of_a_break_set_ahead_is_refused_naming_on(program):
     schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
     with time_machine.travel(morning(TODAY), tick=False):
-        services.assignment_pause(assignment=program)
+        lifecycle.assignment_pause(assignment=program)
         with pytest.raises(ValidationError) as refused:
-            services.assignment_resume(assignment=program, on=HOLIDAY + timedelta(days=1))
+            lifecycle.assignment_resume(assignment=program, on=HOLIDAY + timedelta(days=1))
 
     assert set(refused.value.message_dict) == {"on"}
 
@@ -160,7 +161,7 @@ def test_resuming_a_pause_on_a_day_of_a_break_set_ahead_is_refused_naming_on(pro
 def test_a_break_to_come_can_be_cancelled_and_its_days_are_exercise_days_again(program):
     schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
     with time_machine.travel(morning(HOLIDAY - timedelta(days=1)), tick=False):
-        services.assignment_break_cancel(assignment=program, pause=program.pauses.get())
+        lifecycle.assignment_break_cancel(assignment=program, pause=program.pauses.get())
 
     program.refresh_from_db()
     assert program.pauses.count() == 0 and program.expects_exercise_on(HOLIDAY)
@@ -172,8 +173,8 @@ def test_a_break_that_has_begun_is_not_cancelled_but_ended_early_by_resuming(pro
     pause = program.pauses.get()
     with time_machine.travel(morning(HOLIDAY + timedelta(days=2)), tick=False):
         with pytest.raises(ValidationError) as refused:
-            services.assignment_break_cancel(assignment=program, pause=pause)
-        services.assignment_resume(assignment=program)
+            lifecycle.assignment_break_cancel(assignment=program, pause=pause)
+        lifecycle.assignment_resume(assignment=program)
 
     pause.refresh_from_db()
     program.refresh_from_db()
@@ -186,7 +187,7 @@ def test_a_break_that_has_begun_is_not_cancelled_but_ended_early_by_resuming(pro
 def test_resuming_a_break_on_its_first_day_removes_it(program):
     schedule_break(program, TODAY, TODAY + timedelta(days=3))
     with time_machine.travel(morning(TODAY), tick=False):
-        services.assignment_resume(assignment=program)
+        lifecycle.assignment_resume(assignment=program)
 
     assert program.pauses.count() == 0 and program.expects_exercise_on(TODAY)
 
@@ -194,7 +195,7 @@ def test_resuming_a_break_on_its_first_day_removes_it(program):
 def test_resuming_is_refused_when_no_pause_or_break_is_running(program):
     schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
     with time_machine.travel(morning(TODAY), tick=False), pytest.raises(ValidationError) as refused:
-        services.assignment_resume(assignment=program)
+        lifecycle.assignment_resume(assignment=program)
 
     assert set(refused.value.message_dict) == {"status"}
 
@@ -202,7 +203,7 @@ def test_resuming_is_refused_when_no_pause_or_break_is_running(program):
 def test_ending_a_program_drops_its_breaks_still_to_come(program):
     schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
     with time_machine.travel(morning(TODAY), tick=False):
-        services.assignment_end(assignment=program)
+        lifecycle.assignment_end(assignment=program)
 
     assert program.pauses.count() == 0
 
@@ -216,7 +217,7 @@ def sweep_days(first: date, last: date) -> dict[date, set[str]]:
     day = first
     while day <= last:
         with time_machine.travel(evening(day), tick=False):
-            ids = reminders.sweep(now=evening(day))
+            ids = delivery.sweep(now=evening(day))
         written[day] = set(Reminder.objects.filter(pk__in=ids).values_list("kind", flat=True))
         day += timedelta(days=1)
     return written
@@ -241,7 +242,7 @@ def test_the_reminder_due_before_the_break_jumps_to_the_day_after_it(program):
     schedule_break(program, HOLIDAY, BACK - timedelta(days=1))
 
     with time_machine.travel(evening(HOLIDAY - timedelta(days=1)), tick=False):
-        reminders.sweep(now=evening(HOLIDAY - timedelta(days=1)))
+        delivery.sweep(now=evening(HOLIDAY - timedelta(days=1)))
 
     program.refresh_from_db()
     assert program.next_reminder_at == datetime(2027, 1, 3, 18, 0, tzinfo=UTC)

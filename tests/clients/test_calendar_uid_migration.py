@@ -5,8 +5,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from clients import consultations
 from clients.models import Consultation
+from clients.reminders import calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -33,5 +33,5 @@ def test_a_consultation_invited_before_keeps_its_calendar_uid_and_a_new_one_gets
 
     before = Consultation.objects.get(pk=invited.pk)
     after = Consultation.objects.create(client=bob, scheduled_at=timezone.now())
-    assert consultations.calendar_uid(before) == f"consultation-{invited.pk}@rehabit"
-    assert consultations.calendar_uid(after) == f"{after.calendar_uid}@rehabit"
+    assert calendar.calendar_uid(before) == f"consultation-{invited.pk}@rehabit"
+    assert calendar.calendar_uid(after) == f"{after.calendar_uid}@rehabit"

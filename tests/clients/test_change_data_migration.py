@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from clients import changes, versions
+from clients.assignments import changes, versions
 from clients.models import AssignmentVersion
 from tests.factories import ExerciseFactory, assign
 

@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clients import reminders, versions
-from clients.handouts import assignment_handout
+from clients.assignments import versions
+from clients.assignments.handouts import assignment_handout
 from clients.models import Assignment, Reminder
+from clients.reminders import delivery
 from programs.models import ProgramExercise
 from tests.conftest import api_as
 from tests.factories import ClientFactory, ExerciseFactory, TemplateFactory, assign
@@ -119,9 +120,9 @@ def test_a_spanish_clients_reminder_says_what_is_new_in_spanish(bob_in_spanish):
     Assignment.objects.filter(pk=assignment.pk).update(next_reminder_at=now - timedelta(minutes=1))
     mail.outbox.clear()
 
-    reminders.sweep(now=now)
+    delivery.sweep(now=now)
     for reminder in Reminder.objects.filter(status=Reminder.PENDING):
-        reminders.deliver(reminder.pk, now=now)
+        delivery.deliver(reminder.pk, now=now)
 
     (message,) = [message for message in mail.outbox if message.to == [bob_in_spanish.email]]
     assert f"Novedades de su programa esta semana: {'; '.join(SPANISH)}" in message.body
@@ -170,11 +171,11 @@ def test_reminders_for_many_changed_programs_name_the_exercises_in_one_query(ali
         assign_and_revise(each)
     now = timezone.now()
     Assignment.objects.update(next_reminder_at=now - timedelta(minutes=1))
-    ids = reminders.sweep(now=now)
+    ids = delivery.sweep(now=now)
     mail.outbox.clear()
 
     with CaptureQueriesContext(connection) as queries:
-        reminders.deliver_many(ids, now=now)
+        delivery.deliver_many(ids, now=now)
 
     bodies = {message.to[0]: message.body for message in mail.outbox}
     assert "; ".join(SPANISH) in bodies[clients[0].email]

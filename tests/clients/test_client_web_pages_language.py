@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from clients.invitations import invitation_send
+from clients.accounts.invitations import invitation_send
 from tests.factories import ClientFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

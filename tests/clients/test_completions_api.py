@@ -188,7 +188,7 @@ def test_a_check_off_whose_audit_event_cannot_be_written_is_not_stored(bob, bob_
     def refuse(**kwargs):
         raise RuntimeError("audit trail unavailable")
 
-    monkeypatch.setattr("clients.services.audit_record", refuse)
+    monkeypatch.setattr("clients.checkoffs.completions.audit_record", refuse)
     api = api_as(bob.user)
     api.raise_request_exception = False
 

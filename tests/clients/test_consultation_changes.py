@@ -13,9 +13,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from clients import consultations, reminders
 from clients.admin import ConsultationAdmin
+from clients.consultations import booking
 from clients.models import Consultation, Reminder
+from clients.reminders import calendar, delivery
 from tests.conftest import api_as
 from tests.factories import deliver_queued
 
@@ -68,7 +69,7 @@ def event_of(message) -> tuple[icalendar.Calendar, icalendar.Event]:
 
 
 def send_due(now: datetime) -> list[str | None]:
-    return [reminders.deliver(pk, now=now) for pk in reminders.sweep(now=now)]
+    return [delivery.deliver(pk, now=now) for pk in delivery.sweep(now=now)]
 
 
 @pytest.fixture
@@ -108,7 +109,7 @@ def test_each_consultation_has_a_calendar_uid_of_its_own_and_an_older_one_keeps_
 
     assert str(event["UID"]) == f"{first.calendar_uid}@rehabit"
     assert first.calendar_uid != second.calendar_uid
-    assert consultations.calendar_uid(legacy) == f"consultation-{legacy.pk}@rehabit"
+    assert calendar.calendar_uid(legacy) == f"consultation-{legacy.pk}@rehabit"
 
 
 def test_the_invite_names_the_practice_sender_as_organizer_and_asks_no_reply(
@@ -158,7 +159,7 @@ def test_a_reminder_written_for_the_old_time_but_not_yet_sent_is_not_sent(
     client, practitioner_in_london, bob
 ):
     consultation = book(client, practitioner_in_london, bob)
-    (written,) = reminders.sweep(now=STARTS - timedelta(hours=24))
+    (written,) = delivery.sweep(now=STARTS - timedelta(hours=24))
     mail.outbox.clear()
 
     move(client, consultation, to=MOVED_TO, at=STARTS - timedelta(hours=24))  # the worker then sends both
@@ -245,9 +246,9 @@ def test_a_consultation_cancelled_while_the_move_page_was_open_is_not_moved(
     sent = len(mail.outbox)
 
     with time_machine.travel(BOOKED, tick=False), pytest.raises(ValidationError) as refused:
-        consultations.consultation_move(consultation=consultation, starts_at=MOVED_TO, duration_minutes=30)
+        booking.consultation_move(consultation=consultation, starts_at=MOVED_TO, duration_minutes=30)
 
-    assert refused.value.message_dict == {"scheduled_at": [consultations.NOT_MOVABLE]}
+    assert refused.value.message_dict == {"scheduled_at": [booking.NOT_MOVABLE]}
     consultation.refresh_from_db()
     assert (consultation.status, consultation.scheduled_at) == ("cancelled", STARTS)
     assert len(mail.outbox) == sent
@@ -260,11 +261,11 @@ def test_a_consultation_cancelled_while_its_record_page_was_open_is_not_schedule
     Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.CANCELLED)
 
     with time_machine.travel(BOOKED, tick=False), pytest.raises(ValidationError) as refused:
-        consultations.consultation_record(
+        booking.consultation_record(
             consultation=consultation, fields={"status": "scheduled", "plan": "Walk daily"}, odi_answers=None
         )
 
-    assert refused.value.message_dict == {"status": [consultations.STAYS_CANCELLED]}
+    assert refused.value.message_dict == {"status": [booking.STAYS_CANCELLED]}
     consultation.refresh_from_db()
     assert (consultation.status, consultation.plan) == ("cancelled", "")
 
@@ -288,7 +289,7 @@ def test_a_consultation_cannot_be_moved_into_the_past(client, practitioner_in_lo
     response = move(client, consultation, to=BOOKED - timedelta(hours=1), at=BOOKED + timedelta(hours=1))
 
     assert response.status_code == 400
-    assert response.context["move_form"].errors == {"time": [consultations.PAST_TIME]}
+    assert response.context["move_form"].errors == {"time": [booking.PAST_TIME]}
     consultation.refresh_from_db()
     assert consultation.scheduled_at == STARTS
     assert len(mail.outbox) == sent
@@ -307,11 +308,7 @@ def test_moving_to_an_earlier_day_says_what_booking_an_earlier_day_says_on_the_s
             {"date": f"{at - timedelta(days=1):%Y-%m-%d}", "time": "15:00", "duration_minutes": 30},
         )
 
-    assert (
-        moved.context["move_form"].errors
-        == booked.context["form"].errors
-        == {"time": [consultations.PAST_TIME]}
-    )
+    assert moved.context["move_form"].errors == booked.context["form"].errors == {"time": [booking.PAST_TIME]}
 
 
 def test_after_a_refused_move_the_record_form_still_saves_the_notes(client, practitioner_in_london, bob):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from clients import reminders
+from clients.reminders import delivery
 from tests.factories import deliver_queued
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +51,8 @@ def test_plain_text_emails_and_subjects_carry_the_practice_name_unescaped(
         client.post("/practice/invitations/", {"email": "colleague@example.com", "role": "practitioner"})
     deliver_queued()
 
-    for reminder_id in reminders.handout_email_request(assignment=bob_assignment):
-        reminders.deliver(reminder_id)  # what the worker runs
+    for reminder_id in delivery.handout_email_request(assignment=bob_assignment):
+        delivery.deliver(reminder_id)  # what the worker runs
 
     assert len(mail.outbox) == 3
     for message in mail.outbox:

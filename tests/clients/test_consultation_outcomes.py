@@ -11,9 +11,9 @@ from django.core import mail
 from django.test import RequestFactory
 from django.utils import timezone
 
-from clients import reminders
 from clients.admin import ConsultationAdmin
 from clients.models import Completion, Consultation, Reminder
+from clients.reminders import delivery
 from tests.clients.test_consultation_changes import BOOKED, STARTS, book
 from tests.conftest import api_as
 from tests.factories import assign, deliver_queued
@@ -86,8 +86,8 @@ def test_the_pain_alert_baseline_is_the_last_consultation_that_took_place(bob):
 
     later = NOON + timedelta(minutes=1)
     with time_machine.travel(later, tick=False):
-        for reminder_id in reminders.sweep(now=later):
-            reminders.deliver(reminder_id, now=later)
+        for reminder_id in delivery.sweep(now=later):
+            delivery.deliver(reminder_id, now=later)
 
     assert Reminder.objects.get(kind=Reminder.PAIN_ALERT).status == Reminder.SENT
     (alert,) = [m for m in mail.outbox if "pain" in m.subject.lower()]

@@ -11,9 +11,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from clients import privacy, versions
+from clients.assignments import versions
 from clients.audit import audit_record
 from clients.models import AuditEvent, Completion, Consultation, Reminder
+from clients.privacy import rights
 from programs.models import ProgramExercise
 from tests.conftest import api_as
 from tests.factories import ExerciseFactory
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def exported(client, by) -> dict:
-    archive = zipfile.ZipFile(io.BytesIO(privacy.client_export(client=client, by=by)))
+    archive = zipfile.ZipFile(io.BytesIO(rights.client_export(client=client, by=by)))
     return json.loads(archive.read("data.json"))
 
 
@@ -188,7 +189,7 @@ def test_the_client_downloads_the_same_complete_export_with_their_own_addresses(
 
 def export_queries(client, by, cache_dir) -> int:
     with override_settings(HANDOUT_CACHE_DIR=cache_dir), CaptureQueriesContext(connection) as queries:
-        privacy.client_export(client=client, by=by)
+        rights.client_export(client=client, by=by)
     return len(queries)
 
 

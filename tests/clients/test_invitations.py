@@ -6,7 +6,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from clients.invitations import invitation_send
+from clients.accounts.invitations import invitation_send
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db

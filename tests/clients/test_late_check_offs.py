@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from clients import versions
+from clients.assignments import versions
 from clients.models import AssignmentPause, Completion
 from clients.scheduling import local_date
 from tests.conftest import api_as
@@ -62,7 +62,7 @@ def test_another_clients_old_exercise_stays_404(dana, old_item):
 
 
 def test_the_handout_says_what_changed_in_the_new_version(bob_assignment, old_item):
-    from clients.handouts import assignment_handout
+    from clients.assignments.handouts import assignment_handout
     from tests.programs.test_handouts import pdf_text
 
     bob_assignment.refresh_from_db()
@@ -75,14 +75,14 @@ def test_the_handout_says_what_changed_in_the_new_version(bob_assignment, old_it
 def test_the_next_reminder_says_what_changed(bob, bob_assignment, old_item):
     from django.core import mail
 
-    from clients import reminders
     from clients.models import Assignment, Reminder
+    from clients.reminders import delivery
 
     now = timezone.now()
     Assignment.objects.filter(pk=bob_assignment.pk).update(next_reminder_at=now - timedelta(minutes=1))
-    reminders.sweep(now=now)
+    delivery.sweep(now=now)
     for reminder in Reminder.objects.filter(status=Reminder.PENDING):
-        reminders.deliver(reminder.pk, now=now)
+        delivery.deliver(reminder.pk, now=now)
 
     bodies = " ".join(message.body for message in mail.outbox if message.to == [bob.email])
     assert "new in your program this week: new: deep squat" in bodies.lower()

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from clients import reminders
+from clients.reminders import delivery
 from tests.conftest import api_as
 from tests.factories import assign
 
@@ -39,8 +39,8 @@ def test_opting_out_stops_the_reminder_emails_and_the_practitioner_sees_none_com
     api_as(bob.user).patch("/api/v1/me/", {"reminders_enabled": False}, format="json")
 
     evening = datetime(2026, 11, 25, 18, 1, tzinfo=UTC)
-    for reminder_id in reminders.sweep(now=evening):
-        reminders.deliver(reminder_id, now=evening)
+    for reminder_id in delivery.sweep(now=evening):
+        delivery.deliver(reminder_id, now=evening)
     assert [message for message in mail.outbox if bob.email in message.to] == []
     seen = api_as(alice).get(f"/api/v1/assignments/{assignment.pk}/").json()
     assert seen["next_reminder_at"] is None
@@ -113,8 +113,8 @@ def test_saving_settings_just_after_the_reminder_time_still_sends_that_days_remi
     with time_machine.travel(MADRID_DUE + timedelta(seconds=30), tick=False):
         saved = api_as(bob.user).patch("/api/v1/me/", {"reminder_time": "17:57"}, format="json")
     sweep_at = MADRID_DUE + timedelta(minutes=1)
-    for reminder_id in reminders.sweep(now=sweep_at):
-        reminders.deliver(reminder_id, now=sweep_at)
+    for reminder_id in delivery.sweep(now=sweep_at):
+        delivery.deliver(reminder_id, now=sweep_at)
 
     assert saved.status_code == 200
     assert [message.to for message in mail.outbox] == [[bob.email]]
@@ -139,7 +139,7 @@ def test_a_new_reminder_time_moves_a_reminder_that_was_due(bob, madrid):
 
 
 def test_a_reminder_the_sweep_already_sent_is_not_kept_due_by_saving_settings(bob, madrid):
-    reminders.sweep(now=MADRID_DUE + timedelta(seconds=10))
+    delivery.sweep(now=MADRID_DUE + timedelta(seconds=10))
     with time_machine.travel(MADRID_DUE + timedelta(seconds=30), tick=False):
         api_as(bob.user).patch("/api/v1/me/", {"reminder_time": "17:57"}, format="json")
 

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from clients import services
-from clients.adherence import adherence
+from clients.assignments import lifecycle
+from clients.checkoffs import adherence
 from clients.models import Assignment, AssignmentPause
 from tests.conftest import api_as
 from tests.factories import TemplateFactory, assign
@@ -50,10 +50,10 @@ def test_pausing_and_resuming_on_the_same_day_leaves_that_day_an_exercise_day(cl
 
 def test_resuming_on_a_later_day_makes_that_day_an_exercise_day_again(bob, program):
     with time_machine.travel(morning(SUNDAY), tick=False):
-        services.assignment_pause(assignment=program)
+        lifecycle.assignment_pause(assignment=program)
     wednesday = SUNDAY + timedelta(days=3)
     with time_machine.travel(morning(wednesday), tick=False):
-        services.assignment_resume(assignment=program)
+        lifecycle.assignment_resume(assignment=program)
         today = api_as(bob.user).get("/api/v1/me/today/").json()
 
     pause = program.pauses.get()
@@ -65,9 +65,9 @@ def test_resuming_on_a_later_day_makes_that_day_an_exercise_day_again(bob, progr
 def test_a_program_paused_before_it_begins_is_paused_from_its_first_day(bob):
     with time_machine.travel(morning(SUNDAY), tick=False):
         later = assign(bob, start=SUNDAY + timedelta(days=8))
-        services.assignment_pause(assignment=later)
+        lifecycle.assignment_pause(assignment=later)
         pause = later.pauses.get()
-        services.assignment_resume(assignment=later)
+        lifecycle.assignment_resume(assignment=later)
 
     assert pause.start_date == SUNDAY + timedelta(days=8)
     assert (later.status, later.pauses.count()) == ("active", 0)
@@ -75,9 +75,9 @@ def test_a_program_paused_before_it_begins_is_paused_from_its_first_day(bob):
 
 def test_pausing_again_takes_back_a_resume_set_for_a_later_day(program):
     with time_machine.travel(morning(SUNDAY), tick=False):
-        services.assignment_pause(assignment=program)
-        services.assignment_resume(assignment=program, on=SUNDAY + timedelta(days=5))
-        services.assignment_pause(assignment=program)
+        lifecycle.assignment_pause(assignment=program)
+        lifecycle.assignment_resume(assignment=program, on=SUNDAY + timedelta(days=5))
+        lifecycle.assignment_pause(assignment=program)
 
     pause = program.pauses.get()
     assert (program.status, pause.start_date, pause.end_date) == ("paused", SUNDAY, None)
@@ -113,7 +113,7 @@ def test_a_pause_dated_other_than_the_clients_today_is_a_400_naming_on(alice, pr
 
 def test_pausing_a_paused_program_is_a_400_naming_status(alice, program):
     with time_machine.travel(morning(SUNDAY), tick=False):
-        services.assignment_pause(assignment=program)
+        lifecycle.assignment_pause(assignment=program)
         answer = refused(api_as(alice), program, "pause", SUNDAY)
 
     assert answer == (400, "status")
@@ -140,7 +140,7 @@ def test_a_pause_of_todays_date_is_accepted(alice, program):
 )
 def test_a_resume_before_the_pause_or_today_or_after_the_end_is_a_400_naming_on(alice, program, on):
     with time_machine.travel(morning(SUNDAY - timedelta(days=1)), tick=False):
-        services.assignment_pause(assignment=program)
+        lifecycle.assignment_pause(assignment=program)
     with time_machine.travel(morning(SUNDAY + timedelta(days=1)), tick=False):
         answer = refused(api_as(alice), program, "resume", on)
 
@@ -151,7 +151,7 @@ def test_a_resume_before_the_pause_or_today_or_after_the_end_is_a_400_naming_on(
 
 def test_a_resume_may_be_set_for_a_later_day_of_the_program(alice, program):
     with time_machine.travel(morning(SUNDAY), tick=False):
-        services.assignment_pause(assignment=program)
+        lifecycle.assignment_pause(assignment=program)
         response = api_as(alice).post(
             f"/api/v1/assignments/{program.pk}/resume/",
             {"on": (SUNDAY + timedelta(days=4)).isoformat()},
@@ -165,8 +165,8 @@ def test_a_resume_may_be_set_for_a_later_day_of_the_program(alice, program):
 def test_the_client_page_shows_a_pause_that_runs_on_after_a_resume_set_for_later(client, alice, program):
     client.force_login(alice)
     with time_machine.travel(morning(SUNDAY), tick=False):
-        services.assignment_pause(assignment=program)
-        services.assignment_resume(assignment=program, on=SUNDAY + timedelta(days=2))
+        lifecycle.assignment_pause(assignment=program)
+        lifecycle.assignment_resume(assignment=program, on=SUNDAY + timedelta(days=2))
         page = client.get(f"/clients/{program.client_id}/").content.decode()
 
     assert "Active" in page and "paused 6 Dec – 7 Dec, resumes 8 Dec" in page

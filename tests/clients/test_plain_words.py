@@ -2,7 +2,7 @@
 
 import pytest
 
-from clients import versions
+from clients.assignments import versions
 from tests.conftest import api_as
 
 pytestmark = pytest.mark.django_db

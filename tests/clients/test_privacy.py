@@ -10,8 +10,8 @@ from django.core import mail
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
-from clients.adherence import adherence
 from clients.audit import audit_record
+from clients.checkoffs import adherence
 from clients.models import AuditEvent, Completion, Consultation
 from tests.conftest import api_as, on_postgres
 from tests.factories import MembershipFactory, assign

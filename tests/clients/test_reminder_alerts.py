@@ -5,8 +5,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from clients import reminders, services
+from clients.accounts import profiles
+from clients.checkoffs import completions
 from clients.models import AssignmentPause, Completion, Consultation, Reminder
+from clients.reminders import delivery
 from tests.factories import assign
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +29,8 @@ def started_monday(bob):
 def sweep_and_send(day: date) -> dict[str, str]:
     now = evening(day)
     with time_machine.travel(now, tick=False):
-        ids = reminders.sweep(now=now)
-        return {Reminder.objects.get(pk=pk).kind: reminders.deliver(pk, now=now) for pk in ids}
+        ids = delivery.sweep(now=now)
+        return {Reminder.objects.get(pk=pk).kind: delivery.deliver(pk, now=now) for pk in ids}
 
 
 def check_off(assignment, day: date, *, pain=None) -> None:
@@ -140,7 +142,7 @@ def test_a_client_who_turned_reminders_off_gets_no_nudge_but_their_practitioner_
     alice_practice.missed_days_alert = 4
     alice_practice.save()
     with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=UTC), tick=False):
-        services.client_update_settings(client=bob, reminders_enabled=False)
+        profiles.client_update_settings(client=bob, reminders_enabled=False)
 
     kinds = [sweep_and_send(MONDAY + timedelta(days=back)) for back in range(1, 5)]
 
@@ -153,7 +155,7 @@ def record(assignment, *, pain: int, at: datetime) -> None:
     """Check the next exercise off through the service, as the API does, at `at`."""
     item = list(assignment.program.items.all())[Completion.objects.filter(date=at.date()).count()]
     with time_machine.travel(at, tick=False):
-        services.completion_record(
+        completions.completion_record(
             client=assignment.client,
             completion_id=uuid4(),
             item=item,
@@ -164,8 +166,8 @@ def record(assignment, *, pain: int, at: datetime) -> None:
 
 def sweep_at(now: datetime) -> None:
     with time_machine.travel(now, tick=False):
-        for reminder_id in reminders.sweep(now=now):
-            reminders.deliver(reminder_id, now=now)
+        for reminder_id in delivery.sweep(now=now):
+            delivery.deliver(reminder_id, now=now)
 
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Monday, hours before the 18:00 reminder
@@ -226,11 +228,11 @@ def test_the_weekly_summary_reaches_each_practitioner_on_monday_at_eight_in_thei
                 check_off(assignment, MONDAY + timedelta(days=day))
     next_monday = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)  # 08:00 in New York
 
-    reminders.summary_sweep(now=next_monday - timedelta(minutes=1))
+    delivery.summary_sweep(now=next_monday - timedelta(minutes=1))
     assert not Reminder.objects.filter(recipient=alice).exists()
-    ids = reminders.summary_sweep(now=next_monday)
-    assert reminders.summary_sweep(now=next_monday + timedelta(minutes=5)) == []
-    statuses = {Reminder.objects.get(pk=pk).recipient: reminders.deliver(pk, now=next_monday) for pk in ids}
+    ids = delivery.summary_sweep(now=next_monday)
+    assert delivery.summary_sweep(now=next_monday + timedelta(minutes=5)) == []
+    statuses = {Reminder.objects.get(pk=pk).recipient: delivery.deliver(pk, now=next_monday) for pk in ids}
 
     assert statuses[alice] == Reminder.SENT
     (summary,) = [m for m in mail.outbox if m.to == [alice.email]]
@@ -251,13 +253,13 @@ def test_a_practitioner_of_two_practices_gets_one_summary_naming_each_clients_pr
     tokyo_monday_eight = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
     london_monday_eight = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
-    assert reminders.summary_sweep(now=tokyo_monday_eight) == []  # the first practice's time: London
+    assert delivery.summary_sweep(now=tokyo_monday_eight) == []  # the first practice's time: London
     (summary_id,) = [
         pk
-        for pk in reminders.summary_sweep(now=london_monday_eight)
+        for pk in delivery.summary_sweep(now=london_monday_eight)
         if Reminder.objects.get(pk=pk).recipient == alice
     ]
-    assert reminders.deliver(summary_id, now=london_monday_eight) == Reminder.SENT
+    assert delivery.deliver(summary_id, now=london_monday_eight) == Reminder.SENT
 
     (summary,) = [m for m in mail.outbox if m.to == [alice.email]]
     assert "Bob Client (Alice's Clinic): 0.0 %" in summary.body
@@ -277,7 +279,7 @@ def test_the_weekly_summary_reads_every_clients_figures_in_the_same_number_of_qu
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from clients import alerts
+    from clients.reminders.delivery import alerts
     from tests.factories import ClientFactory
 
     assign(bob, start=MONDAY)

@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from clients import reminders
 from clients.models import Consultation, Reminder
+from clients.reminders import delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def book(client, *, at=STARTS, booked=BOOKED, **fields) -> Consultation:
 
 
 def send_due(now: datetime) -> list[str | None]:
-    return [reminders.deliver(pk, now=now) for pk in reminders.sweep(now=now)]
+    return [delivery.deliver(pk, now=now) for pk in delivery.sweep(now=now)]
 
 
 def test_a_client_is_reminded_the_day_before_and_an_hour_before_with_the_video_link(bob):
@@ -53,10 +53,10 @@ def test_the_consultation_time_is_given_in_the_clients_own_timezone(bob):
 
 def test_a_consultation_cancelled_after_its_reminder_was_written_is_not_reminded(bob):
     consultation = book(bob)
-    (reminder_id,) = reminders.sweep(now=STARTS - timedelta(hours=24))
+    (reminder_id,) = delivery.sweep(now=STARTS - timedelta(hours=24))
     Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.CANCELLED)
 
-    assert reminders.deliver(reminder_id, now=STARTS - timedelta(hours=24)) == Reminder.SKIPPED
+    assert delivery.deliver(reminder_id, now=STARTS - timedelta(hours=24)) == Reminder.SKIPPED
     assert Reminder.objects.get().reason == "consultation is cancelled"
     assert mail.outbox == []
 

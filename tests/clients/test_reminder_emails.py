@@ -5,8 +5,8 @@ import time_machine
 from django.core import mail
 from django.test import Client as WebClient
 
-from clients import channels, reminders
 from clients.models import Completion, Reminder
+from clients.reminders import channels, delivery
 from clients.scheduling import in_quiet_hours
 from tests.factories import TemplateFactory, assign
 
@@ -23,8 +23,8 @@ def due(bob):
 
 
 def send_todays_reminder() -> str | None:
-    (reminder_id,) = reminders.sweep(now=EVENING)
-    return reminders.deliver(reminder_id, now=EVENING)
+    (reminder_id,) = delivery.sweep(now=EVENING)
+    return delivery.deliver(reminder_id, now=EVENING)
 
 
 def test_the_reminder_email_has_text_and_html_a_link_to_the_phone_page_and_one_click_unsubscribe(
@@ -96,8 +96,8 @@ def test_one_click_unsubscribe_from_the_mail_app_turns_reminders_off_without_a_c
     assert not bob.reminders_enabled
     mail.outbox.clear()
     tomorrow = EVENING + timedelta(days=1)
-    for reminder_id in reminders.sweep(now=tomorrow):
-        reminders.deliver(reminder_id, now=tomorrow)
+    for reminder_id in delivery.sweep(now=tomorrow):
+        delivery.deliver(reminder_id, now=tomorrow)
     assert [message for message in mail.outbox if bob.email in message.to] == []
 
 

@@ -20,8 +20,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from clients import reminders
 from clients.models import Assignment, Reminder
+from clients.reminders import delivery
 from tests.conftest import free_port, need, on_postgres, wait_for
 from tests.factories import ClientFactory, assign
 
@@ -35,10 +35,10 @@ import sys, time
 import django
 django.setup()
 from datetime import datetime
-from clients import reminders
+from clients.reminders import delivery
 now = datetime.fromisoformat(sys.argv[1]) if sys.argv[1] else None
 time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
-print("queued", len(reminders.sweep(now=now)))
+print("queued", len(delivery.sweep(now=now)))
 """
 
 
@@ -303,7 +303,7 @@ def test_reminders_due_while_redis_is_down_are_all_sent_once_it_is_back(
     assert sweep(env) == 4  # rows written; the queueing fails and is left to a later sweep
     assert Reminder.objects.filter(status=Reminder.PENDING, queued_at__isnull=False).count() == 4
     private_redis.start()
-    assert sweep(env, now=timezone.now() + reminders.REQUEUE_AFTER + timedelta(seconds=1)) == 4
+    assert sweep(env, now=timezone.now() + delivery.REQUEUE_AFTER + timedelta(seconds=1)) == 4
 
     assert wait_for(lambda: len(inbox.messages) == 4, timeout=90)
     assert wait_for(lambda: all_rows(Reminder.SENT), timeout=30)
@@ -344,13 +344,13 @@ def test_two_workers_delivering_the_same_reminder_at_once_send_one_email(service
     assign(bob, start=timezone.localdate() - timedelta(days=1))
     Assignment.objects.update(next_reminder_at=timezone.now() - timedelta(seconds=5))
     with patch_queue_sends():
-        (reminder_id,) = reminders.sweep()
+        (reminder_id,) = delivery.sweep()
     barrier, results = threading.Barrier(4), []
 
     def deliver_it():
         barrier.wait()
         try:
-            results.append(reminders.deliver(reminder_id))
+            results.append(delivery.deliver(reminder_id))
         finally:
             connections.close_all()
 
@@ -367,4 +367,4 @@ def test_two_workers_delivering_the_same_reminder_at_once_send_one_email(service
 def patch_queue_sends():
     from unittest import mock
 
-    return mock.patch("clients.reminders._queue_sends", lambda ids: None)
+    return mock.patch("clients.reminders.delivery._queue_sends", lambda ids: None)

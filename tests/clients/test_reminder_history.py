@@ -6,9 +6,9 @@ from django.core import mail
 from django.test import RequestFactory
 from django.utils import timezone
 
-from clients import reminders
 from clients.admin import ReminderAdmin
 from clients.models import Reminder
+from clients.reminders import delivery
 from clients.scheduling import local_date
 from tests.factories import assign
 
@@ -77,7 +77,7 @@ def test_the_admin_resend_action_makes_a_failed_reminder_claimable_again_and_it_
     failed = row(bob, Reminder.FAILED, "SMTPDataError on attempt 5", attempts=5, claimed_at=DUE)
     Reminder.objects.filter(pk=failed.pk).update(assignment=assignment, local_date=today)
     sent = []
-    monkeypatch.setattr("clients.reminders._queue_sends", lambda ids: sent.extend(ids))
+    monkeypatch.setattr("clients.reminders.delivery._queue_sends", lambda ids: sent.extend(ids))
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_resend([failed.pk], alice)
@@ -85,7 +85,7 @@ def test_the_admin_resend_action_makes_a_failed_reminder_claimable_again_and_it_
     failed.refresh_from_db()
     assert (failed.status, failed.attempts, failed.reason) == (Reminder.PENDING, 0, "resend requested")
     assert sent == [failed.pk]
-    assert reminders.deliver(failed.pk) == Reminder.SENT
+    assert delivery.deliver(failed.pk) == Reminder.SENT
     assert mail.outbox[0].to == [bob.email]
 
 

@@ -5,8 +5,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from clients import reminders
 from clients.models import Assignment, Completion, Reminder
+from clients.reminders import delivery
 from tests.factories import assign
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_the_sweep_writes_one_reminder_advances_the_assignment_and_queues_after_
     due, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as queued:
-        ids = reminders.sweep(now=EVENING)
+        ids = delivery.sweep(now=EVENING)
 
     reminder = Reminder.objects.get()
     assert ids == [reminder.pk]
@@ -38,19 +38,19 @@ def test_the_sweep_writes_one_reminder_advances_the_assignment_and_queues_after_
 
 
 def test_a_second_sweep_for_the_same_day_writes_nothing_more(due):
-    reminders.sweep(now=EVENING)
+    delivery.sweep(now=EVENING)
     Assignment.objects.filter(pk=due.pk).update(next_reminder_at=EVENING)
 
-    reminders.sweep(now=EVENING + timedelta(minutes=1))
+    delivery.sweep(now=EVENING + timedelta(minutes=1))
 
     assert Reminder.objects.count() == 1
 
 
 def test_delivering_sends_the_days_exercises_once(due, bob):
-    reminder_id = reminders.sweep(now=EVENING)[0]
+    reminder_id = delivery.sweep(now=EVENING)[0]
 
-    first = reminders.deliver(reminder_id, now=EVENING)
-    again = reminders.deliver(reminder_id, now=EVENING)
+    first = delivery.deliver(reminder_id, now=EVENING)
+    again = delivery.deliver(reminder_id, now=EVENING)
 
     assert (first, again) == (Reminder.SENT, None)
     assert len(mail.outbox) == 1
@@ -64,39 +64,39 @@ def test_no_reminder_is_sent_for_a_day_already_done(due):
         Completion.objects.create(
             assignment=due, assignment_exercise=item, date=date(2026, 11, 25), session=1
         )
-    reminder_id = reminders.sweep(now=EVENING)[0]
+    reminder_id = delivery.sweep(now=EVENING)[0]
 
-    assert reminders.deliver(reminder_id, now=EVENING) == Reminder.SKIPPED
+    assert delivery.deliver(reminder_id, now=EVENING) == Reminder.SKIPPED
     assert "already done" in Reminder.objects.get().reason
     assert mail.outbox == []
 
 
 def test_a_reminder_found_hours_late_is_skipped_not_sent_at_night(due):
-    reminder_id = reminders.sweep(now=EVENING)[0]
+    reminder_id = delivery.sweep(now=EVENING)[0]
 
-    assert reminders.deliver(reminder_id, now=EVENING + timedelta(hours=6)) == Reminder.SKIPPED
+    assert delivery.deliver(reminder_id, now=EVENING + timedelta(hours=6)) == Reminder.SKIPPED
     assert mail.outbox == []
 
 
 def test_an_smtp_failure_is_put_back_for_a_later_sweep_then_sent(due, monkeypatch):
-    reminder_id = reminders.sweep(now=EVENING)[0]
+    reminder_id = delivery.sweep(now=EVENING)[0]
     monkeypatch.setattr("practice.mail.EmailMultiAlternatives.send", _raise_disconnected)
 
-    assert reminders.deliver(reminder_id, now=EVENING) == Reminder.PENDING
-    assert reminders.sweep(now=EVENING + timedelta(seconds=30)) == []  # not before its backoff
+    assert delivery.deliver(reminder_id, now=EVENING) == Reminder.PENDING
+    assert delivery.sweep(now=EVENING + timedelta(seconds=30)) == []  # not before its backoff
     monkeypatch.undo()
-    assert reminders.sweep(now=EVENING + timedelta(minutes=3)) == [reminder_id]
-    assert reminders.deliver(reminder_id, now=EVENING + timedelta(minutes=3)) == Reminder.SENT
+    assert delivery.sweep(now=EVENING + timedelta(minutes=3)) == [reminder_id]
+    assert delivery.deliver(reminder_id, now=EVENING + timedelta(minutes=3)) == Reminder.SENT
     assert Reminder.objects.get().attempts == 1
 
 
 def test_a_send_that_keeps_failing_ends_failed_with_the_reason(due, monkeypatch):
-    reminder_id = reminders.sweep(now=EVENING)[0]
+    reminder_id = delivery.sweep(now=EVENING)[0]
     monkeypatch.setattr("practice.mail.EmailMultiAlternatives.send", _raise_disconnected)
 
-    for _ in range(reminders.MAX_ATTEMPTS):
+    for _ in range(delivery.MAX_ATTEMPTS):
         Reminder.objects.filter(pk=reminder_id).update(not_before=None)
-        reminders.deliver(reminder_id, now=EVENING)
+        delivery.deliver(reminder_id, now=EVENING)
 
     reminder = Reminder.objects.get()
     assert reminder.status == Reminder.FAILED
@@ -104,13 +104,13 @@ def test_a_send_that_keeps_failing_ends_failed_with_the_reason(due, monkeypatch)
 
 
 def test_a_send_held_by_a_dead_worker_is_taken_over_after_its_lease(due, settings):
-    reminder_id = reminders.sweep(now=EVENING)[0]
+    reminder_id = delivery.sweep(now=EVENING)[0]
     Reminder.objects.filter(pk=reminder_id).update(status=Reminder.SENDING, claimed_at=EVENING)
 
-    assert reminders.sweep(now=EVENING + timedelta(seconds=10)) == []
+    assert delivery.sweep(now=EVENING + timedelta(seconds=10)) == []
     later = EVENING + settings.REMINDER_CLAIM_LEASE + timedelta(seconds=1)
-    assert reminders.sweep(now=later) == [reminder_id]
-    assert reminders.deliver(reminder_id, now=later) == Reminder.SENT
+    assert delivery.sweep(now=later) == [reminder_id]
+    assert delivery.deliver(reminder_id, now=later) == Reminder.SENT
 
 
 def _raise_disconnected(*args, **kwargs):
@@ -121,9 +121,9 @@ def test_a_client_with_two_programs_gets_one_reminder_listing_both(due, bob):
     with time_machine.travel(NOON, tick=False):
         second = assign(bob, start=date(2026, 11, 25))
 
-    ids = reminders.sweep(now=EVENING)
+    ids = delivery.sweep(now=EVENING)
     for reminder_id in ids:
-        reminders.deliver(reminder_id, now=EVENING)
+        delivery.deliver(reminder_id, now=EVENING)
 
     assert len(mail.outbox) == 1
     for item in [*due.program.items.all(), *second.program.items.all()]:

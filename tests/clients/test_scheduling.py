@@ -114,8 +114,9 @@ def test_clients_across_many_zones_are_reminded_at_their_own_local_time_on_the_r
 
 
 def test_sweeping_every_hour_across_both_fall_backs_reminds_each_client_once_a_day(bob, dana):
-    from clients import reminders
+    from clients import scheduling
     from clients.models import Reminder
+    from clients.reminders import delivery
 
     bob.reminder_time = time(1, 30)  # inside London's repeated hour on 25 October
     dana.timezone, dana.reminder_time = "America/New_York", time(1, 30)  # and New York's on 1 November
@@ -123,11 +124,11 @@ def test_sweeping_every_hour_across_both_fall_backs_reminds_each_client_once_a_d
         client.save()
         assign(client, start=date(2026, 10, 20), weeks=3)
     Assignment.objects.update(next_reminder_at=None)
-    reminders.reschedule(list(Assignment.objects.select_related("client")), now=at(2026, 10, 23, 12, 0))
+    scheduling.reschedule(list(Assignment.objects.select_related("client")), now=at(2026, 10, 23, 12, 0))
 
     moment = at(2026, 10, 23, 12, 0)
     while moment < at(2026, 11, 4, 0, 0):
-        reminders.sweep(now=moment)
+        delivery.sweep(now=moment)
         moment += timedelta(hours=1)
 
     for client in (bob, dana):

@@ -8,9 +8,9 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from clients import reminders
-from clients.invitations import invitation_send
+from clients.accounts.invitations import invitation_send
 from clients.models import Completion, Consultation, Reminder
+from clients.reminders import delivery
 from programs.models import Program
 from tests.factories import ClientFactory, TemplateFactory, assign
 
@@ -27,10 +27,10 @@ def bob_in_spanish(bob):
 
 
 def send_invite(consultation, now):
-    for reminder_id in reminders.consultation_change_request(
+    for reminder_id in delivery.consultation_change_request(
         consultation=consultation, kind=Reminder.CONSULTATION_INVITE, now=now
     ):
-        reminders.deliver(reminder_id, now=now)
+        delivery.deliver(reminder_id, now=now)
 
 
 def only_message():
@@ -44,8 +44,8 @@ def test_the_daily_reminder_is_in_spanish_with_the_exercises_in_spanish(bob_in_s
     with time_machine.travel(WEDNESDAY_EVENING - timedelta(hours=8), tick=False):
         assign(bob_in_spanish, start=date(2026, 11, 25), template=template)
 
-    for reminder_id in reminders.sweep(now=WEDNESDAY_EVENING):
-        reminders.deliver(reminder_id, now=WEDNESDAY_EVENING)
+    for reminder_id in delivery.sweep(now=WEDNESDAY_EVENING):
+        delivery.deliver(reminder_id, now=WEDNESDAY_EVENING)
 
     message, html = only_message()
     assert message.subject == "Sus ejercicios de hoy, de Alice's Clinic"
@@ -62,8 +62,8 @@ def test_the_spanish_reminder_says_how_many_are_done_and_lists_what_is_left(bob_
     done = assignment.program.items.order_by("position").first()
     Completion.objects.create(assignment=assignment, assignment_exercise=done, date=date(2026, 11, 25))
 
-    for reminder_id in reminders.sweep(now=WEDNESDAY_EVENING):
-        reminders.deliver(reminder_id, now=WEDNESDAY_EVENING)
+    for reminder_id in delivery.sweep(now=WEDNESDAY_EVENING):
+        delivery.deliver(reminder_id, now=WEDNESDAY_EVENING)
 
     message, html = only_message()
     said = "Ya ha marcado 1 de 3 para el miércoles 25 de noviembre. Esto es lo que le queda:"
@@ -79,8 +79,8 @@ def test_the_consultation_reminder_and_invitation_are_in_spanish(bob_in_spanish)
         )
     send_invite(consultation, starts - timedelta(days=6))
     now = starts - timedelta(hours=24)
-    for reminder_id in reminders.sweep(now=now):
-        reminders.deliver(reminder_id, now=now)
+    for reminder_id in delivery.sweep(now=now):
+        delivery.deliver(reminder_id, now=now)
 
     invite, reminder = mail.outbox
     assert invite.subject == "Su consulta por vídeo con Alice's Clinic el 26 de noviembre"
@@ -132,7 +132,7 @@ def test_the_invitation_page_is_in_spanish_and_so_is_a_weak_password_refusal(
 
 
 def test_the_unsubscribe_page_of_a_spanish_email_is_in_spanish(client, bob_in_spanish):
-    from clients.channels import unsubscribe_url
+    from clients.reminders.channels import unsubscribe_url
 
     path = unsubscribe_url(bob_in_spanish).split("://", 1)[1].split("/", 1)[1]
 

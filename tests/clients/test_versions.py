@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clients import changes, versions
+from clients.assignments import changes, versions
 from clients.models import AssignmentVersion, Completion
 from programs.models import Exercise, ProgramExercise, short_dosage_words
 from tests.factories import ExerciseFactory

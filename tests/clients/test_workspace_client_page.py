@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from clients import charts
-from clients.adherence import with_versions
+from clients.checkoffs import charts
+from clients.checkoffs.adherence import with_versions
 from clients.models import Assignment, Completion, Consultation
 from tests.factories import assign
 

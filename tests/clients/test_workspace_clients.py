@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from clients.models import Client, Completion, Invitation
-from clients.privacy import client_erase
+from clients.privacy.rights import client_erase
 from tests.conftest import api_as
 from tests.factories import ClientFactory, assign
 

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.test import override_settings
 
-from clients.consultations import PAST_TIME, odi_percent
+from clients.consultations.booking import PAST_TIME, odi_percent
 from clients.models import Consultation
 from tests.factories import deliver_queued
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from clients import versions
+from clients.assignments import versions
 from clients.models import Consultation, HandoutBatch
 from practice import team
 from practice.models import PractitionerInvitation

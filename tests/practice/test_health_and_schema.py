@@ -15,7 +15,7 @@ def test_health_reports_database_and_broker(client, settings):
 
 
 def test_health_says_503_when_the_broker_is_unreachable(client, settings):
-    from practice.celery import app
+    from config.celery import app
 
     original = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"

@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from clients import team as client_team
+from clients.accounts import handover
 from clients.models import Client, HandoutBatch
 from practice import team
 from practice.models import Membership
@@ -112,7 +112,7 @@ def test_when_the_current_practice_removes_them_the_workspace_falls_back_to_one_
     switch(client, gym)
     assert "Erin Client" in clients_listed(client)
 
-    client_team.practitioner_remove(membership=alice_at_the_gym, successor=charlie, by=charlie)
+    handover.practitioner_remove(membership=alice_at_the_gym, successor=charlie, by=charlie)
 
     page = clients_listed(client)
     assert "Bob Client" in page and "Erin Client" not in page

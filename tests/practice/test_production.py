@@ -23,7 +23,7 @@ def test_the_deploy_checks_pass_with_the_production_environment_of_env_example()
     env.update(
         env_example(),
         SECRET_KEY="a" * 64 + "-unguessable-in-production",
-        DJANGO_SETTINGS_MODULE="practice.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
     )
 
     result = subprocess.run(
@@ -40,7 +40,7 @@ def test_the_deploy_checks_pass_with_the_production_environment_of_env_example()
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    env.update(DJANGO_SETTINGS_MODULE="practice.settings")
+    env.update(DJANGO_SETTINGS_MODULE="config.settings")
 
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False

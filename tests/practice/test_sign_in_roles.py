@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from clients.invitations import invitation_send
+from clients.accounts.invitations import invitation_send
+from clients.accounts.profiles import PRACTITIONER_SIGN_IN
 from clients.models import Client
-from clients.services import PRACTITIONER_SIGN_IN
 from practice import team
 from practice.models import Membership, PractitionerInvitation, TeamEvent
 from tests.conftest import api_as

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from clients import team as client_team
+from clients.accounts import handover
 from clients.models import Consultation
 from practice import team
 from practice.admin import TeamEventAdmin
@@ -190,14 +190,14 @@ def test_removing_a_practitioner_records_the_handover_and_outlives_their_members
 
 
 def test_removing_someone_with_no_clients_says_there_was_nothing_to_hand_over(alice, alice_practice, gina):
-    client_team.practitioner_remove(membership=membership(gina, alice_practice), successor=alice, by=alice)
+    handover.practitioner_remove(membership=membership(gina, alice_practice), successor=alice, by=alice)
 
     assert the_event(alice_practice).detail == "no clients or upcoming consultations to hand to Alice Physio"
 
 
 def test_a_refused_removal_records_nothing(client, alice, alice_practice, gina):
     with pytest.raises(ValidationError):
-        client_team.practitioner_remove(membership=membership(gina, alice_practice), successor=gina, by=alice)
+        handover.practitioner_remove(membership=membership(gina, alice_practice), successor=gina, by=alice)
     client.force_login(alice)
     last_owner = client.post(
         f"/practice/members/{membership(alice, alice_practice).pk}/remove/",

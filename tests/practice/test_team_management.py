@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clients import team as client_team
+from clients.accounts import handover
 from clients.models import AuditEvent, Client, Consultation, Reminder
 from practice import team
 from practice.models import Membership, PractitionerInvitation
@@ -191,7 +191,7 @@ def test_pending_alerts_about_a_handed_over_client_go_to_the_new_practitioner(
         due_at=timezone.now(),
     )
 
-    client_team.practitioner_remove(membership=membership(gina, alice_practice), successor=hal, by=alice)
+    handover.practitioner_remove(membership=membership(gina, alice_practice), successor=hal, by=alice)
 
     alert.refresh_from_db()
     assert alert.recipient == hal
@@ -230,7 +230,7 @@ def test_clients_cannot_be_handed_to_someone_outside_the_practice(
 
 def test_a_refused_removal_leaves_everything_as_it_was(alice, alice_practice, gina, ginas_clients):
     with pytest.raises(ValidationError):
-        client_team.practitioner_remove(membership=membership(gina, alice_practice), successor=gina, by=alice)
+        handover.practitioner_remove(membership=membership(gina, alice_practice), successor=gina, by=alice)
 
     assert Membership.objects.filter(user=gina, practice=alice_practice).exists()
     for kept in ginas_clients:
@@ -278,7 +278,7 @@ def test_a_removed_practitioner_is_refused_on_their_next_request(
     client.force_login(gina)
     assert client.get(f"/clients/{ginas_clients[0].pk}/").status_code == 200
 
-    client_team.practitioner_remove(membership=membership(gina, alice_practice), successor=alice, by=alice)
+    handover.practitioner_remove(membership=membership(gina, alice_practice), successor=alice, by=alice)
 
     assert client.get(f"/clients/{ginas_clients[0].pk}/").status_code == 403
     assert client.get("/clients/").status_code == 403
@@ -292,7 +292,7 @@ def test_a_removed_practitioner_who_works_elsewhere_keeps_only_the_other_practic
     MembershipFactory(user=gina, practice=charlie.memberships.get().practice)
     token_api = api_as(gina)
     # The workspace shows the first practice joined; Gina's other one is joined later.
-    client_team.practitioner_remove(membership=membership(gina, alice_practice), successor=alice, by=alice)
+    handover.practitioner_remove(membership=membership(gina, alice_practice), successor=alice, by=alice)
     client.force_login(gina)
 
     assert client.get(f"/clients/{ginas_clients[0].pk}/").status_code == 404

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client as Browser
 
-from clients import alerts
 from clients.models import Consultation
+from clients.reminders.delivery import alerts
 from practice.models import Membership
 from tests.factories import MembershipFactory, UserFactory
 

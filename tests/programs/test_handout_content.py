@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.management import call_command
 from PIL import Image
 
-from clients import versions
-from clients.handouts import assignment_handout, handout_for
+from clients.assignments import versions
+from clients.assignments.handouts import assignment_handout, handout_for
 from programs.handouts import Branding, HandoutOptions, render_handout
 from programs.models import Program
 from tests.factories import assign

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 import programs.handouts
-from clients import channels, handouts, reminders, tasks
-from clients.handouts import assignment_handout, handout_batch_run, handout_for
+from clients import tasks
+from clients.assignments import handouts
+from clients.assignments.handouts import assignment_handout, handout_batch_run, handout_for
 from clients.models import Assignment, HandoutBatch, Reminder
+from clients.reminders import channels, delivery
 from programs.handouts import Branding, HandoutOptions, handout_key
 from tests.conftest import api_as, wait_for
 from tests.factories import assign
@@ -193,7 +195,7 @@ def test_the_client_api_download_honours_the_options(bob, bob_assignment, render
 def send_handouts(now=None) -> list[str | None]:
     """What the worker does with the queued sends."""
     return [
-        reminders.deliver(pk, now=now)
+        delivery.deliver(pk, now=now)
         for pk in Reminder.objects.filter(kind=Reminder.HANDOUT).values_list("pk", flat=True)
     ]
 
@@ -225,7 +227,7 @@ def test_emailing_the_handout_is_queued_after_commit_and_attaches_the_pdf(
 
 def test_a_refused_handout_email_is_retried_by_the_sweep_and_sent(bob, bob_assignment, monkeypatch):
     now = timezone.now()
-    reminders.handout_email_request(assignment=bob_assignment, now=now)
+    delivery.handout_email_request(assignment=bob_assignment, now=now)
     real_send = channels.EMAIL.send
 
     def refuse(notice, connection=None):
@@ -235,17 +237,17 @@ def test_a_refused_handout_email_is_retried_by_the_sweep_and_sent(bob, bob_assig
     assert send_handouts(now) == [Reminder.PENDING]
     monkeypatch.setattr(channels.EMAIL, "send", real_send)
 
-    assert reminders.sweep(now=now + timedelta(minutes=1)) == []  # not before its backoff
-    (again,) = reminders.sweep(now=now + timedelta(minutes=3))
-    assert reminders.deliver(again, now=now + timedelta(minutes=3)) == Reminder.SENT
+    assert delivery.sweep(now=now + timedelta(minutes=1)) == []  # not before its backoff
+    (again,) = delivery.sweep(now=now + timedelta(minutes=3))
+    assert delivery.deliver(again, now=now + timedelta(minutes=3)) == Reminder.SENT
     assert [message.to for message in mail.outbox] == [[bob.email]]
 
 
 def test_emailing_the_same_handout_again_that_day_sends_it_again(bob, bob_assignment):
-    reminders.handout_email_request(assignment=bob_assignment)
+    delivery.handout_email_request(assignment=bob_assignment)
     send_handouts()
 
-    reminders.handout_email_request(assignment=bob_assignment)
+    delivery.handout_email_request(assignment=bob_assignment)
     send_handouts()
 
     assert len(mail.outbox) == 2
@@ -256,7 +258,7 @@ def test_a_spanish_speaking_client_gets_the_email_in_spanish(bob, bob_assignment
     bob.language = "es"
     bob.save()
 
-    reminders.handout_email_request(assignment=bob_assignment)
+    delivery.handout_email_request(assignment=bob_assignment)
     send_handouts()
 
     (message,) = mail.outbox
@@ -400,7 +402,7 @@ def test_a_real_worker_renders_the_batch_and_emails_the_handout(celery_worker, s
     batch = handouts.handout_batch_create(
         practice=bob.practice, by=alice, assignments=Assignment.objects.filter(pk=assignment.pk)
     )
-    reminders.handout_email_request(assignment=assignment)
+    delivery.handout_email_request(assignment=assignment)
 
     assert wait_for(lambda: HandoutBatch.objects.get(pk=batch.pk).status == HandoutBatch.DONE, timeout=60), (
         "".join(celery_worker[-30:])

@@ -7,7 +7,7 @@ import pytest
 from django.utils.text import slugify
 from weasyprint import HTML
 
-from clients.handouts import assignment_handout
+from clients.assignments.handouts import assignment_handout
 from programs.handouts import OWN_ORIGIN, Branding, OwnFilesFetcher
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,2 @@
+"""The REST faces: the client API (`/api/v1/me/...`) and the practitioner API for clients,
+consultations and assignments."""

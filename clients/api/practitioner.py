@@ -1,0 +1,167 @@
+"""The practitioner API for clients, consultations, assignments and adherence.
+
+Every queryset is the caller's practices' (`practices_of`); anything else is 404. Clients
+(users without a practice) find nothing here at all (programs.api.IsPractitioner).
+"""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from practice.rest import IsPractitioner
+from programs.models import ProgramExercise
+
+from ..accounts import profiles
+from ..accounts.invitations import invitation_send
+from ..assignments import lifecycle
+from ..assignments.handouts import handout_download, handout_options_from
+from ..consultations import booking
+from ..models import Assignment, Client, Consultation
+from .filters import AssignmentFilter, ClientFilter, ConsultationFilter
+from .me import adherence_response
+from .serializers import (
+    AdherenceQuerySerializer,
+    AdherenceSerializer,
+    AssignmentActionSerializer,
+    AssignmentCreateSerializer,
+    ClientSerializer,
+    ConsultationSerializer,
+    PauseActionSerializer,
+    PracticeAssignmentSerializer,
+)
+
+DEFAULT_DURATION = Consultation._meta.get_field("duration_minutes").default
+
+
+class ClientViewSet(viewsets.ModelViewSet):
+    serializer_class = ClientSerializer
+    permission_classes = [IsPractitioner]
+    filterset_class = ClientFilter
+
+    def get_queryset(self):
+        return Client.objects.of_practices_of(self.request.user)
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        client = serializer.save(practitioner=self.request.user)
+        invitation_send(client=client)
+
+    def perform_update(self, serializer):
+        """Through the same service as the workspace: the sign-in follows the email, reminders the settings."""
+        client = serializer.instance
+        changed = {
+            name: value for name, value in serializer.validated_data.items() if getattr(client, name) != value
+        }
+        if changed:
+            profiles.client_update_settings(client=client, **changed)
+
+    @extend_schema(request=None, responses={202: None})
+    @action(detail=True, methods=["post"])
+    def invitation(self, request, pk=None):
+        """Email the client a fresh invitation link; earlier links stop working."""
+        invitation_send(client=self.get_object())
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(parameters=[AdherenceQuerySerializer], responses={200: AdherenceSerializer})
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def adherence(self, request, pk=None):
+        """Adherence over all of the client's programs, as the client sees it."""
+        return adherence_response(request, self.get_object())
+
+
+class ConsultationViewSet(viewsets.ModelViewSet):
+    serializer_class = ConsultationSerializer
+    permission_classes = [IsPractitioner]
+    filterset_class = ConsultationFilter
+
+    def get_queryset(self):
+        return Consultation.objects.filter(client__in=Client.objects.of_practices_of(self.request.user))
+
+    def perform_create(self, serializer):
+        record = dict(serializer.validated_data)
+        serializer.instance = booking.consultation_schedule(
+            client=record.pop("client"),
+            starts_at=record.pop("scheduled_at"),
+            duration_minutes=record.pop("duration_minutes", DEFAULT_DURATION),
+            by=self.request.user,
+            record=record,
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = booking.consultation_change(
+            consultation=serializer.instance, fields=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        booking.consultation_delete(consultation=instance)
+
+
+class AssignmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """A template given to a client: created by assigning, then paused, resumed or ended."""
+
+    serializer_class = PracticeAssignmentSerializer
+    permission_classes = [IsPractitioner]
+    filterset_class = AssignmentFilter
+
+    def get_queryset(self):
+        items = ProgramExercise.objects.select_related("exercise")
+        return (
+            Assignment.objects.of_practices_of(self.request.user)
+            .select_related("program", "client")
+            .prefetch_related(Prefetch("program__items", queryset=items), "versions", "pauses")
+        )
+
+    @extend_schema(request=AssignmentCreateSerializer, responses={201: PracticeAssignmentSerializer})
+    def create(self, request):
+        data = AssignmentCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        assignment = lifecycle.assignment_create(by=request.user, **data.validated_data)
+        assignment = self.get_queryset().get(pk=assignment.pk)
+        return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PauseActionSerializer, responses={200: PracticeAssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        """Nothing expected or reminded from `on`: until resumed, or through `until` (a break,
+        which may be set ahead; the program stays active)."""
+        return self._act(request, lifecycle.assignment_pause, PauseActionSerializer)
+
+    @extend_schema(request=AssignmentActionSerializer, responses={200: PracticeAssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        """Exercise expected again from `on`: after a pause, or ending a running break early."""
+        return self._act(request, lifecycle.assignment_resume)
+
+    @extend_schema(request=AssignmentActionSerializer, responses={200: PracticeAssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """Ended early: nothing expected from `on`; what was done stays on record."""
+        return self._act(request, lifecycle.assignment_end)
+
+    @extend_schema(request=None, responses={200: PracticeAssignmentSerializer})
+    @action(detail=True, methods=["post"], url_path=r"breaks/(?P<pause_id>[0-9]+)/cancel")
+    def cancel_break(self, request, pk=None, pause_id=None):
+        """Take back a break set ahead, before it begins (one that has begun is ended by resume)."""
+        assignment = self.get_object()
+        pause = get_object_or_404(assignment.pauses.all(), pk=pause_id)
+        lifecycle.assignment_break_cancel(assignment=assignment, pause=pause)
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    def _act(self, request, service, serializer=AssignmentActionSerializer):
+        assignment = self.get_object()
+        data = serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service(assignment=assignment, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def handout(self, request, pk=None):  # routed by hand: the contract's path has no trailing slash
+        return handout_download(
+            request, self.get_object(), options=handout_options_from(request.query_params)
+        )

@@ -1,0 +1,447 @@
+"""Adherence figures: done slots over scheduled slots, counted the same way everywhere.
+
+A slot is one exercise of one session on a scheduled day of an assignment, between its
+start and the end of the range (never past today), on a day that is not paused.
+
+Every day is counted under the version of the program that governed it: the latest version
+published on or before that day, by the client's own calendar (the date in their timezone
+at the moment it was published, as `scheduling.local_date` tells it). The day a version is
+published belongs to the new version, and every day before the second version belongs to
+the first, however late the first was saved. So a revision never changes what was owed on
+the days before it. The governing version says whether the day was expected (its start
+date, weeks and weekdays), how many sessions and which exercises; pauses and an early end
+hold whatever the version.
+
+A check-off counts for the slot it was made against; made against another version of the
+same assignment (a phone still showing the old program on the day a new one came out, or
+a late sync), it counts for a slot of the same exercise in the same session not done
+otherwise, as the client's today list shows it (`today.day_slots`). Each check-off fills
+one slot at most, so a day never counts more done than owed.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+
+from django.db.models import F, Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from programs.models import ProgramExercise
+
+from ..models import Assignment, AssignmentVersion, Completion
+from ..scheduling import date_in, local_date
+
+# A check-off as the figures read it: (assignment, date, session, assignment exercise, exercise).
+CHECK_FIELDS = (
+    "assignment_id",
+    "date",
+    "session",
+    "assignment_exercise_id",
+    "assignment_exercise__exercise_id",
+)
+
+
+@dataclass(frozen=True)
+class Adherence:
+    scheduled: int
+    done: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.done / self.scheduled, 1) if self.scheduled else None
+
+
+# --- which version governs a day -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What one version asked, in force from `since` until the next version's `since`."""
+
+    since: date
+    start_date: date
+    end_date: date  # the planned end
+    last_day: date  # the planned end, or the day before the assignment was ended early
+    days_of_week: frozenset[int]
+    sessions_per_day: int
+    items: tuple[tuple[int, int], ...] = ()  # (assignment exercise, exercise), in program order
+
+    @property
+    def slots(self) -> int:
+        return self.sessions_per_day * len(self.items)
+
+    @cached_property
+    def own(self) -> frozenset[int]:
+        return frozenset(item for item, _ in self.items)
+
+    def schedules(self, day: date) -> bool:
+        return self.start_date <= day <= self.last_day and day.weekday() in self.days_of_week
+
+
+def with_versions(assignments) -> list[Assignment]:
+    """The assignments as the figures need them, in two queries whatever their number: each
+    with `terms` (every version, oldest first, with its exercises) and pauses.
+
+    One row per exercise of each version, by left joins: an assignment saved without any
+    version (not through the services) still comes, governed throughout by its own schedule.
+    """
+    rows = assignments.annotate(
+        zone=F("client__timezone"),
+        version_number=F("versions__number"),
+        version_published_at=F("versions__created_at"),
+        version_schedule=F("versions__schedule"),
+        version_item=F("versions__program__items__id"),
+        version_item_position=F("versions__program__items__position"),
+        version_exercise=F("versions__program__items__exercise_id"),
+    )
+    loaded: dict[int, Assignment] = {}
+    versions: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for row in rows:
+        assignment = loaded.setdefault(row.pk, row)
+        if row.version_number is None:
+            continue
+        _, _, items = versions[row.pk].setdefault(
+            row.version_number, (row.version_published_at, row.version_schedule, [])
+        )
+        if row.version_item is not None:
+            items.append((row.version_item_position, row.version_item, row.version_exercise))
+    found = list(loaded.values())
+    prefetch_related_objects(found, "pauses")
+    current = _current_items([a for a in found if not versions[a.pk]])
+    for assignment in found:
+        history = [
+            (number, published_at, schedule, [item[1:] for item in sorted(items)])
+            for number, (published_at, schedule, items) in versions[assignment.pk].items()
+        ]
+        assignment.terms = terms_of(assignment, assignment.zone, history, current.get(assignment.pk, ()))
+    return found
+
+
+def with_schedules(assignments: list[Assignment]) -> None:
+    """Give loaded assignments (their client at hand) `terms` without the exercises: enough to
+    tell which days were expected. Only revised ones have versions to read: an assignment
+    still at version 1 has that version's schedule as its own."""
+    revised = [assignment for assignment in assignments if assignment.version > 1]
+    schedules = AssignmentVersion.objects.only("assignment", "number", "created_at", "schedule")
+    prefetch_related_objects(assignments, "pauses")
+    prefetch_related_objects(revised, Prefetch("versions", queryset=schedules))
+    for assignment in assignments:
+        versions = assignment.versions.all() if assignment.version > 1 else []
+        history = [(v.number, v.created_at, v.schedule, ()) for v in versions]
+        assignment.terms = terms_of(assignment, assignment.client.timezone, history, ())
+
+
+def _current_items(unversioned: list[Assignment]) -> dict[int, list[tuple[int, int]]]:
+    if not unversioned:
+        return {}
+    programs = {a.program_id: a.pk for a in unversioned}
+    items = defaultdict(list)
+    for program, item, exercise in ProgramExercise.objects.filter(program__in=programs).values_list(
+        "program_id", "id", "exercise_id"
+    ):
+        items[programs[program]].append((item, exercise))
+    return items
+
+
+def terms_of(
+    assignment: Assignment, zone: str, history: Iterable[tuple], unversioned_items=()
+) -> list[Terms]:
+    """`history` is (number, published at, schedule, items) per version, in any order; a version
+    governs from the day it was published in the client's timezone `zone`."""
+    terms = []
+    for _, published_at, schedule, items in sorted(history, key=lambda version: version[0]):
+        since = date_in(zone, published_at) if terms else date.min
+        terms.append(_terms(assignment, schedule, since, items))
+    if not terms:
+        current = {
+            "start_date": assignment.start_date,
+            "weeks": assignment.weeks,
+            "days_of_week": assignment.days_of_week,
+            "sessions_per_day": assignment.sessions_per_day,
+        }
+        terms.append(_terms(assignment, current, date.min, unversioned_items))
+    return terms
+
+
+def _terms(assignment: Assignment, schedule: dict, since: date, items) -> Terms:
+    start = schedule["start_date"]
+    start = date.fromisoformat(start) if isinstance(start, str) else start
+    end = start + timedelta(weeks=int(schedule["weeks"]), days=-1)
+    last = min(end, assignment.ended_on - timedelta(days=1)) if assignment.ended_on else end
+    return Terms(
+        since=since,
+        start_date=start,
+        end_date=end,
+        last_day=last,
+        days_of_week=frozenset(int(day) for day in schedule["days_of_week"]),
+        sessions_per_day=int(schedule["sessions_per_day"]),
+        items=tuple(items),
+    )
+
+
+def terms_on(assignment: Assignment, day: date) -> Terms:
+    """The terms of the version that governed `day`."""
+    return next(terms for terms in reversed(assignment.terms) if terms.since <= day)
+
+
+def expected_terms(assignment: Assignment, day: date, pauses=None) -> Terms | None:
+    """The governing version's terms if it expected exercise that day and no pause held it, else None."""
+    terms = terms_on(assignment, day)
+    pauses = assignment.pauses.all() if pauses is None else pauses
+    if terms.schedules(day) and not any(pause.covers(day) for pause in pauses):
+        return terms
+    return None
+
+
+def first_day(assignment: Assignment) -> date | None:
+    """The first day a version had the program running (paused or not), if any has yet or will."""
+    terms, days = assignment.terms, []
+    for n, version in enumerate(terms):
+        until = terms[n + 1].since - timedelta(days=1) if n + 1 < len(terms) else date.max
+        first = max(version.since, version.start_date)
+        if first <= min(until, version.last_day):
+            days.append(first)
+    return min(days, default=None)
+
+
+def expected_days(assignment: Assignment, start: date, end: date) -> Iterator[tuple[date, Terms]]:
+    """Expected days of an assignment loaded `with_versions` in [start, end], each with its terms."""
+    day = max(start, min(terms.start_date for terms in assignment.terms))
+    last = min(end, max(terms.last_day for terms in assignment.terms))
+    pauses = list(assignment.pauses.all())
+    while day <= last:
+        terms = expected_terms(assignment, day, pauses)
+        if terms is not None:
+            yield day, terms
+        day += timedelta(days=1)
+
+
+# --- slots owed and done ---------------------------------------------------------------
+
+
+def day_figures(assignments: list[Assignment], checks, *, start: date, end: date) -> dict:
+    """{(assignment id, day): (scheduled, done)} for each expected day with slots in [start, end];
+    `checks` are rows of `CHECK_FIELDS`."""
+    by_session = defaultdict(list)
+    for assignment_id, day, session, item, exercise in checks:
+        by_session[assignment_id, day, session].append((item, exercise))
+    figures = {}
+    for assignment in assignments:
+        for day, terms in expected_days(assignment, start, end):
+            if terms.slots:
+                done = sum(
+                    _matched(terms, by_session.get((assignment.pk, day, session), ()))
+                    for session in range(1, terms.sessions_per_day + 1)
+                )
+                figures[assignment.pk, day] = (terms.slots, done)
+    return figures
+
+
+def _matched(terms: Terms, checks) -> int:
+    """How many of a session's items are done: by their own check-off, else each by one check-off
+    of the same exercise made against another version (as `today._match` shows them)."""
+    done = {item for item, _ in checks if item in terms.own}
+    if len(done) == len(checks):
+        return len(done)  # the usual day: every check-off made against this version
+    others = Counter(exercise for item, exercise in checks if item not in terms.own)
+    count = 0
+    for item, exercise in terms.items:
+        if item in done:
+            count += 1
+        elif others[exercise]:
+            others[exercise] -= 1
+            count += 1
+    return count
+
+
+def adherence(assignments, *, start: date, end: date) -> Adherence:
+    """Over the given assignments and the inclusive range, in a constant number of queries."""
+    figures = adherence_by_client(with_versions(assignments), start=start, end=end).values()
+    return Adherence(scheduled=sum(f.scheduled for f in figures), done=sum(f.done for f in figures))
+
+
+def adherence_by_client(
+    assignments: list[Assignment], *, start: date, end: date, now: datetime | None = None
+) -> dict[int, Adherence]:
+    """Per client, for assignments loaded `with_versions`, in one query whatever their number.
+
+    Given `now`, a day not over yet where the client lives counts its slots once done, as the
+    client's own figures do (`adherence_report`): the morning does not make anyone look behind.
+    """
+    checks = Completion.objects.filter(assignment__in=assignments, date__gte=start, date__lte=end)
+    figures = day_figures(assignments, checks.values_list(*CHECK_FIELDS), start=start, end=end)
+    owner = {a.pk: a.client_id for a in assignments}
+    today = {a.pk: date_in(a.zone, now) for a in assignments} if now is not None else {}
+    scheduled, done = Counter(), Counter()
+    for (pk, day), (owed, did) in figures.items():
+        scheduled[owner[pk]] += did if day >= today.get(pk, date.max) else owed
+        done[owner[pk]] += did
+    return {
+        client: Adherence(scheduled=scheduled[client], done=done[client]) for client in set(owner.values())
+    }
+
+
+# --- the full report: percent to date, weeks, streaks, pain, last activity -------------
+
+PAIN_TREND_POINTS = 1.0  # a change of a whole point on the 0-10 scale is a trend, less is noise
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date  # the Monday
+    scheduled: int
+    done: int
+    average_pain: float | None
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.done, self.scheduled)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Adherence over [start, end] as of `today`, and the streaks and activity of the whole history.
+
+    Today's slots count once done: a morning before exercise never lowers the figure.
+    A streak is a run of consecutive expected days with every slot done; days with nothing
+    expected (unscheduled, paused) are skipped, and today not done yet does not break it.
+    """
+
+    start: date
+    end: date
+    scheduled: int
+    done: int
+    weeks: list[Week]
+    current_streak: int
+    best_streak: int
+    pain_trend: str | None
+    pain_change: float | None
+    last_activity: datetime | None
+    last_done_on: date | None
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.done, self.scheduled)
+
+
+@dataclass(frozen=True)
+class _Row:
+    assignment_id: int
+    day: date
+    session: int
+    item: int
+    exercise: int
+    pain: int | None
+    updated_at: datetime
+
+
+def _percent(done: int, scheduled: int) -> float | None:
+    return round(100 * done / scheduled, 1) if scheduled else None
+
+
+def adherence_report(assignments, *, start: date, end: date, today: date) -> Report:
+    """The report over the given assignments, in three queries whatever the history's length."""
+    return _report(with_versions(assignments), start=start, end=end, today=today)
+
+
+def _report(assignments: list[Assignment], *, start: date, end: date, today: date) -> Report:
+    rows = [
+        _Row(*values)
+        for values in Completion.objects.filter(assignment__in=assignments, date__lte=today).values_list(
+            *CHECK_FIELDS, "pain", "updated_at"
+        )
+    ]
+    checks = [(row.assignment_id, row.day, row.session, row.item, row.exercise) for row in rows]
+    by_day = defaultdict(list)  # {day: [(scheduled, done) of each assignment expecting exercise]}
+    for (_, day), figures in day_figures(assignments, checks, start=date.min, end=today).items():
+        by_day[day].append(figures)
+    last = max(rows, key=lambda row: row.updated_at, default=None)
+    end = min(end, today)
+    weeks = _weeks(by_day, rows, start, end, today)
+    current, best = _streaks(by_day, today)
+    trend, change = _pain_trend(weeks)
+    return Report(
+        start=start,
+        end=end,
+        scheduled=sum(week.scheduled for week in weeks),
+        done=sum(week.done for week in weeks),
+        weeks=weeks,
+        current_streak=current,
+        best_streak=best,
+        pain_trend=trend,
+        pain_change=change,
+        last_activity=last.updated_at if last else None,
+        last_done_on=max((row.day for row in rows), default=None),
+    )
+
+
+def _day_figures(by_day: dict, day: date, today: date) -> tuple[int, int]:
+    """(scheduled, done) slots of one day; today's undone slots are not yet owed."""
+    figures = by_day.get(day, [])
+    done = sum(did for _, did in figures)
+    return (done if day == today else sum(owed for owed, _ in figures)), done
+
+
+def _weeks(by_day: dict, rows: list[_Row], start: date, end: date, today: date) -> list[Week]:
+    pains: dict[date, list[int]] = {}
+    for row in rows:
+        if row.pain is not None and start <= row.day <= end:
+            pains.setdefault(_monday(row.day), []).append(row.pain)
+    weeks = []
+    monday = _monday(start)
+    while monday <= end:
+        days = [monday + timedelta(days=n) for n in range(7)]
+        figures = [_day_figures(by_day, day, today) for day in days if start <= day <= end]
+        week_pains = pains.get(monday)
+        weeks.append(
+            Week(
+                start=monday,
+                scheduled=sum(s for s, _ in figures),
+                done=sum(d for _, d in figures),
+                average_pain=round(sum(week_pains) / len(week_pains), 1) if week_pains else None,
+            )
+        )
+        monday += timedelta(weeks=1)
+    return weeks
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _streaks(by_day: dict, today: date) -> tuple[int, int]:
+    """(current, best) runs of fully done expected days, oldest first up to today."""
+    current = best = 0
+    for day in sorted(by_day):
+        if all(did >= owed for owed, did in by_day[day]):
+            current += 1
+            best = max(best, current)
+        elif day != today:
+            current = 0
+    return current, best
+
+
+def _pain_trend(weeks: list[Week]) -> tuple[str | None, float | None]:
+    """From the first week with pain reported to the last: rising, falling or steady."""
+    reported = [week.average_pain for week in weeks if week.average_pain is not None]
+    if len(reported) < 2:
+        return None, None
+    change = round(reported[-1] - reported[0], 1)
+    if change >= PAIN_TREND_POINTS:
+        return "rising", change
+    if change <= -PAIN_TREND_POINTS:
+        return "falling", change
+    return "steady", change
+
+
+def client_adherence(client, *, start: date | None = None, end: date | None = None, now=None) -> Report:
+    """The report over all of a client's programs, `today` being the client's own calendar day."""
+    today = local_date(client, now or timezone.now())
+    assignments = with_versions(client.assignments.all())
+    if start is None:
+        days = [first_day(assignment) for assignment in assignments]
+        first = min((day for day in days if day is not None), default=today)
+        start = min(first, end or today)
+    return _report(assignments, start=start, end=end or today, today=today)

@@ -1,0 +1,176 @@
+"""Check-offs: recorded once whatever the replays, held to the schedule of the day they are for."""
+
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from practice.errors import Conflict
+from programs.models import ProgramExercise
+
+from ..audit import audit_record
+from ..models import Assignment, AssignmentVersion, AuditEvent, Client, Completion
+from ..scheduling import local_date
+from .adherence import Terms, terms_of, terms_on
+
+CHECK_OFF_DAYS_BACK = 7
+
+
+def completion_record(
+    *,
+    client: Client,
+    completion_id: UUID,
+    item: ProgramExercise,
+    fields: dict,
+    actor,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Completion, bool]:
+    """Check a slot off, idempotently: a replay of the same id updates, it never duplicates.
+
+    The item may belong to an older version of the assignment: a phone that was offline
+    syncs what was done against the program it had. The check-off and its audit event are
+    written together, or neither is.
+    """
+    assignment = item.program.version.assignment
+    _check_slot(assignment, item, fields["date"], fields["session"], now=now or timezone.now())
+    slot = {"assignment_exercise": item, "date": fields["date"], "session": fields["session"]}
+    values = {k: v for k, v in fields.items() if k not in ("date", "session")}
+    try:
+        with transaction.atomic():
+            existing = Completion.objects.select_for_update().filter(pk=completion_id).first()
+            created = existing is None
+            if created:
+                _refuse_a_slot_done_in_another_version(assignment, item, fields["date"], fields["session"])
+                completion = Completion.objects.create(
+                    id=completion_id, assignment=assignment, **slot, **values
+                )
+            else:
+                completion = _replay(existing, client, assignment, slot, values)
+            audit_record(
+                actor=actor, client=client, action=AuditEvent.RECORD_COMPLETION, obj=completion, ip=ip
+            )
+            return completion, created
+    except IntegrityError:
+        # Lost a race: either the same id was written meanwhile, or another id holds the slot.
+        if Completion.objects.filter(pk=completion_id).exists():
+            return completion_record(
+                client=client,
+                completion_id=completion_id,
+                item=item,
+                fields=fields,
+                actor=actor,
+                ip=ip,
+                now=now,
+            )
+        taken = Completion.objects.get(**slot)
+        raise Conflict(
+            "This exercise is already checked off for that day and session.",
+            field="assignment_exercise",
+            existing_id=taken.pk,
+        ) from None
+
+
+def _refuse_a_slot_done_in_another_version(
+    assignment: Assignment, item: ProgramExercise, day: date, session: int
+) -> None:
+    """An exercise checked off that day and session against another version of the program
+    is this slot already: today's list shows it done, and it counts once."""
+    if assignment.version == 1:
+        return  # one program only: the database's one-check-off-per-slot rule says it all
+    others = list(
+        Completion.objects.filter(
+            assignment=assignment,
+            date=day,
+            session=session,
+            assignment_exercise__exercise_id=item.exercise_id,
+        ).exclude(assignment_exercise=item)
+    )
+    if others and len(others) >= item.program.items.filter(exercise_id=item.exercise_id).count():
+        raise Conflict(
+            "This exercise is already checked off for that day and session.",
+            field="assignment_exercise",
+            existing_id=others[0].pk,
+        )
+
+
+def _replay(
+    existing: Completion, client: Client, assignment: Assignment, slot: dict, values: dict
+) -> Completion:
+    # The usual replay is of the same assignment: known to be the client's, no query needed.
+    same_assignment = existing.assignment_id == assignment.pk
+    if not same_assignment and existing.assignment.client_id != client.pk:
+        raise Http404
+    same_slot = (existing.assignment_exercise_id, existing.date, existing.session) == (
+        slot["assignment_exercise"].pk,
+        slot["date"],
+        slot["session"],
+    )
+    if not same_slot:
+        raise Conflict("This id already checks off another slot.", field="id", existing_id=existing.pk)
+    changed = [name for name, value in values.items() if getattr(existing, name) != value]
+    if changed:  # a plain replay writes nothing, so it answers exactly as the first call did
+        for name in changed:
+            setattr(existing, name, values[name])
+        existing.save()
+    return existing
+
+
+def _check_slot(
+    assignment: Assignment, item: ProgramExercise, day: date, session: int, *, now: datetime
+) -> None:
+    """A check-off's day and session, held to the schedule of the version that governed the day."""
+    today = local_date(assignment.client, now)
+    if day > today:
+        _refuse("date", "This date is still in the future where you are.", code="date_in_future")
+    terms = _terms_on(assignment, item, day)
+    if day < terms.start_date:
+        _refuse("date", f"The program starts on {terms.start_date.isoformat()}.", code="before_start")
+    if day > terms.end_date:
+        _refuse("date", f"The program ended on {terms.end_date.isoformat()}.", code="after_end")
+    if day < today - timedelta(days=CHECK_OFF_DAYS_BACK):
+        _refuse("date", f"Check-offs can go back {CHECK_OFF_DAYS_BACK} days at most.", code="too_far_back")
+    if session > terms.sessions_per_day:
+        count = terms.sessions_per_day
+        message = f"This program has {count} session{'s' if count != 1 else ''} a day."
+        _refuse("session", message, code="session_past_schedule")
+
+
+def _refuse(field: str, message: str, *, code: str) -> None:
+    """A refused check-off, with a code of its own: the phone page says each in its language."""
+    raise ValidationError({field: ValidationError(message, code=code)})
+
+
+def _terms_on(assignment: Assignment, item: ProgramExercise, day: date) -> Terms:
+    """The terms of the version that governed `day` (see `adherence`): the current schedule,
+    unless the day came before the newest version was published; then one query reads the
+    schedules of every version."""
+    history = []
+    if assignment.version > 1 and day < _newest_version_day(assignment, item):
+        history = [
+            (number, published_at, schedule, ())
+            for number, published_at, schedule in AssignmentVersion.objects.filter(
+                assignment=assignment
+            ).values_list("number", "created_at", "schedule")
+        ]
+    assignment.terms = terms_of(assignment, assignment.client.timezone, history)
+    return terms_on(assignment, day)
+
+
+def _newest_version_day(assignment: Assignment, item: ProgramExercise) -> date:
+    """The client's calendar day the newest version came out, as far as known without a query
+    (date.max when not known: the versions are read then)."""
+    version = item.program.version
+    published_at = getattr(item, "newest_published_at", None)
+    if published_at is None and version.number == assignment.version:
+        published_at = version.created_at
+    return local_date(assignment.client, published_at) if published_at else date.max
+
+
+def completion_delete(*, client: Client, completion_id: UUID) -> None:
+    deleted, _ = Completion.objects.filter(pk=completion_id, assignment__client=client).delete()
+    if not deleted:
+        raise Http404

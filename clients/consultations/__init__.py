@@ -1,0 +1,1 @@
+"""Consultations: booking, moving and cancelling, the clinical record and its outcome measures."""

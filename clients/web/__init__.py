@@ -1,0 +1,1 @@
+"""The web faces: the practitioner's workspace pages for clients, and the client's phone page."""

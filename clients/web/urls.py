@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import privacy, views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("clients/", views.client_list, name="clients"),
+    path("clients/new/", views.client_add, name="client-add"),
+    path("clients/<int:pk>/", views.client_detail, name="client"),
+    path("clients/<int:pk>/edit/", views.client_edit, name="client-edit"),
+    path("clients/<int:pk>/invitation/", views.invitation_resend, name="invitation-resend"),
+    path("clients/<int:pk>/assign/", views.assign, name="assign"),
+    path("clients/<int:pk>/prescribe/", views.prescribe, name="prescribe"),
+    path("clients/<int:pk>/prescribe/<int:program_pk>/", views.prescribe_draft, name="prescribe-draft"),
+    path("clients/<int:pk>/consultations/new/", views.consultation_new, name="consultation-new"),
+    path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+    path("consultations/<int:pk>/move/", views.consultation_move, name="consultation-move"),
+    path("clients/<int:pk>/reminders/", views.client_reminders, name="client-reminders"),
+    path("assignments/<int:pk>/handout.pdf", views.handout, name="handout"),
+    path("clients/<int:pk>/export.zip", privacy.client_export, name="client-export"),
+    path("clients/<int:pk>/erase/", privacy.client_erase, name="client-erase"),
+    path("clients/<int:pk>/audit/", privacy.client_audit, name="client-audit"),
+    path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("assignments/<int:pk>/handout/email/", views.handout_email, name="handout-email"),
+    path("handouts/batches/", views.handout_batches, name="handout-batches"),
+    path("handouts/batches/<int:pk>/", views.handout_batch, name="handout-batch"),
+    path("assignments/<int:pk>/pause/", views.assignment_pause, name="assignment-pause"),
+    path("assignments/<int:pk>/resume/", views.assignment_resume, name="assignment-resume"),
+    path("assignments/<int:pk>/breaks/", views.assignment_break, name="assignment-break"),
+    path(
+        "assignments/<int:pk>/breaks/<int:pause_pk>/cancel/",
+        views.assignment_break_cancel,
+        name="assignment-break-cancel",
+    ),
+    path("assignments/<int:pk>/end/", views.assignment_end, name="assignment-end"),
+    path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment-edit"),
+    path("assignments/<int:pk>/edit/discard/", views.assignment_edit_discard, name="assignment-edit-discard"),
+    path("assignments/<int:pk>/versions/<int:number>/", views.assignment_version, name="assignment-version"),
+]
