@@ -210,7 +210,7 @@ def main() -> None:
             "-m",
             "celery",
             "-A",
-            "practice",
+            "config",
             "worker",
             "--loglevel",
             "WARNING",

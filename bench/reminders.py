@@ -199,7 +199,7 @@ def start_worker(database: str, smtp_port: int) -> subprocess.Popen:
         "LOG_LEVEL": "WARNING",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "practice", "worker", "--loglevel", "INFO", "--concurrency", "2",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2",
          "-Q", os.environ["CELERY_QUEUE"], "--without-gossip", "--without-mingle", "--without-heartbeat"],
         env=env, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip

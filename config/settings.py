@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "practice.middleware.api_errors_as_json",
+    "config.middleware.api_errors_as_json",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -111,7 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "practice.security.axes_username"
+AXES_USERNAME_CALLABLE = "config.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "practice.api.sign_in_paused"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=0) or None
@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
     # The format the errors name and the schema shows, only: not Python's other ISO forms
     # ("20261206", "2026-W49-7"), which a typo can also make.
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
-    "DEFAULT_SCHEMA_CLASS": "practice.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "practice.rest.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["practice.rest.JSONParser"],
@@ -287,7 +287,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "log_request_id.filters.RequestIDFilter"},
-        "redact": {"()": "practice.security.RedactSecretsFilter"},
+        "redact": {"()": "config.security.RedactSecretsFilter"},
     },
     "formatters": {
         "json": {

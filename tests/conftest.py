@@ -223,7 +223,7 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url, smtp_server):
             "-m",
             "celery",
             "-A",
-            "practice",
+            "config",
             "worker",
             "--loglevel",
             "INFO",

@@ -46,7 +46,7 @@ def test_redis_in_the_stack_keeps_queued_sends_across_a_restart(compose_config):
 
 
 def test_every_setting_in_env_example_is_read_by_the_settings():
-    settings_source = (ROOT / "practice" / "settings.py").read_text()
+    settings_source = (ROOT / "config" / "settings.py").read_text()
     names = [
         line.split("=", 1)[0]
         for line in (ROOT / ".env.example").read_text().splitlines()

@@ -8,7 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from clients.assignments import lifecycle
-from clients.checkoffs import adherence
+from clients.checkoffs.adherence import adherence
 from clients.models import Assignment, Completion, Reminder
 from clients.reminders import delivery
 from tests.conftest import api_as

@@ -150,7 +150,7 @@ class Worker:
     def __init__(self, env: dict, *, concurrency: int = 1):
         self.log: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "practice", "worker", "--loglevel", "INFO",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
              "--concurrency", str(concurrency), "-Q", env["CELERY_QUEUE"],
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from practice.security import RedactSecretsFilter
+from config.security import RedactSecretsFilter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_passwords_are_hashed_with_argon2():
-    from practice import settings as production
+    from config import settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import ALL_DAYS, Assignment, Client
-from clients.services import assignment_create
+from clients.assignments.lifecycle import assignment_create
 from practice.models import Membership, Practice, User
 from programs.library import TEMPLATE
 from programs.models import Program

@@ -1,6 +1,6 @@
 """Middleware of our own: small and few."""
 
-from . import api
+from practice import api
 
 
 def api_errors_as_json(get_response):

@@ -3,7 +3,7 @@
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 
-from .rest import ErrorSerializer
+from practice.rest import ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input; `field` names what to fix",
