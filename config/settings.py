@@ -1,4 +1,4 @@
-"""Rehabit settings, read from the environment (see README for every variable).
+"""Rehabit settings, read from the environment (docs/operations.md lists every variable).
 
 With nothing set, Rehabit runs embedded: SQLite, a file-system Celery broker and
 emails written as files, all under var/. DATABASE_URL and REDIS_URL switch to

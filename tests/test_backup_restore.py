@@ -1,4 +1,4 @@
-"""Backup and restore, as the README documents them, into a fresh database the app then serves from."""
+"""Backup and restore, as docs/operations.md documents them, into a fresh database the app then serves from."""
 
 import os
 import shutil

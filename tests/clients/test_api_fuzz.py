@@ -1,6 +1,6 @@
 """A bounded schemathesis run in-process: generated requests never get a 5xx or an off-schema answer.
 
-A longer run against a live server (see README, "Fuzzing the API") found what this keeps fixed.
+A longer run against a live server (docs/phone-and-api.md, "Schema and fuzzing") found what this keeps fixed.
 """
 
 import os
