@@ -266,13 +266,6 @@ class Assignment(models.Model):
         """Prefetch `versions` when asking for many."""
         return next((v for v in self.versions.all() if v.number == self.version), None)
 
-    def is_scheduled_on(self, day: date) -> bool:
-        return self.start_date <= day <= self.last_day and day.weekday() in self.days_of_week
-
-    def expects_exercise_on(self, day: date) -> bool:
-        """Scheduled and not paused; prefetch `pauses` when asking for many days."""
-        return self.is_scheduled_on(day) and not any(pause.covers(day) for pause in self.pauses.all())
-
 
 class AssignmentVersion(models.Model):
     """What the client was given from one edit to the next; the assignment points at the newest."""

@@ -8,7 +8,7 @@ words, read exactly as the stored lines; otherwise its lines are kept word for w
 
 from django.db import migrations, models
 
-from clients import changes as change_data
+from clients.assignments import changes as change_data
 
 
 def _snapshot(version, items):

@@ -30,7 +30,7 @@ from ..checkoffs.adherence import CHECK_FIELDS, with_versions
 from ..consultations import booking
 from ..models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
 from ..reminders import channels, delivery
-from ..scheduling import local_date
+from ..scheduling import local_date, on_break
 from .forms import (
     AssignForm,
     BreakForm,
@@ -120,7 +120,7 @@ def _client_page(client: Client, *, today, break_form=None) -> dict:
         ]
         for pause in assignment.pauses_ahead:
             pause.to_come = pause.start_date > clients_today
-        assignment.on_break = any(p.end_date and not p.to_come for p in assignment.pauses_ahead)
+        assignment.on_break = on_break(assignment, clients_today)
         assignment.break_form = _break_form(assignment, break_form)
     completions = Completion.objects.filter(assignment__client=client, date__gte=start)
     done = list(completions.values_list(*CHECK_FIELDS))

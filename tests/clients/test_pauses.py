@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from clients.assignments import lifecycle
-from clients.checkoffs import adherence
+from clients.checkoffs.adherence import adherence
 from clients.models import Assignment, AssignmentPause
 from tests.conftest import api_as
 from tests.factories import TemplateFactory, assign
