@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from clients.handouts import assignment_handout, handout_options_from
+from clients.assignments.handouts import assignment_handout, handout_options_from
 from clients.models import Assignment
 
 

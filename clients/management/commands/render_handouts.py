@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clients.handouts import handout_batch_run
+from clients.assignments.handouts import handout_batch_run
 from clients.models import Assignment, HandoutBatch
 from practice.models import Practice
 
