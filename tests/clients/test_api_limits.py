@@ -54,7 +54,7 @@ def test_a_page_is_never_larger_than_the_maximum(bob, bob_assignment, monkeypatc
     assert page["next"]
 
 
-SERIALIZER_MODULES = ["clients.serializers", "programs.serializers", "practice.api", "clients.api"]
+SERIALIZER_MODULES = ["clients.api.serializers", "programs.serializers", "practice.api", "clients.api"]
 
 
 @pytest.mark.parametrize("module", SERIALIZER_MODULES)

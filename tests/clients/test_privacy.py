@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from clients.audit import audit_record
-from clients.checkoffs import adherence
+from clients.checkoffs.adherence import adherence
 from clients.models import AuditEvent, Completion, Consultation
 from tests.conftest import api_as, on_postgres
 from tests.factories import MembershipFactory, assign
