@@ -19,19 +19,17 @@ def evening() -> time:
 
 
 class ClientQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Practitioners see their practice's clients; a client sees only themselves."""
+    def visible_to(self, user, practice: Practice | None = None):
+        """Practitioners see their practices' clients; a client sees only themselves.
+
+        The workspace works in one practice at a time: `practice` narrows to that one of the
+        user's practices (never widens: any other practice gives nothing). A sign-in is a
+        practitioner's or a client's, never both, so the two never mix.
+        """
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(practice__in=practices_of(user)) | Q(user=user))
-
-    def of_practices_of(self, user):
-        """The practitioner API's view: the clients of every practice the user works in."""
-        return self.filter(practice__in=practices_of(user))
-
-    def in_practice(self, practice):
-        """The workspace's view: the clients of the practice it works in."""
-        return self.filter(practice=practice)
+        of_practices = Q(practice__in=practices_of(user, practice))
+        return self.filter(of_practices if practice is not None else of_practices | Q(user=user))
 
 
 class Client(models.Model):
@@ -178,18 +176,9 @@ class Consultation(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(client__in=Client.objects.visible_to(user))
-
-    def of_practices_of(self, user):
-        return self.filter(client__in=Client.objects.of_practices_of(user))
-
-    def in_practice(self, practice):
-        return self.filter(client__practice=practice)
-
-    def of_client_user(self, user):
-        """Only the signed-in client's own assignments (the /me/ API)."""
-        return self.filter(client__user=user) if user.is_authenticated else self.none()
+    def visible_to(self, user, practice: Practice | None = None):
+        """The assignments of the clients the user may see (`ClientQuerySet.visible_to`)."""
+        return self.filter(client__in=Client.objects.visible_to(user, practice))
 
 
 class Assignment(models.Model):
@@ -265,13 +254,6 @@ class Assignment(models.Model):
     def current_version(self) -> "AssignmentVersion | None":
         """Prefetch `versions` when asking for many."""
         return next((v for v in self.versions.all() if v.number == self.version), None)
-
-    def is_scheduled_on(self, day: date) -> bool:
-        return self.start_date <= day <= self.last_day and day.weekday() in self.days_of_week
-
-    def expects_exercise_on(self, day: date) -> bool:
-        """Scheduled and not paused; prefetch `pauses` when asking for many days."""
-        return self.is_scheduled_on(day) and not any(pause.covers(day) for pause in self.pauses.all())
 
 
 class AssignmentVersion(models.Model):

@@ -67,8 +67,10 @@ class Practice(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(user=user) if user.is_authenticated else self.none()
+    def visible_to(self, user, practice: "Practice | None" = None):
+        """The memberships of the practices the user works in, their own and their colleagues';
+        only `practice`'s when given, which narrows to one of the user's practices, never widens."""
+        return self.filter(practice__in=practices_of(user, practice))
 
 
 class Membership(models.Model):
@@ -93,12 +95,14 @@ class Membership(models.Model):
         return f"{self.user} @ {self.practice} ({self.role})"
 
 
-def practices_of(user) -> models.QuerySet[Practice]:
+def practices_of(user, practice: Practice | None = None) -> models.QuerySet[Practice]:
     """The practices a user works in: the practitioner API's scope. The workspace works in one
-    of them at a time (`practice.access.current_membership`)."""
+    of them at a time (`practice.access.current_membership`): given, `practice` narrows to it,
+    and to nothing when the user does not work there. Every model's `visible_to` starts here."""
     if not user.is_authenticated:
         return Practice.objects.none()
-    return Practice.objects.filter(memberships__user=user)
+    practices = Practice.objects.filter(memberships__user=user)
+    return practices.filter(pk=practice.pk) if practice is not None else practices
 
 
 class PractitionerInvitation(models.Model):

@@ -146,6 +146,6 @@ class IsPractitioner(permissions.IsAuthenticated):
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
-        if not Membership.objects.for_user(request.user).exists():
+        if not Membership.objects.visible_to(request.user).exists():
             raise Http404
         return True

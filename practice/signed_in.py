@@ -11,8 +11,11 @@ from .models import Membership
 def memberships_of(request) -> list[Membership]:
     """The signed-in user's memberships, first joined first; read once a request."""
     if not hasattr(request, "_memberships"):
-        memberships = Membership.objects.for_user(request.user).select_related("practice")
-        request._memberships = list(memberships.order_by("created_at", "pk"))
+        if not request.user.is_authenticated:
+            request._memberships = []
+        else:
+            memberships = request.user.memberships.select_related("practice")
+            request._memberships = list(memberships.order_by("created_at", "pk"))
     return request._memberships
 
 

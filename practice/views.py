@@ -48,7 +48,9 @@ def practice_settings(request, invite_form=None, settings_form=None):
         messages.success(request, "Practice details saved.")
         return redirect("practice-settings")
     members = (
-        Membership.objects.filter(practice=membership.practice).select_related("user").order_by("user__name")
+        Membership.objects.visible_to(request.user, practice=membership.practice)
+        .select_related("user")
+        .order_by("user__name")
     )
     context = {
         "form": form,

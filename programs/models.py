@@ -117,13 +117,15 @@ def _duration_words(seconds: int) -> str:
 
 
 class ExerciseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The shared library plus the exercises of the user's own practices."""
-        return self.filter(Q(practice__isnull=True) | Q(practice__in=practices_of(user)))
+    def visible_to(self, user, practice: Practice | None = None):
+        """The shared library plus the exercises of the user's practices, or of `practice` alone
+        (one of them: it narrows, never widens)."""
+        return self.filter(Q(practice__isnull=True) | Q(practice__in=practices_of(user, practice)))
 
-    def visible_in(self, practice):
-        """The shared library plus the practice's own exercises."""
-        return self.filter(Q(practice__isnull=True) | Q(practice=practice))
+    def editable_by(self, user, practice: Practice | None = None):
+        """Who may write, a rule apart from who may read: only the practice's own exercises; the
+        shared library is read by every practice and changed by none."""
+        return self.filter(practice__in=practices_of(user, practice))
 
 
 class Exercise(Dosage):
@@ -190,18 +192,20 @@ TRANSLATED_FIELDS = ("name", "summary", "steps", "cues", "illustration_alt")
 
 
 class ProgramQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(Q(practice__isnull=True) | Q(practice__in=practices_of(user)))
+    def visible_to(self, user, practice: Practice | None = None):
+        """Who may read: the shared library plus the programs of the user's practices, or of
+        `practice` alone (one of them: it narrows, never widens)."""
+        return self.filter(Q(practice__isnull=True) | Q(practice__in=practices_of(user, practice)))
 
-    def visible_in(self, practice):
-        return self.filter(Q(practice__isnull=True) | Q(practice=practice))
+    def editable_by(self, user, practice: Practice | None = None):
+        """Who may write, a rule apart from who may read: only the practice's own templates and
+        drafts. The shared library is read by every practice and changed by none (copy it first),
+        and a program given to a client is a record, changed only by publishing a new version."""
+        own = self.filter(practice__in=practices_of(user, practice))
+        return own.filter(Q(is_template=True) | Q(is_draft=True))
 
     def templates(self):
         return self.filter(is_template=True)
-
-    def editable_in(self, practice):
-        """The practice's own templates and drafts; the shared library and what was given stay as they are."""
-        return self.filter(practice=practice).filter(Q(is_template=True) | Q(is_draft=True))
 
 
 class Program(models.Model):

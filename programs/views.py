@@ -17,14 +17,28 @@ from .models import Exercise, Program, ProgramExercise
 from .services import program_clone
 
 
+def _exercises(request):
+    """The shared library and the current practice's exercises, through the one gate."""
+    return Exercise.objects.visible_to(request.user, practice=current_practice(request))
+
+
+def _programs(request):
+    return Program.objects.visible_to(request.user, practice=current_practice(request))
+
+
+def _editable(request):
+    """The current practice's own templates and drafts: what may be changed, not only read."""
+    return Program.objects.editable_by(request.user, practice=current_practice(request))
+
+
 def _filter_form(request) -> ExerciseFilterForm:
     form = ExerciseFilterForm(request.GET)
     form.is_valid()
     return form
 
 
-def _filter_context(practice, filters) -> dict:
-    visible = Exercise.objects.visible_in(practice)
+def _filter_context(request, filters) -> dict:
+    visible = _exercises(request)
     return {
         "filters": filters,
         "regions": selectors.region_choices(),
@@ -35,15 +49,15 @@ def _filter_context(practice, filters) -> dict:
 
 @practitioner_required
 def library(request):
-    form, practice = _filter_form(request), current_practice(request)
+    form = _filter_form(request)
     filters = form.filters()
-    exercises = selectors.exercise_search(Exercise.objects.visible_in(practice), **filters)
-    templates = Program.objects.visible_in(practice).templates().select_related("practice")
+    exercises = selectors.exercise_search(_exercises(request), **filters)
+    templates = _programs(request).templates().select_related("practice")
     context = {
         "exercises": exercises,
         "templates": templates,
         "filter_form": form,
-        **_filter_context(practice, filters),
+        **_filter_context(request, filters),
     }
     template = "programs/_exercise_results.html" if request.htmx else "programs/library.html"
     return render(request, template, context, status=400 if form.errors else 200)
@@ -51,7 +65,7 @@ def library(request):
 
 @practitioner_required
 def exercise_detail(request, pk):
-    exercise = get_object_or_404(Exercise.objects.visible_in(current_practice(request)), pk=pk)
+    exercise = get_object_or_404(_exercises(request), pk=pk)
     return render(request, "programs/exercise.html", {"exercise": exercise})
 
 
@@ -59,7 +73,9 @@ def exercise_detail(request, pk):
 def exercise_form(request, pk=None):
     exercise = None
     if pk is not None:
-        exercise = get_object_or_404(Exercise.objects.filter(practice=current_practice(request)), pk=pk)
+        exercise = get_object_or_404(
+            Exercise.objects.editable_by(request.user, practice=current_practice(request)), pk=pk
+        )
     form = ExerciseForm(request.POST or None, request.FILES or None, instance=exercise)
     if request.method == "POST" and form.is_valid():
         exercise = _save_exercise(form, current_practice(request))
@@ -90,7 +106,7 @@ def _free_slug(exercise: Exercise) -> str:
 @practitioner_required
 def template_detail(request, pk):
     """Any template the practice may use, read as a client would be given it."""
-    template = get_object_or_404(Program.objects.visible_in(current_practice(request)).templates(), pk=pk)
+    template = get_object_or_404(_programs(request).templates(), pk=pk)
     items = template.items.select_related("exercise")
     return render(request, "programs/template.html", {"template": template, "items": items})
 
@@ -98,7 +114,7 @@ def template_detail(request, pk):
 @practitioner_required
 def program_detail(request, pk):
     """A practice template (or draft) on its own page: the builder, and nothing to assign."""
-    program = get_object_or_404(Program.objects.editable_in(current_practice(request)), pk=pk)
+    program = get_object_or_404(_editable(request), pk=pk)
     form = None
     if program.is_template:
         form = TemplateDetailsForm(request.POST or None, instance=program)
@@ -114,7 +130,7 @@ def program_detail(request, pk):
 def template_delete(request, pk):
     """Programs already given keep their own copy: deleting a template takes nothing from a client.
     It cannot be undone, so the page asks first and the POST deletes."""
-    template = get_object_or_404(Program.objects.editable_in(current_practice(request)).templates(), pk=pk)
+    template = get_object_or_404(_editable(request).templates(), pk=pk)
     if request.method != "POST":
         return render(request, "programs/template_delete.html", {"template": template})
     template.delete()
@@ -126,7 +142,7 @@ def template_delete(request, pk):
 @require_POST
 def program_save_as_template(request, pk):
     practice = current_practice(request)
-    program = get_object_or_404(Program.objects.visible_in(practice), pk=pk)
+    program = get_object_or_404(_programs(request), pk=pk)
     form = TemplateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the template a title.")
@@ -141,14 +157,14 @@ def program_save_as_template(request, pk):
 
 
 def builder_context(request, program: Program, *, bound: dict | None = None) -> dict:
-    filters, practice = _filter_form(request).filters(), current_practice(request)
+    filters = _filter_form(request).filters()
     rows = item_rows(program, bound=bound)
     return {
         "program": program,
         "rows": rows,
-        "results": selectors.exercise_search(Exercise.objects.visible_in(practice), **filters)[:30],
+        "results": selectors.exercise_search(_exercises(request), **filters)[:30],
         "in_program": {item.exercise_id for item, _ in rows},
-        **_filter_context(practice, filters),
+        **_filter_context(request, filters),
     }
 
 
@@ -181,13 +197,13 @@ def _items_response(request, program: Program, *, bound: dict | None = None):
 
 
 def _editable_item(request, pk) -> ProgramExercise:
-    items = ProgramExercise.objects.filter(program__in=Program.objects.editable_in(current_practice(request)))
+    items = ProgramExercise.objects.filter(program__in=_editable(request))
     return get_object_or_404(items.select_related("program"), pk=pk)
 
 
 @practitioner_required
 def exercise_results(request, pk):
-    program = get_object_or_404(Program.objects.editable_in(current_practice(request)), pk=pk)
+    program = get_object_or_404(_editable(request), pk=pk)
     context = {**builder_context(request, program), "next": _back(request)}
     return render(request, "programs/_search_results.html", context)
 
@@ -195,10 +211,9 @@ def exercise_results(request, pk):
 @practitioner_required
 @require_POST
 def item_add(request, pk):
-    practice = current_practice(request)
-    program = get_object_or_404(Program.objects.editable_in(practice), pk=pk)
+    program = get_object_or_404(_editable(request), pk=pk)
     chosen = request.POST.get("exercise", "")
-    exercise = Exercise.objects.visible_in(practice).filter(pk=chosen).first() if chosen.isdigit() else None
+    exercise = _exercises(request).filter(pk=chosen).first() if chosen.isdigit() else None
     if exercise is None:
         raise Http404
     last = program.items.aggregate(last=Max("position"))["last"]

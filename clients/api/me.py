@@ -47,7 +47,13 @@ ERRORS = {
 
 def client_of(user) -> Client:
     """The Client row of the signed-in user; practitioners have none and get 404 here."""
-    return get_object_or_404(Client.objects.select_related("practice"), user=user)
+    return get_object_or_404(Client.objects.visible_to(user).select_related("practice"), user=user)
+
+
+def my_assignments(user):
+    """The signed-in client's own assignments, through the gate: /me/ is the client's own, so a
+    practitioner, who sees their practices' through it, finds none of theirs here."""
+    return Assignment.objects.visible_to(user).filter(client__user=user)
 
 
 class MeView(generics.RetrieveUpdateAPIView):
@@ -99,7 +105,7 @@ class TodayView(APIView):
         query = TodayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         # The client comes with their assignments; only a client without any is looked up alone.
-        mine = Assignment.objects.of_client_user(request.user).select_related("client")
+        mine = my_assignments(request.user).select_related("client")
         assignments = list(with_items(mine))
         client = assignments[0].client if assignments else client_of(request.user)
         today = local_date(client, timezone.now())
@@ -251,7 +257,7 @@ class MyHandoutView(APIView):
         responses={(200, "application/pdf"): bytes, **ERRORS},
     )
     def get(self, request, pk):
-        assignments = Assignment.objects.of_client_user(request.user).select_related(*HANDOUT_RELATED)
+        assignments = my_assignments(request.user).select_related(*HANDOUT_RELATED)
         assignment = get_object_or_404(assignments, pk=pk)
         return handout_download(request, assignment, options=handout_options_from(request.query_params))
 

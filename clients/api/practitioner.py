@@ -1,6 +1,7 @@
 """The practitioner API for clients, consultations, assignments and adherence.
 
-Every queryset is the caller's practices' (`practices_of`); anything else is 404. Clients
+Every queryset comes through its model's one gate (`visible_to`): the caller's practices'
+objects; anything else is 404. Clients
 (users without a practice) find nothing here at all (programs.api.IsPractitioner).
 """
 
@@ -43,7 +44,7 @@ class ClientViewSet(viewsets.ModelViewSet):
     filterset_class = ClientFilter
 
     def get_queryset(self):
-        return Client.objects.of_practices_of(self.request.user)
+        return Client.objects.visible_to(self.request.user)
 
     @transaction.atomic
     def perform_create(self, serializer):
@@ -79,7 +80,7 @@ class ConsultationViewSet(viewsets.ModelViewSet):
     filterset_class = ConsultationFilter
 
     def get_queryset(self):
-        return Consultation.objects.filter(client__in=Client.objects.of_practices_of(self.request.user))
+        return Consultation.objects.filter(client__in=Client.objects.visible_to(self.request.user))
 
     def perform_create(self, serializer):
         record = dict(serializer.validated_data)
@@ -112,7 +113,7 @@ class AssignmentViewSet(
     def get_queryset(self):
         items = ProgramExercise.objects.select_related("exercise")
         return (
-            Assignment.objects.of_practices_of(self.request.user)
+            Assignment.objects.visible_to(self.request.user)
             .select_related("program", "client")
             .prefetch_related(Prefetch("program__items", queryset=items), "versions", "pauses")
         )

@@ -313,7 +313,7 @@ class PracticeClientField(serializers.PrimaryKeyRelatedField):
     """A client of one of the caller's practices; any other id is simply invalid."""
 
     def get_queryset(self):
-        return Client.objects.of_practices_of(self.context["request"].user)
+        return Client.objects.visible_to(self.context["request"].user)
 
 
 @extend_schema_field(OpenApiTypes.INT)

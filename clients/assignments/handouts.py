@@ -25,6 +25,7 @@ from programs.handouts import (
 
 from ..audit import audit_record
 from ..models import Assignment, AuditEvent, HandoutBatch
+from ..scheduling import expected_days
 from . import changes
 
 logger = logging.getLogger(__name__)
@@ -38,12 +39,14 @@ CHECKIN_PATH = "/app/"
 
 
 def log_weeks(assignment: Assignment) -> tuple[tuple, ...]:
-    """For each week of the program, its scheduled dates: the columns of the log grid."""
+    """For each week of the program, the dates exercise is expected on (`scheduling.expected_days`:
+    the version in force each day, breaks and pauses left out): the columns of the log grid."""
+    expected = {day for day, _ in expected_days(assignment, assignment.start_date, assignment.end_date)}
     weeks = []
     for week in range(assignment.weeks):
         start = assignment.start_date + timedelta(weeks=week)
         days = [start + timedelta(days=n) for n in range(7)]
-        weeks.append(tuple(day for day in days if assignment.is_scheduled_on(day)))
+        weeks.append(tuple(day for day in days if day in expected))
     return tuple(week for week in weeks if week)
 
 
@@ -148,7 +151,7 @@ def handout_batch_run(batch_id: int, *, progress: Callable[[HandoutBatch], None]
         return False
     batch = HandoutBatch.objects.get(pk=batch_id)
     assignments = Assignment.objects.filter(client__practice=batch.practice, pk__in=batch.assignment_ids)
-    for assignment in assignments.select_related(*HANDOUT_RELATED).prefetch_related("versions"):
+    for assignment in assignments.select_related(*HANDOUT_RELATED).prefetch_related("versions", "pauses"):
         counter = "done" if _render_quietly(assignment) else "failed"
         HandoutBatch.objects.filter(pk=batch_id).update(
             **{counter: F(counter) + 1}, claimed_at=timezone.now()

@@ -11,7 +11,7 @@ from programs.models import Program
 from programs.services import program_clone
 
 from ..models import Assignment, AssignmentPause, Client
-from ..scheduling import local_date, reschedule
+from ..scheduling import current_break, local_date, reschedule
 from . import versions
 
 
@@ -194,7 +194,7 @@ def _pause_to_resume(assignment: Assignment, today: date) -> AssignmentPause:
         return assignment.pauses.get(end_date__isnull=True)
     running = None
     if assignment.status == Assignment.ACTIVE:
-        running = assignment.pauses.filter(start_date__lte=today, end_date__gte=today).first()
+        running = current_break(assignment, today)
     if running is None:
         raise ValidationError({"status": "Only a paused program, or one on a break, can be resumed."})
     return running
@@ -275,5 +275,6 @@ def _set_status(assignment: Assignment, status: str, *fields: str) -> Assignment
     assignment.status = status
     assignment.save(update_fields=["status", *fields])
     getattr(assignment, "_prefetched_objects_cache", {}).pop("pauses", None)  # changed just now
+    assignment.__dict__.pop("terms", None)  # loaded before an end that shortens them
     reschedule([assignment])
     return assignment

@@ -84,8 +84,7 @@ def assignment_revise(
     assignment.full_clean(exclude=["program", "client"])
     Program.objects.filter(pk=draft.pk).update(is_draft=False)
     assignment.save()
-    reschedule([assignment])
-    return AssignmentVersion.objects.create(
+    version = AssignmentVersion.objects.create(
         assignment=assignment,
         number=assignment.version,
         program=draft,
@@ -93,6 +92,8 @@ def assignment_revise(
         schedule=schedule,
         created_by=by,
     )
+    reschedule([assignment])  # after the version is written: it governs from today
+    return version
 
 
 def first_version(assignment: Assignment, *, by=None) -> AssignmentVersion:

@@ -1,16 +1,9 @@
 """Adherence figures: done slots over scheduled slots, counted the same way everywhere.
 
-A slot is one exercise of one session on a scheduled day of an assignment, between its
-start and the end of the range (never past today), on a day that is not paused.
-
-Every day is counted under the version of the program that governed it: the latest version
-published on or before that day, by the client's own calendar (the date in their timezone
-at the moment it was published, as `scheduling.local_date` tells it). The day a version is
-published belongs to the new version, and every day before the second version belongs to
-the first, however late the first was saved. So a revision never changes what was owed on
-the days before it. The governing version says whether the day was expected (its start
-date, weeks and weekdays), how many sessions and which exercises; pauses and an early end
-hold whatever the version.
+A slot is one exercise of one session on a day exercise is expected on, between the start
+and the end of the range (never past today). Which days those are, and what each asked, is
+the one rule of `scheduling.expected_terms`: the version in force that day, its schedule
+and exercises, with pauses and an early end holding whatever the version.
 
 A check-off counts for the slot it was made against; made against another version of the
 same assignment (a phone still showing the old program on the day a new one came out, or
@@ -20,18 +13,16 @@ one slot at most, so a day never counts more done than owed.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
 
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from programs.models import ProgramExercise
 
-from ..models import Assignment, AssignmentVersion, Completion
-from ..scheduling import date_in, local_date
+from ..models import Assignment, Completion
+from ..scheduling import Terms, date_in, expected_days, local_date, version_terms
 
 # A check-off as the figures read it: (assignment, date, session, assignment exercise, exercise).
 CHECK_FIELDS = (
@@ -53,31 +44,7 @@ class Adherence:
         return round(100 * self.done / self.scheduled, 1) if self.scheduled else None
 
 
-# --- which version governs a day -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Terms:
-    """What one version asked, in force from `since` until the next version's `since`."""
-
-    since: date
-    start_date: date
-    end_date: date  # the planned end
-    last_day: date  # the planned end, or the day before the assignment was ended early
-    days_of_week: frozenset[int]
-    sessions_per_day: int
-    items: tuple[tuple[int, int], ...] = ()  # (assignment exercise, exercise), in program order
-
-    @property
-    def slots(self) -> int:
-        return self.sessions_per_day * len(self.items)
-
-    @cached_property
-    def own(self) -> frozenset[int]:
-        return frozenset(item for item, _ in self.items)
-
-    def schedules(self, day: date) -> bool:
-        return self.start_date <= day <= self.last_day and day.weekday() in self.days_of_week
+# --- loading what the figures read -------------------------------------------------
 
 
 def with_versions(assignments) -> list[Assignment]:
@@ -115,22 +82,8 @@ def with_versions(assignments) -> list[Assignment]:
             (number, published_at, schedule, [item[1:] for item in sorted(items)])
             for number, (published_at, schedule, items) in versions[assignment.pk].items()
         ]
-        assignment.terms = terms_of(assignment, assignment.zone, history, current.get(assignment.pk, ()))
+        assignment.terms = version_terms(assignment, assignment.zone, history, current.get(assignment.pk, ()))
     return found
-
-
-def with_schedules(assignments: list[Assignment]) -> None:
-    """Give loaded assignments (their client at hand) `terms` without the exercises: enough to
-    tell which days were expected. Only revised ones have versions to read: an assignment
-    still at version 1 has that version's schedule as its own."""
-    revised = [assignment for assignment in assignments if assignment.version > 1]
-    schedules = AssignmentVersion.objects.only("assignment", "number", "created_at", "schedule")
-    prefetch_related_objects(assignments, "pauses")
-    prefetch_related_objects(revised, Prefetch("versions", queryset=schedules))
-    for assignment in assignments:
-        versions = assignment.versions.all() if assignment.version > 1 else []
-        history = [(v.number, v.created_at, v.schedule, ()) for v in versions]
-        assignment.terms = terms_of(assignment, assignment.client.timezone, history, ())
 
 
 def _current_items(unversioned: list[Assignment]) -> dict[int, list[tuple[int, int]]]:
@@ -145,56 +98,6 @@ def _current_items(unversioned: list[Assignment]) -> dict[int, list[tuple[int, i
     return items
 
 
-def terms_of(
-    assignment: Assignment, zone: str, history: Iterable[tuple], unversioned_items=()
-) -> list[Terms]:
-    """`history` is (number, published at, schedule, items) per version, in any order; a version
-    governs from the day it was published in the client's timezone `zone`."""
-    terms = []
-    for _, published_at, schedule, items in sorted(history, key=lambda version: version[0]):
-        since = date_in(zone, published_at) if terms else date.min
-        terms.append(_terms(assignment, schedule, since, items))
-    if not terms:
-        current = {
-            "start_date": assignment.start_date,
-            "weeks": assignment.weeks,
-            "days_of_week": assignment.days_of_week,
-            "sessions_per_day": assignment.sessions_per_day,
-        }
-        terms.append(_terms(assignment, current, date.min, unversioned_items))
-    return terms
-
-
-def _terms(assignment: Assignment, schedule: dict, since: date, items) -> Terms:
-    start = schedule["start_date"]
-    start = date.fromisoformat(start) if isinstance(start, str) else start
-    end = start + timedelta(weeks=int(schedule["weeks"]), days=-1)
-    last = min(end, assignment.ended_on - timedelta(days=1)) if assignment.ended_on else end
-    return Terms(
-        since=since,
-        start_date=start,
-        end_date=end,
-        last_day=last,
-        days_of_week=frozenset(int(day) for day in schedule["days_of_week"]),
-        sessions_per_day=int(schedule["sessions_per_day"]),
-        items=tuple(items),
-    )
-
-
-def terms_on(assignment: Assignment, day: date) -> Terms:
-    """The terms of the version that governed `day`."""
-    return next(terms for terms in reversed(assignment.terms) if terms.since <= day)
-
-
-def expected_terms(assignment: Assignment, day: date, pauses=None) -> Terms | None:
-    """The governing version's terms if it expected exercise that day and no pause held it, else None."""
-    terms = terms_on(assignment, day)
-    pauses = assignment.pauses.all() if pauses is None else pauses
-    if terms.schedules(day) and not any(pause.covers(day) for pause in pauses):
-        return terms
-    return None
-
-
 def first_day(assignment: Assignment) -> date | None:
     """The first day a version had the program running (paused or not), if any has yet or will."""
     terms, days = assignment.terms, []
@@ -204,18 +107,6 @@ def first_day(assignment: Assignment) -> date | None:
         if first <= min(until, version.last_day):
             days.append(first)
     return min(days, default=None)
-
-
-def expected_days(assignment: Assignment, start: date, end: date) -> Iterator[tuple[date, Terms]]:
-    """Expected days of an assignment loaded `with_versions` in [start, end], each with its terms."""
-    day = max(start, min(terms.start_date for terms in assignment.terms))
-    last = min(end, max(terms.last_day for terms in assignment.terms))
-    pauses = list(assignment.pauses.all())
-    while day <= last:
-        terms = expected_terms(assignment, day, pauses)
-        if terms is not None:
-            yield day, terms
-        day += timedelta(days=1)
 
 
 # --- slots owed and done ---------------------------------------------------------------

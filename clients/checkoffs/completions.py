@@ -13,8 +13,7 @@ from programs.models import ProgramExercise
 
 from ..audit import audit_record
 from ..models import Assignment, AssignmentVersion, AuditEvent, Client, Completion
-from ..scheduling import local_date
-from .adherence import Terms, terms_of, terms_on
+from ..scheduling import Terms, local_date, terms_on, version_terms
 
 CHECK_OFF_DAYS_BACK = 7
 
@@ -156,7 +155,7 @@ def _terms_on(assignment: Assignment, item: ProgramExercise, day: date) -> Terms
                 assignment=assignment
             ).values_list("number", "created_at", "schedule")
         ]
-    assignment.terms = terms_of(assignment, assignment.client.timezone, history)
+    assignment.terms = version_terms(assignment, assignment.client.timezone, history)
     return terms_on(assignment, day)
 
 

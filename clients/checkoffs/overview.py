@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ..models import Assignment, Client, Completion, Invitation
-from ..scheduling import local_date
+from ..scheduling import local_date, on_break
 from .adherence import Adherence, adherence_by_client, with_versions
 
 ADHERENCE_DAYS = 14
@@ -92,7 +92,7 @@ def status_of(
         return Status("invited", "Invited") if invited else Status("pending", "Not signed up")
     # Before "quiet": a client on holiday is not going quiet. Their own today, as breaks are dated.
     active = [a for a in assignments if a.status == Assignment.ACTIVE]
-    if active and all(_on_break(a, local_date(client, timezone.now())) for a in active):
+    if active and all(on_break(a, local_date(client, timezone.now())) for a in active):
         return Status("break", "On a break")
     if today and _quiet(assignments, last_activity, today):
         return Status("quiet", "Quiet for a week")
@@ -101,11 +101,6 @@ def status_of(
         if key in statuses:
             return Status(key, dict(Assignment.STATUSES)[key])
     return Status("none", "No program")
-
-
-def _on_break(assignment: Assignment, today: date) -> bool:
-    """A break (a pause with its last day) covers `today`; prefetch `pauses`."""
-    return any(p.end_date is not None and p.covers(today) for p in assignment.pauses.all())
 
 
 def _quiet(assignments: list[Assignment], last_activity, today: date) -> bool:

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from programs.models import ProgramExercise
 
 from ..models import Assignment, Completion
-from .adherence import expected_terms, terms_of
+from ..scheduling import expected_terms, own_terms, version_terms
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,13 @@ def slots_of_loaded(assignments: list[Assignment], day: date, *, today: date | N
     """Slots of assignments already loaded `with_items`: one more query, for the day's check-offs.
 
     Given the client's `today`, a day before it is shown under the version that governed it
-    (`adherence` tells which): one query more when any of the assignments was revised.
+    (`scheduling.expected_terms` tells which): one query more when any of the assignments was
+    revised, for the exercises of their versions.
     """
-    plans = _current_plans(assignments, day)
     if today is not None and day < today:
-        plans = _governing_plans(assignments, day, plans)
+        plans = _plans(assignments, day, _with_history(assignments))
+    else:
+        plans = _plans(assignments, day, _with_newest(assignments))
     return _slots(plans, day, done_by_slot(_completions_of(plans, day)))
 
 
@@ -46,13 +48,13 @@ def done_by_slot(completions) -> dict:
 
 
 def day_slots(assignments, day: date, done: dict) -> list[Slot]:
-    """The slots of the current version of assignments loaded with items and pauses, each with
-    its check-off if any.
+    """The slots of the client's today (or a day after) for assignments loaded with items and
+    pauses, each with its check-off if any.
 
     A check-off made against an older version of the program (on a phone that had it) counts
     for the same exercise in the current one.
     """
-    return _slots(_current_plans(assignments, day), day, done)
+    return _slots(_plans(assignments, day, _with_newest(assignments)), day, done)
 
 
 @dataclass(frozen=True)
@@ -64,51 +66,60 @@ class _Plan:
     sessions: int
 
 
-def _current_plans(assignments, day: date) -> list[_Plan]:
-    return [
-        _Plan(assignment, list(assignment.program.items.all()), assignment.sessions_per_day)
-        for assignment in assignments
-        if assignment.expects_exercise_on(day)
-    ]
+def _plans(assignments, day: date, objects: dict[int, ProgramExercise]) -> list[_Plan]:
+    """A plan for each assignment expecting exercise on `day`, as `scheduling.expected_terms` says:
+    the exercises and sessions of the version in force; `objects` are those exercises by id."""
+    plans = []
+    for assignment in assignments:
+        terms = expected_terms(assignment, day)
+        if terms is not None and terms.items:
+            items = [objects[item] for item, _ in terms.items]
+            plans.append(_Plan(assignment, items, terms.sessions_per_day))
+    return plans
 
 
-def _governing_plans(assignments: list[Assignment], day: date, current: list[_Plan]) -> list[_Plan]:
-    """The plans of `day` under the versions that governed it; an assignment still at its
-    first version has the current one. The exercises of every version come in one query."""
+def _with_newest(assignments) -> dict[int, ProgramExercise]:
+    """Give each assignment the terms of its current version alone, with its exercises: enough from
+    the client's today on (`scheduling.own_terms`)."""
+    objects = {}
+    for assignment in assignments:
+        items = list(assignment.program.items.all())
+        objects.update((item.pk, item) for item in items)
+        mine = [(item.pk, item.exercise_id) for item in items]
+        assignment.terms = own_terms(assignment, mine)
+    return objects
+
+
+def _with_history(assignments: list[Assignment]) -> dict[int, ProgramExercise]:
+    """Give each assignment the terms of every version with its exercises; one query reads the
+    exercises of every revised one's versions, an assignment still at its first has the current."""
+    objects = _with_newest(assignments)
     revised = {assignment.pk: assignment for assignment in assignments if assignment.version > 1}
     if not revised:
-        return current
+        return objects
     items = ProgramExercise.objects.filter(program__version__assignment__in=list(revised)).select_related(
         "exercise", "program__version"
     )
     history = defaultdict(dict)  # {assignment: {number: (published at, schedule, items)}}
     for item in items:
+        objects[item.pk] = item
         version = item.program.version
         by_number = history[version.assignment_id]
         by_number.setdefault(version.number, (version.created_at, version.schedule, []))[2].append(item)
-    plans = [plan for plan in current if plan.assignment.pk not in history]
     for pk, by_number in history.items():
-        plan = _plan_on(revised[pk], by_number, day)
-        if plan is not None:
-            plans.append(plan)
-    order = {assignment.pk: n for n, assignment in enumerate(assignments)}
-    return sorted(plans, key=lambda plan: order[plan.assignment.pk])
+        revised[pk].terms = _terms_of_history(revised[pk], by_number)
+    return objects
 
 
-def _plan_on(assignment: Assignment, by_number: dict, day: date) -> _Plan | None:
+def _terms_of_history(assignment: Assignment, by_number: dict):
     if 1 not in by_number:  # the first version had no exercises (an empty template): it asked nothing
         nothing = {"start_date": assignment.start_date, "weeks": 0, "days_of_week": [], "sessions_per_day": 0}
         by_number = {1: (None, nothing, []), **by_number}
-    objects = {item.pk: item for _, _, items in by_number.values() for item in items}
     history = [
         (number, published_at, schedule, [(item.pk, item.exercise_id) for item in items])
         for number, (published_at, schedule, items) in by_number.items()
     ]
-    assignment.terms = terms_of(assignment, assignment.client.timezone, history)
-    terms = expected_terms(assignment, day)
-    if terms is None or not terms.items:
-        return None
-    return _Plan(assignment, [objects[item] for item, _ in terms.items], terms.sessions_per_day)
+    return version_terms(assignment, assignment.client.timezone, history)
 
 
 def _slots(plans: list[_Plan], day: date, done: dict) -> list[Slot]:

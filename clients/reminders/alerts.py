@@ -12,15 +12,9 @@ from django.urls import reverse
 
 from practice.models import Membership
 
-from ..checkoffs.adherence import (
-    Adherence,
-    adherence_by_client,
-    expected_terms,
-    with_schedules,
-    with_versions,
-)
+from ..checkoffs.adherence import Adherence, adherence_by_client, with_versions
 from ..models import Assignment, Client, Completion, Consultation, Reminder
-from ..scheduling import local_date
+from ..scheduling import expected_days, local_date
 from .channels import Notice
 
 NUDGE_AFTER_MISSED = 2
@@ -35,7 +29,8 @@ SUMMARY_WEEKDAY, SUMMARY_TIME = 0, time(8, 0)  # Monday 08:00 in the practitione
 
 
 def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
-    """Nudge and alert rows for due assignments whose missed streak just reached its mark.
+    """Nudge and alert rows for due assignments (loaded `with_schedules`) whose missed streak
+    just reached its mark.
 
     A client who turned reminders off gets no nudge; their practitioner is still alerted.
 
@@ -44,7 +39,6 @@ def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
     """
     if not due:
         return []
-    with_schedules(due)
     days = {a.pk: local_date(a.client, a.next_reminder_at) for a in due}
     alert_after = {a.pk: a.client.practice.missed_days_alert for a in due}
     since = min(days.values()) - timedelta(weeks=max(alert_after.values()) + 1)
@@ -70,17 +64,15 @@ def missed_day_rows(due: list[Assignment]) -> list[Reminder]:
 def missed_streak(assignment: Assignment, day: date, done: set, *, since: date, cap: int) -> int:
     """Expected days before `day`, newest first, with no check-off, up to the first one done.
 
-    Each day is expected or not under the version that governed it (`with_schedules`).
+    Each day is expected or not as `scheduling.expected_terms` says (load `with_schedules`).
     Counting stops past `cap`: a longer streak has had its nudge and alert already.
     """
-    streak, moment = 0, day - timedelta(days=1)
-    first = min(terms.start_date for terms in assignment.terms)
-    while moment >= max(since, first) and streak <= cap:
-        if expected_terms(assignment, moment) is not None:
-            if (assignment.pk, moment) in done:
-                break
-            streak += 1
-        moment -= timedelta(days=1)
+    streak = 0
+    expected = [moment for moment, _ in expected_days(assignment, since, day - timedelta(days=1))]
+    for moment in reversed(expected):
+        if (assignment.pk, moment) in done or streak > cap:
+            break
+        streak += 1
     return streak
 
 

@@ -29,7 +29,7 @@ from ..assignments import changes
 from ..assignments.handouts import assignment_handout
 from ..checkoffs.today import Slot, day_slots, done_by_slot
 from ..models import Assignment, Completion, Consultation, Reminder
-from ..scheduling import in_quiet_hours, local_date, next_reminder_at, save_next_reminders
+from ..scheduling import in_quiet_hours, local_date, next_reminder_at, save_next_reminders, with_schedules
 from . import alerts
 from .calendar import consultation_ics
 from .channels import Notice, channel_for, unsubscribe_url
@@ -52,7 +52,7 @@ def sweep(*, now: datetime | None = None) -> list[int]:
     """One beat tick: write the rows for every due reminder and queue what should be sent."""
     now = now or timezone.now()
     with transaction.atomic():
-        due = _lock_due_assignments(now)
+        due = with_schedules(_lock_due_assignments(now))  # the rule's pauses and versions, once
         wanted = [a for a in due if a.client.reminders_enabled]
         rows = [_reminder_for(a) for a in wanted] + alerts.missed_day_rows(due)
         rows += _consultation_reminders(now) + alerts.pain_alert_rows(now)

@@ -96,9 +96,9 @@ class AssignForm(ScheduleForm):
 
     field_order = ["template"]
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args, templates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = Program.objects.visible_in(practice).templates()
+        self.fields["template"].queryset = templates  # as the view may see them
 
 
 class StartForm(forms.Form):
@@ -109,9 +109,9 @@ class StartForm(forms.Form):
     )
     title = forms.CharField(max_length=150, required=False, help_text="For a blank program")
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args, templates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = Program.objects.visible_in(practice).templates()
+        self.fields["template"].queryset = templates  # as the view may see them
 
     def clean(self):
         data = super().clean()

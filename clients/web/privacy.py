@@ -13,7 +13,9 @@ from ..privacy import rights
 
 
 def _practice_client(request, pk) -> Client:
-    return get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    return get_object_or_404(
+        Client.objects.visible_to(request.user, practice=current_practice(request)), pk=pk
+    )
 
 
 @practitioner_required

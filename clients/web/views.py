@@ -30,7 +30,7 @@ from ..checkoffs.adherence import CHECK_FIELDS, with_versions
 from ..consultations import booking
 from ..models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
 from ..reminders import channels, delivery
-from ..scheduling import local_date
+from ..scheduling import local_date, on_break
 from .forms import (
     AssignForm,
     BreakForm,
@@ -50,11 +50,24 @@ WORKSPACE_LANGUAGE = "en"
 CLIENTS_PER_PAGE = 50
 
 
+def _clients(request):
+    """The clients of the practice the workspace works in, through the one gate."""
+    return Client.objects.visible_to(request.user, practice=current_practice(request))
+
+
+def _assignments(request):
+    return Assignment.objects.visible_to(request.user, practice=current_practice(request))
+
+
+def _templates(request, practice):
+    return Program.objects.visible_to(request.user, practice=practice).templates()
+
+
 @practitioner_required
 def client_list(request):
     search = ClientSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    clients = Client.objects.in_practice(current_practice(request))
+    clients = _clients(request)
     if query:
         clients = clients.filter(
             Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
@@ -79,7 +92,7 @@ def client_add(request):
 
 @practitioner_required
 def client_edit(request, pk):
-    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    client = get_object_or_404(_clients(request), pk=pk)
     form = ClientForm(request.POST or None, instance=client, practice=client.practice)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -96,7 +109,7 @@ def client_edit(request, pk):
 @practitioner_required
 @require_POST
 def invitation_resend(request, pk):
-    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    client = get_object_or_404(_clients(request), pk=pk)
     if client.user_id:
         messages.info(request, f"{client.name} already has a sign-in.")
     else:
@@ -120,7 +133,7 @@ def _client_page(client: Client, *, today, break_form=None) -> dict:
         ]
         for pause in assignment.pauses_ahead:
             pause.to_come = pause.start_date > clients_today
-        assignment.on_break = any(p.end_date and not p.to_come for p in assignment.pauses_ahead)
+        assignment.on_break = on_break(assignment, clients_today)
         assignment.break_form = _break_form(assignment, break_form)
     completions = Completion.objects.filter(assignment__client=client, date__gte=start)
     done = list(completions.values_list(*CHECK_FIELDS))
@@ -152,7 +165,7 @@ def _break_form(assignment: Assignment, submitted: BreakForm | None) -> BreakFor
 def client_detail(request, pk, form=None, break_form=None):
     pending_erasure = ErasureRequest.objects.filter(client=OuterRef("pk"), completed_at__isnull=True)
     membership = current_membership(request)
-    clients = Client.objects.in_practice(membership.practice).annotate(
+    clients = Client.objects.visible_to(request.user, practice=membership.practice).annotate(
         erasure_requested=Exists(pending_erasure)
     )
     client = get_object_or_404(clients.select_related("practice", "user"), pk=pk)
@@ -160,7 +173,7 @@ def client_detail(request, pk, form=None, break_form=None):
     context = _client_page(client, today=timezone.localdate(), break_form=break_form)
     context["audit_events"] = client.audit_events.select_related("actor")[:10]
     context["is_owner"] = membership.role == Membership.OWNER
-    context["form"] = form or AssignForm(practice=membership.practice)
+    context["form"] = form or AssignForm(templates=_templates(request, membership.practice))
     context["invitation"] = None if client.user_id else invitations.open_invitation(client)
     refused = any(f is not None and f.errors for f in (form, break_form))
     return render(request, "clients/detail.html", context, status=400 if refused else 200)
@@ -169,8 +182,8 @@ def client_detail(request, pk, form=None, break_form=None):
 @practitioner_required
 @require_POST
 def assign(request, pk):
-    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
-    form = AssignForm(request.POST, practice=client.practice, client=client)
+    client = get_object_or_404(_clients(request), pk=pk)
+    form = AssignForm(request.POST, templates=_templates(request, client.practice), client=client)
     if not form.is_valid():
         return client_detail(request, pk, form=form)
     try:
@@ -194,7 +207,7 @@ def _add_service_error(form, exc: ValidationError) -> None:
 
 
 def _practice_assignment(request, pk) -> Assignment:
-    assignments = Assignment.objects.in_practice(current_practice(request))
+    assignments = _assignments(request)
     return get_object_or_404(assignments.select_related(*handouts.HANDOUT_RELATED), pk=pk)
 
 
@@ -221,7 +234,9 @@ def handout_email(request, pk):
 def handout_batches(request):
     practice = current_practice(request)
     if request.method == "POST":
-        active = Assignment.objects.in_practice(practice).filter(status=Assignment.ACTIVE)
+        active = Assignment.objects.visible_to(request.user, practice=practice).filter(
+            status=Assignment.ACTIVE
+        )
         batch = handouts.handout_batch_create(practice=practice, by=request.user, assignments=active)
         return redirect("workspace:handout-batch", pk=batch.pk)
     batches = HandoutBatch.objects.filter(practice=practice)[:20]
@@ -310,9 +325,7 @@ def unsubscribe(request, token):
 
 
 def _assignment_action(request, pk, action, done: str):
-    assignment = get_object_or_404(
-        Assignment.objects.in_practice(current_practice(request)).select_related("client"), pk=pk
-    )
+    assignment = get_object_or_404(_assignments(request).select_related("client"), pk=pk)
     try:
         action(assignment=assignment)  # from the client's today: the service's rule
         messages.success(request, done)
@@ -333,9 +346,7 @@ def assignment_pause(request, pk):
 @require_POST
 def assignment_break(request, pk):
     """A break set ahead (a holiday): refused dates are shown next to the form's fields."""
-    assignment = get_object_or_404(
-        Assignment.objects.in_practice(current_practice(request)).select_related("client"), pk=pk
-    )
+    assignment = get_object_or_404(_assignments(request).select_related("client"), pk=pk)
     form = BreakForm(request.POST, auto_id=f"id_break_{pk}_%s")
     form.assignment_pk = assignment.pk
     if form.is_valid():
@@ -355,9 +366,7 @@ def assignment_break(request, pk):
 @practitioner_required
 @require_POST
 def assignment_break_cancel(request, pk, pause_pk):
-    assignment = get_object_or_404(
-        Assignment.objects.in_practice(current_practice(request)).select_related("client"), pk=pk
-    )
+    assignment = get_object_or_404(_assignments(request).select_related("client"), pk=pk)
     pause = get_object_or_404(assignment.pauses.all(), pk=pause_pk)
     try:
         lifecycle.assignment_break_cancel(assignment=assignment, pause=pause)
@@ -378,18 +387,14 @@ def assignment_end(request, pk):
     """Ending cannot be undone: the page asks first, the POST ends."""
     if request.method == "POST":
         return _assignment_action(request, pk, lifecycle.assignment_end, "Program ended; its record stays.")
-    assignment = get_object_or_404(
-        Assignment.objects.in_practice(current_practice(request)).select_related("client", "program"), pk=pk
-    )
+    assignment = get_object_or_404(_assignments(request).select_related("client", "program"), pk=pk)
     return render(request, "clients/assignment_end.html", {"assignment": assignment})
 
 
 @practitioner_required
 def assignment_edit(request, pk):
     """Edit what a client was given: a working copy, published as the next version."""
-    assignment = get_object_or_404(
-        Assignment.objects.in_practice(current_practice(request)).select_related("client", "program"), pk=pk
-    )
+    assignment = get_object_or_404(_assignments(request).select_related("client", "program"), pk=pk)
     draft = versions.revision_draft(assignment=assignment)
     initial = {**versions.schedule_of(assignment)}
     form = ScheduleForm(request.POST or None, initial=initial)
@@ -422,9 +427,7 @@ def assignment_edit(request, pk):
 @practitioner_required
 @require_POST
 def assignment_edit_discard(request, pk):
-    assignment = get_object_or_404(
-        Assignment.objects.in_practice(current_practice(request)).select_related("client", "program"), pk=pk
-    )
+    assignment = get_object_or_404(_assignments(request).select_related("client", "program"), pk=pk)
     if versions.revision_discard(assignment=assignment):
         messages.success(
             request,
@@ -435,9 +438,7 @@ def assignment_edit_discard(request, pk):
 
 @practitioner_required
 def assignment_version(request, pk, number):
-    assignment = get_object_or_404(
-        Assignment.objects.in_practice(current_practice(request)).select_related("client"), pk=pk
-    )
+    assignment = get_object_or_404(_assignments(request).select_related("client"), pk=pk)
     version = get_object_or_404(assignment.versions.select_related("program", "created_by"), number=number)
     items = version.program.items.select_related("exercise")
     changes.word_versions([version], language=WORKSPACE_LANGUAGE)
@@ -458,9 +459,9 @@ def assignment_version(request, pk, number):
 
 @practitioner_required
 def prescribe(request, pk):
-    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    client = get_object_or_404(_clients(request), pk=pk)
     consultation = _consultation_of(request, client)
-    form = StartForm(request.POST or None, practice=client.practice)
+    form = StartForm(request.POST or None, templates=_templates(request, client.practice))
     if request.method == "POST" and form.is_valid():
         draft = _start_draft(client, form.cleaned_data)
         url = reverse("workspace:prescribe-draft", args=[client.pk, draft.pk])
@@ -488,9 +489,10 @@ def _start_draft(client: Client, data: dict) -> Program:
 
 @practitioner_required
 def prescribe_draft(request, pk, program_pk):
-    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    client = get_object_or_404(_clients(request), pk=pk)
     draft = get_object_or_404(
-        Program.objects.editable_in(client.practice).filter(is_draft=True), pk=program_pk
+        Program.objects.editable_by(request.user, practice=client.practice).filter(is_draft=True),
+        pk=program_pk,
     )
     form = PrescribeForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
@@ -520,7 +522,7 @@ def prescribe_draft(request, pk, program_pk):
 
 @practitioner_required
 def consultation_new(request, pk):
-    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    client = get_object_or_404(_clients(request), pk=pk)
     membership = current_membership(request)
     form = ConsultationForm(request.POST or None, zone=membership.timezone)
     if request.method == "POST" and form.is_valid():
@@ -624,7 +626,7 @@ def consultation_move(request, pk):
 @practitioner_required
 def client_reminders(request, pk):
     """What was sent to or about a client, what was skipped and why, what failed and why."""
-    client = get_object_or_404(Client.objects.in_practice(current_practice(request)), pk=pk)
+    client = get_object_or_404(_clients(request), pk=pk)
     rows = client.reminders.select_related("consultation", "recipient").order_by("-due_at", "-pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "clients/reminders.html", {"client": client, "page": page})

@@ -14,11 +14,11 @@ from clients.checkoffs.adherence import (
     adherence,
     adherence_report,
     client_adherence,
-    with_schedules,
     with_versions,
 )
 from clients.models import Assignment, AssignmentVersion, Completion
 from clients.reminders.delivery import alerts
+from clients.scheduling import with_schedules
 from programs.models import ProgramExercise
 from tests.conftest import api_as
 from tests.factories import ExerciseFactory, TemplateFactory, assign
