@@ -636,7 +636,7 @@ UPPER_BACK = [
         ],
         cues=["Shoulders away from ears", "Small lift, good control", "Forehead stays down"],
         start=pose(PRONE, arm=[90, 90], arm2=[90, 90], props=MAT),
-        end=pose(PRONE, arm=[103, 103], arm2=[103, 103], props=MAT),
+        end=pose(PRONE, head=105, arm=[114, 114], arm2=[114, 114], props=MAT),
         es={
             "name": "Elevación en Y boca abajo",
             "summary": "Levantar los brazos en forma de Y tumbado boca abajo, para ganar fuerza en la parte baja entre los omóplatos.",

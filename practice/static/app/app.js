@@ -338,7 +338,8 @@ function slotItem(slot, done, showSession) {
       <h3>${escapeHtml(name)}</h3>
       <p class="dosage">${escapeHtml(slot.dosage.text)}</p>
       ${slot.note ? `<p class="muted">${escapeHtml(slot.note)}</p>` : ""}
-      <div class="buttons"></div></div>${pictures(slot.exercise)}`;
+      ${pictures(slot.exercise)}
+      <div class="buttons"></div></div>`;
   const buttons = item.querySelector(".buttons");
   if (done) {
     buttons.innerHTML = `<span class="state">${escapeHtml(t("done"))}</span>`;
