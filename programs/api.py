@@ -38,7 +38,7 @@ class ExerciseFilter(LibraryFilter):
 
     class Meta:
         model = Exercise
-        fields = ["body_region", "q", "source"]
+        fields = ["body_region", "region", "position", "level", "q", "source"]
 
 
 class ProgramFilter(LibraryFilter):
@@ -71,7 +71,7 @@ class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
     filterset_class = ExerciseFilter
 
     def get_queryset(self):
-        return Exercise.objects.visible_to(self.request.user)
+        return Exercise.objects.visible_to(self.request.user).prefetch_related("variants")
 
 
 class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):

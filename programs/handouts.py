@@ -36,7 +36,7 @@ from .models import Program, ProgramExercise, dosage_words
 OWN_ORIGIN = "https://handout.rehabit.invalid/"
 TEMPLATE = "handouts/program.html"
 # Bump when something that shapes the PDF changes outside the template (CSS is inside it).
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
 PAGE_SIZES = ("A4", "letter")
 DEFAULT_ACCENT = "#0f766e"
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -70,6 +70,8 @@ class HandoutItem:
     picture_url: str = ""
     picture_alt: str = ""
     is_photo: bool = False
+    picture_end_url: str = ""  # the library's drawings come in pairs: start and end position
+    picture_end_alt: str = ""
 
     def dosage_words(self) -> str:
         return dosage_words(self)
@@ -94,6 +96,7 @@ class Handout:
     language: str = "en"
     version: int = 1
     changes: tuple[str, ...] = ()  # what this version changed since the one before
+    safety: tuple[str, ...] = ()  # the program's own safety points; empty: the general ones
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def handout_item(item: ProgramExercise, language: str = "en") -> HandoutItem:
         picture_url, alt, is_photo = static(exercise.illustration), words["illustration_alt"], False
     else:
         picture_url, alt, is_photo = "", "", False
+    end_url = static(exercise.illustration_end) if exercise.illustration_end and not is_photo else ""
     return HandoutItem(
         name=clip(words["name"]),
         **item.dosage_fields(),
@@ -135,6 +139,8 @@ def handout_item(item: ProgramExercise, language: str = "en") -> HandoutItem:
         picture_url=picture_url,
         picture_alt=alt or words["name"],
         is_photo=is_photo,
+        picture_end_url=end_url,
+        picture_end_alt=(words["illustration_end_alt"] or words["name"]) if end_url else "",
     )
 
 
@@ -257,7 +263,8 @@ def cached_handout(handout: Handout, *, options: HandoutOptions | None = None) -
 
 def handout_key(handout: Handout, *, options: HandoutOptions) -> str:
     """A hash of everything that shapes the PDF: content, branding, options, language, template, files."""
-    pictures = [item.picture_url for item in handout.items] + [handout.branding.logo_url]
+    pictures = [url for item in handout.items for url in (item.picture_url, item.picture_end_url)]
+    pictures.append(handout.branding.logo_url)
     payload = {
         "handout": asdict(handout),
         "options": asdict(options),

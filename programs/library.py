@@ -1,13 +1,12 @@
 """The shared exercise library and its first template, written for Rehabit from the back-pain article in shared/seed."""
 
-from . import library_es
+from . import library_es, library_legs, library_lower, library_upper
+from .poses import HOOK, KNEEL, SIDE_LYING, SIT, STAND, STAND_FRONT, pose
 
-# The exercises' words in other languages, by language and slug.
-TRANSLATIONS = {"es": library_es.EXERCISES}
 # The template's title, summary and notes (in the order of its items) in other languages.
 TEMPLATE_TRANSLATIONS = {"es": library_es.TEMPLATE}
 
-EXERCISES = [
+ARTICLE_EXERCISES = [
     {
         "slug": "feet-and-shin-rolling",
         "name": "Feet and shin rolling",
@@ -36,8 +35,15 @@ EXERCISES = [
         "hold_seconds": None,
         "duration_seconds": 90,
         "side": "each",
-        "illustration": "programs/illustrations/feet-and-shin-rolling.svg",
-        "illustration_alt": "A person sits on a stool and rolls the sole of one foot back and forth over a small massage ball.",
+        "region": "ankle-foot",
+        "position": "sitting",
+        "level": 1,
+        "end_step": 1,
+        "harder": [],
+        "poses": {
+            "start": pose(SIT, leg=[105, 15], props=[{"kind": "ball", "at": ["ankle", "toe", 0.7]}]),
+            "end": pose(SIT, leg=[112, 30], props=[{"kind": "ball", "at": ["ankle", "toe", 0.1]}]),
+        },
     },
     {
         "slug": "side-plank",
@@ -67,8 +73,26 @@ EXERCISES = [
         "hold_seconds": 20,
         "duration_seconds": None,
         "side": "each",
-        "illustration": "programs/illustrations/side-plank.svg",
-        "illustration_alt": "A person holds a side plank on one forearm with the body in a straight line and the top arm reaching up.",
+        "region": "lower-back",
+        "position": "lying-side",
+        "level": 3,
+        "end_step": 2,
+        "harder": [],
+        "poses": {
+            "start": pose(
+                SIDE_LYING, trunk=-124, head=-110, arm=[0, -80], arm2=[60, 60], props=[{"kind": "mat"}]
+            ),
+            "end": pose(
+                SIDE_LYING,
+                trunk=-102,
+                head=-102,
+                arm=[0, -80],
+                arm2=[180, 180],
+                leg=[78, 78],
+                leg2=[78, 78],
+                props=[{"kind": "mat"}],
+            ),
+        },
     },
     {
         "slug": "pelvic-floor-lengthening",
@@ -97,8 +121,31 @@ EXERCISES = [
         "hold_seconds": 5,
         "duration_seconds": None,
         "side": "",
-        "illustration": "programs/illustrations/pelvic-floor-lengthening.svg",
-        "illustration_alt": "A person rests in a kneeling child's pose, arms forward, while an arrow shows the breath flowing down towards the pelvis.",
+        "region": "lower-back",
+        "position": "kneeling",
+        "level": 1,
+        "end_step": 3,
+        "harder": [],
+        "poses": {
+            "start": pose(
+                KNEEL,
+                leg=[80, -90, -90],
+                leg2=[80, -90, -90],
+                arm=[20, 80],
+                arm2=[20, 80],
+                props=[{"kind": "mat"}],
+            ),
+            "end": pose(
+                KNEEL,
+                trunk=72,
+                head=65,
+                leg=[40, -90, -90],
+                leg2=[40, -90, -90],
+                arm=[105, 92],
+                arm2=[105, 92],
+                props=[{"kind": "mat"}],
+            ),
+        },
     },
     {
         "slug": "deep-squat",
@@ -129,8 +176,17 @@ EXERCISES = [
         "hold_seconds": 10,
         "duration_seconds": None,
         "side": "",
-        "illustration": "programs/illustrations/deep-squat.svg",
-        "illustration_alt": "A person sits low in a deep squat with heels flat on the floor and arms reaching forward for balance.",
+        "region": "hip",
+        "position": "standing",
+        "level": 2,
+        "end_step": 3,
+        "harder": [],
+        "poses": {
+            "start": pose(STAND, arm=[90, 90], arm2=[90, 90]),
+            "end": pose(
+                STAND, trunk=150, head=165, leg=[100, -28], leg2=[100, -28], arm=[95, 95], arm2=[95, 95]
+            ),
+        },
     },
     {
         "slug": "twists-and-side-bends",
@@ -159,8 +215,15 @@ EXERCISES = [
         "hold_seconds": None,
         "duration_seconds": None,
         "side": "each",
-        "illustration": "programs/illustrations/twists-and-side-bends.svg",
-        "illustration_alt": "A person stands with feet apart and arms at shoulder height, turning the upper body to one side as an arrow circles the waist.",
+        "region": "lower-back",
+        "position": "standing",
+        "level": 1,
+        "end_step": 3,
+        "harder": [],
+        "poses": {
+            "start": pose(STAND_FRONT, arm=[-90, -90], arm2=[90, 90]),
+            "end": pose(STAND_FRONT, trunk=158, head=160, arm=[-10, -5], arm2=[150, 165]),
+        },
     },
     {
         "slug": "foam-roller-inversion-rocking",
@@ -189,10 +252,68 @@ EXERCISES = [
         "hold_seconds": None,
         "duration_seconds": 60,
         "side": "alternating",
-        "illustration": "programs/illustrations/foam-roller-inversion-rocking.svg",
-        "illustration_alt": "A person lies on their back with a foam roller under the pelvis, knees lifted, while an arrow shows the knees rocking side to side.",
+        "region": "lower-back",
+        "position": "lying-back",
+        "level": 1,
+        "end_step": 2,
+        "harder": [],
+        "poses": {
+            "start": pose(HOOK, trunk=-70, head=-100, props=[{"kind": "roller", "at": "pelvis"}]),
+            "end": pose(
+                HOOK,
+                trunk=-70,
+                head=-100,
+                leg=[175, 90, 170],
+                leg2=[175, 90, 170],
+                props=[{"kind": "roller", "at": "pelvis"}],
+            ),
+        },
     },
 ]
+
+# The legacy coarse region (still a field, still accepted by the API) of each region.
+BODY_REGION_OF = {
+    "neck": "spine",
+    "shoulder": "full",
+    "upper-back": "spine",
+    "lower-back": "core",
+    "hip": "hips",
+    "knee": "feet",
+    "ankle-foot": "feet",
+    "balance": "full",
+}
+PICTURE_WORDS = {
+    "en": ("Start position: ", "End position: "),
+    "es": ("Posición inicial: ", "Posición final: "),
+}
+
+
+def _assembled(specs: list[dict], spanish: dict[str, dict]) -> tuple[list[dict], dict]:
+    """The seed's rows, pictures and their alt text included, and their Spanish words by slug."""
+    rows, words = [], {}
+    for spec in specs:
+        spec = dict(spec)
+        slug = spec["slug"]
+        es = dict(spec.pop("es", None) or spanish[slug])
+        end_step = spec.pop("end_step", 1)
+        spec.setdefault("body_region", BODY_REGION_OF[spec["region"]])
+        spec["illustration"] = f"programs/illustrations/{slug}-start.svg"
+        spec["illustration_end"] = f"programs/illustrations/{slug}-end.svg"
+        for language, texts in (("en", spec), ("es", es)):
+            start, end = PICTURE_WORDS[language]
+            texts["illustration_alt"] = start + texts["steps"][0]
+            texts["illustration_end_alt"] = end + texts["steps"][end_step]
+        rows.append(spec)
+        words[slug] = es
+    return rows, words
+
+
+EXERCISES, _SPANISH = _assembled(
+    ARTICLE_EXERCISES + library_upper.EXERCISES + library_lower.EXERCISES + library_legs.EXERCISES,
+    library_es.EXERCISES,
+)
+# The exercises' words in other languages, by language and slug.
+TRANSLATIONS = {"es": _SPANISH}
 
 TEMPLATE = {
     "slug": "back-pain-movement-as-medicine",

@@ -20,7 +20,6 @@ EXERCISES = {
             "Siga respirando mientras rueda",
             "Relájese en los puntos sensibles",
         ],
-        "illustration_alt": "Una persona sentada en un taburete hace rodar la planta de un pie adelante y atrás sobre una pequeña pelota de masaje.",
     },
     "side-plank": {
         "name": "Plancha lateral",
@@ -41,7 +40,6 @@ EXERCISES = {
             "Que la cadera no se hunda ni se vaya hacia atrás",
             "Respire; no apriete en exceso",
         ],
-        "illustration_alt": "Una persona mantiene una plancha lateral sobre un antebrazo con el cuerpo en línea recta y el brazo de arriba estirado hacia el techo.",
     },
     "pelvic-floor-lengthening": {
         "name": "Relajación del suelo pélvico",
@@ -61,7 +59,6 @@ EXERCISES = {
             "Respire hacia abajo, hacia la barriga y la espalda",
             "Mandíbula suelta, barriga suelta",
         ],
-        "illustration_alt": "Una persona descansa de rodillas en la postura del niño, con los brazos hacia delante, mientras una flecha muestra el aire bajando hacia la pelvis.",
     },
     "deep-squat": {
         "name": "Sentadilla profunda",
@@ -83,7 +80,6 @@ EXERCISES = {
             "Relájese abajo y respire",
             "Use un apoyo si lo necesita",
         ],
-        "illustration_alt": "Una persona en sentadilla profunda con los talones apoyados en el suelo y los brazos hacia delante para mantener el equilibrio.",
     },
     "twists-and-side-bends": {
         "name": "Giros e inclinaciones laterales",
@@ -103,7 +99,6 @@ EXERCISES = {
             "La cadera queda quieta en el giro",
             "Crezca hacia arriba antes de inclinarse",
         ],
-        "illustration_alt": "Una persona de pie con los pies separados y los brazos a la altura de los hombros gira la parte superior del cuerpo hacia un lado mientras una flecha rodea la cintura.",
     },
     "foam-roller-inversion-rocking": {
         "name": "Balanceo con la pelvis sobre un rodillo",
@@ -123,7 +118,6 @@ EXERCISES = {
             "Balanceos pequeños y suaves",
             "Los hombros y la cabeza pesan",
         ],
-        "illustration_alt": "Una persona tumbada boca arriba con un rodillo de espuma bajo la pelvis y las rodillas elevadas, mientras una flecha muestra el balanceo de las rodillas de lado a lado.",
     },
 }
 

@@ -128,7 +128,37 @@ class ExerciseQuerySet(models.QuerySet):
         return self.filter(practice__in=practices_of(user, practice))
 
 
+REGIONS = [
+    ("neck", "Neck"),
+    ("shoulder", "Shoulder"),
+    ("upper-back", "Upper back"),
+    ("lower-back", "Lower back"),
+    ("hip", "Hip"),
+    ("knee", "Knee"),
+    ("ankle-foot", "Ankle and foot"),
+    ("balance", "Balance and whole body"),
+]
+# The region an exercise with only the older, coarser body region falls in.
+REGION_OF_BODY_REGION = {
+    "feet": "ankle-foot",
+    "hips": "hip",
+    "core": "lower-back",
+    "spine": "lower-back",
+    "full": "balance",
+}
+
+
 class Exercise(Dosage):
+    POSITIONS = [
+        ("standing", "Standing"),
+        ("sitting", "Sitting"),
+        ("lying-back", "Lying on the back"),
+        ("lying-front", "Lying face down"),
+        ("lying-side", "Lying on the side"),
+        ("kneeling", "Kneeling"),
+        ("hands-knees", "On hands and knees"),
+    ]
+    LEVELS = [(1, "Gentle"), (2, "Moderate"), (3, "Challenging")]
     BODY_REGIONS = [
         ("feet", "Feet and lower legs"),
         ("hips", "Hips and pelvis"),
@@ -151,12 +181,29 @@ class Exercise(Dosage):
     steps = models.JSONField(default=list, blank=True)
     cues = models.JSONField(default=list, blank=True)
     body_region = models.CharField(max_length=20, choices=BODY_REGIONS)
+    region = models.CharField(
+        max_length=20, choices=REGIONS, blank=True, help_text="Empty: taken from the body region on save."
+    )
+    position = models.CharField(max_length=20, choices=POSITIONS, blank=True)
+    level = models.PositiveSmallIntegerField(choices=LEVELS, default=1)
+    variants = models.ManyToManyField(
+        "self", blank=True, help_text="Easier and harder versions; the link goes both ways."
+    )
+    poses = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Start and end poses for the figure renderer: {"start": ..., "end": ...}',
+    )
     equipment = models.CharField(max_length=120, blank=True)
     tags = models.JSONField(default=list, blank=True)
     illustration = models.CharField(
         max_length=200, blank=True, help_text="Path of an SVG under the static files."
     )
-    illustration_alt = models.CharField(max_length=300, blank=True)
+    illustration_alt = models.CharField(max_length=400, blank=True)
+    illustration_end = models.CharField(
+        max_length=200, blank=True, help_text="Path of an SVG of the end position under the static files."
+    )
+    illustration_end_alt = models.CharField(max_length=400, blank=True)
     video_url = models.URLField(blank=True)
     image = models.ImageField(upload_to="exercises/", blank=True)
     image_alt = models.CharField(max_length=300, blank=True)
@@ -182,13 +229,19 @@ class Exercise(Dosage):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Forms and API clients that predate `region` still give only the body region.
+        if not self.region:
+            self.region = REGION_OF_BODY_REGION.get(self.body_region, "")
+        super().save(*args, **kwargs)
+
     def words_in(self, language: str) -> dict:
         """Name, summary, steps, cues and picture text in `language` where translated, else as written."""
         translated = self.translations.get(language) or {}
         return {name: translated.get(name) or getattr(self, name) for name in TRANSLATED_FIELDS}
 
 
-TRANSLATED_FIELDS = ("name", "summary", "steps", "cues", "illustration_alt")
+TRANSLATED_FIELDS = ("name", "summary", "steps", "cues", "illustration_alt", "illustration_end_alt")
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -230,10 +283,15 @@ class Program(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    safety = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The handout's safety box, one point a line; empty: the general points.",
+    )
     translations = models.JSONField(
         default=dict,
         blank=True,
-        help_text='Title and summary in other languages, e.g. {"es": {"title": ..., "summary": ...}}',
+        help_text='Title, summary and safety in other languages, e.g. {"es": {"title": ..., "summary": ...}}',
     )
 
     objects = ProgramQuerySet.as_manager()
@@ -257,9 +315,9 @@ class Program(models.Model):
         return self.title
 
     def words_in(self, language: str) -> dict:
-        """Title and summary in `language` where translated, else as written."""
+        """Title, summary and safety points in `language` where translated, else as written."""
         translated = self.translations.get(language) or {}
-        return {name: translated.get(name) or getattr(self, name) for name in ("title", "summary")}
+        return {name: translated.get(name) or getattr(self, name) for name in ("title", "summary", "safety")}
 
 
 class ProgramExercise(Dosage):

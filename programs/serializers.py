@@ -12,9 +12,27 @@ from practice.models import practices_of
 from .models import DOSAGE_FIELDS, Exercise, Program, ProgramExercise, dosage_errors
 
 
-class ExerciseSerializer(serializers.ModelSerializer):
-    illustration_url = serializers.SerializerMethodField()
+class Pictures(serializers.Serializer):
+    """The start and end drawings' addresses (absolute when there is a request)."""
 
+    illustration_url = serializers.SerializerMethodField()
+    illustration_end_url = serializers.SerializerMethodField()
+
+    def get_illustration_url(self, exercise: Exercise) -> str | None:
+        return self._static_url(exercise.illustration)
+
+    def get_illustration_end_url(self, exercise: Exercise) -> str | None:
+        return self._static_url(exercise.illustration_end)
+
+    def _static_url(self, path: str) -> str | None:
+        if not path:
+            return None
+        url = static(path)
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ExerciseSerializer(Pictures, serializers.ModelSerializer):
     class Meta:
         model = Exercise
         fields = [
@@ -25,19 +43,17 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "steps",
             "cues",
             "body_region",
+            "region",
+            "position",
+            "level",
             "equipment",
             "tags",
             "illustration_url",
             "illustration_alt",
+            "illustration_end_url",
+            "illustration_end_alt",
             "video_url",
         ]
-
-    def get_illustration_url(self, exercise: Exercise) -> str | None:
-        if not exercise.illustration:
-            return None
-        url = static(exercise.illustration)
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
 
     def to_representation(self, exercise: Exercise) -> dict:
         """The words in the `language` of the context (a client's), where translated."""
@@ -134,8 +150,10 @@ class PracticeOwned(InPractice):
         return obj.practice_id is None
 
 
-class ExerciseWriteSerializer(PracticeOwned, serializers.ModelSerializer):
-    illustration_url = serializers.SerializerMethodField()
+class ExerciseWriteSerializer(PracticeOwned, Pictures, serializers.ModelSerializer):
+    variants = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the easier and harder versions of this exercise."
+    )
     slug = serializers.SlugField(required=False, max_length=50)
     steps = serializers.ListField(child=serializers.CharField(max_length=500), max_length=30, required=False)
     cues = serializers.ListField(child=serializers.CharField(max_length=200), max_length=20, required=False)
@@ -153,16 +171,21 @@ class ExerciseWriteSerializer(PracticeOwned, serializers.ModelSerializer):
             "steps",
             "cues",
             "body_region",
+            "region",
+            "position",
+            "level",
+            "variants",
             "equipment",
             "tags",
             "illustration_url",
             "illustration_alt",
+            "illustration_end_url",
+            "illustration_end_alt",
             "video_url",
             *DOSAGE_FIELDS,
         ]
+        read_only_fields = ["illustration_end_alt"]
         validators = []  # the per-practice slug is checked in validate(), naming the field
-
-    get_illustration_url = ExerciseSerializer.get_illustration_url
 
     def validate(self, attrs):
         practice = attrs.get("practice") or getattr(self.instance, "practice", None)
@@ -206,10 +229,16 @@ class ProgramWriteSerializer(PracticeOwned, serializers.ModelSerializer):
     """A template: its items in the order given, each with its dosage."""
 
     items = ProgramItemSerializer(many=True)
+    safety = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        max_length=10,
+        required=False,
+        help_text="The handout's safety box, one point each; empty: the general points.",
+    )
 
     class Meta:
         model = Program
-        fields = ["id", "practice", "is_library", "title", "summary", "items", "created_at"]
+        fields = ["id", "practice", "is_library", "title", "summary", "safety", "items", "created_at"]
         read_only_fields = ["id", "created_at"]
 
     def validate_items(self, items):

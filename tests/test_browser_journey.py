@@ -156,7 +156,7 @@ def test_practitioner_edits_an_assigned_program_and_the_client_gets_version_two(
     assert_accessible(page)
 
     page.get_by_label("Name").fill("plank")
-    page.get_by_role("button", name="Add Side plank").click()
+    page.get_by_role("button", name="Add Side plank again", exact=True).click()
     page.locator("li.item").last.get_by_text("Side plank", exact=True).wait_for()
     page.locator("#unpublished").get_by_text("Not published yet: new: side plank").wait_for()
     removed = page.locator("li.item").first.locator("strong").inner_text()

@@ -71,6 +71,7 @@ def handout_for(assignment: Assignment, *, language: str | None = None) -> Hando
         language=language,
         version=assignment.version,
         changes=tuple(_changes_said(assignment, language)),
+        safety=tuple(clip(str(point)) for point in assignment.program.safety or ()),
     )
 
 

@@ -154,12 +154,13 @@ def test_the_handout_is_a_tagged_pdf_ua_with_title_and_language(bob_assignment):
     assert b'pdfuaid:part="1"' in reader.trailer["/Root"]["/Metadata"].get_data()
 
 
-def test_every_illustration_and_the_qr_code_carry_alternate_text(back_pain_assignment):
+def test_every_start_and_end_drawing_and_the_qr_code_carry_alternate_text(back_pain_assignment):
     pdf, _ = assignment_handout(back_pain_assignment)
 
     alts = [str(element["/Alt"]) for role, element in structure(pdf) if role == "/Figure"]
-    expected = [item.exercise.illustration_alt for item in back_pain_assignment.program.items.all()]
-    assert all(expected)
+    exercises = [item.exercise for item in back_pain_assignment.program.items.all()]
+    expected = [alt for e in exercises for alt in (e.illustration_alt, e.illustration_end_alt)]
+    assert all(expected) and all(alt.startswith(("Start position: ", "End position: ")) for alt in expected)
     assert sorted(alts) == sorted([*expected, "QR code: scan to open your check-in page"])
 
 
@@ -212,7 +213,8 @@ def test_a_spanish_handout_of_the_seeded_program_gives_the_exercises_in_spanish(
     assert "Mantenga la posición de abajo y respire" in text  # a step
     assert "Los talones pesan en el suelo" in text  # a cue
     alts = [str(element["/Alt"]) for role, element in structure(pdf) if role == "/Figure"]
-    assert "Una persona en sentadilla profunda con los talones apoyados en el suelo" in " ".join(alts)
+    assert "Posición inicial: Póngase de pie con los pies algo más separados que la cadera" in " ".join(alts)
+    assert "Posición final: Baje tanto como pueda con comodidad sin levantar los talones" in " ".join(alts)
 
 
 def test_a_spanish_speaking_client_given_the_seeded_template_reads_its_title_and_notes_in_spanish(bob):
@@ -338,3 +340,16 @@ def test_the_client_page_offers_download_large_print_and_email(client, alice, bo
     assert f"/assignments/{bob_assignment.pk}/handout.pdf" in page_html
     assert f"/assignments/{bob_assignment.pk}/handout.pdf?large=1" in page_html
     assert f'action="/assignments/{bob_assignment.pk}/handout/email/"' in page_html
+
+
+def test_a_condition_templates_handout_carries_its_own_safety_box_and_stays_pdf_ua(bob):
+    call_command("seed_library", stdout=io.StringIO())
+    template = Program.objects.templates().get(slug="knee-replacement-early")
+    assignment = assign(bob, start=date(2026, 3, 2), weeks=4, days=MON_WED_FRI, template=template)
+
+    pdf, _ = assignment_handout(assignment)
+
+    text = " ".join(pdf_text(pdf).split())
+    assert "signs of a blood clot" in text
+    assert "numbness around the groin" not in text  # the general (back-pain) points make way
+    assert page.validate_pdf_bytes(pdf, profile="ua1").failures == []

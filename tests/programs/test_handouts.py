@@ -81,7 +81,7 @@ def test_the_fetcher_refuses_everything_but_rehabits_own_files(counting_server):
 
 
 def test_the_fetcher_serves_the_libraries_illustrations():
-    response = OwnFilesFetcher().fetch(f"{OWN_ORIGIN}static/programs/illustrations/deep-squat.svg")
+    response = OwnFilesFetcher().fetch(f"{OWN_ORIGIN}static/programs/illustrations/deep-squat-start.svg")
 
     assert response.read().lstrip().startswith(b"<svg")
 

@@ -33,7 +33,7 @@ def test_the_library_holds_the_articles_six_exercises_each_complete():
 
     for slug in ARTICLE_EXERCISES:
         exercise = Exercise.objects.get(practice=None, slug=slug)
-        assert exercise.steps and exercise.cues and exercise.body_region and exercise.illustration_alt
+        assert exercise.steps and exercise.cues and exercise.region and exercise.illustration_alt
         drawing = ElementTree.parse(finders.find(exercise.illustration)).getroot()
         assert drawing.tag.endswith("svg")
         assert exercise.dosage_text()

@@ -334,13 +334,11 @@ function slotItem(slot, done, showSession) {
   item.className = "slot" + (done ? " done" : "");
   item.dataset.slot = slotKey(slot);
   const name = showSession ? t("session", { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
-  const image = slot.exercise.illustration_url
-    ? `<img src="${escapeHtml(slot.exercise.illustration_url)}" alt="${escapeHtml(slot.exercise.illustration_alt || "")}">`
-    : "<span></span>";
-  item.innerHTML = `${image}<div>
+  item.innerHTML = `<div>
       <h3>${escapeHtml(name)}</h3>
       <p class="dosage">${escapeHtml(slot.dosage.text)}</p>
       ${slot.note ? `<p class="muted">${escapeHtml(slot.note)}</p>` : ""}
+      ${pictures(slot.exercise)}
       <div class="buttons"></div></div>`;
   const buttons = item.querySelector(".buttons");
   if (done) {
@@ -351,6 +349,17 @@ function slotItem(slot, done, showSession) {
   }
   if (timerSteps(slot.dosage).length) buttons.append(button(t("timer_label", { name }), t("timer"), () => startTimer(slot, name)));
   return item;
+}
+
+// The start and end positions side by side, large enough to read (each up to 240 px wide).
+function pictures(exercise) {
+  const shown = [
+    [exercise.illustration_url, exercise.illustration_alt],
+    [exercise.illustration_end_url, exercise.illustration_end_alt],
+  ].filter(([url]) => url);
+  if (!shown.length) return "";
+  const images = shown.map(([url, alt]) => `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt || "")}">`);
+  return `<div class="poses">${images.join("")}</div>`;
 }
 
 function button(label, text, onClick, className = "") {
