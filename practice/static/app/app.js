@@ -1,5 +1,6 @@
-// Rehabit on the phone: today's exercises, check-offs that survive being offline, a follow-along
-// timer, and the client's settings (#settings). Plain JS on the public API (/api/v1/...); no build
+// Rehabit on the phone: today's exercises, each one's how-to (#exercise/<id>-<session>), the
+// client's progress, check-offs that survive being offline, a follow-along timer, and the
+// client's settings (#settings). Plain JS on the public API (/api/v1/...); no build
 // step. State kept in localStorage:
 //   rehabit.token   the API token (Authorization: Token ...)
 //   rehabit.queue   check-offs not yet confirmed by the server, each with the uuid made here and
@@ -9,6 +10,8 @@
 //   rehabit.me      the last /me/ answer, so the settings show (read-only) while offline
 //   rehabit.programs  the last /me/assignments/ answer with the id of its client (`account`), so
 //                   the program card (handout, what changed) shows while offline
+//   rehabit.progress  the last /me/adherence/ answer with its client (`account`) and when it came
+//                   (`seen_at`), shown offline as the figures of that time
 //   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token, account}
 "use strict";
 
@@ -19,6 +22,7 @@ const KEYS = {
   today: "rehabit.today",
   me: "rehabit.me",
   programs: "rehabit.programs",
+  progress: "rehabit.progress",
   signingOut: "rehabit.signing_out",
 };
 const $ = (id) => document.getElementById(id);
@@ -208,30 +212,37 @@ function signedOut(message) {
   store.drop(KEYS.today);
   store.drop(KEYS.me);
   store.drop(KEYS.programs);
+  store.drop(KEYS.progress);
   render(); // nothing of theirs stays behind the sign-in form
   show("sign-in");
   say(message);
 }
 
-const VIEWS = { "sign-in": "email", today: "today-title", settings: "settings-title" };
+const VIEWS = { "sign-in": "email", today: "today-title", settings: "settings-title", exercise: "exercise-title" };
 let showing = null;
 
 function show(view) {
+  const from = showing;
   showing = view;
   for (const name of Object.keys(VIEWS)) $(name).hidden = name !== view;
   $("sign-out").hidden = view === "sign-in";
   $("open-settings").hidden = view !== "today";
-  document.title = `${view === "settings" ? t("settings_title") : t("today_title")} · Rehabit`;
+  if (view === "exercise") fillExercise();
+  const titles = { settings: t("settings_title"), exercise: $("exercise-title").textContent };
+  document.title = `${titles[view] || t("today_title")} · Rehabit`;
+  if (view === "today" && from === "exercise" && listPlace) return backToList();
+  if (view === "exercise") window.scrollTo(0, 0);
   $(VIEWS[view]).focus();
   if (view === "settings") openSettings();
 }
 
-// The address says which screen is showing (/app/#settings), so a link can open the settings
-// and the phone's back button leaves them. The skip link's #main changes nothing.
+// The address says which screen is showing (/app/#settings, /app/#exercise/12-1), so a link can
+// open it and the phone's back button leaves it. The skip link's #main changes nothing.
 function route() {
   if (location.hash === "#main" && showing) return;
   if (!store.get(KEYS.token)) return show("sign-in");
-  show(location.hash === "#settings" ? "settings" : "today");
+  if (location.hash === "#settings") return show("settings");
+  show(routedSlot() ? "exercise" : "today");
 }
 
 // --- today -----------------------------------------------------------------------------
@@ -244,7 +255,7 @@ async function refresh() {
   const firstLoad = !store.get(KEYS.today) && !$("status").textContent;
   if (firstLoad) say(t("loading"));
   try {
-    const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/")]);
+    const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/"), loadProgress()]);
     if (!store.get(KEYS.token)) return;
     if (today.ok) store.set(KEYS.today, { ...today.data, seen_on: clientsDate() });
     if (programs.ok) store.set(KEYS.programs, { account: store.get(KEYS.me)?.id, results: programs.data.results });
@@ -312,16 +323,49 @@ function render() {
   list.replaceChildren();
   const programs = store.get(KEYS.programs);
   renderPrograms(programs && programs.account === store.get(KEYS.me)?.id ? programs.results : []);
+  renderProgress();
+  $("today-count").hidden = true;
   if (!today) return;
-  const queued = new Set(myQueue().filter((q) => q.date === today.date).map(slotKey));
   const date = longDate(today.date);
   // A list of a day gone by is not called "Today": its date alone, capitalised as a title.
   $("today-title").textContent = listIsStale(today) ? date.charAt(0).toLocaleUpperCase(LANGUAGE) + date.slice(1) : t("today", { date });
   $("nothing").hidden = today.slots.length > 0;
+  for (const slot of today.slots) list.append(slotItem(slot, isDone(slot, today), slotName(slot, today)));
+  renderCount(today);
+  keepPictures(today.slots.map((slot) => slot.exercise.illustration_url).filter(Boolean));
+  if (showing === "exercise") routedSlot() ? fillExercise() : show("today");
+}
+
+// Done on the server, or checked off here and waiting to sync.
+function isDone(slot, today) {
+  return slot.done || myQueue().some((q) => q.date === today.date && slotKey(q) === slotKey(slot));
+}
+
+// With several sessions a day, each slot's name says which one.
+function slotName(slot, today) {
   const sessions = Math.max(1, ...today.slots.map((s) => s.session));
-  for (const slot of today.slots) {
-    const done = slot.done || queued.has(slotKey(slot));
-    list.append(slotItem(slot, done, sessions > 1));
+  return sessions > 1 ? t("session", { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
+}
+
+// "3 of 6 done today": the slots of the list, counted as the list shows them.
+function renderCount(today) {
+  const total = today.slots.length;
+  if (!total) return;
+  const done = today.slots.filter((slot) => isDone(slot, today)).length;
+  $("today-count-text").textContent = t(listIsStale(today) ? "done_that_day" : "done_today", { done, total });
+  $("today-count-bar").style.width = `${Math.round((100 * done) / total)}%`;
+  $("today-count").classList.toggle("all-done", done === total);
+  $("today-count").hidden = false;
+}
+
+// The day's pictures, kept by the service worker's cache so the list and each exercise show
+// them offline even when they were first loaded before the service worker was in charge.
+async function keepPictures(urls) {
+  try {
+    const cache = await caches.open("rehabit-pictures");
+    for (const url of urls) if (!(await cache.match(url, { ignoreVary: true }))) await cache.add(url);
+  } catch {
+    /* no Cache API here (plain http), or offline: they are kept next time */
   }
 }
 
@@ -329,20 +373,24 @@ function longDate(date) {
   return new Date(date + "T12:00").toLocaleDateString(LANGUAGE, { weekday: "long", day: "numeric", month: "long" });
 }
 
-function slotItem(slot, done, showSession) {
+function slotItem(slot, done, name) {
   const item = document.createElement("li");
   item.className = "slot" + (done ? " done" : "");
   item.dataset.slot = slotKey(slot);
-  const name = showSession ? t("session", { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
   const image = slot.exercise.illustration_url
     ? `<img src="${escapeHtml(slot.exercise.illustration_url)}" alt="${escapeHtml(slot.exercise.illustration_alt || "")}">`
     : "<span></span>";
   item.innerHTML = `${image}<div>
-      <h3>${escapeHtml(name)}</h3>
+      <h3><a class="name" href="#exercise/${exerciseRoute(slot)}">${escapeHtml(name)}</a></h3>
       <p class="dosage">${escapeHtml(slot.dosage.text)}</p>
       ${slot.note ? `<p class="muted">${escapeHtml(slot.note)}</p>` : ""}
       <div class="buttons"></div></div>`;
-  const buttons = item.querySelector(".buttons");
+  item.querySelector("a.name").addEventListener("click", openExercise);
+  slotButtons(item.querySelector(".buttons"), slot, done, name);
+  return item;
+}
+
+function slotButtons(buttons, slot, done, name) {
   if (done) {
     buttons.innerHTML = `<span class="state">${escapeHtml(t("done"))}</span>`;
     buttons.append(button(t("undo_label", { name }), t("undo"), () => undoCheckOff(slot, name), "secondary"));
@@ -350,7 +398,124 @@ function slotItem(slot, done, showSession) {
     buttons.append(button(t("check_off_label", { name }), t("check_off"), () => openCheckOff(slot, name)));
   }
   if (timerSteps(slot.dosage).length) buttons.append(button(t("timer_label", { name }), t("timer"), () => startTimer(slot, name)));
-  return item;
+}
+
+// --- one exercise: how to do it ------------------------------------------------------------
+
+let listPlace = null; // where the list was when an exercise opened: {scroll, slot}
+
+function exerciseRoute(slot) {
+  return `${slot.assignment_exercise}-${slot.session}`;
+}
+
+// The slot the address names (#exercise/<assignment_exercise>-<session>) on the list kept here.
+function routedSlot() {
+  const match = /^#exercise\/(\d+)-(\d+)$/.exec(location.hash);
+  const today = store.get(KEYS.today);
+  return match && today ? today.slots.find((s) => slotKey(s) === `${match[1]}:${match[2]}`) : null;
+}
+
+// A history entry of its own, so the phone's back button returns to the list as Back does.
+function openExercise(event) {
+  event.preventDefault();
+  listPlace = { scroll: window.scrollY, slot: event.currentTarget.closest("[data-slot]").dataset.slot };
+  history.pushState({ exerciseFromToday: true }, "", event.currentTarget.getAttribute("href"));
+  route();
+}
+
+function leaveExercise() {
+  if (history.state?.exerciseFromToday) return history.back();
+  history.pushState(null, "", location.pathname); // opened from a link: the list comes next
+  route();
+}
+
+// The list as it was: scrolled where it was, the exercise's name in focus.
+function backToList() {
+  const link = $("slots").querySelector(`[data-slot="${listPlace.slot}"] a.name`);
+  link?.focus({ preventScroll: true });
+  window.scrollTo(0, listPlace.scroll);
+  if (!link) $("today-title").focus();
+  listPlace = null;
+}
+
+function fillExercise() {
+  const today = store.get(KEYS.today);
+  const slot = routedSlot();
+  if (!slot) return;
+  const exercise = slot.exercise;
+  const name = slotName(slot, today);
+  $("exercise-title").textContent = name;
+  $("exercise-dosage").textContent = slot.dosage.text;
+  const list = (items, tag) => `<${tag}>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join("")}</${tag}>`;
+  const video = /^https?:\/\//i.test(exercise.video_url || "") ? exercise.video_url : "";
+  $("exercise-body").innerHTML = [
+    exercise.illustration_url
+      ? `<figure class="picture"><img src="${escapeHtml(exercise.illustration_url)}" alt="${escapeHtml(exercise.illustration_alt || "")}"></figure>`
+      : "",
+    '<div class="buttons"></div>',
+    slot.note ? `<div class="note"><h3>${escapeHtml(t("note_title"))}</h3><p>${escapeHtml(slot.note)}</p></div>` : "",
+    exercise.summary ? `<p>${escapeHtml(exercise.summary)}</p>` : "",
+    exercise.steps?.length ? `<h3>${escapeHtml(t("steps_title"))}</h3>${list(exercise.steps, "ol")}` : "",
+    exercise.cues?.length ? `<h3>${escapeHtml(t("cues_title"))}</h3>${list(exercise.cues, "ul")}` : "",
+    video
+      ? `<p><a class="video" href="${escapeHtml(video)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t("video"))}</a></p>`
+      : "",
+  ].join("");
+  slotButtons($("exercise-body").querySelector(".buttons"), slot, isDone(slot, today), name);
+}
+
+// --- progress: today's count, streaks, four weeks, pain ----------------------------------
+
+let progressFresh = false; // loaded from the server since the page opened
+
+// The same report the practitioner sees (/me/adherence/), kept for offline.
+async function loadProgress() {
+  try {
+    const answer = await api("/me/adherence/");
+    if (answer.ok && store.get(KEYS.token)) {
+      store.set(KEYS.progress, { account: store.get(KEYS.me)?.id, seen_at: new Date().toISOString(), report: answer.data });
+      progressFresh = true;
+    }
+  } catch {
+    progressFresh = false; // offline: the kept figures show, said to be of their time
+  }
+  renderProgress();
+}
+
+function renderProgress() {
+  const kept = store.get(KEYS.progress);
+  const report = kept && kept.account === store.get(KEYS.me)?.id ? kept.report : null;
+  $("progress").hidden = !report;
+  if (!report) return;
+  const when = new Date(kept.seen_at).toLocaleString(LANGUAGE, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  $("progress-note").textContent = progressFresh ? "" : t("progress_saved", { when });
+  $("progress-note").hidden = progressFresh;
+  $("streak-current").textContent = tCount("days", report.current_streak);
+  $("streak-best").textContent = tCount("days", report.best_streak);
+  $("weeks").innerHTML = report.weeks.slice(-4).map((week, n, weeks) => weekRow(week, n === weeks.length - 1)).join("");
+  $("pain-trend").textContent = painTrend(report);
+}
+
+// Today's exercises count in the week once done, so a week begun today may owe nothing yet.
+function weekRow(week, current) {
+  const label = t("week_of", { date: shortDate(week.week_start) });
+  const pain = week.average_pain == null ? "" : ` · ${t("week_pain", { pain: number(week.average_pain) })}`;
+  const none = current ? t("week_none_yet") : t("week_rest");
+  const figure = week.scheduled ? t("week_done", { done: week.done, scheduled: week.scheduled }) : none;
+  const width = week.scheduled ? Math.min(100, Math.round((100 * week.done) / week.scheduled)) : 0;
+  return `<li><span class="week-label">${escapeHtml(label)}</span>
+    <span class="week-bar" aria-hidden="true"><span style="width: ${width}%"></span></span>
+    <span class="week-figure">${escapeHtml(figure + pain)}</span></li>`;
+}
+
+function painTrend(report) {
+  if (!report.pain_trend) return t("pain_unknown");
+  const change = number(Math.abs(report.pain_change));
+  return t(`pain_${report.pain_trend}`, { change });
+}
+
+function number(value) {
+  return value.toLocaleString(LANGUAGE, { maximumFractionDigits: 1 });
 }
 
 function button(label, text, onClick, className = "") {
@@ -481,7 +646,7 @@ async function closeCheckOff() {
     await sync();
     render();
   }
-  opener?.isConnected ? opener.focus() : $("today-title").focus();
+  opener?.isConnected ? opener.focus() : $(VIEWS[showing]).focus();
 }
 
 let syncing = null; // the batch on its way, so an undo can wait for it to be settled
@@ -509,6 +674,7 @@ async function sendQueue() {
     const refused = answer.data.results.filter((r) => r.status === 400 || r.status === 404);
     store.set(KEYS.queue, store.get(KEYS.queue, []).filter((q) => !settled.has(q.id)));
     markDone(queue, answer.data.results);
+    if (answer.data.results.some((r) => r.status < 300)) loadProgress(); // a streak may have grown
     const left = myQueue().length;
     const reason = refused.length ? explain("refused", refused[0].error) : "";
     say(refused.length ? tCount("refused", refused.length, { reason }) : left ? offlineMessage() : t("synced"));
@@ -564,7 +730,8 @@ function undone(slot, name) {
   store.set(KEYS.today, today);
   render();
   say(t("undone", { name }));
-  $("slots").querySelector(`[data-slot="${slotKey(slot)}"] button`)?.focus();
+  const place = showing === "exercise" ? $("exercise-body") : $("slots").querySelector(`[data-slot="${slotKey(slot)}"]`);
+  place?.querySelector("button")?.focus();
 }
 
 function offlineMessage() {
@@ -845,6 +1012,7 @@ function start() {
   $("settings-form").addEventListener("input", () => (settingsTouched = true));
   $("settings-back").addEventListener("click", leaveSettings);
   $("open-settings").addEventListener("click", enterSettings);
+  $("exercise-back").addEventListener("click", leaveExercise);
   $("timezone").addEventListener("change", showZone);
   $("use-phone-zone").addEventListener("click", () => {
     settingsTouched = true;
