@@ -196,6 +196,38 @@ def test_every_tap_target_on_the_list_and_an_exercise_is_at_least_44_px_high(pho
     assert page.evaluate(small) == []
 
 
+def test_an_exercise_is_checked_off_from_its_how_to_and_the_list_counts_it(phone, live_server, gil):
+    page = phone.new_page()
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Side plank", exact=True).click()
+
+    page.get_by_role("button", name="Check off Side plank").click()
+    page.get_by_role("button", name="Save").click()
+
+    page.locator("#exercise-body").get_by_text("✓ Done").wait_for()
+    page.get_by_role("button", name="Back to today").click()
+    page.get_by_text("4 of 6 done today").wait_for()
+
+
+def test_the_timer_skips_a_rest_on_request(phone, live_server, gil):
+    page = phone.new_page()
+    page.clock.install()
+    sign_in(page, live_server)
+    page.get_by_role("button", name="Start timer for Side plank").click()
+    skip = page.get_by_role("button", name="Skip rest")
+    assert page.locator("#timer-step").inner_text() == "Set 1 of 3 · Left side · Hold 1 of 1"
+    assert skip.is_hidden()  # a hold is not skipped
+
+    page.clock.run_for(21_000)
+    page.get_by_text("Rest, then switch sides", exact=True).wait_for()
+    skip.click()
+
+    page.get_by_text("Set 1 of 3 · Right side · Hold 1 of 1", exact=True).wait_for()
+    assert skip.is_hidden()
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_function("timer.lock === null", timeout=5_000)  # the screen may sleep again
+
+
 # --- installing ----------------------------------------------------------------------------
 
 

@@ -769,7 +769,7 @@ function timerSteps(dosage) {
   return steps;
 }
 
-const timer = { steps: [], index: 0, left: 0, handle: null, paused: false, slot: null, name: "" };
+const timer = { steps: [], index: 0, left: 0, handle: null, paused: false, slot: null, name: "", lock: null };
 let audio = null;
 
 function beep(high) {
@@ -791,6 +791,7 @@ function beep(high) {
 
 function startTimer(slot, name) {
   Object.assign(timer, { steps: timerSteps(slot.dosage), index: 0, paused: false, slot, name });
+  keepAwake();
   $("timer-title").textContent = name;
   $("timer-pause").textContent = t("pause");
   $("timer").showModal();
@@ -812,6 +813,7 @@ function beginStep() {
   $("timer-count").textContent = clock(timer.left);
   const next = timer.steps[timer.index + 1];
   $("timer-next").textContent = next ? t("next", { step: next.label }) : t("last");
+  $("timer-skip").hidden = Boolean(step.work); // a rest can be cut short, a hold or a go cannot
 }
 
 function tick() {
@@ -819,10 +821,36 @@ function tick() {
   timer.left -= 1;
   $("timer-count").textContent = clock(timer.left);
   if (timer.left > 0) return;
+  nextStep();
+}
+
+function nextStep() {
   timer.index += 1;
   if (timer.index >= timer.steps.length) return finishTimer();
   beep(timer.steps[timer.index].work);
   beginStep();
+}
+
+function skipRest() {
+  if (timer.steps[timer.index]?.work) return;
+  nextStep();
+  $(timer.index < timer.steps.length ? "timer-pause" : "timer-title")?.focus(); // the skip button just hid
+}
+
+// The screen stays on while the timer runs, where the browser can (Wake Lock); it may sleep again
+// once the timer closes, however it closes.
+async function keepAwake() {
+  try {
+    timer.lock = await navigator.wakeLock?.request("screen");
+    if (!$("timer").open) letSleep(); // closed while the lock was being granted
+  } catch {
+    timer.lock = null; // refused (battery saver) or not offered: the phone's own timeout applies
+  }
+}
+
+function letSleep() {
+  timer.lock?.release().catch(() => {});
+  timer.lock = null;
 }
 
 function finishTimer() {
@@ -1007,6 +1035,8 @@ function start() {
     $("timer-pause").textContent = timer.paused ? t("resume") : t("pause");
   });
   $("timer-stop").addEventListener("click", stopTimer);
+  $("timer-skip").addEventListener("click", skipRest);
+  $("timer").addEventListener("close", letSleep);
   $("timer").addEventListener("cancel", () => clearInterval(timer.handle));
   $("settings-form").addEventListener("submit", saveSettings);
   $("settings-form").addEventListener("input", () => (settingsTouched = true));
