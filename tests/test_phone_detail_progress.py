@@ -209,6 +209,31 @@ def test_an_exercise_is_checked_off_from_its_how_to_and_the_list_counts_it(phone
     page.get_by_text("4 of 6 done today").wait_for()
 
 
+def test_a_client_goes_through_the_exercises_not_done_one_at_a_time_and_back_to_the_list(
+    phone, live_server, gil
+):
+    names = [slot["exercise"]["name"] for slot in api_as(gil.user).get("/api/v1/me/today/").json()["slots"]]
+    page = phone.new_page()
+    sign_in(page, live_server)
+
+    page.get_by_role("button", name=f"Go on with {names[3]}").click()
+    page.get_by_role("heading", name=names[3], level=2).wait_for()
+    assert page.get_by_role("navigation", name="Exercise 4 of 6").is_visible()
+    page.get_by_role("link", name=f"Next: {names[4]}").click()
+    page.get_by_role("heading", name=names[4], level=2).wait_for()
+    page.get_by_role("link", name=f"Previous: {names[3]}").click()
+    page.get_by_role("heading", name=names[3], level=2).wait_for()
+    page.get_by_role("link", name=f"Next: {names[4]}").click()
+    page.get_by_role("heading", name=names[4], level=2).wait_for()
+    shot(page, "exercise-step-through")
+
+    page.go_back()  # one step back is the list, however many exercises were seen
+
+    page.get_by_role("heading", name="Your progress").wait_for()
+    assert page.evaluate("document.activeElement.textContent") == names[4]
+    assert page.evaluate("location.hash") == ""
+
+
 def test_the_timer_skips_a_rest_on_request(phone, live_server, gil):
     page = phone.new_page()
     page.clock.install()

@@ -154,6 +154,11 @@ def phone_strings() -> dict[str, str]:
         "steps_title": _("How to do it"),
         "cues_title": _("Keep in mind"),
         "video": _("Watch the video (opens outside Rehabit)"),
+        "position": _("Exercise {number} of {total}"),
+        "previous": _("Previous: {name}"),
+        "next_exercise": _("Next: {name}"),
+        "start_with": _("Start with {name}"),
+        "go_on_with": _("Go on with {name}"),
         # Progress: today's count and the report of /me/adherence/.
         "done_today": _("{done} of {total} done today"),
         "done_that_day": _("{done} of {total} done that day"),

@@ -356,6 +356,11 @@ function renderCount(today) {
   $("today-count-bar").style.width = `${Math.round((100 * done) / total)}%`;
   $("today-count").classList.toggle("all-done", done === total);
   $("today-count").hidden = false;
+  // One at a time: the first not done yet opens, and each one leads on to the next.
+  const next = listIsStale(today) ? null : today.slots.find((slot) => !isDone(slot, today));
+  $("start-next").hidden = !next;
+  $("start-next").textContent = next ? t(done ? "go_on_with" : "start_with", { name: slotName(next, today) }) : "";
+  $("start-next").onclick = next ? () => openSlot(next) : null;
 }
 
 // The day's pictures, kept by the service worker's cache so the list and each exercise show
@@ -415,11 +420,24 @@ function routedSlot() {
   return match && today ? today.slots.find((s) => slotKey(s) === `${match[1]}:${match[2]}`) : null;
 }
 
-// A history entry of its own, so the phone's back button returns to the list as Back does.
 function openExercise(event) {
   event.preventDefault();
-  listPlace = { scroll: window.scrollY, slot: event.currentTarget.closest("[data-slot]").dataset.slot };
-  history.pushState({ exerciseFromToday: true }, "", event.currentTarget.getAttribute("href"));
+  const key = event.currentTarget.closest("[data-slot]").dataset.slot;
+  openSlot(store.get(KEYS.today).slots.find((slot) => slotKey(slot) === key));
+}
+
+// A history entry of its own, so the phone's back button returns to the list as Back does.
+function openSlot(slot) {
+  listPlace = { scroll: window.scrollY, slot: slotKey(slot) };
+  history.pushState({ exerciseFromToday: true }, "", `#exercise/${exerciseRoute(slot)}`);
+  route();
+}
+
+// Previous and next replace the entry: Back still leads to the list, at the exercise last seen.
+function stepTo(event) {
+  event.preventDefault();
+  history.replaceState(history.state, "", event.currentTarget.getAttribute("href"));
+  if (listPlace) listPlace.slot = slotKey(routedSlot());
   route();
 }
 
@@ -434,6 +452,8 @@ function backToList() {
   const link = $("slots").querySelector(`[data-slot="${listPlace.slot}"] a.name`);
   link?.focus({ preventScroll: true });
   window.scrollTo(0, listPlace.scroll);
+  const box = link?.getBoundingClientRect();
+  if (box && (box.top < 0 || box.bottom > window.innerHeight)) link.scrollIntoView({ block: "center" });
   if (!link) $("today-title").focus();
   listPlace = null;
 }
@@ -460,8 +480,20 @@ function fillExercise() {
     video
       ? `<p><a class="video" href="${escapeHtml(video)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t("video"))}</a></p>`
       : "",
+    stepThrough(slot, today),
   ].join("");
   slotButtons($("exercise-body").querySelector(".buttons"), slot, isDone(slot, today), name);
+  for (const link of $("exercise-body").querySelectorAll(".step-through a")) link.addEventListener("click", stepTo);
+}
+
+// "Exercise 2 of 6", with the ones before and after it on the day's list.
+function stepThrough(slot, today) {
+  const at = today.slots.findIndex((other) => slotKey(other) === slotKey(slot));
+  const link = (other, key, cls) =>
+    other ? `<a class="${cls}" href="#exercise/${exerciseRoute(other)}">${escapeHtml(t(key, { name: slotName(other, today) }))}</a>` : "";
+  return `<nav class="step-through" aria-label="${escapeHtml(t("position", { number: at + 1, total: today.slots.length }))}">
+    <p class="position" aria-hidden="true">${escapeHtml(t("position", { number: at + 1, total: today.slots.length }))}</p>
+    ${link(today.slots[at - 1], "previous", "previous")}${link(today.slots[at + 1], "next_exercise", "next")}</nav>`;
 }
 
 // --- progress: today's count, streaks, four weeks, pain ----------------------------------
