@@ -135,6 +135,8 @@ def test_the_list_says_how_many_are_done_today_and_the_progress_matches_the_api(
     assert f"{last['done']} of {last['scheduled']} done" in weeks.last.inner_text()
     assert report["pain_trend"] == "falling"
     assert page.locator("#pain-trend").inner_text().startswith("Easing: 3 points lower")
+    # Signed in on the phone alone, with no web session: the bar still takes the practice's colour.
+    assert page.locator('meta[name="theme-color"]').get_attribute("content") == "#7c2d12"
     shot(page, "progress")
 
     page.get_by_role("button", name=f"Check off {slots[3]['exercise']['name']}").click()

@@ -213,6 +213,7 @@ function signedOut(message) {
   store.drop(KEYS.me);
   store.drop(KEYS.programs);
   store.drop(KEYS.progress);
+  paintBar(null);
   render(); // nothing of theirs stays behind the sign-in form
   show("sign-in");
   say(message);
@@ -301,10 +302,20 @@ async function followTheDay() {
 async function followClientsLanguage() {
   const me = await api("/me/").catch(() => null);
   if (me?.ok) store.set(KEYS.me, me.data);
+  paintBar(me?.ok ? me.data : store.get(KEYS.me));
   const language = me?.ok ? me.data.language : null;
   if (!language || language === LANGUAGE || sessionStorage.getItem("rehabit.language") === language) return false;
   speak(language);
   return true;
+}
+
+// The phone's bar in the practice's colour, as the manifest gives it to a client signed in on the
+// web; Rehabit's own (the page's first) for nobody signed in.
+const THEME = document.querySelector('meta[name="theme-color"]').content;
+
+function paintBar(me) {
+  const colour = me?.practice_accent_color;
+  document.querySelector('meta[name="theme-color"]').content = /^#[0-9a-f]{6}$/i.test(colour || "") ? colour : THEME;
 }
 
 function speak(language) {
