@@ -34,6 +34,9 @@ class MeSerializer(serializers.ModelSerializer):
     quiet_hours_start = HourMinuteField(required=False, allow_null=True)
     quiet_hours_end = HourMinuteField(required=False, allow_null=True)
     practice = serializers.CharField(source="practice.name", read_only=True)
+    practice_accent_color = serializers.CharField(
+        source="practice.accent_color", read_only=True, help_text='The practice\'s colour, "#rrggbb"'
+    )
 
     class Meta:
         model = Client
@@ -42,6 +45,7 @@ class MeSerializer(serializers.ModelSerializer):
             "name",
             "email",
             "practice",
+            "practice_accent_color",
             "timezone",
             "reminder_time",
             "reminders_enabled",
@@ -49,7 +53,7 @@ class MeSerializer(serializers.ModelSerializer):
             "quiet_hours_end",
             "language",
         ]
-        read_only_fields = ["id", "name", "email", "practice"]
+        read_only_fields = ["id", "name", "email", "practice", "practice_accent_color"]
 
     def validate(self, data):
         start = data.get("quiet_hours_start", getattr(self.instance, "quiet_hours_start", None))

@@ -1,12 +1,44 @@
 """The words of the phone page's script, in the phone's language; `{name}` marks a value."""
 
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
 
 from practice.zones import place_of
 
 from ..checkoffs.completions import CHECK_OFF_DAYS_BACK
 from ..scheduling import TIMEZONES
+
+PRODUCT_COLOUR = "#0f766e"  # Rehabit's own teal, the icons' background; 5.4:1 under white text
+
+
+def phone_manifest(*, theme_color: str = PRODUCT_COLOUR) -> dict:
+    """The web app manifest that makes /app/ installable, in the page's language."""
+    start = reverse("phone-app")
+    return {
+        "id": start,
+        "name": "Rehabit",
+        "short_name": "Rehabit",
+        "description": _("Your home exercises, check-offs and progress, even offline."),
+        "lang": get_language(),
+        "start_url": start,
+        "scope": start,
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#f3f4f6",
+        "theme_color": theme_color,
+        "icons": [
+            {
+                "src": static(f"app/icons/{kind}-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": purpose,
+            }
+            for kind, purpose in (("icon", "any"), ("maskable", "maskable"))
+            for size in (192, 512)
+        ],
+    }
 
 
 def phone_strings() -> dict[str, str]:
@@ -117,6 +149,34 @@ def phone_strings() -> dict[str, str]:
         "error_unknown_timezone": _("Rehabit does not know this time zone. Please choose one from the list."),
         "error_null": _("Please fill this in."),
         "error_unexplained": _("Please check this value."),
+        # One exercise's how-to (#exercise/...).
+        "note_title": _("From your practitioner"),
+        "steps_title": _("How to do it"),
+        "cues_title": _("Keep in mind"),
+        "video": _("Watch the video (opens outside Rehabit)"),
+        "position": _("Exercise {number} of {total}"),
+        "previous": _("Previous: {name}"),
+        "next_exercise": _("Next: {name}"),
+        "start_with": _("Start with {name}"),
+        "go_on_with": _("Go on with {name}"),
+        # Progress: today's count and the report of /me/adherence/.
+        "done_today": _("{done} of {total} done today"),
+        "done_that_day": _("{done} of {total} done that day"),
+        "progress_saved": _("Offline: these are your figures from {when}. They update once you are online."),
+        "days_one": _("{count} day"),
+        "days_other": _("{count} days"),
+        "week_of": _("Week of {date}"),
+        "week_done": _("{done} of {scheduled} done"),
+        "week_rest": _("Nothing scheduled"),
+        "week_none_yet": _("Nothing done yet"),
+        "week_pain": _("average pain {pain}"),
+        "pain_unknown": _("Your pain trend shows once you have given a pain score in two different weeks."),
+        "pain_falling": _("Easing: {change} points lower than in the first week you scored it."),
+        "pain_rising": _(
+            "Rising: {change} points higher than in the first week you scored it. "
+            "If it keeps rising, tell your practitioner."
+        ),
+        "pain_steady": _("Steady: about the same as in the first week you scored it."),
     }
 
 

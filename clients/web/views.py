@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,7 +42,7 @@ from .forms import (
     ScheduleForm,
     StartForm,
 )
-from .phone import phone_strings, timezone_groups
+from .phone import PRODUCT_COLOUR, phone_manifest, phone_strings, timezone_groups
 
 # The practitioner's workspace is in English, whatever the client reads.
 WORKSPACE_LANGUAGE = "en"
@@ -284,6 +284,7 @@ def phone_app(request):
     """The client's phone page, in the phone's own language where Rehabit speaks it."""
     with translation.override(translation.get_language_from_request(request)):
         context = {
+            "theme_color": _theme_color(request.user),
             "strings": phone_strings(),
             "timezone_groups": timezone_groups(),
             "web_session": {"client": _is_client(request.user), "csrf": get_token(request)},
@@ -296,6 +297,25 @@ def phone_app(request):
 def _is_client(user) -> bool:
     """Signed in on the web as a client: the phone page may swap that session for its token."""
     return user.is_authenticated and Client.objects.filter(user=user).exists()
+
+
+def phone_app_manifest(request):
+    """The manifest that makes the phone page installable; the page links it with the session's
+    cookies, so a client signed in on the web gets their practice's colour in the phone's bar."""
+    with translation.override(translation.get_language_from_request(request)):
+        manifest = phone_manifest(theme_color=_theme_color(request.user))
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
+
+
+def _theme_color(user) -> str:
+    """The practice's accent for a client signed in on the web, else Rehabit's own colour."""
+    if not user.is_authenticated:
+        return PRODUCT_COLOUR
+    accent = Client.objects.filter(user=user).values_list("practice__accent_color", flat=True).first()
+    return accent or PRODUCT_COLOUR
 
 
 def phone_app_worker(request):

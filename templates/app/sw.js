@@ -1,10 +1,24 @@
-{% load static %}// The phone page, there even when the phone is offline: the page and its two files are kept
-// here, network first so a new version shows as soon as there is a connection. The API is never
-// kept here: the page keeps today's list and the check-offs waiting to sync itself.
+{% load static %}// The phone page, there even when the phone is offline: the page, its two files, its manifest and
+// icons are kept here, network first so a new version shows as soon as there is a connection.
+// The exercises' pictures are kept too, answered from here at once and refreshed behind (the page
+// puts the day's pictures in the same cache as its list loads). The API is never kept here: the
+// page keeps today's list, the progress figures and the check-offs waiting to sync itself, with
+// the id of the client they belong to, which a cache shared by everyone on the phone would not.
 "use strict";
 
-const FILES = ["{% url 'phone-app' %}", "{% static 'app/app.js' %}", "{% static 'app/app.css' %}"];
+const FILES = [
+  "{% url 'phone-app' %}",
+  "{% static 'app/app.js' %}",
+  "{% static 'app/app.css' %}",
+  "{% url 'phone-app-manifest' %}",
+  "{% static 'app/icons/icon-192.png' %}",
+  "{% static 'app/icons/icon-512.png' %}",
+  "{% static 'app/icons/maskable-192.png' %}",
+  "{% static 'app/icons/maskable-512.png' %}",
+];
 const CACHE = `rehabit-app-${FILES.join("|")}`;
+const PICTURES = "rehabit-pictures";
+const PICTURE_PATHS = ["{% static 'programs/illustrations/' %}"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
@@ -18,17 +32,35 @@ self.addEventListener("activate", (event) => {
 });
 
 self.addEventListener("fetch", (event) => {
-  const path = new URL(event.request.url).pathname;
-  if (event.request.method !== "GET" || !FILES.includes(path)) return;
-  event.respondWith(
-    fetch(event.request)
-      .then((response) => {
-        if (response.ok) {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(path, copy));
-        }
-        return response;
-      })
-      .catch(() => caches.match(path)),
-  );
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (FILES.includes(url.pathname)) event.respondWith(networkFirst(event.request, url.pathname));
+  else if (PICTURE_PATHS.some((path) => url.pathname.startsWith(path))) event.respondWith(keptFirst(event));
 });
+
+function networkFirst(request, path) {
+  return fetch(request)
+    .then((response) => {
+      if (response.ok) {
+        const copy = response.clone();
+        caches.open(CACHE).then((cache) => cache.put(path, copy));
+      }
+      return response;
+    })
+    .catch(() => caches.match(path));
+}
+
+// A picture kept here shows at once, offline too; a fresh copy replaces it for next time.
+async function keptFirst(event) {
+  const cache = await caches.open(PICTURES);
+  const kept = await cache.match(event.request.url, { ignoreVary: true });
+  const fresh = fetch(event.request.url).then((response) => {
+    if (response.ok) cache.put(event.request.url, response.clone());
+    return response;
+  });
+  if (kept) {
+    event.waitUntil(fresh.catch(() => null));
+    return kept;
+  }
+  return fresh;
+}

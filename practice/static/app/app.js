@@ -1,5 +1,6 @@
-// Rehabit on the phone: today's exercises, check-offs that survive being offline, a follow-along
-// timer, and the client's settings (#settings). Plain JS on the public API (/api/v1/...); no build
+// Rehabit on the phone: today's exercises, each one's how-to (#exercise/<id>-<session>), the
+// client's progress, check-offs that survive being offline, a follow-along timer, and the
+// client's settings (#settings). Plain JS on the public API (/api/v1/...); no build
 // step. State kept in localStorage:
 //   rehabit.token   the API token (Authorization: Token ...)
 //   rehabit.queue   check-offs not yet confirmed by the server, each with the uuid made here and
@@ -9,6 +10,8 @@
 //   rehabit.me      the last /me/ answer, so the settings show (read-only) while offline
 //   rehabit.programs  the last /me/assignments/ answer with the id of its client (`account`), so
 //                   the program card (handout, what changed) shows while offline
+//   rehabit.progress  the last /me/adherence/ answer with its client (`account`) and when it came
+//                   (`seen_at`), shown offline as the figures of that time
 //   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token, account}
 "use strict";
 
@@ -19,6 +22,7 @@ const KEYS = {
   today: "rehabit.today",
   me: "rehabit.me",
   programs: "rehabit.programs",
+  progress: "rehabit.progress",
   signingOut: "rehabit.signing_out",
 };
 const $ = (id) => document.getElementById(id);
@@ -208,30 +212,38 @@ function signedOut(message) {
   store.drop(KEYS.today);
   store.drop(KEYS.me);
   store.drop(KEYS.programs);
+  store.drop(KEYS.progress);
+  paintBar(null);
   render(); // nothing of theirs stays behind the sign-in form
   show("sign-in");
   say(message);
 }
 
-const VIEWS = { "sign-in": "email", today: "today-title", settings: "settings-title" };
+const VIEWS = { "sign-in": "email", today: "today-title", settings: "settings-title", exercise: "exercise-title" };
 let showing = null;
 
 function show(view) {
+  const from = showing;
   showing = view;
   for (const name of Object.keys(VIEWS)) $(name).hidden = name !== view;
   $("sign-out").hidden = view === "sign-in";
   $("open-settings").hidden = view !== "today";
-  document.title = `${view === "settings" ? t("settings_title") : t("today_title")} · Rehabit`;
+  if (view === "exercise") fillExercise();
+  const titles = { settings: t("settings_title"), exercise: $("exercise-title").textContent };
+  document.title = `${titles[view] || t("today_title")} · Rehabit`;
+  if (view === "today" && from === "exercise" && listPlace) return backToList();
+  if (view === "exercise") window.scrollTo(0, 0);
   $(VIEWS[view]).focus();
   if (view === "settings") openSettings();
 }
 
-// The address says which screen is showing (/app/#settings), so a link can open the settings
-// and the phone's back button leaves them. The skip link's #main changes nothing.
+// The address says which screen is showing (/app/#settings, /app/#exercise/12-1), so a link can
+// open it and the phone's back button leaves it. The skip link's #main changes nothing.
 function route() {
   if (location.hash === "#main" && showing) return;
   if (!store.get(KEYS.token)) return show("sign-in");
-  show(location.hash === "#settings" ? "settings" : "today");
+  if (location.hash === "#settings") return show("settings");
+  show(routedSlot() ? "exercise" : "today");
 }
 
 // --- today -----------------------------------------------------------------------------
@@ -244,7 +256,7 @@ async function refresh() {
   const firstLoad = !store.get(KEYS.today) && !$("status").textContent;
   if (firstLoad) say(t("loading"));
   try {
-    const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/")]);
+    const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/"), loadProgress()]);
     if (!store.get(KEYS.token)) return;
     if (today.ok) store.set(KEYS.today, { ...today.data, seen_on: clientsDate() });
     if (programs.ok) store.set(KEYS.programs, { account: store.get(KEYS.me)?.id, results: programs.data.results });
@@ -290,10 +302,20 @@ async function followTheDay() {
 async function followClientsLanguage() {
   const me = await api("/me/").catch(() => null);
   if (me?.ok) store.set(KEYS.me, me.data);
+  paintBar(me?.ok ? me.data : store.get(KEYS.me));
   const language = me?.ok ? me.data.language : null;
   if (!language || language === LANGUAGE || sessionStorage.getItem("rehabit.language") === language) return false;
   speak(language);
   return true;
+}
+
+// The phone's bar in the practice's colour, as the manifest gives it to a client signed in on the
+// web; Rehabit's own (the page's first) for nobody signed in.
+const THEME = document.querySelector('meta[name="theme-color"]').content;
+
+function paintBar(me) {
+  const colour = me?.practice_accent_color;
+  document.querySelector('meta[name="theme-color"]').content = /^#[0-9a-f]{6}$/i.test(colour || "") ? colour : THEME;
 }
 
 function speak(language) {
@@ -312,16 +334,54 @@ function render() {
   list.replaceChildren();
   const programs = store.get(KEYS.programs);
   renderPrograms(programs && programs.account === store.get(KEYS.me)?.id ? programs.results : []);
+  renderProgress();
+  $("today-count").hidden = true;
   if (!today) return;
-  const queued = new Set(myQueue().filter((q) => q.date === today.date).map(slotKey));
   const date = longDate(today.date);
   // A list of a day gone by is not called "Today": its date alone, capitalised as a title.
   $("today-title").textContent = listIsStale(today) ? date.charAt(0).toLocaleUpperCase(LANGUAGE) + date.slice(1) : t("today", { date });
   $("nothing").hidden = today.slots.length > 0;
+  for (const slot of today.slots) list.append(slotItem(slot, isDone(slot, today), slotName(slot, today)));
+  renderCount(today);
+  keepPictures(today.slots.flatMap((slot) => poses(slot.exercise).map(([url]) => url)));
+  if (showing === "exercise") routedSlot() ? fillExercise() : show("today");
+}
+
+// Done on the server, or checked off here and waiting to sync.
+function isDone(slot, today) {
+  return slot.done || myQueue().some((q) => q.date === today.date && slotKey(q) === slotKey(slot));
+}
+
+// With several sessions a day, each slot's name says which one.
+function slotName(slot, today) {
   const sessions = Math.max(1, ...today.slots.map((s) => s.session));
-  for (const slot of today.slots) {
-    const done = slot.done || queued.has(slotKey(slot));
-    list.append(slotItem(slot, done, sessions > 1));
+  return sessions > 1 ? t("session", { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
+}
+
+// "3 of 6 done today": the slots of the list, counted as the list shows them.
+function renderCount(today) {
+  const total = today.slots.length;
+  if (!total) return;
+  const done = today.slots.filter((slot) => isDone(slot, today)).length;
+  $("today-count-text").textContent = t(listIsStale(today) ? "done_that_day" : "done_today", { done, total });
+  $("today-count-bar").style.width = `${Math.round((100 * done) / total)}%`;
+  $("today-count").classList.toggle("all-done", done === total);
+  $("today-count").hidden = false;
+  // One at a time: the first not done yet opens, and each one leads on to the next.
+  const next = listIsStale(today) ? null : today.slots.find((slot) => !isDone(slot, today));
+  $("start-next").hidden = !next;
+  $("start-next").textContent = next ? t(done ? "go_on_with" : "start_with", { name: slotName(next, today) }) : "";
+  $("start-next").onclick = next ? () => openSlot(next) : null;
+}
+
+// The day's pictures, kept by the service worker's cache so the list and each exercise show
+// them offline even when they were first loaded before the service worker was in charge.
+async function keepPictures(urls) {
+  try {
+    const cache = await caches.open("rehabit-pictures");
+    for (const url of urls) if (!(await cache.match(url, { ignoreVary: true }))) await cache.add(url);
+  } catch {
+    /* no Cache API here (plain http), or offline: they are kept next time */
   }
 }
 
@@ -329,18 +389,22 @@ function longDate(date) {
   return new Date(date + "T12:00").toLocaleDateString(LANGUAGE, { weekday: "long", day: "numeric", month: "long" });
 }
 
-function slotItem(slot, done, showSession) {
+function slotItem(slot, done, name) {
   const item = document.createElement("li");
   item.className = "slot" + (done ? " done" : "");
   item.dataset.slot = slotKey(slot);
-  const name = showSession ? t("session", { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
   item.innerHTML = `<div>
-      <h3>${escapeHtml(name)}</h3>
+      <h3><a class="name" href="#exercise/${exerciseRoute(slot)}">${escapeHtml(name)}</a></h3>
       <p class="dosage">${escapeHtml(slot.dosage.text)}</p>
       ${slot.note ? `<p class="muted">${escapeHtml(slot.note)}</p>` : ""}
       ${pictures(slot.exercise)}
       <div class="buttons"></div></div>`;
-  const buttons = item.querySelector(".buttons");
+  item.querySelector("a.name").addEventListener("click", openExercise);
+  slotButtons(item.querySelector(".buttons"), slot, done, name);
+  return item;
+}
+
+function slotButtons(buttons, slot, done, name) {
   if (done) {
     buttons.innerHTML = `<span class="state">${escapeHtml(t("done"))}</span>`;
     buttons.append(button(t("undo_label", { name }), t("undo"), () => undoCheckOff(slot, name), "secondary"));
@@ -348,15 +412,164 @@ function slotItem(slot, done, showSession) {
     buttons.append(button(t("check_off_label", { name }), t("check_off"), () => openCheckOff(slot, name)));
   }
   if (timerSteps(slot.dosage).length) buttons.append(button(t("timer_label", { name }), t("timer"), () => startTimer(slot, name)));
-  return item;
+}
+
+// --- one exercise: how to do it ------------------------------------------------------------
+
+let listPlace = null; // where the list was when an exercise opened: {scroll, slot}
+
+function exerciseRoute(slot) {
+  return `${slot.assignment_exercise}-${slot.session}`;
+}
+
+// The slot the address names (#exercise/<assignment_exercise>-<session>) on the list kept here.
+function routedSlot() {
+  const match = /^#exercise\/(\d+)-(\d+)$/.exec(location.hash);
+  const today = store.get(KEYS.today);
+  return match && today ? today.slots.find((s) => slotKey(s) === `${match[1]}:${match[2]}`) : null;
+}
+
+function openExercise(event) {
+  event.preventDefault();
+  const key = event.currentTarget.closest("[data-slot]").dataset.slot;
+  openSlot(store.get(KEYS.today).slots.find((slot) => slotKey(slot) === key));
+}
+
+// A history entry of its own, so the phone's back button returns to the list as Back does.
+function openSlot(slot) {
+  listPlace = { scroll: window.scrollY, slot: slotKey(slot) };
+  history.pushState({ exerciseFromToday: true }, "", `#exercise/${exerciseRoute(slot)}`);
+  route();
+}
+
+// Previous and next replace the entry: Back still leads to the list, at the exercise last seen.
+function stepTo(event) {
+  event.preventDefault();
+  history.replaceState(history.state, "", event.currentTarget.getAttribute("href"));
+  if (listPlace) listPlace.slot = slotKey(routedSlot());
+  route();
+}
+
+function leaveExercise() {
+  if (history.state?.exerciseFromToday) return history.back();
+  history.pushState(null, "", location.pathname); // opened from a link: the list comes next
+  route();
+}
+
+// The list as it was: scrolled where it was, the exercise's name in focus.
+function backToList() {
+  const link = $("slots").querySelector(`[data-slot="${listPlace.slot}"] a.name`);
+  link?.focus({ preventScroll: true });
+  window.scrollTo(0, listPlace.scroll);
+  const box = link?.getBoundingClientRect();
+  if (box && (box.top < 0 || box.bottom > window.innerHeight)) link.scrollIntoView({ block: "center" });
+  if (!link) $("today-title").focus();
+  listPlace = null;
+}
+
+function fillExercise() {
+  const today = store.get(KEYS.today);
+  const slot = routedSlot();
+  if (!slot) return;
+  const exercise = slot.exercise;
+  const name = slotName(slot, today);
+  $("exercise-title").textContent = name;
+  $("exercise-dosage").textContent = slot.dosage.text;
+  const list = (items, tag) => `<${tag}>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join("")}</${tag}>`;
+  const video = /^https?:\/\//i.test(exercise.video_url || "") ? exercise.video_url : "";
+  $("exercise-body").innerHTML = [
+    ...poses(exercise).map(
+      ([url, alt]) => `<figure class="picture"><img src="${escapeHtml(url)}" alt="${escapeHtml(alt || "")}"></figure>`,
+    ),
+    '<div class="buttons"></div>',
+    slot.note ? `<div class="note"><h3>${escapeHtml(t("note_title"))}</h3><p>${escapeHtml(slot.note)}</p></div>` : "",
+    exercise.summary ? `<p>${escapeHtml(exercise.summary)}</p>` : "",
+    exercise.steps?.length ? `<h3>${escapeHtml(t("steps_title"))}</h3>${list(exercise.steps, "ol")}` : "",
+    exercise.cues?.length ? `<h3>${escapeHtml(t("cues_title"))}</h3>${list(exercise.cues, "ul")}` : "",
+    video
+      ? `<p><a class="video" href="${escapeHtml(video)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t("video"))}</a></p>`
+      : "",
+    stepThrough(slot, today),
+  ].join("");
+  slotButtons($("exercise-body").querySelector(".buttons"), slot, isDone(slot, today), name);
+  for (const link of $("exercise-body").querySelectorAll(".step-through a")) link.addEventListener("click", stepTo);
+}
+
+// "Exercise 2 of 6", with the ones before and after it on the day's list.
+function stepThrough(slot, today) {
+  const at = today.slots.findIndex((other) => slotKey(other) === slotKey(slot));
+  const link = (other, key, cls) =>
+    other ? `<a class="${cls}" href="#exercise/${exerciseRoute(other)}">${escapeHtml(t(key, { name: slotName(other, today) }))}</a>` : "";
+  return `<nav class="step-through" aria-label="${escapeHtml(t("position", { number: at + 1, total: today.slots.length }))}">
+    <p class="position" aria-hidden="true">${escapeHtml(t("position", { number: at + 1, total: today.slots.length }))}</p>
+    ${link(today.slots[at - 1], "previous", "previous")}${link(today.slots[at + 1], "next_exercise", "next")}</nav>`;
+}
+
+// --- progress: today's count, streaks, four weeks, pain ----------------------------------
+
+let progressFresh = false; // loaded from the server since the page opened
+
+// The same report the practitioner sees (/me/adherence/), kept for offline.
+async function loadProgress() {
+  try {
+    const answer = await api("/me/adherence/");
+    if (answer.ok && store.get(KEYS.token)) {
+      store.set(KEYS.progress, { account: store.get(KEYS.me)?.id, seen_at: new Date().toISOString(), report: answer.data });
+      progressFresh = true;
+    }
+  } catch {
+    progressFresh = false; // offline: the kept figures show, said to be of their time
+  }
+  renderProgress();
+}
+
+function renderProgress() {
+  const kept = store.get(KEYS.progress);
+  const report = kept && kept.account === store.get(KEYS.me)?.id ? kept.report : null;
+  $("progress").hidden = !report;
+  if (!report) return;
+  const when = new Date(kept.seen_at).toLocaleString(LANGUAGE, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  $("progress-note").textContent = progressFresh ? "" : t("progress_saved", { when });
+  $("progress-note").hidden = progressFresh;
+  $("streak-current").textContent = tCount("days", report.current_streak);
+  $("streak-best").textContent = tCount("days", report.best_streak);
+  $("weeks").innerHTML = report.weeks.slice(-4).map((week, n, weeks) => weekRow(week, n === weeks.length - 1)).join("");
+  $("pain-trend").textContent = painTrend(report);
+}
+
+// Today's exercises count in the week once done, so a week begun today may owe nothing yet.
+function weekRow(week, current) {
+  const label = t("week_of", { date: shortDate(week.week_start) });
+  const pain = week.average_pain == null ? "" : ` · ${t("week_pain", { pain: number(week.average_pain) })}`;
+  const none = current ? t("week_none_yet") : t("week_rest");
+  const figure = week.scheduled ? t("week_done", { done: week.done, scheduled: week.scheduled }) : none;
+  const width = week.scheduled ? Math.min(100, Math.round((100 * week.done) / week.scheduled)) : 0;
+  return `<li><span class="week-label">${escapeHtml(label)}</span>
+    <span class="week-bar" aria-hidden="true"><span style="width: ${width}%"></span></span>
+    <span class="week-figure">${escapeHtml(figure + pain)}</span></li>`;
+}
+
+function painTrend(report) {
+  if (!report.pain_trend) return t("pain_unknown");
+  const change = number(Math.abs(report.pain_change));
+  return t(`pain_${report.pain_trend}`, { change });
+}
+
+function number(value) {
+  return value.toLocaleString(LANGUAGE, { maximumFractionDigits: 1 });
+}
+
+// The start and end positions, [url, alt] each, where the library draws them.
+function poses(exercise) {
+  return [
+    [exercise.illustration_url, exercise.illustration_alt],
+    [exercise.illustration_end_url, exercise.illustration_end_alt],
+  ].filter(([url]) => url);
 }
 
 // The start and end positions side by side, large enough to read (each up to 240 px wide).
 function pictures(exercise) {
-  const shown = [
-    [exercise.illustration_url, exercise.illustration_alt],
-    [exercise.illustration_end_url, exercise.illustration_end_alt],
-  ].filter(([url]) => url);
+  const shown = poses(exercise);
   if (!shown.length) return "";
   const images = shown.map(([url, alt]) => `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt || "")}">`);
   return `<div class="poses">${images.join("")}</div>`;
@@ -490,7 +703,7 @@ async function closeCheckOff() {
     await sync();
     render();
   }
-  opener?.isConnected ? opener.focus() : $("today-title").focus();
+  opener?.isConnected ? opener.focus() : $(VIEWS[showing]).focus();
 }
 
 let syncing = null; // the batch on its way, so an undo can wait for it to be settled
@@ -518,6 +731,7 @@ async function sendQueue() {
     const refused = answer.data.results.filter((r) => r.status === 400 || r.status === 404);
     store.set(KEYS.queue, store.get(KEYS.queue, []).filter((q) => !settled.has(q.id)));
     markDone(queue, answer.data.results);
+    if (answer.data.results.some((r) => r.status < 300)) loadProgress(); // a streak may have grown
     const left = myQueue().length;
     const reason = refused.length ? explain("refused", refused[0].error) : "";
     say(refused.length ? tCount("refused", refused.length, { reason }) : left ? offlineMessage() : t("synced"));
@@ -573,7 +787,8 @@ function undone(slot, name) {
   store.set(KEYS.today, today);
   render();
   say(t("undone", { name }));
-  $("slots").querySelector(`[data-slot="${slotKey(slot)}"] button`)?.focus();
+  const place = showing === "exercise" ? $("exercise-body") : $("slots").querySelector(`[data-slot="${slotKey(slot)}"]`);
+  place?.querySelector("button")?.focus();
 }
 
 function offlineMessage() {
@@ -611,7 +826,7 @@ function timerSteps(dosage) {
   return steps;
 }
 
-const timer = { steps: [], index: 0, left: 0, handle: null, paused: false, slot: null, name: "" };
+const timer = { steps: [], index: 0, left: 0, handle: null, paused: false, slot: null, name: "", lock: null };
 let audio = null;
 
 function beep(high) {
@@ -633,6 +848,7 @@ function beep(high) {
 
 function startTimer(slot, name) {
   Object.assign(timer, { steps: timerSteps(slot.dosage), index: 0, paused: false, slot, name });
+  keepAwake();
   $("timer-title").textContent = name;
   $("timer-pause").textContent = t("pause");
   $("timer").showModal();
@@ -654,6 +870,7 @@ function beginStep() {
   $("timer-count").textContent = clock(timer.left);
   const next = timer.steps[timer.index + 1];
   $("timer-next").textContent = next ? t("next", { step: next.label }) : t("last");
+  $("timer-skip").hidden = Boolean(step.work); // a rest can be cut short, a hold or a go cannot
 }
 
 function tick() {
@@ -661,10 +878,36 @@ function tick() {
   timer.left -= 1;
   $("timer-count").textContent = clock(timer.left);
   if (timer.left > 0) return;
+  nextStep();
+}
+
+function nextStep() {
   timer.index += 1;
   if (timer.index >= timer.steps.length) return finishTimer();
   beep(timer.steps[timer.index].work);
   beginStep();
+}
+
+function skipRest() {
+  if (timer.steps[timer.index]?.work) return;
+  nextStep();
+  $(timer.index < timer.steps.length ? "timer-pause" : "timer-title")?.focus(); // the skip button just hid
+}
+
+// The screen stays on while the timer runs, where the browser can (Wake Lock); it may sleep again
+// once the timer closes, however it closes.
+async function keepAwake() {
+  try {
+    timer.lock = await navigator.wakeLock?.request("screen");
+    if (!$("timer").open) letSleep(); // closed while the lock was being granted
+  } catch {
+    timer.lock = null; // refused (battery saver) or not offered: the phone's own timeout applies
+  }
+}
+
+function letSleep() {
+  timer.lock?.release().catch(() => {});
+  timer.lock = null;
 }
 
 function finishTimer() {
@@ -849,11 +1092,14 @@ function start() {
     $("timer-pause").textContent = timer.paused ? t("resume") : t("pause");
   });
   $("timer-stop").addEventListener("click", stopTimer);
+  $("timer-skip").addEventListener("click", skipRest);
+  $("timer").addEventListener("close", letSleep);
   $("timer").addEventListener("cancel", () => clearInterval(timer.handle));
   $("settings-form").addEventListener("submit", saveSettings);
   $("settings-form").addEventListener("input", () => (settingsTouched = true));
   $("settings-back").addEventListener("click", leaveSettings);
   $("open-settings").addEventListener("click", enterSettings);
+  $("exercise-back").addEventListener("click", leaveExercise);
   $("timezone").addEventListener("change", showZone);
   $("use-phone-zone").addEventListener("click", () => {
     settingsTouched = true;
