@@ -18,7 +18,23 @@ from practice.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+@pytest.fixture(scope="session")
+def api_schema(django_db_blocker):
+    """Built when the fuzz test runs, not when it is collected: each parallel worker collects every test."""
+    with django_db_blocker.unblock():  # the request's end checks the connection
+        return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+# Each operation runs as a subtest of the one test below, reported by its label ("GET /api/v1/me/").
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture(autouse=True)
+def node_id_as_schemathesis_reads_it(request):
+    """schemathesis 4.32's lazy schema reads the test's id as `Node._nodeid`, which pytest 9.2 renamed."""
+    if not hasattr(request.node, "_nodeid"):
+        request.node._nodeid = request.node.nodeid
 
 
 @pytest.fixture(autouse=True)
