@@ -136,6 +136,17 @@ def erin_assignment(erin):
     return assign(erin, start=timezone.localdate() - timedelta(days=3))
 
 
+@pytest.fixture
+def latest_migrations():
+    """For a test that migrates its database back: every app at its latest migration again after it
+    (such a test runs outside a test transaction, which would otherwise have undone it)."""
+    yield
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def api_as(user) -> APIClient:
     api = APIClient()
     if user is not None:
