@@ -9,8 +9,12 @@ import os
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
-# Each test run has its own queue: a worker of `make run` on the same Redis never takes our tasks.
-os.environ.setdefault("CELERY_QUEUE", f"rehabit-test-{WORKER}-{os.getpid()}")
+# Each test process has its own queue, which the processes it starts (a Celery worker) inherit: a
+# worker of `make run` on the same Redis, or another test process's, never takes its tasks. An xdist
+# worker inherits its controller's too, hence the note of whose it is.
+if os.environ.get("CELERY_QUEUE_OF") != WORKER:
+    os.environ["CELERY_QUEUE"] = f"rehabit-test-{WORKER}-{os.getpid()}"
+    os.environ["CELERY_QUEUE_OF"] = WORKER
 
 from practice.settings import *  # noqa: E402, F403
 
