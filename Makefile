@@ -31,9 +31,11 @@ run: install var
 	@echo "Rehabit on http://127.0.0.1:$(PORT)/ · emails land in var/mail/ · Ctrl-C stops web, worker and beat"
 	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
+# Parallel test processes, each with its own test database, media and Celery queue (tests/settings.py).
+TEST_WORKERS ?= 2
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: install var
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

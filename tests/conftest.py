@@ -1,3 +1,4 @@
+import json
 import os
 import socket
 import subprocess
@@ -54,15 +55,32 @@ def wait_for(predicate, *, timeout: float = 30, every: float = 0.1):
 # --- the cast ----------------------------------------------------------------
 
 
-@pytest.fixture
-def alice(db):
-    """A practitioner; owner of her practice."""
+def make_alice():
     return MembershipFactory(
         user__email="alice@example.com",
         user__name="Alice Physio",
         practice__name="Alice's Clinic",
         role="owner",
     ).user
+
+
+def make_bob(alice):
+    return ClientFactory(
+        practice=alice.memberships.get().practice,
+        practitioner=alice,
+        name="Bob Client",
+        email="bob@example.com",
+    )
+
+
+def make_bob_assignment(bob):
+    return assign(bob, start=timezone.localdate() - timedelta(days=3), sessions=2)
+
+
+@pytest.fixture
+def alice(db):
+    """A practitioner; owner of her practice."""
+    return make_alice()
 
 
 @pytest.fixture
@@ -73,9 +91,7 @@ def alice_practice(alice):
 @pytest.fixture
 def bob(alice_practice, alice):
     """Alice's client, signed up with his own sign-in."""
-    return ClientFactory(
-        practice=alice_practice, practitioner=alice, name="Bob Client", email="bob@example.com"
-    )
+    return make_bob(alice)
 
 
 @pytest.fixture
@@ -107,7 +123,7 @@ def erin(charlie):
 
 @pytest.fixture
 def bob_assignment(bob):
-    return assign(bob, start=timezone.localdate() - timedelta(days=3), sessions=2)
+    return make_bob_assignment(bob)
 
 
 @pytest.fixture
@@ -118,6 +134,17 @@ def dana_assignment(dana):
 @pytest.fixture
 def erin_assignment(erin):
     return assign(erin, start=timezone.localdate() - timedelta(days=3))
+
+
+@pytest.fixture
+def latest_migrations():
+    """For a test that migrates its database back: every app at its latest migration again after it
+    (such a test runs outside a test transaction, which would otherwise have undone it)."""
+    yield
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def api_as(user) -> APIClient:
@@ -154,7 +181,7 @@ def tasks_run_in_the_test(request):
 @pytest.fixture(scope="session")
 def redis_url():
     url = os.environ.get("REDIS_URL", "")
-    need("Redis", bool(url), "REDIS_URL is not set and nothing answers on 127.0.0.1:6379")
+    need("Redis", bool(url), "REDIS_URL is not set")
     return url
 
 
@@ -259,23 +286,64 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",  # this machine's network is closed: no background calls
     "--disable-component-update",
     "--disable-sync",
+    "--no-first-run",
 ]
 
 
-@pytest.fixture
-def chromium(live_server, monkeypatch):
-    """Debian's headless Chromium driven by Playwright, against the live test server."""
+@pytest.fixture(scope="session")
+def headless_chromium():
+    """Debian's headless Chromium driven by Playwright: started once per test process (seconds)."""
     need("Chromium", os.path.exists(CHROMIUM), f"{CHROMIUM} is missing (apt-get install chromium)")
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # still plain synchronous ones, which Django would otherwise refuse.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from django.db import connections
+    # Playwright's sync API keeps an event loop in this thread from now on; the tests' own ORM
+    # calls are still plain synchronous ones, which Django would otherwise refuse.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-        # The ORM calls made under Playwright's loop got a connection of their own: close it
-        # here, in that context, or it outlives the test database.
-        connections.close_all()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def chromium(headless_chromium, live_server):
+    """The session's Chromium against the live test server; what a test opens in it, it closes.
+
+    Every context (`new_context`, `new_page`) is fresh: its own cookies, storage and service workers.
+    """
+    yield headless_chromium
+    for context in headless_chromium.contexts:
+        context.close()
+    from django.db import connections
+
+    # The ORM calls made under Playwright's loop got a connection of their own: close it here,
+    # in that context, or it outlives the test database.
+    connections.close_all()
+
+
+def sign_in_by_cookie(context, live_server, user) -> None:
+    """Signed in as after the sign-in form: a session made on the server, its cookie in the browser."""
+    from django.test import Client as Browser
+
+    web = Browser()
+    web.force_login(user)
+    context.add_cookies(
+        [{"name": "sessionid", "value": web.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def sign_in_by_token(context, live_server, user) -> None:
+    """Signed in as after the phone page's form: a token in its storage, and no web session."""
+    _, token = AuthToken.objects.create(user)
+    context.set_storage_state(
+        {
+            "cookies": [],
+            "origins": [
+                {
+                    "origin": live_server.url,
+                    "localStorage": [{"name": "rehabit.token", "value": json.dumps(token)}],
+                }
+            ],
+        }
+    )

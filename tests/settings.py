@@ -1,24 +1,20 @@
-"""Test settings: the real PostgreSQL and Redis when they answer, the embedded ones otherwise."""
+"""Test settings: PostgreSQL and Redis when DATABASE_URL and REDIS_URL say so, SQLite and no Redis otherwise.
+
+Each pytest-xdist worker (and any process a test starts, which inherits its environment) has a
+queue and files of its own; pytest-django gives it its own test database (test_<name>_gw0, ...).
+"""
 
 import os
-import socket
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
-def _answers(host: str, port: int) -> bool:
-    try:
-        socket.create_connection((host, port), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-if "DATABASE_URL" not in os.environ and _answers("127.0.0.1", 5432):
-    os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/rehabit"
-if "REDIS_URL" not in os.environ and _answers("127.0.0.1", 6379):
-    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/0"
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
-# Each test run has its own queue: a worker of `make run` on the same Redis never takes our tasks.
-os.environ.setdefault("CELERY_QUEUE", f"rehabit-test-{os.getpid()}")
+# Each test process has its own queue, which the processes it starts (a Celery worker) inherit: a
+# worker of `make run` on the same Redis, or another test process's, never takes its tasks. An xdist
+# worker inherits its controller's too, hence the note of whose it is.
+if os.environ.get("CELERY_QUEUE_OF") != WORKER:
+    os.environ["CELERY_QUEUE"] = f"rehabit-test-{WORKER}-{os.getpid()}"
+    os.environ["CELERY_QUEUE_OF"] = WORKER
 
 from config.settings import *  # noqa: E402, F403
 
@@ -27,7 +23,8 @@ if "EMAIL_URL" not in os.environ:  # a worker started by the tests is given a re
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / WORKER  # noqa: F405
+HANDOUT_CACHE_DIR = BASE_DIR / "var" / "test-handouts" / WORKER  # noqa: F405
 
 # Throttle counts must not outlive a test or leak between parallel runs on one Redis; the
 # throttle tests lower these rates and point the cache at Redis themselves.

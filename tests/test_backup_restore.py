@@ -14,8 +14,6 @@ from knox.models import AuthToken
 from tests.conftest import need, on_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
-RESTORED = "rehabit_restore_check"
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -28,12 +26,14 @@ def database_url(name: str) -> str:
 def fresh_database():
     need("PostgreSQL", on_postgres(), "backups are pg_dump files")
     need("pg_dump", shutil.which("pg_dump") is not None, "apt-get install postgresql-client")
+    # Named after the test database, so that parallel workers and runs each restore into their own.
+    restored = f"{connection.settings_dict['NAME']}_restored"
     with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {RESTORED}")
-        admin.execute(f"CREATE DATABASE {RESTORED}")
-    yield database_url(RESTORED)
+        admin.execute(f"DROP DATABASE IF EXISTS {restored}")
+        admin.execute(f"CREATE DATABASE {restored}")
+    yield database_url(restored)
     with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {RESTORED} WITH (FORCE)")
+        admin.execute(f"DROP DATABASE IF EXISTS {restored} WITH (FORCE)")
 
 
 def run(command, **env):

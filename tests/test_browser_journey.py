@@ -13,7 +13,7 @@ from clients.assignments import changes
 from clients.models import Assignment, Client, Consultation, Invitation
 from programs.library import TEMPLATE
 from programs.models import Program
-from tests.conftest import need
+from tests.conftest import need, sign_in_by_cookie
 from tests.factories import ClientFactory, MembershipFactory, assign
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -65,16 +65,15 @@ def test_practitioner_goes_from_a_new_client_to_a_consultation_to_an_assigned_pr
 ):
     need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
     call_command("seed_library")
-    MembershipFactory(
+    alice = MembershipFactory(
         user__email="alice@example.com", user__name="Alice Physio", role="owner", timezone="Europe/London"
-    )
+    ).user
     tomorrow = timezone.localdate() + timedelta(days=1)
 
     page.goto(f"{live_server.url}/")
-    assert_accessible(page)
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    assert_accessible(page)  # the sign-in page
+    sign_in_by_cookie(page.context, live_server, alice)
+    page.goto(f"{live_server.url}/")
     assert_accessible(page)
 
     page.get_by_role("link", name="Add a client").click()
@@ -147,10 +146,7 @@ def test_practitioner_edits_an_assigned_program_and_the_client_gets_version_two(
     bob = ClientFactory(practice=alice.memberships.get().practice, name="Bob Client")
     assignment = assign(bob, start=timezone.localdate(), template=Program.objects.get(slug=TEMPLATE["slug"]))
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_by_cookie(page.context, live_server, alice)
     page.goto(f"{live_server.url}/clients/{bob.pk}/")
     page.get_by_role("link", name="Edit program").click()
     assert_accessible(page)
@@ -215,10 +211,8 @@ def test_the_owner_removes_a_practitioner_and_hands_their_clients_to_a_colleague
     hal = MembershipFactory(practice=practice, user__name="Hal Physio").user
     ClientFactory(practice=practice, practitioner=gina, name="Ivy Client")
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_by_cookie(page.context, live_server, owner.user)
+    page.goto(f"{live_server.url}/clients/")
     page.get_by_role("link", name="Practice").click()
     assert_accessible(page)
     page.get_by_role("link", name="Remove Gina Physio").click()

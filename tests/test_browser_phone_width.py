@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clients.models import Consultation, HandoutBatch, Reminder
 from practice import team
-from tests.conftest import need
+from tests.conftest import need, sign_in_by_cookie
 from tests.factories import ClientFactory, MembershipFactory, assign
 from tests.test_browser_journey import AXE, assert_accessible
 
@@ -85,11 +85,9 @@ def reminders_sent_and_skipped(client, practitioner):
         )
 
 
-def sign_in(phone, live_server, email):
-    phone.goto(f"{live_server.url}/accounts/login/")
-    phone.get_by_label("Email").fill(email)
-    phone.get_by_label("Password").fill("correct-horse-battery")
-    phone.get_by_role("button", name="Sign in").click()
+def sign_in(phone, live_server, user):
+    sign_in_by_cookie(phone.context, live_server, user)
+    phone.goto(f"{live_server.url}/clients/")
     phone.get_by_role("heading", name="Clients").wait_for()
 
 
@@ -108,7 +106,7 @@ def workspace_pages(client) -> list[str]:
 
 def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, live_server, busy_practice):
     owner, bob = busy_practice
-    sign_in(phone, live_server, owner.email)
+    sign_in(phone, live_server, owner)
 
     for path in [*workspace_pages(bob), "/handouts/batches/"]:
         phone.goto(f"{live_server.url}{path}")
@@ -121,7 +119,7 @@ def test_workspace_pages_fit_a_phone_screen_without_sideways_scrolling(phone, li
 
 def test_on_a_phone_the_outcomes_caption_reads_across_the_card(phone, live_server, busy_practice):
     owner, bob = busy_practice
-    sign_in(phone, live_server, owner.email)
+    sign_in(phone, live_server, owner)
     phone.goto(f"{live_server.url}/clients/{bob.pk}/")
 
     caption = phone.locator("#outcomes-heading + table caption")
@@ -134,7 +132,7 @@ def test_on_a_phone_every_column_of_a_clients_reminders_shows_with_its_name(
     phone, live_server, busy_practice
 ):
     owner, bob = busy_practice
-    sign_in(phone, live_server, owner.email)
+    sign_in(phone, live_server, owner)
     phone.goto(f"{live_server.url}/clients/{bob.pk}/reminders/")
 
     why = phone.locator("td[data-label='Why']", has_text="quiet hours")
@@ -147,7 +145,7 @@ def test_on_a_phone_every_column_of_a_clients_reminders_shows_with_its_name(
 
 def test_on_a_phone_every_column_of_the_clients_list_shows_with_its_name(phone, live_server, busy_practice):
     owner, _ = busy_practice
-    sign_in(phone, live_server, owner.email)
+    sign_in(phone, live_server, owner)
 
     row = phone.locator("#client-rows tbody tr").first
     for label in ("Status", "Adherence (14 days)", "Last activity"):
@@ -160,7 +158,7 @@ def test_on_a_phone_each_handout_run_shows_its_status_and_progress_with_their_na
     phone, live_server, busy_practice
 ):
     owner, _ = busy_practice
-    sign_in(phone, live_server, owner.email)
+    sign_in(phone, live_server, owner)
     phone.goto(f"{live_server.url}/handouts/batches/")
 
     for label, text in (("Status", "Waiting"), ("Progress", "1 of 2 · 1 failed")):
@@ -175,7 +173,7 @@ def test_on_a_phone_each_handout_run_shows_its_status_and_progress_with_their_na
 
 def test_on_a_phone_a_programs_edit_pause_and_end_are_on_screen(phone, live_server, busy_practice):
     owner, bob = busy_practice
-    sign_in(phone, live_server, owner.email)
+    sign_in(phone, live_server, owner)
     phone.goto(f"{live_server.url}/clients/{bob.pk}/")
 
     for action in (
@@ -193,7 +191,7 @@ def test_on_a_phone_a_programs_edit_pause_and_end_are_on_screen(phone, live_serv
 def test_stacked_tables_stay_accessible_at_phone_width(phone, live_server, busy_practice):
     need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
     owner, bob = busy_practice
-    sign_in(phone, live_server, owner.email)
+    sign_in(phone, live_server, owner)
     for path in workspace_pages(bob):
         phone.goto(f"{live_server.url}{path}")
         assert_accessible(phone)
@@ -211,11 +209,7 @@ def test_the_clear_box_of_a_current_logo_reads_inline_not_as_a_field_label(phone
     Image.new("RGB", (40, 20), "navy").save(out, "PNG")
     practice.logo.save("logo.png", ContentFile(out.getvalue()))
 
-    phone.goto(f"{live_server.url}/accounts/login/")
-    phone.get_by_label("Email").fill("alice@example.com")
-    phone.get_by_label("Password").fill("correct-horse-battery")
-    phone.get_by_role("button", name="Sign in").click()
-    phone.get_by_role("heading", name="Clients").wait_for()
+    sign_in(phone, live_server, alice)
     phone.goto(f"{live_server.url}/practice/")
 
     clear = phone.locator("label", has_text="Clear")
@@ -224,13 +218,9 @@ def test_the_clear_box_of_a_current_logo_reads_inline_not_as_a_field_label(phone
 
 
 def test_the_accent_colour_is_a_swatch_not_a_full_width_bar(phone, live_server):
-    MembershipFactory(user__email="alice@example.com", user__name="Alice Physio", role="owner")
+    alice = MembershipFactory(user__email="alice@example.com", user__name="Alice Physio", role="owner").user
 
-    phone.goto(f"{live_server.url}/accounts/login/")
-    phone.get_by_label("Email").fill("alice@example.com")
-    phone.get_by_label("Password").fill("correct-horse-battery")
-    phone.get_by_role("button", name="Sign in").click()
-    phone.get_by_role("heading", name="Clients").wait_for()
+    sign_in(phone, live_server, alice)
     phone.goto(f"{live_server.url}/practice/")
 
     box = phone.locator("input[type=color]").bounding_box()

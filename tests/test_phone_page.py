@@ -15,7 +15,7 @@ from clients.accounts import invitations
 from clients.assignments import lifecycle, versions
 from clients.models import Completion
 from programs.models import Exercise, ProgramExercise
-from tests.conftest import need
+from tests.conftest import need, sign_in_by_token
 from tests.factories import ClientFactory, ExerciseFactory, MembershipFactory, TemplateFactory, assign
 from tests.test_browser_journey import AXE, assert_accessible
 
@@ -53,14 +53,14 @@ def submit_sign_in(page, url, email="fay@example.com"):
     page.get_by_role("button", name="Sign in").click()
 
 
-def sign_in(page, live_server):
+def sign_in(page, live_server, fay):
     submit_sign_in(page, f"{live_server.url}/app/")
     page.get_by_role("button", name="Check off Side plank").wait_for()
 
 
 def test_a_check_off_made_offline_reaches_the_server_once_when_back_online(browser_context, live_server, fay):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
 
     browser_context.set_offline(True)
     page.get_by_role("button", name="Check off Side plank").click()
@@ -101,14 +101,18 @@ def test_the_first_load_says_the_exercises_are_coming_instead_of_a_blank_page(
 
 def test_the_timer_counts_down_each_side_then_asks_how_it_went(browser_context, live_server, fay):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    page.clock.install()  # the test moves the page's clock on: no waiting out the holds and rests
+    sign_in(page, live_server, fay)
 
     page.get_by_role("button", name="Start timer for Side plank").click()
 
     step = page.locator("#timer-step")
     assert step.text_content() == "Set 1 of 1 · Left side · Hold 1 of 1"
+    page.clock.run_for(2_000)  # the hold
     page.get_by_text("Rest, then switch sides", exact=True).wait_for(timeout=5_000)
-    page.get_by_text("Set 1 of 1 · Right side · Hold 1 of 1", exact=True).wait_for(timeout=15_000)
+    page.clock.run_for(10_000)  # the rest between sides
+    page.get_by_text("Set 1 of 1 · Right side · Hold 1 of 1", exact=True).wait_for(timeout=5_000)
+    page.clock.run_for(2_000)
     page.get_by_role("heading", name="How did it go?").wait_for(timeout=5_000)
 
 
@@ -199,13 +203,11 @@ def test_a_client_who_forgot_their_password_asks_for_a_link_from_the_phone(
     assert [message.to for message in mailoutbox] == [["fay@example.com"]]
 
 
-def sign_in_on_a_spanish_phone(chromium, live_server):
+def sign_in_on_a_spanish_phone(chromium, live_server, client):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es-ES")
+    sign_in_by_token(context, live_server, client.user)
     page = context.new_page()
     page.goto(f"{live_server.url}/app/")
-    page.get_by_label("Correo electrónico").fill("fay@example.com")
-    page.get_by_label("Contraseña").fill("correct-horse-battery")
-    page.get_by_role("button", name="Iniciar sesión").click()
     return page
 
 
@@ -213,7 +215,7 @@ def test_a_phone_set_to_spanish_gets_the_page_and_the_timer_in_spanish(chromium,
     """Before signing in the phone's language is all there is; after, the client's (here the same)."""
     fay.language = "es"
     fay.save()
-    page = sign_in_on_a_spanish_phone(chromium, live_server)
+    page = sign_in_on_a_spanish_phone(chromium, live_server, fay)
 
     page.get_by_role("button", name="Iniciar el temporizador de Side plank").click()
 
@@ -236,7 +238,7 @@ def test_the_phone_page_speaks_the_phones_language_and_english_otherwise(client)
 
 def test_a_first_version_shows_no_empty_what_changed_box(browser_context, live_server, fay):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
 
     assert page.locator(".changes").count() == 0
 
@@ -249,7 +251,7 @@ def test_what_changed_reads_each_change_apart(browser_context, live_server, fay)
         assignment=assignment, draft=draft, schedule={**versions.schedule_of(assignment), "weeks": 8}
     )
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
 
     changed = page.locator(".changes").text_content()
     assert changed == "What changed: side plank now 2 × 1 · hold 2 s · each side; now 8 weeks"
@@ -265,7 +267,7 @@ def test_a_spanish_client_reads_what_changed_in_spanish(chromium, live_server, f
     versions.assignment_revise(
         assignment=assignment, draft=draft, schedule={**versions.schedule_of(assignment), "weeks": 8}
     )
-    page = sign_in_on_a_spanish_phone(chromium, live_server)
+    page = sign_in_on_a_spanish_phone(chromium, live_server, fay)
     page.locator(".changes").wait_for()
 
     changed = page.locator(".changes").text_content()
@@ -276,7 +278,7 @@ def test_a_spanish_client_reads_what_changed_in_spanish(chromium, live_server, f
 
 def test_each_check_off_starts_with_nothing_answered(browser_context, live_server, fay):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     page.get_by_role("button", name="Check off Side plank").click()
     page.get_by_label("Pain during the exercise").fill("4")
     page.get_by_label("5 very hard").check()
@@ -301,7 +303,7 @@ def test_a_check_off_saved_without_a_pain_or_difficulty_answer_reports_neither(
 ):
     """Pain 0 or difficulty 3 by default would weigh on the week's figures as if the client had said so."""
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     page.get_by_role("button", name="Check off Side plank").click()
     assert page.locator("#pain-value").text_content() == "Not set"
     page.get_by_label("Pain during the exercise").fill("6")
@@ -325,7 +327,7 @@ def test_a_client_says_how_many_sets_and_reps_they_did_and_that_it_did_not_hurt(
 ):
     need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     page.get_by_role("button", name="Check off Side plank").click()
 
     assert page.get_by_label("Sets done").get_attribute("placeholder") == "1"  # what was prescribed
@@ -349,7 +351,7 @@ def test_a_client_says_how_many_sets_and_reps_they_did_and_that_it_did_not_hurt(
 
 def test_a_mistaken_check_off_is_undone(browser_context, live_server, fay):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     check_off(page)
     page.get_by_text("All check-offs synced.").wait_for()
 
@@ -365,7 +367,7 @@ def test_undoing_a_check_off_still_waiting_offline_just_takes_it_out_of_the_queu
     browser_context, live_server, fay
 ):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     browser_context.set_offline(True)
     check_off(page)
     page.get_by_text("Offline: 1 check-off waiting to sync.").wait_for()
@@ -384,7 +386,7 @@ def test_undoing_a_saved_check_off_offline_says_it_needs_a_connection_and_keeps_
     browser_context, live_server, fay
 ):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     check_off(page)
     page.get_by_text("All check-offs synced.").wait_for()
     browser_context.set_offline(True)
@@ -405,7 +407,7 @@ def test_undoing_a_saved_check_off_offline_says_it_needs_a_connection_and_keeps_
 def test_a_spanish_client_reads_a_refused_check_off_in_spanish(chromium, live_server, fay):
     fay.language = "es"
     fay.save()
-    page = sign_in_on_a_spanish_phone(chromium, live_server)
+    page = sign_in_on_a_spanish_phone(chromium, live_server, fay)
     page.get_by_role("button", name="Marcar Side plank").wait_for()
     page.context.set_offline(True)
     page.get_by_role("button", name="Marcar Side plank").click()
@@ -428,7 +430,7 @@ def test_a_spanish_client_reads_undo_messages_that_fit_any_exercise_name(chromiu
     Exercise.objects.filter(name="Side plank").update(
         translations={"es": {"name": "Giros e inclinaciones laterales"}}
     )
-    page = sign_in_on_a_spanish_phone(chromium, live_server)
+    page = sign_in_on_a_spanish_phone(chromium, live_server, fay)
     name = "Giros e inclinaciones laterales"
     page.get_by_role("button", name=f"Marcar {name}").click()
     page.get_by_role("button", name="Guardar", exact=True).click()
@@ -451,7 +453,7 @@ def test_a_spanish_client_reads_undo_messages_that_fit_any_exercise_name(chromiu
 def test_a_client_whose_language_is_english_gets_the_page_in_english_on_a_spanish_phone(
     chromium, live_server, fay
 ):
-    page = sign_in_on_a_spanish_phone(chromium, live_server)
+    page = sign_in_on_a_spanish_phone(chromium, live_server, fay)
 
     page.get_by_role("button", name="Check off Side plank").wait_for()  # as their emails and handouts
 
@@ -470,7 +472,7 @@ def test_a_client_whose_language_is_spanish_gets_the_page_in_spanish_on_an_engli
 
 def test_the_page_opens_offline_with_the_saved_list(browser_context, live_server, fay):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now under the service worker's care
     page.get_by_role("button", name="Check off Side plank").wait_for()
@@ -499,7 +501,7 @@ def test_a_client_turns_reminders_off_moves_the_time_and_takes_the_phones_zone_i
         viewport={"width": 390, "height": 844}, is_mobile=True, timezone_id="America/New_York"
     )
     page = phone.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     open_settings_with_the_keyboard(page)
 
     assert page.get_by_label("Daily exercise reminder").is_checked()
@@ -529,7 +531,7 @@ def test_quiet_hours_with_a_start_and_no_end_show_the_error_at_until_and_save_no
     browser_context, live_server, fay
 ):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     page.get_by_role("link", name="Settings").click()
 
     page.get_by_label("Reminder time").fill("08:00")
@@ -609,7 +611,7 @@ def test_a_settings_error_the_page_has_no_words_for_is_a_plain_sentence_not_the_
 
 def test_a_client_who_chooses_spanish_gets_the_page_in_spanish_at_once(browser_context, live_server, fay):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     page.get_by_role("link", name="Settings").click()
 
     page.get_by_label("Language").select_option("es")
@@ -626,7 +628,7 @@ def test_settings_offline_say_they_cannot_be_saved_and_check_offs_still_queue(
     browser_context, live_server, fay
 ):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Reminder time").wait_for()
 
@@ -731,7 +733,7 @@ def test_a_phone_without_a_web_session_whose_token_was_revoked_asks_to_sign_in_a
     browser_context, live_server, fay
 ):
     page = browser_context.new_page()
-    sign_in(page, live_server)  # on the phone page only: no web session
+    sign_in(page, live_server, fay)  # on the phone page only: no web session
     AuthToken.objects.all().delete()  # a password changed on another device
 
     page.reload()
@@ -783,7 +785,7 @@ def test_check_offs_waiting_on_a_shared_phone_are_sent_only_as_the_client_who_ma
     browser_context, live_server, fay, gus
 ):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     browser_context.set_offline(True)
     check_off(page)
     page.get_by_text("Offline: 1 check-off waiting to sync.").wait_for()
@@ -810,7 +812,7 @@ def test_a_phone_whose_token_was_revoked_does_not_carry_on_as_another_clients_we
     browser_context, live_server, fay, gus
 ):
     page = browser_context.new_page()
-    sign_in(page, live_server)  # fay, on the phone page only
+    sign_in(page, live_server, fay)  # fay, on the phone page only
     web = Browser()
     web.force_login(gus.user)  # meanwhile gus signs in on the web in the same browser
     browser_context.add_cookies(
@@ -830,7 +832,7 @@ def test_a_sync_the_server_asks_to_slow_down_says_the_check_offs_wait_and_keeps_
     browser_context, live_server, fay
 ):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     too_many = '{"code": "throttled", "message": "Request was throttled."}'
     page.route(
         "**/api/v1/me/completions/batch/",
@@ -855,11 +857,11 @@ def long_date(day):
     return f"{day:%A}, {day:%B} {day.day}"
 
 
-def open_for_the_night(browser_context, live_server):
+def open_for_the_night(browser_context, live_server, fay):
     """Signed in on a phone whose clock the test moves on (the page stays open meanwhile)."""
     page = browser_context.new_page()
     page.clock.install()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     page.get_by_role("heading", name=f"Today, {long_date(timezone.localdate())}").wait_for()
     return page
 
@@ -870,7 +872,7 @@ def the_night_passes(page):
 
 
 def test_a_page_left_open_overnight_shows_the_new_day_and_checks_off_on_it(browser_context, live_server, fay):
-    page = open_for_the_night(browser_context, live_server)
+    page = open_for_the_night(browser_context, live_server, fay)
     tomorrow = timezone.localdate() + timedelta(days=1)
 
     with time_machine.travel(timezone.now() + timedelta(days=1), tick=True):
@@ -885,7 +887,7 @@ def test_a_page_left_open_overnight_shows_the_new_day_and_checks_off_on_it(brows
 def test_a_page_left_open_overnight_offline_shows_the_old_list_by_its_date_and_checks_nothing_off_on_it(
     browser_context, live_server, fay
 ):
-    page = open_for_the_night(browser_context, live_server)
+    page = open_for_the_night(browser_context, live_server, fay)
     today = timezone.localdate()
     browser_context.set_offline(True)
 
@@ -913,7 +915,7 @@ def test_a_page_left_open_overnight_offline_shows_the_old_list_by_its_date_and_c
 
 def test_a_refused_check_off_stays_said_while_the_list_first_loads(browser_context, live_server, fay):
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     browser_context.set_offline(True)
     check_off(page)
     page.get_by_role("button", name="Sign out").click()
@@ -956,7 +958,7 @@ def test_the_program_card_and_what_changed_show_when_the_page_opens_offline(
     draft.items.update(sets=2)
     versions.assignment_revise(assignment=assignment, draft=draft, schedule=versions.schedule_of(assignment))
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now under the service worker's care
     page.locator(".changes").wait_for()
@@ -980,7 +982,7 @@ def test_a_sign_out_finished_later_does_not_end_another_clients_web_session_on_t
     browser_context, live_server, fay, gus
 ):
     page = browser_context.new_page()
-    sign_in(page, live_server)  # fay, on the phone page only
+    sign_in(page, live_server, fay)  # fay, on the phone page only
     AuthToken.objects.filter(user=fay.user).delete()  # her token stopped working meanwhile
     browser_context.set_offline(True)
     page.get_by_role("button", name="Sign out").click()
@@ -1002,7 +1004,7 @@ def test_the_program_card_says_when_a_break_set_by_the_practitioner_comes(browse
     start = timezone.localdate() + timedelta(days=3)
     lifecycle.assignment_pause(assignment=assignment, on=start, until=start + timedelta(days=4))
     page = browser_context.new_page()
-    sign_in(page, live_server)
+    sign_in(page, live_server, fay)
 
     last = start + timedelta(days=4)
     said = f"No exercises from {start:%b} {start.day} to {last:%b} {last.day}."  # the page's English dates

@@ -219,7 +219,7 @@ def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
         value = body.get("assignment_exercise") if isinstance(body, dict) else None
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             ids.add(int(value))
-    ids = {pk for pk in ids if pk <= ID_MAX}  # SQLite cannot even compare a larger one
+    ids = {pk for pk in ids if 0 < pk <= ID_MAX}  # SQLite cannot even compare one out of range
     if not ids:
         return {}
     items = versions.items_of_client_user(user).select_related("program__version__assignment__client")

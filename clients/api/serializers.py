@@ -203,7 +203,9 @@ ID_MAX = 2**63 - 1  # the largest id a database column holds; a larger number na
 
 
 class CompletionSerializer(serializers.ModelSerializer):
-    assignment_exercise = serializers.IntegerField(source="assignment_exercise_id", max_value=ID_MAX)
+    assignment_exercise = serializers.IntegerField(
+        source="assignment_exercise_id", min_value=1, max_value=ID_MAX
+    )
     date = serializers.DateField()
     session = serializers.IntegerField(min_value=1, default=1)
     note = serializers.CharField(max_length=1000, allow_blank=True, default="")

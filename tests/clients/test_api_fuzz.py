@@ -18,7 +18,38 @@ from config.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+# The operations are split into this many shards, each a test of its own, so that parallel
+# workers share them; within a shard each operation is a subtest ("GET /api/v1/me/").
+SHARDS = 4
+
+
+@pytest.fixture(scope="session")
+def whole_api_schema(django_db_blocker) -> dict:
+    """Read when a fuzz test runs, not when it is collected: each parallel worker collects every test."""
+    with django_db_blocker.unblock():  # the request's end checks the connection
+        return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application).raw_schema
+
+
+@pytest.fixture
+def api_schema(whole_api_schema, shard):
+    """The shard's paths (every SHARDS-th, in order), with the components they refer to."""
+    paths = sorted(whole_api_schema["paths"])[shard::SHARDS]
+    loaded = schemathesis.openapi.from_dict(
+        {**whole_api_schema, "paths": {path: whole_api_schema["paths"][path] for path in paths}}
+    )
+    loaded.app = application
+    return loaded
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture(autouse=True)
+def node_id_as_schemathesis_reads_it(request):
+    """schemathesis 4.32's lazy schema reads the test's id as `Node._nodeid`, which pytest 9.2 renamed."""
+    if not hasattr(request.node, "_nodeid"):
+        request.node._nodeid = request.node.nodeid
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +71,7 @@ def tokens(alice, bob, bob_assignment, dana_assignment, erin_assignment):
 
 
 # Handouts render PDFs (seconds each) and have their own tests; logout would revoke the token.
+@pytest.mark.parametrize("shard", range(SHARDS))
 @schema.exclude(path_regex="logout|handout").parametrize()
 @settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "1")),

@@ -11,7 +11,8 @@ from clients.assignments import changes, versions
 from clients.models import AssignmentVersion
 from tests.factories import ExerciseFactory, assign
 
-pytestmark = pytest.mark.django_db
+# Outside a test transaction: SQLite's schema editor cannot run inside one.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("clients", "0012_handout_emails_row_first")
 AFTER = ("clients", "0013_assignment_version_changes_as_data")
@@ -21,12 +22,6 @@ def migrate(target) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate([target])
-
-
-@pytest.fixture
-def back_to_the_latest_migration():
-    yield
-    migrate(AFTER)
 
 
 def publish_version_two(client):
@@ -51,9 +46,7 @@ def read(version, language: str) -> list[str]:
     return changes.word_versions([stored], language=language)[0].said
 
 
-def test_an_old_versions_english_lines_become_data_a_spanish_client_reads_in_spanish(
-    bob, back_to_the_latest_migration
-):
+def test_an_old_versions_english_lines_become_data_a_spanish_client_reads_in_spanish(bob, latest_migrations):
     version = publish_version_two(bob)
     data, english = version.changes, read(version, "en")
     migrate(BEFORE)
@@ -67,7 +60,7 @@ def test_an_old_versions_english_lines_become_data_a_spanish_client_reads_in_spa
     assert read(version, "es")[0] == "nuevo: puente"
 
 
-def test_lines_that_do_not_recompute_are_kept_word_for_word(bob, back_to_the_latest_migration):
+def test_lines_that_do_not_recompute_are_kept_word_for_word(bob, latest_migrations):
     version = publish_version_two(bob)
     migrate(BEFORE)
     as_stored_before(version, ["new: a renamed exercise", "now 8 weeks"])
@@ -78,7 +71,7 @@ def test_lines_that_do_not_recompute_are_kept_word_for_word(bob, back_to_the_lat
     assert AssignmentVersion.objects.get(assignment=version.assignment, number=1).changes == []
 
 
-def test_migrating_back_puts_the_english_lines_back(bob, back_to_the_latest_migration):
+def test_migrating_back_puts_the_english_lines_back(bob, latest_migrations):
     version = publish_version_two(bob)
     english = read(version, "en")
 

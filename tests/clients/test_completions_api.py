@@ -82,6 +82,7 @@ def test_the_same_slot_under_another_id_is_a_conflict_naming_the_existing_one(bo
         ("session", 0),
         ("assignment_exercise", "abc"),
         ("assignment_exercise", 10**20),
+        ("assignment_exercise", -(10**20)),
     ],
 )
 def test_a_malformed_check_off_is_a_400_naming_the_field_and_stores_nothing(

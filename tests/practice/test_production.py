@@ -19,7 +19,9 @@ def env_example() -> dict:
 
 
 def test_the_deploy_checks_pass_with_the_production_environment_of_env_example():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set in this process once it has driven a browser (tests/conftest.py).
+    left_by_the_tests = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in left_by_the_tests}
     env.update(
         env_example(),
         SECRET_KEY="a" * 64 + "-unguessable-in-production",

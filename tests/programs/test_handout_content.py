@@ -20,10 +20,9 @@ from clients.assignments.handouts import assignment_handout, handout_for
 from programs.handouts import Branding, HandoutOptions, render_handout
 from programs.models import Program
 from tests.factories import assign
+from tests.programs.conftest import MON_WED_FRI
 
 pytestmark = pytest.mark.django_db
-
-MON_WED_FRI = [0, 2, 4]
 
 
 @pytest.fixture(autouse=True)
@@ -74,14 +73,14 @@ def log_day_columns(pdf: bytes) -> list[int]:
     return columns
 
 
-def test_the_handout_names_every_exercise_with_its_dosage_in_plain_words(bob_assignment):
-    pdf, _ = assignment_handout(bob_assignment)
+def test_the_handout_names_every_exercise_with_its_dosage_in_plain_words(bobs_handout):
+    pdf = bobs_handout.pdf()
 
     text = pdf_text(pdf)
-    for item in bob_assignment.program.items.all():
-        assert item.exercise.name in text
-        assert item.dosage_text() in text
-        for step in item.exercise.steps:
+    for exercise in bobs_handout.exercises:
+        assert exercise.name in text
+        assert exercise.dosage in text
+        for step in exercise.steps:
             assert step.split()[0] in text
     assert "Bob Client" in text
     assert "Alice Physio" in text
@@ -127,8 +126,8 @@ def test_the_log_grid_has_one_row_per_exercise_in_every_week(bob):
         assert len(children(children(table, "/TBody")[0], "/TR")) == exercises
 
 
-def test_the_qr_code_opens_the_clients_check_in_page(bob_assignment):
-    pdf, _ = assignment_handout(bob_assignment)
+def test_the_qr_code_opens_the_clients_check_in_page(bobs_handout):
+    pdf = bobs_handout.pdf()
 
     first_page = pypdfium2.PdfDocument(pdf)[0].render(scale=3).to_pil()
     decoded = [barcode.text for barcode in zxingcpp.read_barcodes(first_page)]
@@ -144,28 +143,28 @@ def back_pain_assignment(bob):
     return assign(bob, start=date(2026, 3, 2), weeks=6, days=MON_WED_FRI, template=template)
 
 
-def test_the_handout_is_a_tagged_pdf_ua_with_title_and_language(bob_assignment):
-    pdf, _ = assignment_handout(bob_assignment)
+def test_the_handout_is_a_tagged_pdf_ua_with_title_and_language(bobs_handout):
+    pdf = bobs_handout.pdf()
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    assert reader.metadata.title == f"{bob_assignment.program.title} — Bob Client"
+    assert reader.metadata.title == f"{bobs_handout.title} — Bob Client"
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
     assert b'pdfuaid:part="1"' in reader.trailer["/Root"]["/Metadata"].get_data()
 
 
-def test_every_start_and_end_drawing_and_the_qr_code_carry_alternate_text(back_pain_assignment):
-    pdf, _ = assignment_handout(back_pain_assignment)
+def test_every_start_and_end_drawing_and_the_qr_code_carry_alternate_text(back_pain_handout):
+    pdf = back_pain_handout.pdf()
 
     alts = [str(element["/Alt"]) for role, element in structure(pdf) if role == "/Figure"]
-    exercises = [item.exercise for item in back_pain_assignment.program.items.all()]
+    exercises = back_pain_handout.exercises
     expected = [alt for e in exercises for alt in (e.illustration_alt, e.illustration_end_alt)]
     assert all(expected) and all(alt.startswith(("Start position: ", "End position: ")) for alt in expected)
     assert sorted(alts) == sorted([*expected, "QR code: scan to open your check-in page"])
 
 
-def test_the_seeded_back_pain_program_passes_the_pdf_ua_checker(back_pain_assignment):
-    pdf, _ = assignment_handout(back_pain_assignment)
+def test_the_seeded_back_pain_program_passes_the_pdf_ua_checker(back_pain_handout):
+    pdf = back_pain_handout.pdf()
 
     assert page.validate_pdf_bytes(pdf, profile="ua1").failures == []
 
@@ -179,8 +178,8 @@ def test_the_seeded_back_pain_program_passes_the_pdf_ua_checker(back_pain_assign
     ],
     ids=["a4", "letter-large-print", "spanish"],
 )
-def test_a_pdf_ua_checker_finds_no_error(bob_assignment, options):
-    pdf = render_handout(handout_for(bob_assignment), options=options)
+def test_a_pdf_ua_checker_finds_no_error(bobs_handout, options):
+    pdf = bobs_handout.pdf(options, language="en")  # the client's, whatever the options say
 
     report = page.validate_pdf_bytes(pdf, profile="ua1")
 
@@ -232,10 +231,10 @@ def test_a_spanish_speaking_client_given_the_seeded_template_reads_its_title_and
     assert "movement as medicine" not in text and "door frame" not in text
 
 
-def test_an_exercise_without_a_translation_keeps_the_words_it_was_written_in(bob_assignment):
-    pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(language="es"))
+def test_an_exercise_without_a_translation_keeps_the_words_it_was_written_in(bobs_handout):
+    pdf = bobs_handout.pdf(HandoutOptions(language="es"))
 
-    names = [item.exercise.name for item in bob_assignment.program.items.all()]
+    names = [exercise.name for exercise in bobs_handout.exercises]
     assert all(name in pdf_text(pdf) for name in names)
 
 
@@ -253,21 +252,21 @@ def test_what_changed_in_a_new_version_is_headed_in_spanish_for_a_spanish_speaki
     assert "Novedades de la versión 2" in pdf_text(pdf)
 
 
-def test_the_language_option_overrides_the_clients_own(bob_assignment):
-    pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(language="es"))
+def test_the_language_option_overrides_the_clients_own(bobs_handout):
+    pdf = bobs_handout.pdf(HandoutOptions(language="es"))
 
     assert "Cómo hacerlo" in pdf_text(pdf)
 
 
-def test_a_us_client_gets_letter_paper(bob_assignment):
-    pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(page_size="letter"))
+def test_a_us_client_gets_letter_paper(bobs_handout):
+    pdf = bobs_handout.pdf(HandoutOptions(page_size="letter"))
 
     box = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
-def test_large_print_sets_every_word_above_the_footer_at_16_pt_or_more(bob_assignment):
-    pdf, _ = assignment_handout(bob_assignment, options=HandoutOptions(large_print=True))
+def test_large_print_sets_every_word_above_the_footer_at_16_pt_or_more(bobs_handout):
+    pdf = bobs_handout.pdf(HandoutOptions(large_print=True))
 
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         sizes = {
@@ -279,14 +278,14 @@ def test_large_print_sets_every_word_above_the_footer_at_16_pt_or_more(bob_assig
     assert min(sizes) >= 16
 
 
-def test_regular_print_fits_several_exercises_on_a_page(bob_assignment):
-    pdf, _ = assignment_handout(bob_assignment)
+def test_regular_print_fits_several_exercises_on_a_page(bobs_handout):
+    pdf = bobs_handout.pdf()
 
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         card_pages = [
             sheet.extract_text() for sheet in document.pages if "Week 1" not in sheet.extract_text()
         ]
-    names = [item.exercise.name for item in bob_assignment.program.items.all()]
+    names = [exercise.name for exercise in bobs_handout.exercises]
     # The log pages name every exercise too; only the pages of cards count here.
     card_pages = [text for text in card_pages if "Exercise log" not in text and "Week" not in text]
     assert len(card_pages) < len(names)
@@ -324,8 +323,8 @@ def test_a_practice_logo_is_shown_with_the_practice_name_as_its_alt_text(bob_ass
     assert page.validate_pdf_bytes(pdf, profile="ua1").failures == []
 
 
-def test_without_a_logo_the_handout_shows_the_practice_name_only(bob_assignment):
-    pdf = render_handout(handout_for(bob_assignment))
+def test_without_a_logo_the_handout_shows_the_practice_name_only(bobs_handout):
+    pdf = bobs_handout.pdf()
 
     alts = [str(element["/Alt"]) for role, element in structure(pdf) if role == "/Figure"]
     assert alts == ["QR code: scan to open your check-in page"]

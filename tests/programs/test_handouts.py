@@ -37,16 +37,16 @@ def counting_server():
     server.shutdown()
 
 
-def test_the_handout_names_every_exercise_with_its_dosage(bob_assignment):
-    pdf, filename = assignment_handout(bob_assignment)
+def test_the_handout_names_every_exercise_with_its_dosage(bobs_handout):
+    pdf, filename = bobs_handout.pdf(), bobs_handout.filename
 
     text = pdf_text(pdf)
-    for item in bob_assignment.program.items.all():
-        assert item.exercise.name in text
-        assert item.dosage_text() in text
+    for exercise in bobs_handout.exercises:
+        assert exercise.name in text
+        assert exercise.dosage in text
     assert "Bob Client" in text
     assert "When to stop and call" in text
-    assert filename == f"{slugify(bob_assignment.program.title)}-bob-client.pdf"
+    assert filename == f"{slugify(bobs_handout.title)}-bob-client.pdf"
 
 
 def test_a_hostile_note_fetches_nothing_and_reads_no_file(bob_assignment, counting_server):
