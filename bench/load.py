@@ -37,7 +37,7 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1",
     "LOG_LEVEL": "WARNING",
     "EMAIL_URL": "dummymail://",
-    "DJANGO_SETTINGS_MODULE": "practice.settings",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
     "STATIC_ROOT": str(ROOT / "var" / "load-bench-static"),
 }
 
@@ -193,7 +193,7 @@ def main() -> None:
             sys.executable,
             "-m",
             "gunicorn",
-            "practice.wsgi",
+            "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -3,11 +3,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
-from clients.handouts import handout_filename, handout_for
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
+from clients.assignments.handouts import handout_filename, handout_for
 from programs.handouts import Handout, HandoutOptions, render_handout
 from programs.models import Program
 from tests.conftest import make_alice, make_bob, make_bob_assignment
