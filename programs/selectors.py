@@ -1,8 +1,8 @@
-"""Finding exercises in the library: by name, body region, equipment and tag."""
+"""Finding exercises in the library: by name, region, equipment and tag."""
 
 from django.db.models import Q
 
-from .models import Exercise
+from .models import REGIONS
 
 
 def exercise_search(exercises, *, q: str = "", region: str = "", equipment: str = "", tag: str = ""):
@@ -10,7 +10,7 @@ def exercise_search(exercises, *, q: str = "", region: str = "", equipment: str 
     if q:
         exercises = exercises.filter(Q(name__icontains=q) | Q(summary__icontains=q))
     if region:
-        exercises = exercises.filter(body_region=region)
+        exercises = exercises.filter(region=region)
     if equipment:
         exercises = exercises.filter(equipment__icontains=equipment)
     if tag:
@@ -28,4 +28,4 @@ def equipment_of(exercises) -> list[str]:
 
 
 def region_choices():
-    return Exercise.BODY_REGIONS
+    return REGIONS

@@ -53,6 +53,17 @@ def test_the_library_lists_shared_and_own_exercises_and_filters_them(client, ali
     assert strength == {"Deep squat"}
 
 
+def test_the_library_shows_and_filters_each_exercise_by_its_region(client, alice):
+    ExerciseFactory(name="Band row", body_region="spine", region="upper-back")
+    ExerciseFactory(name="Chin tuck", body_region="spine", region="neck")
+    client.force_login(alice)
+
+    page = client.get("/library/", {"region": "upper-back"})
+
+    assert {e.name for e in page.context["exercises"]} == {"Band row"}
+    assert '<td data-label="Region">Upper back</td>' in page.content.decode()
+
+
 def test_a_practice_adds_its_own_exercise_with_a_re_encoded_photo(client, alice, alice_practice, tmp_path):
     client.force_login(alice)
 
