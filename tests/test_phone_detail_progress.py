@@ -13,8 +13,9 @@ from PIL import Image
 
 from clients.checkoffs.completions import completion_record
 from clients.web.phone import phone_strings
+from practice.models import User
 from programs.models import Program
-from tests.conftest import api_as, need
+from tests.conftest import api_as, need, sign_in_by_token
 from tests.factories import ClientFactory, MembershipFactory, assign
 from tests.test_browser_journey import AXE, assert_accessible
 
@@ -57,10 +58,9 @@ def check_off(client, item, day, **answers):
 
 
 def sign_in(page, live_server):
+    """Gil's phone, signed in by token (signing in is not these tests' subject)."""
+    sign_in_by_token(page.context, live_server, User.objects.get(email="gil@example.com"))
     page.goto(f"{live_server.url}/app/")
-    page.get_by_label("Email").fill("gil@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Your progress").wait_for()
     page.locator("#today-count").wait_for()  # the list comes with the progress or just after it
 
