@@ -283,39 +283,40 @@ def _invitation_answer(request, token, pending):
 def phone_app(request):
     """The client's phone page, in the phone's own language where Rehabit speaks it."""
     with translation.override(translation.get_language_from_request(request)):
+        client = _web_client(request.user)
         context = {
-            "theme_color": _theme_color(request.user),
+            "theme_color": _theme_color(client),
             "strings": phone_strings(),
             "timezone_groups": timezone_groups(),
-            "web_session": {"client": _is_client(request.user), "csrf": get_token(request)},
+            # Signed in on the web as a client: the phone page may swap that session for its token.
+            "web_session": {"client": client is not None, "csrf": get_token(request)},
         }
         response = render(request, "app/index.html", context)
     patch_vary_headers(response, ["Accept-Language"])  # a shared cache keeps one page per language
     return response
 
 
-def _is_client(user) -> bool:
-    """Signed in on the web as a client: the phone page may swap that session for its token."""
-    return user.is_authenticated and Client.objects.filter(user=user).exists()
-
-
 def phone_app_manifest(request):
     """The manifest that makes the phone page installable; the page links it with the session's
     cookies, so a client signed in on the web gets their practice's colour in the phone's bar."""
     with translation.override(translation.get_language_from_request(request)):
-        manifest = phone_manifest(theme_color=_theme_color(request.user))
+        manifest = phone_manifest(theme_color=_theme_color(_web_client(request.user)))
     response = JsonResponse(manifest, content_type="application/manifest+json")
     response["Cache-Control"] = "no-cache"
     patch_vary_headers(response, ["Accept-Language", "Cookie"])
     return response
 
 
-def _theme_color(user) -> str:
-    """The practice's accent for a client signed in on the web, else Rehabit's own colour."""
+def _web_client(user) -> Client | None:
+    """The client signed in on the web, with their practice (one query), or None."""
     if not user.is_authenticated:
-        return PRODUCT_COLOUR
-    accent = Client.objects.filter(user=user).values_list("practice__accent_color", flat=True).first()
-    return accent or PRODUCT_COLOUR
+        return None
+    return Client.objects.select_related("practice").filter(user=user).first()
+
+
+def _theme_color(client: Client | None) -> str:
+    """The practice's accent for a client signed in on the web, else Rehabit's own colour."""
+    return (client and client.practice.accent_color) or PRODUCT_COLOUR
 
 
 def phone_app_worker(request):
