@@ -24,7 +24,8 @@ class ClientQuerySet(models.QuerySet):
 
         The workspace works in one practice at a time: `practice` narrows to that one of the
         user's practices (never widens: any other practice gives nothing). A sign-in is a
-        practitioner's or a client's, never both, so the two never mix.
+        practitioner's or a client's, never both, so the two never mix. The client's own row,
+        `user=user`, is the /me/ API's, which takes it directly (`clients.api.me.client_of`).
         """
         if not user.is_authenticated:
             return self.none()

@@ -45,15 +45,21 @@ ERRORS = {
 }
 
 
+# /me/ is the signed-in client's own: `user=user`, which `visible_to` lets every client see, taken
+# without the gate's subquery over practices, which doubled the time of these lookups on the
+# check-off and today paths. A practitioner has no client row and finds nothing here.
+
+
 def client_of(user) -> Client:
     """The Client row of the signed-in user; practitioners have none and get 404 here."""
-    return get_object_or_404(Client.objects.visible_to(user).select_related("practice"), user=user)
+    return get_object_or_404(Client.objects.select_related("practice"), user=user)
 
 
 def my_assignments(user):
-    """The signed-in client's own assignments, through the gate: /me/ is the client's own, so a
-    practitioner, who sees their practices' through it, finds none of theirs here."""
-    return Assignment.objects.visible_to(user).filter(client__user=user)
+    """The signed-in client's own assignments."""
+    return (
+        Assignment.objects.filter(client__user=user) if user.is_authenticated else Assignment.objects.none()
+    )
 
 
 class MeView(generics.RetrieveUpdateAPIView):
