@@ -144,7 +144,7 @@ def _refuse(field: str, message: str, *, code: str) -> None:
 
 
 def _terms_on(assignment: Assignment, item: ProgramExercise, day: date) -> Terms:
-    """The terms of the version that governed `day` (see `adherence`): the current schedule,
+    """The terms of the version that governed `day` (`scheduling.terms_on`): the current schedule,
     unless the day came before the newest version was published; then one query reads the
     schedules of every version."""
     history = []
