@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "practice.access.workspace",
+                "clients.attention.counts.top_bar",
             ],
         },
     },
@@ -118,7 +119,7 @@ AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=0) or None
 
 LOGIN_URL = "login"
 # What tenancy (`practice`, left of every app) must know of clients, named here, never there.
-WORKSPACE_HOME_URL = "workspace:clients"
+WORKSPACE_HOME_URL = "workspace:attention"
 CLIENT_HOME_URL = "phone-app"
 CLIENT_OF_USER = "clients.accounts.profiles.client_of_user"
 IS_CLIENT_SIGN_IN = "clients.accounts.profiles.is_client_sign_in"

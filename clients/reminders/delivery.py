@@ -57,6 +57,7 @@ def sweep(*, now: datetime | None = None) -> list[int]:
         rows = [_reminder_for(a) for a in wanted] + alerts.missed_day_rows(due)
         rows += _consultation_reminders(now) + alerts.pain_alert_rows(now)
         Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        alerts.raise_alerts(rows, due, now)
         _advance(due, now)
         reminder_ids = _claim_for_queueing(now)
         transaction.on_commit(lambda: _queue_sends(reminder_ids))

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import privacy, views
+from . import attention, privacy, views
 
 app_name = "workspace"
 
 urlpatterns = [
+    path("attention/", attention.attention, name="attention"),
+    path("attention/alerts/<int:pk>/", attention.alert_detail, name="alert"),
+    path("attention/alerts/<int:pk>/handle/", attention.alert_handle, name="alert-handle"),
+    path(
+        "assignments/<int:pk>/suggestions/<int:item_pk>/apply/",
+        attention.suggestion_apply,
+        name="suggestion-apply",
+    ),
     path("clients/", views.client_list, name="clients"),
     path("clients/new/", views.client_add, name="client-add"),
     path("clients/<int:pk>/", views.client_detail, name="client"),

@@ -25,7 +25,7 @@ from programs.views import builder_context
 from ..accounts import invitations, profiles
 from ..assignments import changes, handouts, lifecycle, versions
 from ..audit import audit_record
-from ..checkoffs import charts, overview
+from ..checkoffs import charts, overview, progression
 from ..checkoffs.adherence import CHECK_FIELDS, with_versions
 from ..consultations import booking
 from ..models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
@@ -441,6 +441,9 @@ def assignment_edit(request, pk):
         "schedule_form": form,
         "return_to": request.path,
         "unpublished": versions.unpublished_edits(assignment=assignment, draft=draft),
+        "suggestions": progression.suggestions(
+            Assignment.objects.filter(pk=assignment.pk), now=timezone.now()
+        ),
     }
     return render(request, "clients/revise.html", context, status=400 if form.errors else 200)
 

@@ -1,0 +1,212 @@
+"""Progression suggestions: from an exercise's last week of check-offs, "ready to progress" or
+"consider easing", and what one click would change.
+
+The week is the client's last seven days that have ended, counted only while the current
+version governed them (check-offs are made against its exercises, so a new version starts a
+new week): a dose just changed is not judged on the old one's check-offs. Which sessions were
+expected is `scheduling.expected_terms`'s rule (through `expected_days`).
+
+- Ready to progress: the current version governed the whole week, every expected session of
+  the exercise was checked off, and every pain and difficulty given was at most 2 (some given).
+- Consider easing: any check-off of the week with pain 5 or more, difficulty 5, or pain 3 or
+  more above the client's baseline (the pain at their latest held consultation).
+
+One click gives the library's harder (or easier) variant of the exercise where it links one,
+else one more set or a longer hold (one set fewer or a shorter hold).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, Q
+
+from programs.models import Exercise, ProgramExercise
+
+from ..models import Assignment, Completion, Consultation
+from ..scheduling import expected_days, local_date
+from .adherence import with_versions
+
+WEEK = 7
+PROGRESS, EASE = "progress", "ease"
+READY_PAIN, READY_DIFFICULTY = 2, 2
+EASE_PAIN, EASE_DIFFICULTY = 5, 5
+EASE_PAIN_RISE = 3  # points over the client's baseline
+HOLD_STEP = 5  # seconds
+
+
+@dataclass(frozen=True)
+class Week:
+    """One exercise's last week of check-offs."""
+
+    expected: int  # sessions expected on the days the current version governed
+    done: int
+    top_pain: int | None  # the highest given, None when none was
+    top_difficulty: int | None
+    whole: bool  # the current version governed all seven days
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the one click gives instead of the item as it is."""
+
+    exercise: Exercise
+    dosage: dict
+    words: str
+
+
+@dataclass
+class Suggestion:
+    assignment: Assignment
+    item: ProgramExercise
+    direction: str
+    week: Week
+    change: Change | None = field(default=None)
+
+    @property
+    def ready(self) -> bool:
+        return self.direction == PROGRESS
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+def direction_of(week: Week, baseline: int | None) -> str | None:
+    """PROGRESS, EASE or None for an exercise's week; easing wins when both could be said."""
+    if week.done == 0:
+        return None  # nothing to judge: missed days have their own alert
+    if too_hard(week, baseline):
+        return EASE
+    if ready(week):
+        return PROGRESS
+    return None
+
+
+def too_hard(week: Week, baseline: int | None) -> bool:
+    pain, difficulty = week.top_pain, week.top_difficulty
+    if pain is not None and (
+        pain >= EASE_PAIN or (baseline is not None and pain >= baseline + EASE_PAIN_RISE)
+    ):
+        return True
+    return difficulty is not None and difficulty >= EASE_DIFFICULTY
+
+
+def ready(week: Week) -> bool:
+    if not week.whole or week.expected == 0 or week.done < week.expected:
+        return False
+    if week.top_pain is None or week.top_difficulty is None:
+        return False  # never said how it felt: no grounds to make it harder
+    return week.top_pain <= READY_PAIN and week.top_difficulty <= READY_DIFFICULTY
+
+
+def change_for(item: ProgramExercise, direction: str, variants: list[Exercise]) -> Change | None:
+    """The nearest harder (easier) variant by level, else the dose one step up (down); None when
+    nothing is left to ease."""
+    level = item.exercise.level
+    if direction == PROGRESS:
+        candidates = sorted((v for v in variants if v.level > level), key=lambda v: (v.level, v.name))
+    else:
+        candidates = sorted((v for v in variants if v.level < level), key=lambda v: (-v.level, v.name))
+    if candidates:
+        variant = candidates[0]
+        return Change(variant, variant.dosage_fields(), f"{item.exercise.name} → {variant.name}")
+    return _dose_step(item, 1 if direction == PROGRESS else -1)
+
+
+def _dose_step(item: ProgramExercise, step: int) -> Change | None:
+    dosage = item.dosage_fields()
+    sets, hold = dosage["sets"], dosage["hold_seconds"]
+    if hold and (step > 0 or hold > HOLD_STEP):
+        dosage["hold_seconds"] = hold + step * HOLD_STEP
+        return Change(item.exercise, dosage, f"hold {hold} → {dosage['hold_seconds']} s")
+    if step > 0 or sets > 1:
+        dosage["sets"] = sets + step
+        return Change(item.exercise, dosage, f"{sets} → {dosage['sets']} sets")
+    return None
+
+
+# --- reading many assignments at once ------------------------------------------------------
+
+
+def suggestions(assignments, *, now: datetime) -> list[Suggestion]:
+    """The suggestions for the active ones of `assignments` (a queryset), in seven queries
+    whatever their number."""
+    active = with_versions(assignments.filter(status=Assignment.ACTIVE).select_related("client"))
+    weeks = _weeks(active, now)
+    baselines = _baselines({a.client_id for a in active}, now)
+    wanted = []
+    for assignment in active:
+        for item_id, week in weeks.get(assignment.pk, {}).items():
+            direction = direction_of(week, baselines.get(assignment.client_id))
+            if direction:
+                wanted.append((assignment, item_id, direction, week))
+    items = ProgramExercise.objects.select_related("exercise").in_bulk([item for _, item, _, _ in wanted])
+    variants = _variants({i.exercise_id for i in items.values()}, {a.client.practice_id for a in active})
+    found = []
+    for assignment, item_id, direction, week in wanted:
+        item = items[item_id]
+        usable = [
+            v for v in variants[item.exercise_id] if v.practice_id in (None, assignment.client.practice_id)
+        ]
+        found.append(Suggestion(assignment, item, direction, week, change_for(item, direction, usable)))
+    return sorted(found, key=lambda s: (s.direction != EASE, s.assignment.client.name, s.item.position))
+
+
+def _weeks(active: list[Assignment], now: datetime) -> dict[int, dict[int, Week]]:
+    """{assignment: {current item: Week}}; the check-offs in one query."""
+    expected, whole, windows = {}, {}, {}
+    for assignment in active:
+        today = local_date(assignment.client, now)
+        start, end = today - timedelta(days=WEEK), today - timedelta(days=1)
+        current = assignment.terms[-1]
+        windows[assignment.pk] = (max(start, current.since), end)
+        whole[assignment.pk] = current.since <= start
+        counts = expected[assignment.pk] = dict.fromkeys(current.own, 0)
+        for _, terms in expected_days(assignment, *windows[assignment.pk]):
+            for item in terms.own & counts.keys():
+                counts[item] += terms.sessions_per_day
+    figures = _checkoff_figures(windows, [item for counts in expected.values() for item in counts])
+    return {
+        pk: {
+            item: Week(owed, *figures.get(item, (0, None, None)), whole=whole[pk])
+            for item, owed in counts.items()
+        }
+        for pk, counts in expected.items()
+    }
+
+
+def _checkoff_figures(windows: dict[int, tuple[date, date]], items: list[int]) -> dict[int, tuple]:
+    """{item: (done, top pain, top difficulty)} over each assignment's window. Assignments
+    sharing a window (clients in one timezone) share one condition, so the query stays small."""
+    by_window = defaultdict(list)
+    for assignment, window in windows.items():
+        by_window[window].append(assignment)
+    if not items or not by_window:
+        return {}
+    within = Q()
+    for (start, end), assignment_ids in by_window.items():
+        within |= Q(assignment__in=assignment_ids, date__gte=start, date__lte=end)
+    rows = (
+        Completion.objects.filter(within, assignment_exercise__in=items)
+        .order_by()
+        .values("assignment_exercise")
+        .annotate(done=Count("pk"), pain=Max("pain"), difficulty=Max("difficulty"))
+    )
+    return {row["assignment_exercise"]: (row["done"], row["pain"], row["difficulty"]) for row in rows}
+
+
+def _baselines(client_ids: set[int], now: datetime) -> dict[int, int]:
+    latest_last = Consultation.objects.filter(client__in=client_ids).baseline_pains(now=now).reverse()
+    return dict(latest_last.values_list("client_id", "pain"))  # the latest of each wins
+
+
+def _variants(exercise_ids: set[int], practice_ids: set[int]) -> dict[int, list[Exercise]]:
+    """Each exercise's linked variants from the library or the practices at hand: a variant
+    another practice linked to a library exercise is theirs, not to be given."""
+    links = Exercise.variants.through.objects.filter(from_exercise__in=exercise_ids).filter(
+        Q(to_exercise__practice__isnull=True) | Q(to_exercise__practice__in=practice_ids)
+    )
+    found = defaultdict(list)
+    for link in links.select_related("to_exercise"):
+        found[link.from_exercise_id].append(link.to_exercise)
+    return found
