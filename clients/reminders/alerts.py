@@ -54,7 +54,7 @@ def quiet_alerts(due: list[Assignment], now: datetime) -> list[Alert]:
     week with exercise expected in the last seven days and nothing checked off in them; once
     per quiet spell: not again until they have checked something off since the last one.
 
-    A break over those days expects nothing, so a client back from holiday is not "quiet"."""
+    A week with a break in it is not quiet: a client back from holiday is not going quiet."""
     clients = {a.client_id for a in due}
     if not clients:
         return []
@@ -81,10 +81,15 @@ def quiet_alerts(due: list[Assignment], now: datetime) -> list[Alert]:
 
 
 def _is_quiet(assignment: Assignment, day: date, last_done: date | None) -> bool:
-    week_ago = day - QUIET_AFTER
+    week_ago, yesterday = day - QUIET_AFTER, day - timedelta(days=1)
     if assignment.start_date > week_ago or (last_done is not None and last_done >= week_ago):
         return False
-    return any(True for _ in expected_days(assignment, week_ago, day - timedelta(days=1)))
+    if any(
+        p.start_date <= yesterday and (p.end_date is None or p.end_date >= week_ago)
+        for p in assignment.pauses.all()
+    ):
+        return False  # a week with a break in it is not a quiet one
+    return any(True for _ in expected_days(assignment, week_ago, yesterday))
 
 
 def _latest_by_client(rows, client_field: str, date_field: str) -> dict:
