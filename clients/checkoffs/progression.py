@@ -1,12 +1,13 @@
 """Progression suggestions: from an exercise's last week of check-offs, "ready to progress" or
 "consider easing", and what one click would change.
 
-The week is the client's last seven days that have ended, counted only while the current
-version governed them (check-offs are made against its exercises, so a new version starts a
-new week): a dose just changed is not judged on the old one's check-offs. Which sessions were
-expected is `scheduling.expected_terms`'s rule (through `expected_days`).
+The week is the client's last seven days that have ended, from no earlier than the day the
+exercise's current dose was given (a version that changed it, or brought it in): a dose just
+changed is not judged on the old one's check-offs, while a version that changed another
+exercise leaves this one's week whole. Which sessions were expected is
+`scheduling.expected_terms`'s rule (through `expected_days`).
 
-- Ready to progress: the current version governed the whole week, every expected session of
+- Ready to progress: the current dose ran the whole week, every expected session of
   the exercise was checked off, and every pain and difficulty given was at most 2 (some given).
 - Consider easing: any check-off of the week with pain 5 or more, difficulty 5, or pain 3 or
   more above the client's baseline (the pain at their latest held consultation).
@@ -23,8 +24,8 @@ from django.db.models import Count, Max, Q
 
 from programs.models import Exercise, ProgramExercise
 
-from ..models import Assignment, Completion, Consultation
-from ..scheduling import expected_days, local_date
+from ..models import Assignment, AssignmentVersion, Completion, Consultation
+from ..scheduling import date_in, expected_days, local_date
 from .adherence import with_versions
 
 WEEK = 7
@@ -39,11 +40,11 @@ HOLD_STEP = 5  # seconds
 class Week:
     """One exercise's last week of check-offs."""
 
-    expected: int  # sessions expected on the days the current version governed
+    expected: int  # sessions expected on the days of the week under the current dose
     done: int
     top_pain: int | None  # the highest given, None when none was
     top_difficulty: int | None
-    whole: bool  # the current version governed all seven days
+    whole: bool  # the current dose (and the program) ran all seven days
 
 
 @dataclass(frozen=True)
@@ -121,78 +122,124 @@ def _dose_step(item: ProgramExercise, step: int) -> Change | None:
         return Change(item.exercise, dosage, f"hold {hold} → {dosage['hold_seconds']} s")
     if step > 0 or sets > 1:
         dosage["sets"] = sets + step
-        return Change(item.exercise, dosage, f"{sets} → {dosage['sets']} sets")
+        return Change(
+            item.exercise, dosage, f"{sets} → {dosage['sets']} set{'s' if dosage['sets'] != 1 else ''}"
+        )
     return None
 
 
 # --- reading many assignments at once ------------------------------------------------------
 
+# The kinds of `AssignmentVersion.changes` that give an exercise a new dose (clients/assignments/
+# changes.py: NEW, DOSAGE; TEXT is a line kept from before changes were data, and may be either).
+NEW_DOSE = {"new", "dosage"}
+UNKNOWN = "text"
+
 
 def suggestions(assignments, *, now: datetime) -> list[Suggestion]:
-    """The suggestions for the active ones of `assignments` (a queryset), in seven queries
+    """The suggestions for the active ones of `assignments` (a queryset), in eight queries
     whatever their number."""
     active = with_versions(assignments.filter(status=Assignment.ACTIVE).select_related("client"))
     weeks = _weeks(active, now)
     baselines = _baselines({a.client_id for a in active}, now)
     wanted = []
     for assignment in active:
-        for item_id, week in weeks.get(assignment.pk, {}).items():
+        first_item = {exercise: item for item, exercise in reversed(assignment.terms[-1].items)}
+        for exercise, week in weeks[assignment.pk].items():
             direction = direction_of(week, baselines.get(assignment.client_id))
             if direction:
-                wanted.append((assignment, item_id, direction, week))
+                wanted.append((assignment, first_item[exercise], direction, week))
     items = ProgramExercise.objects.select_related("exercise").in_bulk([item for _, item, _, _ in wanted])
     variants = _variants({i.exercise_id for i in items.values()}, {a.client.practice_id for a in active})
     found = []
     for assignment, item_id, direction, week in wanted:
         item = items[item_id]
-        usable = [
-            v for v in variants[item.exercise_id] if v.practice_id in (None, assignment.client.practice_id)
-        ]
+        practice = assignment.client.practice_id
+        usable = [v for v in variants[item.exercise_id] if v.practice_id in (None, practice)]
         found.append(Suggestion(assignment, item, direction, week, change_for(item, direction, usable)))
     return sorted(found, key=lambda s: (s.direction != EASE, s.assignment.client.name, s.item.position))
 
 
 def _weeks(active: list[Assignment], now: datetime) -> dict[int, dict[int, Week]]:
-    """{assignment: {current item: Week}}; the check-offs in one query."""
-    expected, whole, windows = {}, {}, {}
+    """{assignment: {exercise of the current version: Week}}. An exercise's week starts no
+    earlier than the day its current dose was given, so a version that changed another
+    exercise leaves its week whole."""
+    dosed = _dosed_since([a for a in active if a.version > 1])
+    plans = {}
     for assignment in active:
         today = local_date(assignment.client, now)
         start, end = today - timedelta(days=WEEK), today - timedelta(days=1)
-        current = assignment.terms[-1]
-        windows[assignment.pk] = (max(start, current.since), end)
-        whole[assignment.pk] = current.since <= start
-        counts = expected[assignment.pk] = dict.fromkeys(current.own, 0)
-        for _, terms in expected_days(assignment, *windows[assignment.pk]):
-            for item in terms.own & counts.keys():
-                counts[item] += terms.sessions_per_day
-    figures = _checkoff_figures(windows, [item for counts in expected.values() for item in counts])
-    return {
-        pk: {
-            item: Week(owed, *figures.get(item, (0, None, None)), whole=whole[pk])
-            for item, owed in counts.items()
+        since = {
+            exercise: max(
+                [assignment.start_date, *dosed[assignment.pk, exercise], *dosed[assignment.pk, None]]
+            )
+            for _, exercise in assignment.terms[-1].items
         }
-        for pk, counts in expected.items()
-    }
+        expected = dict.fromkeys(since, 0)
+        for day, terms in expected_days(assignment, start, end):
+            for _, exercise in terms.items:
+                if day >= since.get(exercise, date.max):
+                    expected[exercise] += terms.sessions_per_day
+        plans[assignment.pk] = (start, end, since, expected)
+    done = _checkoffs_by_day(plans)
+    return {pk: _week_of(pk, plan, done) for pk, plan in plans.items()}
 
 
-def _checkoff_figures(windows: dict[int, tuple[date, date]], items: list[int]) -> dict[int, tuple]:
-    """{item: (done, top pain, top difficulty)} over each assignment's window. Assignments
-    sharing a window (clients in one timezone) share one condition, so the query stays small."""
+def _week_of(pk: int, plan: tuple, done: dict) -> dict[int, Week]:
+    start, _, since, expected = plan
+    weeks = {}
+    for exercise, owed in expected.items():
+        days = [figures for day, figures in done.get((pk, exercise), []) if day >= since[exercise]]
+        pains = [pain for _, pain, _ in days if pain is not None]
+        difficulties = [difficulty for _, _, difficulty in days if difficulty is not None]
+        weeks[exercise] = Week(
+            owed,
+            sum(count for count, _, _ in days),
+            max(pains, default=None),
+            max(difficulties, default=None),
+            whole=since[exercise] <= start,
+        )
+    return weeks
+
+
+def _dosed_since(revised: list[Assignment]) -> dict[tuple, list[date]]:
+    """{(assignment, exercise): [the days a version gave it a new dose]}; (assignment, None) for
+    versions whose changes cannot be read, taken as touching every exercise."""
+    found = defaultdict(list)
+    zones = {a.pk: a.client.timezone for a in revised}
+    versions = AssignmentVersion.objects.filter(assignment__in=zones, number__gt=1)
+    for assignment, published, changes in versions.values_list("assignment_id", "created_at", "changes"):
+        day = date_in(zones[assignment], published)
+        for change in changes:
+            if change.get("kind") in NEW_DOSE:
+                found[assignment, change["exercise"]].append(day)
+            elif change.get("kind") == UNKNOWN:
+                found[assignment, None].append(day)
+    return found
+
+
+def _checkoffs_by_day(plans: dict[int, tuple]) -> dict[tuple, list]:
+    """{(assignment, exercise): [(day, (check-offs, top pain, top difficulty))]} over each
+    assignment's week, in one query: assignments sharing a week (clients in one timezone) share
+    one condition, so the query stays small."""
     by_window = defaultdict(list)
-    for assignment, window in windows.items():
-        by_window[window].append(assignment)
-    if not items or not by_window:
+    for assignment, (start, end, _, _) in plans.items():
+        by_window[start, end].append(assignment)
+    if not by_window:
         return {}
     within = Q()
     for (start, end), assignment_ids in by_window.items():
         within |= Q(assignment__in=assignment_ids, date__gte=start, date__lte=end)
     rows = (
-        Completion.objects.filter(within, assignment_exercise__in=items)
+        Completion.objects.filter(within)
         .order_by()
-        .values("assignment_exercise")
+        .values_list("assignment_id", "assignment_exercise__exercise_id", "date")
         .annotate(done=Count("pk"), pain=Max("pain"), difficulty=Max("difficulty"))
     )
-    return {row["assignment_exercise"]: (row["done"], row["pain"], row["difficulty"]) for row in rows}
+    found = defaultdict(list)
+    for assignment, exercise, day, count, pain, difficulty in rows:
+        found[assignment, exercise].append((day, (count, pain, difficulty)))
+    return found
 
 
 def _baselines(client_ids: set[int], now: datetime) -> dict[int, int]:

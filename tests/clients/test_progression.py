@@ -214,3 +214,16 @@ def test_a_suggestion_that_no_longer_stands_changes_nothing(program, alice):
 
     program.refresh_from_db()
     assert program.version == 1
+
+
+def test_a_new_version_for_one_exercise_leaves_the_others_week_whole(program, bob, alice):
+    first, second = program.program.items.order_by("position")[:2]
+    check_off_week(program, first)
+    check_off_week(program, second, pain=6)
+
+    with time_machine.travel(NOW, tick=False):
+        actions.suggestion_apply(assignment=program, item_id=first.pk, by=alice)
+
+    (left,) = suggestions_now(bob)
+    assert (left.item.exercise, left.direction) == (second.exercise, EASE)
+    assert left.item.program == Assignment.objects.get(pk=program.pk).program  # the new version's
