@@ -25,6 +25,7 @@ PAIN_ALERT_AT = 7  # NPRS 7+ is severe pain
 PAIN_RISE_ALERT = 3  # points above the client's baseline
 PAIN_CHECK_FROM = min(PAIN_ALERT_AT, PAIN_RISE_ALERT)  # baselines are 0 or more: less never alerts
 PAIN_LOOKBACK = timedelta(minutes=15)  # the sweep runs each minute; a few missed ticks lose nothing
+QUIET_LOOKBACK = timedelta(days=90)
 SUMMARY_WEEKDAY, SUMMARY_TIME = 0, time(8, 0)  # Monday 08:00 in the practitioner's timezone
 
 
@@ -58,8 +59,13 @@ def quiet_alerts(due: list[Assignment], now: datetime) -> list[Alert]:
     clients = {a.client_id for a in due}
     if not clients:
         return []
+    # Far enough back to tell whether a check-off came after the last quiet alert: a client quiet
+    # for longer had theirs when the spell began (and none since: no check-off to end the spell).
+    since = min(local_date(a.client, a.next_reminder_at) for a in due) - QUIET_LOOKBACK
     last_done = _latest_by_client(
-        Completion.objects.filter(assignment__client__in=clients), "assignment__client", "date"
+        Completion.objects.filter(assignment__client__in=clients, date__gte=since),
+        "assignment__client",
+        "date",
     )
     last_alert = _latest_by_client(
         Alert.objects.filter(client__in=clients, kind=Alert.QUIET), "client", "local_date"
