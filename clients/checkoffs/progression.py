@@ -25,8 +25,7 @@ from django.db.models import Count, Max, Q
 from programs.models import Exercise, ProgramExercise
 
 from ..models import Assignment, AssignmentVersion, Completion, Consultation
-from ..scheduling import date_in, expected_days, local_date
-from .adherence import with_versions
+from ..scheduling import date_in, expected_days, local_date, with_schedules
 
 WEEK = 7
 PROGRESS, EASE = "progress", "ease"
@@ -139,16 +138,16 @@ UNKNOWN = "text"
 def suggestions(assignments, *, now: datetime) -> list[Suggestion]:
     """The suggestions for the active ones of `assignments` (a queryset), in eight queries
     whatever their number."""
-    active = with_versions(assignments.filter(status=Assignment.ACTIVE).select_related("client"))
-    weeks = _weeks(active, now)
+    active = with_schedules(list(assignments.filter(status=Assignment.ACTIVE).select_related("client")))
+    current = _current_items(active)
+    weeks = _weeks(active, current, now)
     baselines = _baselines({a.client_id for a in active}, now)
     wanted = []
     for assignment in active:
-        first_item = {exercise: item for item, exercise in reversed(assignment.terms[-1].items)}
         for exercise, week in weeks[assignment.pk].items():
             direction = direction_of(week, baselines.get(assignment.client_id))
             if direction:
-                wanted.append((assignment, first_item[exercise], direction, week))
+                wanted.append((assignment, current[assignment.program_id][exercise][0], direction, week))
     items = ProgramExercise.objects.select_related("exercise").in_bulk([item for _, item, _, _ in wanted])
     variants = _variants({i.exercise_id for i in items.values()}, {a.client.practice_id for a in active})
     found = []
@@ -160,46 +159,51 @@ def suggestions(assignments, *, now: datetime) -> list[Suggestion]:
     return sorted(found, key=lambda s: (s.direction != EASE, s.assignment.client.name, s.item.position))
 
 
-def _weeks(active: list[Assignment], now: datetime) -> dict[int, dict[int, Week]]:
-    """{assignment: {exercise of the current version: Week}}. An exercise's week starts no
-    earlier than the day its current dose was given, so a version that changed another
-    exercise leaves its week whole."""
+def _current_items(active: list[Assignment]) -> dict[int, dict[int, list[int]]]:
+    """{program: {exercise: [its items, in order]}} of the current versions, in one query."""
+    found = defaultdict(lambda: defaultdict(list))
+    rows = ProgramExercise.objects.filter(program__in=[a.program_id for a in active]).order_by(
+        "program", "position", "pk"
+    )
+    for program, item, exercise in rows.values_list("program_id", "pk", "exercise_id"):
+        found[program][exercise].append(item)
+    return found
+
+
+def _weeks(active: list[Assignment], current: dict, now: datetime) -> dict[int, dict[int, Week]]:
+    """{assignment: {exercise of the current version: Week}}.
+
+    An exercise's week starts no earlier than the day its current dose was given: every day
+    from then has had it in the program, as it is now (a removal and a return is a new dose),
+    so what each of those days expected is its schedule's sessions (`expected_days`) times the
+    exercise's places in the current program. A version that changed another exercise leaves
+    this one's week whole."""
     dosed = _dosed_since([a for a in active if a.version > 1])
     plans = {}
     for assignment in active:
         today = local_date(assignment.client, now)
         start, end = today - timedelta(days=WEEK), today - timedelta(days=1)
+        places = {exercise: len(items) for exercise, items in current[assignment.program_id].items()}
         since = {
             exercise: max(
                 [assignment.start_date, *dosed[assignment.pk, exercise], *dosed[assignment.pk, None]]
             )
-            for _, exercise in assignment.terms[-1].items
+            for exercise in places
         }
-        expected = dict.fromkeys(since, 0)
+        expected = dict.fromkeys(places, 0)
         for day, terms in expected_days(assignment, start, end):
-            for _, exercise in terms.items:
-                if day >= since.get(exercise, date.max):
-                    expected[exercise] += terms.sessions_per_day
+            for exercise in places:
+                if day >= since[exercise]:
+                    expected[exercise] += terms.sessions_per_day * places[exercise]
         plans[assignment.pk] = (start, end, since, expected)
-    done = _checkoffs_by_day(plans)
-    return {pk: _week_of(pk, plan, done) for pk, plan in plans.items()}
-
-
-def _week_of(pk: int, plan: tuple, done: dict) -> dict[int, Week]:
-    start, _, since, expected = plan
-    weeks = {}
-    for exercise, owed in expected.items():
-        days = [figures for day, figures in done.get((pk, exercise), []) if day >= since[exercise]]
-        pains = [pain for _, pain, _ in days if pain is not None]
-        difficulties = [difficulty for _, _, difficulty in days if difficulty is not None]
-        weeks[exercise] = Week(
-            owed,
-            sum(count for count, _, _ in days),
-            max(pains, default=None),
-            max(difficulties, default=None),
-            whole=since[exercise] <= start,
-        )
-    return weeks
+    done = _checkoffs(plans)
+    return {
+        pk: {
+            exercise: Week(owed, *done.get((pk, exercise), (0, None, None)), whole=since[exercise] <= start)
+            for exercise, owed in expected.items()
+        }
+        for pk, (start, _, since, expected) in plans.items()
+    }
 
 
 def _dosed_since(revised: list[Assignment]) -> dict[tuple, list[date]]:
@@ -218,28 +222,30 @@ def _dosed_since(revised: list[Assignment]) -> dict[tuple, list[date]]:
     return found
 
 
-def _checkoffs_by_day(plans: dict[int, tuple]) -> dict[tuple, list]:
-    """{(assignment, exercise): [(day, (check-offs, top pain, top difficulty))]} over each
-    assignment's week, in one query: assignments sharing a week (clients in one timezone) share
-    one condition, so the query stays small."""
-    by_window = defaultdict(list)
-    for assignment, (start, end, _, _) in plans.items():
+def _checkoffs(plans: dict[int, tuple]) -> dict[tuple, tuple]:
+    """{(assignment, exercise): (check-offs, top pain, top difficulty)} over each exercise's
+    week, in one query. Assignments sharing a week (clients in one timezone) share one
+    condition; the check-offs of an older dose, before an exercise's `since`, are left out."""
+    by_window, older_dose = defaultdict(list), Q()
+    for assignment, (start, end, since, _) in plans.items():
         by_window[start, end].append(assignment)
+        for exercise, day in since.items():
+            if day > start:
+                older_dose |= Q(assignment=assignment, assignment_exercise__exercise=exercise, date__lt=day)
     if not by_window:
         return {}
     within = Q()
     for (start, end), assignment_ids in by_window.items():
         within |= Q(assignment__in=assignment_ids, date__gte=start, date__lte=end)
+    rows = Completion.objects.filter(within)
+    if older_dose:
+        rows = rows.exclude(older_dose)
     rows = (
-        Completion.objects.filter(within)
-        .order_by()
-        .values_list("assignment_id", "assignment_exercise__exercise_id", "date")
+        rows.order_by()
+        .values_list("assignment_id", "assignment_exercise__exercise_id")
         .annotate(done=Count("pk"), pain=Max("pain"), difficulty=Max("difficulty"))
     )
-    found = defaultdict(list)
-    for assignment, exercise, day, count, pain, difficulty in rows:
-        found[assignment, exercise].append((day, (count, pain, difficulty)))
-    return found
+    return {(assignment, exercise): figures for assignment, exercise, *figures in rows}
 
 
 def _baselines(client_ids: set[int], now: datetime) -> dict[int, int]:

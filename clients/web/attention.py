@@ -18,10 +18,20 @@ def _alerts(request):
     return Alert.objects.visible_to(request.user, practice=current_practice(request))
 
 
+# A long section shows its first items and how many more: the page stays quick to read and to
+# draw in a practice of hundreds; `?show=<section>` shows one section whole.
+SHOWN = 20
+
+
 @practitioner_required
 def attention(request):
     sections = sources.needs_attention(user=request.user, practice=current_practice(request))
-    return render(request, "clients/attention.html", {"sections": sections})
+    whole = request.GET.get("show")
+    shown = [
+        {"section": s, "items": s.items if s.key == whole else s.items[:SHOWN], "total": len(s.items)}
+        for s in sections
+    ]
+    return render(request, "clients/attention.html", {"sections": shown})
 
 
 @practitioner_required
