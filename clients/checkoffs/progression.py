@@ -196,7 +196,7 @@ def _weeks(active: list[Assignment], current: dict, now: datetime) -> dict[int, 
                 if day >= since[exercise]:
                     expected[exercise] += terms.sessions_per_day * places[exercise]
         plans[assignment.pk] = (start, end, since, expected)
-    done = _checkoffs(plans)
+    done = _checkoffs(plans, active, current)
     return {
         pk: {
             exercise: Week(owed, *done.get((pk, exercise), (0, None, None)), whole=since[exercise] <= start)
@@ -222,30 +222,58 @@ def _dosed_since(revised: list[Assignment]) -> dict[tuple, list[date]]:
     return found
 
 
-def _checkoffs(plans: dict[int, tuple]) -> dict[tuple, tuple]:
+def _checkoffs(plans: dict[int, tuple], active: list[Assignment], current: dict) -> dict[tuple, tuple]:
     """{(assignment, exercise): (check-offs, top pain, top difficulty)} over each exercise's
-    week, in one query. Assignments sharing a week (clients in one timezone) share one
-    condition; the check-offs of an older dose, before an exercise's `since`, are left out."""
+    week, in one query (two with revised programs), by the exercises given (the index of
+    one check-off per slot), not by scanning each assignment's whole history. Assignments
+    sharing a week (clients in one timezone) share one condition; the check-offs of an older
+    dose, before an exercise's `since`, are left out."""
+    given = _given_items(active, current)  # item: (assignment, exercise)
     by_window, older_dose = defaultdict(list), Q()
-    for assignment, (start, end, since, _) in plans.items():
-        by_window[start, end].append(assignment)
-        for exercise, day in since.items():
-            if day > start:
-                older_dose |= Q(assignment=assignment, assignment_exercise__exercise=exercise, date__lt=day)
+    for item, (assignment, exercise) in given.items():
+        start, end, since, _ = plans[assignment]
+        by_window[start, end].append(item)
+        if since.get(exercise, start) > start:
+            older_dose |= Q(assignment_exercise=item, date__lt=since[exercise])
     if not by_window:
         return {}
     within = Q()
-    for (start, end), assignment_ids in by_window.items():
-        within |= Q(assignment__in=assignment_ids, date__gte=start, date__lte=end)
+    for (start, end), items in by_window.items():
+        within |= Q(assignment_exercise__in=items, date__gte=start, date__lte=end)
     rows = Completion.objects.filter(within)
     if older_dose:
         rows = rows.exclude(older_dose)
     rows = (
         rows.order_by()
-        .values_list("assignment_id", "assignment_exercise__exercise_id")
+        .values_list("assignment_exercise_id")
         .annotate(done=Count("pk"), pain=Max("pain"), difficulty=Max("difficulty"))
     )
-    return {(assignment, exercise): figures for assignment, exercise, *figures in rows}
+    found = {}
+    for item, done, pain, difficulty in rows:
+        key = given[item]
+        before = found.get(key, (0, None, None))
+        found[key] = (before[0] + done, _top(before[1], pain), _top(before[2], difficulty))
+    return found
+
+
+def _top(a: int | None, b: int | None) -> int | None:
+    return max((x for x in (a, b) if x is not None), default=None)
+
+
+def _given_items(active: list[Assignment], current: dict) -> dict[int, tuple[int, int]]:
+    """{item: (assignment, exercise)} for the current programs, and every earlier version's of
+    the revised ones (a check-off is made against the version in force that day)."""
+    given = {}
+    for assignment in active:
+        for exercise, items in current[assignment.program_id].items():
+            given.update(dict.fromkeys(items, (assignment.pk, exercise)))
+    revised = [a.pk for a in active if a.version > 1]
+    earlier = ProgramExercise.objects.filter(program__version__assignment__in=revised)
+    for item, exercise, assignment in earlier.values_list(
+        "pk", "exercise_id", "program__version__assignment"
+    ):
+        given.setdefault(item, (assignment, exercise))
+    return given
 
 
 def _baselines(client_ids: set[int], now: datetime) -> dict[int, int]:
