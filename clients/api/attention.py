@@ -58,7 +58,9 @@ class AttentionItemSerializer(serializers.Serializer):
 
 
 class AttentionSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Open alerts (and the like), as the top bar counts them")
+    top_bar_count = serializers.IntegerField(
+        help_text="Open alerts (and the like), as the top bar counts them"
+    )
     items = AttentionItemSerializer(many=True)
 
 
@@ -70,7 +72,7 @@ class AttentionView(APIView):
         """What needs attention in every practice of the caller, by source."""
         sections = sources.needs_attention(user=request.user)
         body = {
-            "count": sources.attention_count(user=request.user),
+            "top_bar_count": sources.attention_count(user=request.user),
             "items": [item for section in sections for item in section.items],
         }
         return Response(AttentionSerializer(body, context={"request": request}).data)

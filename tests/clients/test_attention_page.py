@@ -118,7 +118,7 @@ def test_the_api_lists_what_needs_attention_with_the_count(alice, bob):
 
     body = api_as(alice).get("/api/v1/attention/").json()
 
-    assert body["count"] == 1
+    assert body["top_bar_count"] == 1
     (item,) = body["items"]
     assert item["source"] == "pain_alert" and item["alert"] == pain.pk and item["client"] == bob.pk
     assert item["url"].endswith(f"/clients/{bob.pk}/#checkoffs")
@@ -133,7 +133,7 @@ def test_handling_over_the_api_records_who_and_leaves_the_list(alice, bob):
     assert response.status_code == 200
     assert response.json()["handled_by"] == alice.pk
     assert AuditEvent.objects.filter(action=AuditEvent.HANDLE_ALERT, client=bob).count() == 1
-    assert api.get("/api/v1/attention/").json() == {"count": 0, "items": []}
+    assert api.get("/api/v1/attention/").json() == {"top_bar_count": 0, "items": []}
     again = api.post(f"/api/v1/alerts/{pain.pk}/handle/")
     assert again.status_code == 409 and again.json()["code"] == "conflict"
 
