@@ -399,3 +399,62 @@ def client_adherence(client, *, start: date | None = None, end: date | None = No
         first = min((day for day in days if day is not None), default=today)
         start = min(first, end or today)
     return _report(assignments, start=start, end=end or today, today=today)
+
+
+# --- per exercise ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseFigures:
+    """One exercise (the library's or the practice's, whatever version asked for it): its slots
+    over the days ended and today apart, as the client's figures count them, and its pain."""
+
+    exercise: int
+    ended: Adherence
+    today: Adherence
+    average_pain: float | None
+    last_pain: int | None
+
+
+def exercise_figures(
+    assignments: list[Assignment], *, start: date, end: date, now: datetime | None = None
+) -> dict[int, ExerciseFigures]:
+    """{exercise id: figures} over [start, end] for assignments loaded `with_versions`, in one query.
+
+    Exercise pain is reported at check-offs, days ended and today alike (a pain is a pain)."""
+    today = _todays(assignments, now)
+    checks = Completion.objects.filter(assignment__in=assignments, date__gte=start, date__lte=end)
+    rows = list(checks.order_by("date", "updated_at").values_list(*CHECK_FIELDS, "pain"))
+    by_session = defaultdict(list)
+    pains = defaultdict(list)
+    for assignment_id, day, session, item, exercise, pain in rows:
+        by_session[assignment_id, day, session].append((item, exercise))
+        if pain is not None:
+            pains[exercise].append(pain)
+    ended, current = defaultdict(Counter), defaultdict(Counter)
+    for assignment in assignments:
+        for day, terms in expected_days(assignment, start, min(end, today[assignment.pk])):
+            tally = ended if day < today[assignment.pk] else current
+            for session in range(1, terms.sessions_per_day + 1):
+                done = _done_exercises(terms, by_session.get((assignment.pk, day, session), ()))
+                _tally_slots(tally, [exercise for _, exercise in terms.items], done)
+    exercises = set(ended) | set(current) | set(pains)
+    return {exercise: _exercise(exercise, ended, current, pains) for exercise in exercises}
+
+
+def _tally_slots(tally: dict, owed: list[int], done: list[int]) -> None:
+    for exercise in owed:
+        tally[exercise]["scheduled"] += 1
+    for exercise in done:
+        tally[exercise]["done"] += 1
+
+
+def _exercise(exercise: int, ended: dict, current: dict, pains: dict) -> ExerciseFigures:
+    reported = pains.get(exercise, [])
+    return ExerciseFigures(
+        exercise=exercise,
+        ended=Adherence(ended[exercise]["scheduled"], ended[exercise]["done"]),
+        today=Adherence(current[exercise]["scheduled"], current[exercise]["done"]),
+        average_pain=round(sum(reported) / len(reported), 1) if reported else None,
+        last_pain=reported[-1] if reported else None,
+    )
