@@ -258,7 +258,7 @@ class CheckoffFilterForm(forms.Form):
     end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, exercises, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["exercise"].queryset = exercises
 
     def clean(self):
