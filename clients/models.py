@@ -134,7 +134,10 @@ class Consultation(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(default=45)
     video_url = models.URLField(blank=True)
     place = models.CharField(
-        max_length=8, choices=PLACES, default=VIDEO, help_text="Where it was held: a past one may have been in clinic"
+        max_length=8,
+        choices=PLACES,
+        default=VIDEO,
+        help_text="Where it was held: a past one may have been in clinic",
     )
     status = models.CharField(max_length=12, choices=STATUSES, default=SCHEDULED)
     sequence = models.PositiveIntegerField(

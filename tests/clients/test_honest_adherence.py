@@ -17,6 +17,7 @@ from clients.checkoffs.adherence import (
     with_versions,
 )
 from clients.models import Assignment, Completion
+from tests.conftest import api_as
 from tests.factories import TemplateFactory, assign
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +182,20 @@ def test_per_exercise_figures_add_up_to_the_clients(bob):
 
     assert sum(f.ended.scheduled for f in per_exercise) == figures.ended.scheduled == 4 * 6
     assert sum(f.ended.done for f in per_exercise) == figures.ended.done == 7
+
+
+def test_the_client_and_their_practitioner_read_the_same_figure_with_today_apart(bob, alice):
+    with time_machine.travel(at(6), tick=False):
+        program = assign(bob, start=day(7), sessions=2, template=TemplateFactory(exercises=3))
+    check_off(program, 7)
+    check_off(program, 8)
+    check_off(program, 8, session=2)
+    check_off(program, 9)
+
+    with time_machine.travel(NOW, tick=False):
+        mine = api_as(bob.user).get("/api/v1/me/adherence/").json()
+        theirs = api_as(alice).get(f"/api/v1/clients/{bob.pk}/adherence/").json()
+
+    assert mine == theirs
+    assert (mine["done"], mine["scheduled"], mine["percent"]) == (9, 12, 75.0)
+    assert mine["today"] == {"scheduled": 6, "done": 3}
