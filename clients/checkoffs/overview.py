@@ -29,15 +29,19 @@ class Row:
     status: Status
 
 
-def client_rows(clients: list[Client], *, today: date) -> list[Row]:
+def client_rows(
+    clients: list[Client], *, today: date, assignments: list[Assignment] | None = None
+) -> list[Row]:
     """One page of clients; adherence counts the last 14 days that have ended where each client
     lives (`adherence.recent_figures`), today apart.
 
     Figures are read for this page's clients only, after paginating: a subquery per row in
     the list query would be evaluated for every client of the practice before the sort.
+    `assignments`, when the caller has loaded them `with_versions` already, are all of theirs.
     """
     ids = [c.pk for c in clients]
-    assignments = with_versions(Assignment.objects.filter(client__in=ids))
+    if assignments is None:
+        assignments = with_versions(Assignment.objects.filter(client__in=ids))
     by_client = defaultdict(list)
     for assignment in assignments:
         by_client[assignment.client_id].append(assignment)

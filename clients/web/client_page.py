@@ -34,7 +34,7 @@ def client_page(client: Client, *, today, break_form=None) -> dict:
     # Only a consultation that took place measured anything: not a cancelled one, nor one to come.
     held = list(client.consultations.held(now=timezone.now()).order_by("scheduled_at"))
     points = charts.pain_points(pains, held, today=today)
-    (row,) = overview.client_rows([client], today=today)
+    (row,) = overview.client_rows([client], today=today, assignments=assignments)
     return {
         "client": client,
         "row": row,
