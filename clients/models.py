@@ -126,6 +126,10 @@ class Consultation(models.Model):
     ]
     # A call may open a few minutes early; what is measured in it belongs to the consultation.
     OPENS_EARLY = timedelta(minutes=5)
+    VIDEO = "video"
+    CLINIC = "clinic"
+    PHONE = "phone"
+    PLACES = [(VIDEO, "Video call"), (CLINIC, "In clinic"), (PHONE, "Phone call")]
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consultations")
     practitioner = models.ForeignKey(
@@ -134,6 +138,12 @@ class Consultation(models.Model):
     scheduled_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=45)
     video_url = models.URLField(blank=True)
+    place = models.CharField(
+        max_length=8,
+        choices=PLACES,
+        default=VIDEO,
+        help_text="Where it was held: a past one may have been in clinic",
+    )
     status = models.CharField(max_length=12, choices=STATUSES, default=SCHEDULED)
     sequence = models.PositiveIntegerField(
         default=0,

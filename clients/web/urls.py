@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attention, privacy, views
+from . import attention, client_page, privacy, views
 
 app_name = "workspace"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("clients/<int:pk>/prescribe/", views.prescribe, name="prescribe"),
     path("clients/<int:pk>/prescribe/<int:program_pk>/", views.prescribe_draft, name="prescribe-draft"),
     path("clients/<int:pk>/consultations/new/", views.consultation_new, name="consultation-new"),
+    path("clients/<int:pk>/consultations/past/", views.consultation_past, name="consultation-past"),
+    path("clients/<int:pk>/checkoffs/", client_page.client_checkoffs, name="client-checkoffs"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path("consultations/<int:pk>/move/", views.consultation_move, name="consultation-move"),
     path("clients/<int:pk>/reminders/", views.client_reminders, name="client-reminders"),

@@ -90,6 +90,8 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:prescribe": {"pk": erin.pk},
         "workspace:prescribe-draft": {"pk": erin.pk, "program_pk": draft.pk},
         "workspace:consultation-new": {"pk": erin.pk},
+        "workspace:consultation-past": {"pk": erin.pk},
+        "workspace:client-checkoffs": {"pk": erin.pk},
         "workspace:consultation": {"pk": consultation.pk},
         "workspace:consultation-move": {"pk": consultation.pk},
         "workspace:handout": {"pk": erin_assignment.pk},
