@@ -10,8 +10,10 @@ queues it again when that time has come. No task is ever queued with an ETA.
 import logging
 from collections import defaultdict
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from smtplib import SMTPException
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from celery import shared_task
@@ -19,7 +21,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -133,30 +135,37 @@ def _claim_for_queueing(now: datetime, rows=None) -> list[int]:
 def _queue_sends(reminder_ids: list[int]) -> None:
     # Chunks: one broker message per QUEUE_CHUNK sends keeps a 1,000-reminder minute cheap to
     # publish, and lets a worker reuse one SMTP connection for the chunk.
-    try:
-        for start in range(0, len(reminder_ids), QUEUE_CHUNK):
+    for start in range(0, len(reminder_ids), QUEUE_CHUNK):
+        try:
             send_reminders.delay(reminder_ids[start : start + QUEUE_CHUNK])
-    except KombuOperationalError:
-        # The rows are committed with `queued_at`: a sweep after REQUEUE_AFTER queues them again.
-        log.warning("broker unavailable: %s reminder sends wait for a later sweep", len(reminder_ids))
+        except KombuOperationalError:
+            _unqueue(reminder_ids[start:])
+            return
+
+
+def _unqueue(reminder_ids: list[int]) -> None:
+    # Not queued after all (the broker is down): the rows stay due, and the first sweep once it
+    # is back (beat's, within a minute) queues them, rather than waiting out REQUEUE_AFTER.
+    Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.PENDING).update(queued_at=None)
+    log.warning("broker unavailable: %s reminder sends wait for the next sweep", len(reminder_ids))
 
 
 def deliver_many(reminder_ids: list[int], *, now: datetime | None = None, connection=None) -> dict[int, str]:
     """Claim a chunk, then send each over one SMTP connection; the status each claimed row ended in."""
     now = now or timezone.now()
-    claimed = _claim(reminder_ids, now)
-    if not claimed:
+    claim = _claim(reminder_ids, now)
+    if claim is None:
         return {}
     rows = list(
         Reminder.objects.select_related("client__practice", "assignment", "consultation", "recipient")
-        .filter(pk__in=claimed)
+        .filter(pk__in=claim.ids)
         .order_by("pk")
     )
     _attach_day_slots(rows)
     smtp = connection or get_connection()
     try:
         with _commits_without_flush_wait():
-            return {row.pk: _deliver_claimed(row, now, smtp) for row in rows}
+            return _deliver_chunk(rows, claim, now, smtp)
     finally:
         if connection is None:
             smtp.close()
@@ -167,7 +176,16 @@ def deliver(reminder_id: int, *, now: datetime | None = None, connection=None) -
     return deliver_many([reminder_id], now=now, connection=connection).get(reminder_id)
 
 
-def _claim(reminder_ids: list[int], now: datetime) -> list[int]:
+@dataclass
+class Claim:
+    """The rows a worker holds, under the `claimed_at` it last wrote on them (its token)."""
+
+    ids: list[int]
+    token: datetime
+    sent: Reminder | None = None  # sent, its mark riding on the next renewal
+
+
+def _claim(reminder_ids: list[int], now: datetime) -> Claim | None:
     # Locked and marked in one transaction: of two deliveries of one row, one wins and the
     # other finds it locked or already SENDING. A claim older than the lease was a dead worker's.
     lease_over = now - settings.REMINDER_CLAIM_LEASE
@@ -176,21 +194,66 @@ def _claim(reminder_ids: list[int], now: datetime) -> list[int]:
         rows = Reminder.objects.select_for_update(skip_locked=True).filter(claimable, pk__in=reminder_ids)
         won = list(rows.values_list("pk", flat=True))
         Reminder.objects.filter(pk__in=won).update(status=Reminder.SENDING, claimed_at=now)
-    return won
+    return Claim(ids=won, token=now) if won else None
 
 
-def _deliver_claimed(reminder: Reminder, now: datetime, smtp) -> str:
+def _deliver_chunk(rows: list[Reminder], claim: Claim, now: datetime, smtp) -> dict[int, str]:
+    statuses = {}
+    for row in rows:
+        if row.pk not in _renew(claim):
+            continue  # taken over after our lease ran out: the other worker sends it
+        statuses[row.pk] = _deliver_claimed(row, claim, now, smtp)
+    _renew(claim)  # the last one's mark
+    return statuses
+
+
+def _renew(claim: Claim) -> list[int]:
+    """Before each send, one conditional UPDATE: renews the lease of every row still ours, marks
+    the one sent before as SENT, and tells which rows are still ours. A chunk outlasting the lease
+    keeps its rows, and a row a sweep handed to another worker meanwhile is not sent twice."""
+    sent, token = claim.sent, timezone.now()
+    ids = claim.ids + ([sent.pk] if sent is not None else [])
+    fields = {"claimed_at": token}
+    if sent is not None:
+        fields["status"] = Case(When(pk=sent.pk, then=Value(Reminder.SENT)), default=F("status"))
+        fields["sent_at"] = Case(When(pk=sent.pk, then=Value(sent.sent_at)), default=F("sent_at"))
+    ours = Reminder.objects.filter(pk__in=ids, status=Reminder.SENDING, claimed_at=claim.token)
+    if ours.update(**fields) != len(ids):  # some were taken over: which are left (rare)
+        left = set(
+            Reminder.objects.filter(pk__in=claim.ids, status=Reminder.SENDING, claimed_at=token).values_list(
+                "pk", flat=True
+            )
+        )
+        claim.ids = [pk for pk in claim.ids if pk in left]
+    claim.sent, claim.token = None, token
+    return claim.ids
+
+
+def _deliver_claimed(reminder: Reminder, claim: Claim, now: datetime, smtp) -> str:
+    claim.ids.remove(reminder.pk)  # finished here, one way or another
     notice = _compose(reminder, now)
     if isinstance(notice, str):
         return _finish(reminder, Reminder.SKIPPED, notice)
     _keep_open(smtp)
     try:
-        channel_for(notice.recipient).send(notice, connection=smtp)
+        channel_for(notice.recipient).send(_with_message_id(notice, reminder), connection=smtp)
     except (SMTPException, OSError) as exc:
         smtp.close()  # a refused or broken session is not reused
         return _record_failure(reminder, exc, now)
-    # Marked at once, not at the end of the chunk: a worker dying now re-sends at most this one.
-    return _finish(reminder, Reminder.SENT, "", sent_at=timezone.now())
+    # Marked by the next renewal, in the same statement: a worker dying now re-sends at most this one.
+    reminder.sent_at, claim.sent = timezone.now(), reminder
+    return Reminder.SENT
+
+
+def message_id(reminder: Reminder) -> str:
+    """The same for every attempt at one send (a retry, a takeover after a timeout that may have
+    delivered), so a resend is recognisable as the same message; new for a resend asked for."""
+    domain = urlsplit(settings.SITE_URL).hostname or "rehabit.invalid"
+    return f"<reminder-{reminder.pk}-{int(reminder.due_at.timestamp())}@{domain}>"
+
+
+def _with_message_id(notice: Notice, reminder: Reminder) -> Notice:
+    return replace(notice, headers={**notice.headers, "Message-ID": message_id(reminder)})
 
 
 @contextmanager
