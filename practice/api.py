@@ -140,6 +140,8 @@ class TokenView(APIView):
                 email=credentials.validated_data["email"].lower(),
                 password=credentials.validated_data["password"],
             )
+            if getattr(request, "axes_locked_out", False):  # django-axes' lockout, kept in the database
+                raise exceptions.Throttled(wait=settings.AXES_COOLOFF_TIME.total_seconds())
             if user is None:
                 throttle.record_failure()
                 raise exceptions.AuthenticationFailed("Email or password is not right.")
