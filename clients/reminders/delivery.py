@@ -199,11 +199,13 @@ def _claim(reminder_ids: list[int], now: datetime) -> Claim | None:
 
 def _deliver_chunk(rows: list[Reminder], claim: Claim, now: datetime, smtp) -> dict[int, str]:
     statuses = {}
-    for row in rows:
-        if row.pk not in _renew(claim):
-            continue  # taken over after our lease ran out: the other worker sends it
-        statuses[row.pk] = _deliver_claimed(row, claim, now, smtp)
-    _renew(claim)  # the last one's mark
+    try:
+        for row in rows:
+            if row.pk not in _renew(claim):
+                continue  # taken over after our lease ran out: the other worker sends it
+            statuses[row.pk] = _deliver_claimed(row, claim, now, smtp)
+    finally:
+        _renew(claim)  # the last one's mark, also when a row raised
     return statuses
 
 
