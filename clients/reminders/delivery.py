@@ -8,6 +8,7 @@ queues it again when that time has come. No task is ever queued with an ETA.
 """
 
 import logging
+import time
 from collections import defaultdict
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -42,6 +43,9 @@ SWEEP_BATCH = 5000
 MAX_ATTEMPTS = 5
 REQUEUE_AFTER = timedelta(minutes=10)
 QUEUE_CHUNK = 50
+# Sent rows are marked together at most this often: one UPDATE for many emails, and a worker
+# killed in between re-sends only what it sent in that moment.
+MARK_EVERY_SECONDS = 0.2
 RECENT_CHANGE = timedelta(days=7)
 DAY_KINDS = {Reminder.EXERCISE: "exercise_reminder", Reminder.NUDGE: "missed_nudge"}  # kind: template
 CONSULTATION_NOTICES = {
@@ -178,11 +182,10 @@ def deliver(reminder_id: int, *, now: datetime | None = None, connection=None) -
 
 @dataclass
 class Claim:
-    """The rows a worker holds, under the `claimed_at` it last wrote on them (its token)."""
+    """The rows of a chunk a worker still holds, each with `claimed_at` = `token`."""
 
     ids: list[int]
     token: datetime
-    sent: Reminder | None = None  # sent, its mark riding on the next renewal
 
 
 def _claim(reminder_ids: list[int], now: datetime) -> Claim | None:
@@ -198,41 +201,48 @@ def _claim(reminder_ids: list[int], now: datetime) -> Claim | None:
 
 
 def _deliver_chunk(rows: list[Reminder], claim: Claim, now: datetime, smtp) -> dict[int, str]:
-    statuses = {}
+    statuses, sent, marked = {}, [], time.monotonic()
     try:
         for row in rows:
-            if row.pk not in _renew(claim):
+            if row.pk not in _held(claim):
                 continue  # taken over after our lease ran out: the other worker sends it
-            statuses[row.pk] = _deliver_claimed(row, claim, now, smtp)
+            claim.ids.remove(row.pk)  # finished here, one way or another
+            statuses[row.pk] = _deliver_claimed(row, now, smtp)
+            sent += [row.pk] if statuses[row.pk] == Reminder.SENT else []
+            if time.monotonic() - marked >= MARK_EVERY_SECONDS:
+                sent, marked = _mark_sent(sent), time.monotonic()
     finally:
-        _renew(claim)  # the last one's mark, also when a row raised
+        _mark_sent(sent)  # also when a row raised
     return statuses
 
 
-def _renew(claim: Claim) -> list[int]:
-    """Before each send, one conditional UPDATE: renews the lease of every row still ours, marks
-    the one sent before as SENT, and tells which rows are still ours. A chunk outlasting the lease
-    keeps its rows, and a row a sweep handed to another worker meanwhile is not sent twice."""
-    sent, token = claim.sent, timezone.now()
-    ids = claim.ids + ([sent.pk] if sent is not None else [])
-    fields = {"claimed_at": token}
-    if sent is not None:
-        fields["status"] = Case(When(pk=sent.pk, then=Value(Reminder.SENT)), default=F("status"))
-        fields["sent_at"] = Case(When(pk=sent.pk, then=Value(sent.sent_at)), default=F("sent_at"))
-    ours = Reminder.objects.filter(pk__in=ids, status=Reminder.SENDING, claimed_at=claim.token)
-    if ours.update(**fields) != len(ids):  # some were taken over: which are left (rare)
-        left = set(
-            Reminder.objects.filter(pk__in=claim.ids, status=Reminder.SENDING, claimed_at=token).values_list(
-                "pk", flat=True
-            )
+def _mark_sent(reminder_ids: list[int]) -> list:
+    """One UPDATE for the rows sent since the last: a worker killed before it re-sends at most
+    MARK_EVERY_SECONDS of messages, each under its first Message-ID."""
+    if reminder_ids:
+        Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.SENDING).update(
+            status=Reminder.SENT, reason="", sent_at=timezone.now()
         )
-        claim.ids = [pk for pk in claim.ids if pk in left]
-    claim.sent, claim.token = None, token
+    return []
+
+
+def _held(claim: Claim) -> list[int]:
+    """The rows still ours. Once a quarter of the lease has gone, one conditional UPDATE renews
+    it for every row of the chunk still carrying our token and tells which do: a chunk that
+    outlasts the lease (a slow relay) keeps its rows, and a row a sweep did hand to another
+    worker is not sent by this one. Between renewals nothing can have been taken over."""
+    now = timezone.now()
+    if now - claim.token < settings.REMINDER_CLAIM_LEASE / 4 or not claim.ids:
+        return claim.ids
+    ours = Reminder.objects.filter(pk__in=claim.ids, status=Reminder.SENDING, claimed_at=claim.token)
+    if ours.update(claimed_at=now) != len(claim.ids):  # some were taken over: which are left (rare)
+        renewed = Reminder.objects.filter(pk__in=claim.ids, status=Reminder.SENDING, claimed_at=now)
+        claim.ids = list(renewed.values_list("pk", flat=True))
+    claim.token = now
     return claim.ids
 
 
-def _deliver_claimed(reminder: Reminder, claim: Claim, now: datetime, smtp) -> str:
-    claim.ids.remove(reminder.pk)  # finished here, one way or another
+def _deliver_claimed(reminder: Reminder, now: datetime, smtp) -> str:
     notice = _compose(reminder, now)
     if isinstance(notice, str):
         return _finish(reminder, Reminder.SKIPPED, notice)
@@ -242,9 +252,7 @@ def _deliver_claimed(reminder: Reminder, claim: Claim, now: datetime, smtp) -> s
     except (SMTPException, OSError) as exc:
         smtp.close()  # a refused or broken session is not reused
         return _record_failure(reminder, exc, now)
-    # Marked by the next renewal, in the same statement: a worker dying now re-sends at most this one.
-    reminder.sent_at, claim.sent = timezone.now(), reminder
-    return Reminder.SENT
+    return Reminder.SENT  # marked with the others sent in the same moment (`_mark_sent`)
 
 
 def message_id(reminder: Reminder) -> str:
