@@ -61,6 +61,7 @@ TABLE = [
     ("DELETE", "/api/v1/clients/{client}/",                       401,  404,  404,  404),
     ("POST",   "/api/v1/clients/{client}/invitation/",            401,  404,  404,  404),
     ("GET",    "/api/v1/clients/{client}/adherence/",             401,  404,  404,  404),
+    ("POST",   "/api/v1/clients/{client}/erase/",                 401,  404,  404,  404),
     ("GET",    "/api/v1/consultations/",                          401,  404,  404,  OWN),
     ("POST",   "/api/v1/consultations/",                          401,  404,  404,  NOT_IN_FIELD),
     ("GET",    "/api/v1/consultations/{consultation}/",           401,  404,  404,  404),
