@@ -39,7 +39,8 @@ class ClientForm(forms.ModelForm):
         # The workspace's clock is the practitioner's: a new client most likely lives on it.
         here = timezone.get_current_timezone_name()
         self.fields["timezone"].initial = here
-        self.fields["timezone"].put_first([self.instance.timezone or here, here, *zones_of_clients(practice)])
+        saved = [self.instance.timezone] if self.instance.pk else []
+        self.fields["timezone"].put_first([*saved, here, *zones_of_clients(practice)])
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or self.instance.language  # not sent: unchanged
