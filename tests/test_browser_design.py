@@ -3,10 +3,14 @@ nothing off the side, and the timezone picker's search and device zone."""
 
 from datetime import timedelta
 
+import re
+
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from clients.accounts.invitations import invitation_send
 from clients.models import Consultation, HandoutBatch
 from programs.models import Exercise, Program
 from tests.conftest import need, sign_in_by_cookie
@@ -61,7 +65,10 @@ def test_the_workspace_pages_have_no_serious_accessibility_finding_wide_or_on_a_
 ):
     need("axe-core", AXE.exists(), f"{AXE} is missing (run `npm ci`, or `make install`)")
     page = chromium.new_page(viewport={"width": width, "height": 900})
-    for path in ("/accounts/login/", "/accounts/password/reset/"):
+    newcomer = ClientFactory(practice=demo[1].practice, user=None, email="nora@example.com")
+    invitation_send(client=newcomer)
+    invitation = re.search(r"/invite/[^/\s]+/", mail.outbox[-1].body).group(0)
+    for path in ("/accounts/login/", "/accounts/password/reset/", invitation, "/invite/not-a-token/"):
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
     sign_in_by_cookie(page.context, live_server, demo[0])

@@ -43,7 +43,7 @@
     search.type = "search";
     search.id = select.id + "-search";
     search.className = "tz-search";
-    search.placeholder = "Search: a city or region, e.g. Madrid";
+    search.placeholder = "Search a city, e.g. Madrid";
     search.autocomplete = "off";
     search.setAttribute("list", list.id);
     var found = document.createElement("p");
