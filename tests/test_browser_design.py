@@ -1,9 +1,8 @@
 """The workspace's pages in a real browser, wide and phone-sized: no serious accessibility finding,
 nothing off the side, and the timezone picker's search and device zone."""
 
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
