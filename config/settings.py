@@ -137,6 +137,8 @@ LANGUAGE_CODE = "en"
 # The languages a client's handout can be printed in (their strings live in locale/).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style for every page, per language: config/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
