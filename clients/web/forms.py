@@ -9,6 +9,7 @@ from programs.models import Program
 
 from ..accounts.profiles import client_email_refusal
 from ..consultations import booking
+from ..consultations.questionnaires import ODI_SECTIONS
 from ..models import ALL_DAYS, Client, Consultation
 from ..scheduling import DAY_NAMES, TIMEZONES, already_over
 
@@ -163,18 +164,6 @@ class ConsultationForm(forms.Form):
         return form
 
 
-ODI_SECTIONS = [
-    "Pain intensity",
-    "Personal care",
-    "Lifting",
-    "Walking",
-    "Sitting",
-    "Standing",
-    "Sleeping",
-    "Sex life",
-    "Social life",
-    "Travelling",
-]
 ODI_CHOICES = [("", "Not answered"), *[(str(n), str(n)) for n in range(6)]]
 
 
