@@ -92,12 +92,17 @@ def test_a_message_over_2000_characters_is_refused_naming_the_field_and_nothing_
     page = client.post(f"/clients/{bob.pk}/messages/", {"body": "y" * 2001})
     assert page.status_code == 400
     assert "Keep a message to 2000 characters" in page.content.decode()
-    assert api_as(bob.user).post("/api/v1/me/messages/", {"body": "   "}, format="json").json()["field"] == "body"
+    assert (
+        api_as(bob.user).post("/api/v1/me/messages/", {"body": "   "}, format="json").json()["field"]
+        == "body"
+    )
     assert not Message.objects.exists()
 
 
 def test_a_message_is_plain_text_escaped_never_html(client, alice, bob):
-    api_as(bob.user).post("/api/v1/me/messages/", {"body": "<script>alert(1)</script> & <b>bold</b>"}, format="json")
+    api_as(bob.user).post(
+        "/api/v1/me/messages/", {"body": "<script>alert(1)</script> & <b>bold</b>"}, format="json"
+    )
     client.force_login(alice)
 
     page = client.get(f"/clients/{bob.pk}/messages/").content.decode()
@@ -117,7 +122,10 @@ def test_another_practices_practitioner_finds_no_thread(client, bob, charlie):
     api_as(bob.user).post("/api/v1/me/messages/", {"body": SECRET}, format="json")
 
     assert api_as(charlie).get(f"/api/v1/clients/{bob.pk}/messages/").status_code == 404
-    assert api_as(charlie).post(f"/api/v1/clients/{bob.pk}/messages/", {"body": "hi"}, format="json").status_code == 404
+    assert (
+        api_as(charlie).post(f"/api/v1/clients/{bob.pk}/messages/", {"body": "hi"}, format="json").status_code
+        == 404
+    )
     client.force_login(charlie)
     assert client.get(f"/clients/{bob.pk}/messages/").status_code == 404
     assert Message.objects.count() == 1
@@ -146,7 +154,9 @@ def test_the_practices_unread_list_counts_each_clients_waiting_messages_longest_
 
     assert [(u.client, u.count) for u in unread] == [(dana, 1), (bob, 2)]
     thread.read_by_practice(client=dana, by=alice)
-    assert [(u.client, u.count) for u in thread.clients_with_unread_messages(practice=alice_practice)] == [(bob, 2)]
+    assert [(u.client, u.count) for u in thread.clients_with_unread_messages(practice=alice_practice)] == [
+        (bob, 2)
+    ]
 
 
 def test_the_unread_list_takes_the_same_queries_whatever_the_number_of_clients(
@@ -164,7 +174,9 @@ def test_the_client_pages_messages_section_shows_the_last_messages_and_the_reply
     from django.template.loader import render_to_string
 
     for n in range(7):
-        Message.objects.create(client=bob, author=bob.user, from_client=True, body=f"Message {n}", created_at=timezone.now())
+        Message.objects.create(
+            client=bob, author=bob.user, from_client=True, body=f"Message {n}", created_at=timezone.now()
+        )
     request = rf.get("/")
     request.user = alice
 
