@@ -36,7 +36,9 @@ urlpatterns = [
         name="me-questionnaire-responses",
     ),
     path("clients/<int:pk>/messages/", talk.ClientMessagesView.as_view(), name="client-messages"),
-    path("clients/<int:pk>/messages/read/", talk.ClientMessagesReadView.as_view(), name="client-messages-read"),
+    path(
+        "clients/<int:pk>/messages/read/", talk.ClientMessagesReadView.as_view(), name="client-messages-read"
+    ),
     path(
         "assignments/<int:pk>/handout.pdf",
         practitioner.AssignmentViewSet.as_view({"get": "handout"}),

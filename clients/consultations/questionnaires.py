@@ -243,6 +243,14 @@ def occurrence(schedule: QuestionnaireSchedule, day: date) -> date | None:
     )
 
 
+def next_day(schedule: QuestionnaireSchedule, today: date) -> date | None:
+    """The schedule's next day after today within its assignment, or None when none is left."""
+    if today < schedule.starts_on:
+        return schedule.starts_on
+    following = occurrence(schedule, today) + timedelta(days=schedule.every_days)
+    return following if following <= schedule.assignment.last_day else None
+
+
 def questionnaire_schedule(
     *, assignment: Assignment, questionnaire: str, every_days: int, starts_on: date, by
 ) -> QuestionnaireSchedule:

@@ -5,6 +5,7 @@ from django.contrib import messages as notices
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from practice.access import current_membership, current_practice, practitioner_required
@@ -13,6 +14,7 @@ from practice.models import Membership
 from ..audit import audit_record
 from ..consultations import questionnaires
 from ..models import Assignment, AuditEvent, Client, QuestionnaireSchedule
+from ..scheduling import local_date
 from .talk_forms import OdiWordingForm, ScheduleForm
 
 LATEST = 20
@@ -55,6 +57,7 @@ def client_questionnaires(request, pk):
         "form": form,
         "schedules": _schedules(client),
         "series": questionnaires.outcome_series(client).values(),
+        "odi_offered": questionnaires.odi_wording_ready(client.practice),
         "responses": _named(client.questionnaire_responses.order_by("-answered_on", "-id")[:LATEST]),
     }
     response = render(request, "clients/questionnaires.html", context, status=400 if form.errors else 200)
@@ -67,8 +70,10 @@ def _schedules(client: Client) -> list[QuestionnaireSchedule]:
     due = {d.schedule.pk: d for d in questionnaires.due_for(client)}
     schedules = QuestionnaireSchedule.objects.filter(assignment__client=client)
     named = _named(schedules.select_related("assignment__program"))
+    today = local_date(client, timezone.now())
     for schedule in named:
         schedule.due = due.get(schedule.pk)
+        schedule.next_day = questionnaires.next_day(schedule, today)
     return named
 
 

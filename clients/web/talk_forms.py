@@ -40,11 +40,6 @@ class ScheduleForm(forms.Form):
             f"{a.program.title} (from {a.start_date:%-d %b %Y})"
         )
         self.fields["questionnaire"].choices = [(q.key, q.name) for q in questionnaires.offered(practice)]
-        if not questionnaires.odi_wording_ready(practice):
-            self.fields["questionnaire"].help_text = (
-                "The Oswestry Disability Index is offered once an owner enters its licensed wording in the "
-                "practice's questionnaire settings."
-            )
 
 
 class OdiWordingForm(forms.Form):

@@ -17,7 +17,9 @@ urlpatterns = [
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path("consultations/<int:pk>/move/", views.consultation_move, name="consultation-move"),
     path("clients/<int:pk>/messages/", messages.client_messages, name="client-messages"),
-    path("clients/<int:pk>/questionnaires/", questionnaires.client_questionnaires, name="client-questionnaires"),
+    path(
+        "clients/<int:pk>/questionnaires/", questionnaires.client_questionnaires, name="client-questionnaires"
+    ),
     path("questionnaires/<int:pk>/stop/", questionnaires.questionnaire_stop, name="questionnaire-stop"),
     path("questionnaires/odi-wording/", questionnaires.odi_wording, name="odi-wording"),
     path("clients/<int:pk>/reminders/", views.client_reminders, name="client-reminders"),

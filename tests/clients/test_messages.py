@@ -183,4 +183,21 @@ def test_the_client_pages_messages_section_shows_the_last_messages_and_the_reply
     html = render_to_string("clients/_messages_section.html", {"client": bob}, request=request)
 
     assert "Message 6" in html and "Message 2" in html and "Message 1" not in html
-    assert f'action="/clients/{bob.pk}/messages/"' in html and "7 unread" in html
+    assert (
+        f'action="/clients/{bob.pk}/messages/"' in html and '7<span class="visually-hidden"> unread' in html
+    )
+
+
+def test_the_clients_export_holds_the_thread_and_erasure_empties_it(alice, bob):
+    from clients.privacy import rights
+
+    thread.message_send(client=bob, author=bob.user, body=SECRET)
+    thread.message_send(client=bob, author=alice, body="Go gently on the stairs.")
+
+    exported = rights.client_data(bob)["messages"]
+    assert [(m["by"], m["body"]) for m in exported] == [
+        ("the client", SECRET),
+        ("Alice Physio", "Go gently on the stairs."),
+    ]
+    rights.client_erase(client=bob, by=alice)
+    assert list(Message.objects.filter(client=bob).values_list("body", flat=True)) == ["", ""]

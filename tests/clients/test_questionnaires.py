@@ -288,3 +288,19 @@ def test_the_practitioner_schedules_one_every_two_weeks_from_the_clients_questio
     html = page.content.decode()
     assert "every 14 days" in html and "Due" in html
     assert bob_assignment.questionnaire_schedules.get().every_days == 14
+
+
+def test_the_export_holds_the_answers_and_erasure_keeps_the_scores_but_not_the_activities_named(
+    alice, bob, bob_assignment
+):
+    from clients.privacy import rights
+
+    due = schedule(bob_assignment)
+    api_as(bob.user).post(f"/api/v1/me/questionnaires/{due.pk}/responses/", psfs(3, 5), format="json")
+
+    exported = rights.client_data(bob)["questionnaires"]
+    assert exported["asked"][0]["questionnaire"] == "psfs"
+    assert exported["answers"][0]["answers"]["activities"][0]["activity"] == "Climbing stairs"
+    rights.client_erase(client=bob, by=alice)
+    kept = QuestionnaireResponse.objects.get()
+    assert kept.score == 4 and [a["activity"] for a in kept.answers["activities"]] == ["", ""]
