@@ -201,3 +201,15 @@ def test_the_clients_export_holds_the_thread_and_erasure_empties_it(alice, bob):
     ]
     rights.client_erase(client=bob, by=alice)
     assert list(Message.objects.filter(client=bob).values_list("body", flat=True)) == ["", ""]
+
+
+def test_a_spanish_speaking_client_is_told_in_spanish(client, alice, bob, emails_leave):
+    bob.language = "es"
+    bob.save()
+    client.force_login(alice)
+
+    with emails_leave():
+        client.post(f"/clients/{bob.pk}/messages/", {"body": SECRET})
+
+    assert mail.outbox[0].subject.startswith("Tiene un mensaje de")
+    assert "inicie sesión para leerlo" in mail.outbox[0].body
