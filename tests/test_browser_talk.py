@@ -36,6 +36,8 @@ def test_a_client_answers_a_psfs_and_writes_and_the_practitioner_reads_and_repli
     phone = chromium.new_page(viewport={"width": 390, "height": 844})
     sign_in_by_token(phone.context, live_server, bob.user)
     phone.goto(f"{live_server.url}/app/")
+    phone.wait_for_selector("#questionnaires-due:not([hidden])")
+    phone.screenshot(path=SHOTS / "talk-phone-today.png")
     phone.get_by_role("button", name="Answer: Patient-Specific Functional Scale (PSFS)").click()
     phone.fill("#activity-0", "Climbing stairs")
     phone.select_option("#rating-0", "4")

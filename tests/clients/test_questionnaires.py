@@ -304,3 +304,22 @@ def test_the_export_holds_the_answers_and_erasure_keeps_the_scores_but_not_the_a
     rights.client_erase(client=bob, by=alice)
     kept = QuestionnaireResponse.objects.get()
     assert kept.score == 4 and [a["activity"] for a in kept.answers["activities"]] == ["", ""]
+
+
+def test_the_client_pages_questionnaires_section_shows_what_is_due_and_new_answers(
+    rf, alice, bob, bob_assignment
+):
+    from django.template.loader import render_to_string
+
+    answered = schedule(bob_assignment, "nprs")
+    api_as(bob.user).post(
+        f"/api/v1/me/questionnaires/{answered.pk}/responses/", {"answers": {"pain": 3}}, format="json"
+    )
+    schedule(bob_assignment, "groc", starts=timezone.localdate())
+    request = rf.get("/")
+    request.user = alice
+
+    html = render_to_string("clients/_questionnaires_section.html", {"client": bob}, request=request)
+
+    assert "Global rating of change · " in html and "due " in html and "Pain rating" not in html
+    assert f'href="/clients/{bob.pk}/questionnaires/"' in html and "1<span" in html
