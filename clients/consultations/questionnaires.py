@@ -285,19 +285,25 @@ def open_schedules(clients):
 
 def due_for(client: Client, *, now: datetime | None = None) -> list[Due]:
     """The questionnaires the client has to answer now, oldest day first."""
-    today = local_date(client, now or timezone.now())
-    schedules = list(open_schedules([client]))
+    return _due(list(open_schedules([client])), now or timezone.now())
+
+
+def _due(schedules: list[QuestionnaireSchedule], now: datetime) -> list[Due]:
+    """Of these schedules, those whose latest day has come and has no answer: the one rule of
+    what is due, for the client's list and the practice's overdue list alike."""
     answered = set(
         QuestionnaireResponse.objects.filter(schedule__in=schedules).values_list("schedule_id", "due_on")
     )
     due = []
     for schedule in schedules:
+        client = schedule.assignment.client
+        today = local_date(client, now)
         on = occurrence(schedule, today)
         questionnaire = QUESTIONNAIRES.get(schedule.questionnaire)
         if on is None or questionnaire is None or (schedule.pk, on) in answered:
             continue
         if questionnaire.licensed and not odi_wording_ready(client.practice):
-            continue
+            continue  # the practice withdrew the wording: the client cannot be shown it
         due.append(Due(schedule, questionnaire, on, today - on >= OVERDUE_AFTER))
     return sorted(due, key=lambda d: (d.due_on, d.schedule.pk))
 
@@ -447,18 +453,9 @@ def questionnaires_needing_attention(*, practice: Practice, now: datetime | None
         .annotate(n=Count("id"))
     )
     overdue: dict[int, list[Due]] = {}
-    schedules = list(open_schedules(clients))
-    answered = set(
-        QuestionnaireResponse.objects.filter(schedule__in=schedules).values_list("schedule_id", "due_on")
-    )
-    for schedule in schedules:
-        client = schedule.assignment.client
-        on = occurrence(schedule, local_date(client, now))
-        questionnaire = QUESTIONNAIRES.get(schedule.questionnaire)
-        if on is None or questionnaire is None or (schedule.pk, on) in answered:
-            continue
-        if local_date(client, now) - on >= OVERDUE_AFTER:
-            overdue.setdefault(client.pk, []).append(Due(schedule, questionnaire, on, True))
+    for due in _due(list(open_schedules(clients)), now):
+        if due.overdue:
+            overdue.setdefault(due.schedule.assignment.client_id, []).append(due)
     wanted = Client.objects.filter(Q(pk__in=returned) | Q(pk__in=overdue)).order_by("name")
     return [Attention(c, returned.get(c.pk, 0), overdue.get(c.pk, [])) for c in wanted]
 
