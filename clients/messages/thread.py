@@ -51,7 +51,7 @@ def message_send(*, client: Client, author, body, request=None) -> Message:
 
 def messages_of(client: Client):
     """The whole thread, oldest first, each with its author."""
-    return Message.objects.filter(client=client).select_related("author")
+    return Message.objects.filter(client=client).select_related("author", "client")
 
 
 def recent(client: Client, count: int = RECENT) -> list[Message]:

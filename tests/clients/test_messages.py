@@ -3,6 +3,8 @@ side, an email that says only that a message waits, and plain text of 2,000 char
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clients.messages import thread
@@ -213,3 +215,16 @@ def test_a_spanish_speaking_client_is_told_in_spanish(client, alice, bob, emails
 
     assert mail.outbox[0].subject.startswith("Tiene un mensaje de")
     assert "inicie sesión para leerlo" in mail.outbox[0].body
+
+
+def test_the_thread_takes_the_same_queries_however_many_messages(alice, bob, django_assert_max_num_queries):
+    for n in range(3):
+        Message.objects.create(client=bob, author=bob.user, from_client=True, body=f"m{n}")
+    api = api_as(alice)
+    with CaptureQueriesContext(connection) as few:
+        api.get(f"/api/v1/clients/{bob.pk}/messages/")
+    for n in range(20):
+        Message.objects.create(client=bob, author=alice, from_client=False, body=f"r{n}")
+
+    with django_assert_max_num_queries(len(few)):
+        assert api.get(f"/api/v1/clients/{bob.pk}/messages/").json()["count"] == 23
