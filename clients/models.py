@@ -387,6 +387,8 @@ class Reminder(models.Model):
     CONSULTATION_INVITE = "consultation_invite"
     CONSULTATION_MOVED = "consultation_moved"
     CONSULTATION_CANCELLED = "consultation_cancelled"
+    MESSAGE_TO_CLIENT = "message_to_client"
+    MESSAGE_TO_PRACTICE = "message_to_practice"
     KINDS = [
         (EXERCISE, _("Daily exercise reminder")),
         (CONSULTATION_DAY, _("Consultation tomorrow")),
@@ -399,6 +401,8 @@ class Reminder(models.Model):
         (CONSULTATION_INVITE, _("Consultation invitation")),
         (CONSULTATION_MOVED, _("Consultation moved")),
         (CONSULTATION_CANCELLED, _("Consultation cancelled")),
+        (MESSAGE_TO_CLIENT, _("A message waits for the client")),
+        (MESSAGE_TO_PRACTICE, _("A message from the client waits")),
     ]
 
     PENDING = "pending"
@@ -553,6 +557,10 @@ class AuditEvent(AppendOnly):
     ERASE_CLIENT = "erase_client"
     CHANGE_PRACTITIONER = "change_practitioner"
     HANDLE_ALERT = "handle_alert"
+    READ_MESSAGES = "read_messages"
+    SEND_MESSAGE = "send_message"
+    ANSWER_QUESTIONNAIRE = "answer_questionnaire"
+    READ_QUESTIONNAIRES = "read_questionnaires"
     ACTIONS = [
         (VIEW_CLIENT, _("Viewed the client's record")),
         (VIEW_CONSULTATION, _("Viewed consultation notes")),
@@ -564,6 +572,10 @@ class AuditEvent(AppendOnly):
         (ERASE_CLIENT, _("Erased the client's personal data")),
         (CHANGE_PRACTITIONER, _("Handed the client to another practitioner")),
         (HANDLE_ALERT, _("Marked an alert handled")),
+        (READ_MESSAGES, _("Read the messages")),
+        (SEND_MESSAGE, _("Sent a message")),
+        (ANSWER_QUESTIONNAIRE, _("Answered a questionnaire")),
+        (READ_QUESTIONNAIRES, _("Read the questionnaire answers")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -624,3 +636,124 @@ class HandoutBatch(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        """The messages of the clients the user may see (`ClientQuerySet.visible_to`)."""
+        return self.filter(client__in=Client.objects.visible_to(user, practice))
+
+
+class Message(models.Model):
+    """One message of a client's one thread with their practice: plain text, never HTML."""
+
+    MAX_LENGTH = 2000
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_client = models.BooleanField(
+        help_text="Written by the client; else by a practitioner of the practice"
+    )
+    body = models.TextField(validators=[MaxLengthValidator(MAX_LENGTH)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True, help_text="When the other side first read it")
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["client", "created_at"], name="message_thread"),
+            models.Index(
+                fields=["client", "from_client"], condition=Q(read_at__isnull=True), name="message_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} in {self.client_id}'s thread"
+
+
+class QuestionnaireScheduleQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        """The schedules on assignments the user may see (`AssignmentQuerySet.visible_to`)."""
+        return self.filter(assignment__in=Assignment.objects.visible_to(user, practice))
+
+
+class QuestionnaireSchedule(models.Model):
+    """A questionnaire the client is asked to answer every so many days of an assignment; its
+    items, scale and scoring are data in `clients.consultations.questionnaires`."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="questionnaire_schedules"
+    )
+    questionnaire = models.CharField(max_length=16, help_text="A key of consultations.questionnaires")
+    every_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(182)],
+        help_text="Asked again after this many days",
+    )
+    starts_on = models.DateField(help_text="The first day it is due")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    stopped_at = models.DateTimeField(null=True, blank=True, help_text="No longer asked from this moment")
+
+    objects = QuestionnaireScheduleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_days__gte=1, every_days__lte=182), name="questionnaire_every_1_182_days"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} every {self.every_days} days on {self.assignment_id}"
+
+
+class QuestionnaireResponseQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        return self.filter(client__in=Client.objects.visible_to(user, practice))
+
+
+class QuestionnaireResponse(models.Model):
+    """A client's scored answers to one questionnaire, on the day it was due."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="questionnaire_responses")
+    schedule = models.ForeignKey(
+        QuestionnaireSchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    questionnaire = models.CharField(max_length=16)
+    due_on = models.DateField(help_text="The day of the schedule this answers")
+    answered_on = models.DateField(help_text="The client's date when answering")
+    answers = models.JSONField(default=dict)
+    score = models.FloatField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True, help_text="When a practitioner first looked at it")
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = QuestionnaireResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["answered_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "due_on"],
+                condition=Q(schedule__isnull=False),
+                name="one_response_per_schedule_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "questionnaire", "answered_on"], name="response_series"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} answered on {self.answered_on}"

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from programs import api as programs_api
 
-from . import attention, me, practitioner, privacy
+from . import attention, me, practitioner, privacy, talk
 
 router = SimpleRouter()
 router.register("exercises", programs_api.ExerciseViewSet, basename="exercise")
@@ -29,6 +29,18 @@ urlpatterns = [
     path("me/today/", me.TodayView.as_view(), name="me-today"),
     path("me/completions/batch/", me.CompletionBatchView.as_view(), name="me-completions-batch"),
     path("me/completions/<uuid:completion_id>/", me.CompletionView.as_view(), name="me-completion"),
+    path("me/messages/", talk.MyMessagesView.as_view(), name="me-messages"),
+    path("me/messages/read/", talk.MyMessagesReadView.as_view(), name="me-messages-read"),
+    path("me/questionnaires/", talk.MyQuestionnairesView.as_view(), name="me-questionnaires"),
+    path(
+        "me/questionnaires/<int:pk>/responses/",
+        talk.MyQuestionnaireResponsesView.as_view(),
+        name="me-questionnaire-responses",
+    ),
+    path("clients/<int:pk>/messages/", talk.ClientMessagesView.as_view(), name="client-messages"),
+    path(
+        "clients/<int:pk>/messages/read/", talk.ClientMessagesReadView.as_view(), name="client-messages-read"
+    ),
     path(
         "assignments/<int:pk>/handout.pdf",
         practitioner.AssignmentViewSet.as_view({"get": "handout"}),

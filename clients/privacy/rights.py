@@ -37,6 +37,8 @@ from ..models import (
     Completion,
     Consultation,
     ErasureRequest,
+    Message,
+    QuestionnaireResponse,
     Reminder,
 )
 from ..scheduling import local_date
@@ -83,6 +85,7 @@ COMPLETION_FIELDS = [
     "created_at",
     "updated_at",
 ]
+RESPONSE_FIELDS = ["questionnaire", "due_on", "answered_on", "answers", "score", "submitted_at"]
 REMINDER_FIELDS = ["kind", "local_date", "due_at", "status", "sent_at", "attempts", "reason"]
 
 
@@ -136,6 +139,8 @@ def _everything(client: Client, programs: list[dict], exercise_of: dict) -> dict
         "programs": programs,
         "check_offs": _check_offs(client, exercise_of),
         "reminders": _reminders(client),
+        "messages": _messages(client),
+        "questionnaires": _questionnaires(client),
         "erasure_requests": list(client.erasure_requests.values("requested_at", "completed_at")),
         "access_log": _access_log(client),
     }
@@ -235,6 +240,32 @@ def _reminders(client: Client) -> list[dict]:
     return [{**row, "what": str(kinds.get(row["kind"], row["kind"]))} for row in rows]
 
 
+def _messages(client: Client) -> list[dict]:
+    """The thread with the practice, oldest first; who wrote each and when the other side read it."""
+    return [
+        {
+            "at": message.created_at,
+            "by": gettext("the client") if message.from_client else _name(message.author),
+            "body": message.body,
+            "read_at": message.read_at,
+        }
+        for message in Message.objects.filter(client=client).select_related("author")
+    ]
+
+
+def _questionnaires(client: Client) -> dict:
+    schedules = client.assignments.values(
+        "questionnaire_schedules__questionnaire",
+        "questionnaire_schedules__every_days",
+        "questionnaire_schedules__starts_on",
+        "questionnaire_schedules__stopped_at",
+    ).filter(questionnaire_schedules__isnull=False)
+    return {
+        "asked": [{name.split("__")[1]: value for name, value in row.items()} for row in schedules],
+        "answers": list(client.questionnaire_responses.values(*RESPONSE_FIELDS)),
+    }
+
+
 def _access_log(client: Client) -> list[dict]:
     """Who read or changed the client's data; an address is given only where it was the client's own."""
     actions = dict(AuditEvent.ACTIONS)
@@ -320,6 +351,8 @@ def client_erase(*, client: Client, by, request=None) -> Client:
     )
     Completion.objects.filter(assignment__client=client).update(note="")
     Reminder.objects.filter(client=client).update(reason="")
+    Message.objects.filter(client=client).update(body="")
+    _erase_activity_names(client)
     client.invitations.all().delete()
     client.assignments.exclude(status=Assignment.ENDED).update(
         status=Assignment.ENDED, ended_on=local_date(client, timezone.now()), next_reminder_at=None
@@ -357,6 +390,15 @@ def _forget_admin_log(model, pk: int, label: str) -> None:
     LogEntry.objects.filter(content_type=content_type, object_id=str(pk)).update(
         object_repr=label, change_message=""
     )
+
+
+def _erase_activity_names(client: Client) -> None:
+    """The activities a client named in the PSFS are their words; the ratings and scores stay."""
+    responses = list(QuestionnaireResponse.objects.filter(client=client, questionnaire="psfs"))
+    for response in responses:
+        for activity in response.answers.get("activities", []):
+            activity["activity"] = ""
+    QuestionnaireResponse.objects.bulk_update(responses, ["answers"])
 
 
 def _erase_user(user, client_id: int) -> None:

@@ -31,11 +31,12 @@ from programs.models import ProgramExercise, dosage_words
 from ..assignments import changes
 from ..assignments.handouts import assignment_handout
 from ..checkoffs.today import Slot, day_slots, done_by_slot
-from ..models import Assignment, Completion, Consultation, Reminder
+from ..models import Assignment, Client, Completion, Consultation, Reminder
 from ..scheduling import in_quiet_hours, local_date, next_reminder_at, save_next_reminders, with_schedules
 from . import alerts
 from .calendar import consultation_ics
 from .channels import Notice, channel_for, unsubscribe_url
+from .waiting import message_waiting_notice
 
 log = logging.getLogger(__name__)
 
@@ -489,6 +490,27 @@ def handout_email_request(*, assignment: Assignment, now: datetime | None = None
         return again + _write_and_queue([], now, that_day)
 
 
+def message_waiting_request(*, client: Client, to_client: bool, now: datetime | None = None) -> list[int]:
+    """Tell the other side a message waits: one email a day each way at most (the row's key),
+    and another that day only when the day's was not needed (read before it left)."""
+    now = now or timezone.now()
+    kind = Reminder.MESSAGE_TO_CLIENT if to_client else Reminder.MESSAGE_TO_PRACTICE
+    day = local_date(client, now)
+    row = Reminder(
+        client=client,
+        recipient_id=None if to_client else client.practitioner_id,
+        kind=kind,
+        local_date=day,
+        due_at=now,
+    )
+    that_day = Reminder.objects.filter(client=client, kind=kind, local_date=day)
+    with transaction.atomic():
+        Reminder.objects.bulk_create([row], ignore_conflicts=True)
+        not_needed = that_day.filter(status=Reminder.SKIPPED).values_list("pk", flat=True)
+        again = reminder_resend(reminder_ids=list(not_needed), now=now)
+        return again + _write_and_queue([], now, that_day)
+
+
 def _handout_notice(reminder: Reminder, now: datetime) -> Notice | str:
     assignment, client = reminder.assignment, reminder.client
     if assignment is None:
@@ -537,6 +559,8 @@ COMPOSERS = {
     Reminder.CONSULTATION_INVITE: _consultation_change_notice,
     Reminder.CONSULTATION_MOVED: _consultation_change_notice,
     Reminder.CONSULTATION_CANCELLED: _consultation_change_notice,
+    Reminder.MESSAGE_TO_CLIENT: message_waiting_notice,
+    Reminder.MESSAGE_TO_PRACTICE: message_waiting_notice,
 }
 # An appointment reminder, invite or move is useful until the consultation starts (their
 # composers check that), a cancellation or a handout whenever it arrives; the rest are
@@ -546,7 +570,8 @@ CONSULTATION_CHANGES = {
     Reminder.CONSULTATION_MOVED,
     Reminder.CONSULTATION_CANCELLED,
 }
-USEFUL_HOWEVER_LATE = {*CONSULTATION_NOTICES, *CONSULTATION_CHANGES, Reminder.HANDOUT}
+MESSAGES_WAITING = {Reminder.MESSAGE_TO_CLIENT, Reminder.MESSAGE_TO_PRACTICE}
+USEFUL_HOWEVER_LATE = {*CONSULTATION_NOTICES, *CONSULTATION_CHANGES, Reminder.HANDOUT, *MESSAGES_WAITING}
 
 
 def summary_sweep(*, now: datetime | None = None) -> list[int]:

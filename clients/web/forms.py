@@ -10,6 +10,7 @@ from programs.models import Program
 
 from ..accounts.profiles import client_email_refusal, zones_of_clients
 from ..consultations import booking
+from ..consultations.questionnaires import ODI_SECTIONS
 from ..models import ALL_DAYS, Client, Consultation
 from ..scheduling import DAY_NAMES, already_over
 
@@ -169,18 +170,6 @@ class ConsultationForm(forms.Form):
         return form
 
 
-ODI_SECTIONS = [
-    "Pain intensity",
-    "Personal care",
-    "Lifting",
-    "Walking",
-    "Sitting",
-    "Standing",
-    "Sleeping",
-    "Sex life",
-    "Social life",
-    "Travelling",
-]
 ODI_CHOICES = [("", "Not answered"), *[(str(n), str(n)) for n in range(6)]]
 
 

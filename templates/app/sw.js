@@ -1,4 +1,4 @@
-{% load static %}// The phone page, there even when the phone is offline: the page, its two files, its manifest and
+{% load static %}// The phone page, there even when the phone is offline: the page, its files, its manifest and
 // icons are kept here, network first so a new version shows as soon as there is a connection.
 // The exercises' pictures are kept too, answered from here at once and refreshed behind (the page
 // puts the day's pictures in the same cache as its list loads). The API is never kept here: the
@@ -10,6 +10,8 @@ const FILES = [
   "{% url 'phone-app' %}",
   "{% static 'app/app.js' %}",
   "{% static 'app/app.css' %}",
+  "{% static 'app/talk.js' %}",
+  "{% static 'app/talk.css' %}",
   "{% url 'phone-app-manifest' %}",
   "{% static 'app/icons/icon-192.png' %}",
   "{% static 'app/icons/icon-512.png' %}",

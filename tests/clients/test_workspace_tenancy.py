@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from clients.assignments import versions
-from clients.models import Alert, Consultation, HandoutBatch
+from clients.models import Alert, Consultation, HandoutBatch, QuestionnaireSchedule
 from practice import team
 from practice.models import PractitionerInvitation
 from tests.factories import ExerciseFactory, MembershipFactory, TemplateFactory
@@ -22,6 +22,7 @@ WITHOUT_OBJECTS = {
     "programs:exercise-add",
     "workspace:handout-batches",
     "workspace:unsubscribe",  # public: the signed token is the proof (tests/clients/test_reminders*)
+    "workspace:odi-wording",  # the current practice's own wording (tests/clients/test_questionnaires.py)
 }
 
 
@@ -57,6 +58,9 @@ def charlies_objects(charlie, erin, erin_assignment):
         practice=practice, email="ivy@example.com", token_hash="z" * 64, expires_at=timezone.now()
     )
     membership = charlie.memberships.get()
+    erins_questionnaire = QuestionnaireSchedule.objects.create(
+        assignment=erin_assignment, questionnaire="nprs", every_days=7, starts_on=erin_assignment.start_date
+    )
     erins_break = erin_assignment.pauses.create(
         start_date=erin_assignment.end_date, end_date=erin_assignment.end_date
     )
@@ -81,6 +85,9 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:client-erase": {"pk": erin.pk},
         "workspace:client-audit": {"pk": erin.pk},
         "workspace:client-reminders": {"pk": erin.pk},
+        "workspace:client-messages": {"pk": erin.pk},
+        "workspace:client-questionnaires": {"pk": erin.pk},
+        "workspace:questionnaire-stop": {"pk": erins_questionnaire.pk},
         "workspace:handout-email": {"pk": erin_assignment.pk},
         "workspace:handout-batch": {"pk": batch.pk},
         "workspace:client": {"pk": erin.pk},
