@@ -1,5 +1,6 @@
-{% load static %}// The phone page, there even when the phone is offline: the page, its two files, its manifest and
-// icons are kept here, network first so a new version shows as soon as there is a connection.
+{% load static i18n %}{% get_available_languages as LANGUAGES %}// The phone page, there even when the phone is offline: the page, its two files, its words (the
+// JavaScript catalogue of each language), its manifest and icons are kept here, network first so
+// a new version shows as soon as there is a connection.
 // The exercises' pictures are kept too, answered from here at once and refreshed behind (the page
 // puts the day's pictures in the same cache as its list loads). The API is never kept here: the
 // page keeps today's list, the progress figures and the check-offs waiting to sync itself, with
@@ -11,7 +12,8 @@ const FILES = [
   "{% static 'app/app.js' %}",
   "{% static 'app/app.css' %}",
   "{% url 'phone-app-manifest' %}",
-  "{% static 'app/icons/icon-192.png' %}",
+{% for code, name in LANGUAGES %}  "{% url 'phone-app-catalog' code %}",
+{% endfor %}  "{% static 'app/icons/icon-192.png' %}",
   "{% static 'app/icons/icon-512.png' %}",
   "{% static 'app/icons/maskable-192.png' %}",
   "{% static 'app/icons/maskable-512.png' %}",

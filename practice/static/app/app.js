@@ -27,10 +27,12 @@ const KEYS = {
 };
 const $ = (id) => document.getElementById(id);
 
-// The page's words come with the page, in its language (see clients/phone.py): t("today", { date }).
-const STRINGS = JSON.parse($("strings").textContent);
-const t = (key, values = {}) => STRINGS[key].replace(/\{(\w+)\}/g, (_, name) => values[name]);
-const tCount = (key, count, values = {}) => t(`${key}_${count === 1 ? "one" : "other"}`, { count, ...values });
+// The page's words are Django's JavaScript catalogue (/app/jsi18n/<language>.js, loaded before this
+// file: window.gettext, ngettext, interpolate), in the page's language; `{name}` marks a value:
+// t(gettext("Today, {date}"), { date }).
+const t = (text, values = {}) => text.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+// How many days back a check-off may go (clients/checkoffs/completions.py), for its refusal.
+const PAGE = JSON.parse($("phone-page").textContent);
 const LANGUAGE = document.documentElement.lang;
 // Whether the browser is signed in on the web as a client, and its CSRF token (clients/views.py).
 const WEB_SESSION = JSON.parse($("web-session").textContent);
@@ -89,7 +91,7 @@ async function renewToken() {
     store.set(KEYS.token, answer.data.token);
     return answer.data.token;
   }
-  signedOut(t("expired"));
+  signedOut(gettext("Your sign-in has expired. Please sign in again."));
   return null;
 }
 
@@ -109,11 +111,38 @@ function myQueue(queue = store.get(KEYS.queue, [])) {
 }
 
 // The API's messages are in English for programs to read: the page says the errors a client can
-// meet in its own words (clients/phone.py), by code (and field), and a sentence of its own for
+// meet in its own words (EXPLAINED, below), by code (and field), and a sentence of its own for
 // any other. `kind` is the place: "sign_in", "refused" (a check-off) or "error" (settings).
 function explain(kind, error) {
-  return STRINGS[`${kind}_${error?.field}_${error?.code}`] ?? STRINGS[`${kind}_${error?.code}`] ?? t(`${kind}_unexplained`);
+  const words = EXPLAINED[kind];
+  return words[`${error?.field}_${error?.code}`] ?? words[error?.code] ?? words.unexplained;
 }
+
+const EXPLAINED = {
+  sign_in: {
+    authentication_failed: gettext("Email or password is not right."),
+    email_blank: gettext("Please enter your email address."),
+    email_invalid: gettext("Please enter a valid email address, such as name@example.com."),
+    password_blank: gettext("Please enter your password."),
+    throttled: gettext("Too many attempts to sign in. Please wait a few minutes and try again."),
+    unexplained: gettext("Signing in did not work just now. Please try again."),
+  },
+  refused: {
+    date_in_future: gettext("That day has not come yet where you are."),
+    before_start: gettext("Your program had not started yet on that day."),
+    after_end: gettext("Your program had already ended on that day."),
+    too_far_back: interpolate(ngettext("Check-offs can go back %(days)s day at most.", "Check-offs can go back %(days)s days at most.", PAGE.check_off_days_back), { days: PAGE.check_off_days_back }, true),
+    session_past_schedule: gettext("That session is not in your program on that day."),
+    not_found: gettext("That exercise is no longer in your program."),
+    unexplained: gettext("Rehabit did not accept it."),
+  },
+  error: {
+    quiet_hours_incomplete: gettext("Quiet hours need both a start and an end, or neither."),
+    unknown_timezone: gettext("Rehabit does not know this time zone. Please choose one from the list."),
+    null: gettext("Please fill this in."),
+    unexplained: gettext("Please check this value."),
+  },
+};
 
 // Works outside secure contexts too (a phone on plain http on the local network).
 function newUuid() {
@@ -139,7 +168,7 @@ async function signIn(event) {
   try {
     answer = await api("/auth/token/", { method: "POST", body });
   } catch {
-    $("sign-in-error").textContent = t("sign_in_offline");
+    $("sign-in-error").textContent = gettext("No connection. Signing in needs the internet once.");
     return;
   }
   if (!answer.ok) {
@@ -162,7 +191,7 @@ async function signedIn(token) {
 // Signed in on the web already (the invitation page, the sign-in page): that session gets this
 // phone its own token, so nobody signs in twice. Not while a sign-out is still unconfirmed.
 async function signInWithWebSession() {
-  say(t("signing_in"));
+  say(gettext("Signing you in…"));
   let answer = null;
   try {
     answer = await api("/auth/token/session/", { method: "POST" });
@@ -170,7 +199,7 @@ async function signInWithWebSession() {
     /* offline: the form says signing in needs a connection */
   }
   if (answer?.ok) return signedIn(answer.data.token);
-  say(answer ? "" : t("sign_in_offline"));
+  say(answer ? "" : gettext("No connection. Signing in needs the internet once."));
   route();
 }
 
@@ -180,7 +209,7 @@ async function signOut() {
   store.set(KEYS.signingOut, { token: store.get(KEYS.token), account: store.get(KEYS.me)?.id });
   const waiting = myQueue().length;
   forgetLanguage();
-  signedOut(waiting ? tCount("signed_out_waiting", waiting) : t("signed_out"));
+  signedOut(waiting ? t(ngettext("You are signed out. {count} check-off not sent yet waits on this phone until you sign in again.", "You are signed out. {count} check-offs not sent yet wait on this phone until you sign in again.", waiting), { count: waiting }) : gettext("You are signed out."));
   await finishSignOut();
 }
 
@@ -229,8 +258,8 @@ function show(view) {
   $("sign-out").hidden = view === "sign-in";
   $("open-settings").hidden = view !== "today";
   if (view === "exercise") fillExercise();
-  const titles = { settings: t("settings_title"), exercise: $("exercise-title").textContent };
-  document.title = `${titles[view] || t("today_title")} · Rehabit`;
+  const titles = { settings: gettext("Settings"), exercise: $("exercise-title").textContent };
+  document.title = `${titles[view] || gettext("Today")} · Rehabit`;
   if (view === "today" && from === "exercise" && listPlace) return backToList();
   if (view === "exercise") window.scrollTo(0, 0);
   $(VIEWS[view]).focus();
@@ -254,13 +283,13 @@ async function refresh() {
   await sync();
   // Nothing saved to show meanwhile: say it is coming, unless the sync had something to say.
   const firstLoad = !store.get(KEYS.today) && !$("status").textContent;
-  if (firstLoad) say(t("loading"));
+  if (firstLoad) say(gettext("Loading today's exercises…"));
   try {
     const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/"), loadProgress()]);
     if (!store.get(KEYS.token)) return;
     if (today.ok) store.set(KEYS.today, { ...today.data, seen_on: clientsDate() });
     if (programs.ok) store.set(KEYS.programs, { account: store.get(KEYS.me)?.id, results: programs.data.results });
-    if (firstLoad && $("status").textContent === t("loading")) say("");
+    if (firstLoad && $("status").textContent === gettext("Loading today's exercises…")) say("");
   } catch {
     say(offlineMessage());
   }
@@ -339,7 +368,7 @@ function render() {
   if (!today) return;
   const date = longDate(today.date);
   // A list of a day gone by is not called "Today": its date alone, capitalised as a title.
-  $("today-title").textContent = listIsStale(today) ? date.charAt(0).toLocaleUpperCase(LANGUAGE) + date.slice(1) : t("today", { date });
+  $("today-title").textContent = listIsStale(today) ? date.charAt(0).toLocaleUpperCase(LANGUAGE) + date.slice(1) : t(gettext("Today, {date}"), { date });
   $("nothing").hidden = today.slots.length > 0;
   for (const slot of today.slots) list.append(slotItem(slot, isDone(slot, today), slotName(slot, today)));
   renderCount(today);
@@ -355,7 +384,7 @@ function isDone(slot, today) {
 // With several sessions a day, each slot's name says which one.
 function slotName(slot, today) {
   const sessions = Math.max(1, ...today.slots.map((s) => s.session));
-  return sessions > 1 ? t("session", { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
+  return sessions > 1 ? t(gettext("{name} (session {number})"), { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
 }
 
 // "3 of 6 done today": the slots of the list, counted as the list shows them.
@@ -363,14 +392,14 @@ function renderCount(today) {
   const total = today.slots.length;
   if (!total) return;
   const done = today.slots.filter((slot) => isDone(slot, today)).length;
-  $("today-count-text").textContent = t(listIsStale(today) ? "done_that_day" : "done_today", { done, total });
+  $("today-count-text").textContent = t(listIsStale(today) ? gettext("{done} of {total} done that day") : gettext("{done} of {total} done today"), { done, total });
   $("today-count-bar").style.width = `${Math.round((100 * done) / total)}%`;
   $("today-count").classList.toggle("all-done", done === total);
   $("today-count").hidden = false;
   // One at a time: the first not done yet opens, and each one leads on to the next.
   const next = listIsStale(today) ? null : today.slots.find((slot) => !isDone(slot, today));
   $("start-next").hidden = !next;
-  $("start-next").textContent = next ? t(done ? "go_on_with" : "start_with", { name: slotName(next, today) }) : "";
+  $("start-next").textContent = next ? t(done ? gettext("Go on with {name}") : gettext("Start with {name}"), { name: slotName(next, today) }) : "";
   $("start-next").onclick = next ? () => openSlot(next) : null;
 }
 
@@ -406,12 +435,12 @@ function slotItem(slot, done, name) {
 
 function slotButtons(buttons, slot, done, name) {
   if (done) {
-    buttons.innerHTML = `<span class="state">${escapeHtml(t("done"))}</span>`;
-    buttons.append(button(t("undo_label", { name }), t("undo"), () => undoCheckOff(slot, name), "secondary"));
+    buttons.innerHTML = `<span class="state">${escapeHtml(gettext("✓ Done"))}</span>`;
+    buttons.append(button(t(gettext("Undo the check-off of {name}"), { name }), gettext("Undo"), () => undoCheckOff(slot, name), "secondary"));
   } else {
-    buttons.append(button(t("check_off_label", { name }), t("check_off"), () => openCheckOff(slot, name)));
+    buttons.append(button(t(gettext("Check off {name}"), { name }), gettext("Check off"), () => openCheckOff(slot, name)));
   }
-  if (timerSteps(slot.dosage).length) buttons.append(button(t("timer_label", { name }), t("timer"), () => startTimer(slot, name)));
+  if (timerSteps(slot.dosage).length) buttons.append(button(t(gettext("Start timer for {name}"), { name }), gettext("Timer"), () => startTimer(slot, name)));
 }
 
 // --- one exercise: how to do it ------------------------------------------------------------
@@ -482,12 +511,12 @@ function fillExercise() {
       ([url, alt]) => `<figure class="picture"><img src="${escapeHtml(url)}" alt="${escapeHtml(alt || "")}"></figure>`,
     ),
     '<div class="buttons"></div>',
-    slot.note ? `<div class="note"><h3>${escapeHtml(t("note_title"))}</h3><p>${escapeHtml(slot.note)}</p></div>` : "",
+    slot.note ? `<div class="note"><h3>${escapeHtml(gettext("From your practitioner"))}</h3><p>${escapeHtml(slot.note)}</p></div>` : "",
     exercise.summary ? `<p>${escapeHtml(exercise.summary)}</p>` : "",
-    exercise.steps?.length ? `<h3>${escapeHtml(t("steps_title"))}</h3>${list(exercise.steps, "ol")}` : "",
-    exercise.cues?.length ? `<h3>${escapeHtml(t("cues_title"))}</h3>${list(exercise.cues, "ul")}` : "",
+    exercise.steps?.length ? `<h3>${escapeHtml(gettext("How to do it"))}</h3>${list(exercise.steps, "ol")}` : "",
+    exercise.cues?.length ? `<h3>${escapeHtml(gettext("Keep in mind"))}</h3>${list(exercise.cues, "ul")}` : "",
     video
-      ? `<p><a class="video" href="${escapeHtml(video)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t("video"))}</a></p>`
+      ? `<p><a class="video" href="${escapeHtml(video)}" target="_blank" rel="noopener noreferrer">${escapeHtml(gettext("Watch the video (opens outside Rehabit)"))}</a></p>`
       : "",
     stepThrough(slot, today),
   ].join("");
@@ -498,11 +527,11 @@ function fillExercise() {
 // "Exercise 2 of 6", with the ones before and after it on the day's list.
 function stepThrough(slot, today) {
   const at = today.slots.findIndex((other) => slotKey(other) === slotKey(slot));
-  const link = (other, key, cls) =>
-    other ? `<a class="${cls}" href="#exercise/${exerciseRoute(other)}">${escapeHtml(t(key, { name: slotName(other, today) }))}</a>` : "";
-  return `<nav class="step-through" aria-label="${escapeHtml(t("position", { number: at + 1, total: today.slots.length }))}">
-    <p class="position" aria-hidden="true">${escapeHtml(t("position", { number: at + 1, total: today.slots.length }))}</p>
-    ${link(today.slots[at - 1], "previous", "previous")}${link(today.slots[at + 1], "next_exercise", "next")}</nav>`;
+  const link = (other, text, cls) =>
+    other ? `<a class="${cls}" href="#exercise/${exerciseRoute(other)}">${escapeHtml(t(text, { name: slotName(other, today) }))}</a>` : "";
+  return `<nav class="step-through" aria-label="${escapeHtml(t(gettext("Exercise {number} of {total}"), { number: at + 1, total: today.slots.length }))}">
+    <p class="position" aria-hidden="true">${escapeHtml(t(gettext("Exercise {number} of {total}"), { number: at + 1, total: today.slots.length }))}</p>
+    ${link(today.slots[at - 1], gettext("Previous: {name}"), "previous")}${link(today.slots[at + 1], gettext("Next: {name}"), "next")}</nav>`;
 }
 
 // --- progress: today's count, streaks, four weeks, pain ----------------------------------
@@ -529,20 +558,20 @@ function renderProgress() {
   $("progress").hidden = !report;
   if (!report) return;
   const when = new Date(kept.seen_at).toLocaleString(LANGUAGE, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-  $("progress-note").textContent = progressFresh ? "" : t("progress_saved", { when });
+  $("progress-note").textContent = progressFresh ? "" : t(gettext("Offline: these are your figures from {when}. They update once you are online."), { when });
   $("progress-note").hidden = progressFresh;
-  $("streak-current").textContent = tCount("days", report.current_streak);
-  $("streak-best").textContent = tCount("days", report.best_streak);
+  $("streak-current").textContent = t(ngettext("{count} day", "{count} days", report.current_streak), { count: report.current_streak });
+  $("streak-best").textContent = t(ngettext("{count} day", "{count} days", report.best_streak), { count: report.best_streak });
   $("weeks").innerHTML = report.weeks.slice(-4).map((week, n, weeks) => weekRow(week, n === weeks.length - 1)).join("");
   $("pain-trend").textContent = painTrend(report);
 }
 
 // Today's exercises count in the week once done, so a week begun today may owe nothing yet.
 function weekRow(week, current) {
-  const label = t("week_of", { date: shortDate(week.week_start) });
-  const pain = week.average_pain == null ? "" : ` · ${t("week_pain", { pain: number(week.average_pain) })}`;
-  const none = current ? t("week_none_yet") : t("week_rest");
-  const figure = week.scheduled ? t("week_done", { done: week.done, scheduled: week.scheduled }) : none;
+  const label = t(gettext("Week of {date}"), { date: shortDate(week.week_start) });
+  const pain = week.average_pain == null ? "" : ` · ${t(gettext("average pain {pain}"), { pain: number(week.average_pain) })}`;
+  const none = current ? gettext("Nothing done yet") : gettext("Nothing scheduled");
+  const figure = week.scheduled ? t(gettext("{done} of {scheduled} done"), { done: week.done, scheduled: week.scheduled }) : none;
   const width = week.scheduled ? Math.min(100, Math.round((100 * week.done) / week.scheduled)) : 0;
   return `<li><span class="week-label">${escapeHtml(label)}</span>
     <span class="week-bar" aria-hidden="true"><span style="width: ${width}%"></span></span>
@@ -550,9 +579,10 @@ function weekRow(week, current) {
 }
 
 function painTrend(report) {
-  if (!report.pain_trend) return t("pain_unknown");
+  if (!report.pain_trend) return gettext("Your pain trend shows once you have given a pain score in two different weeks.");
   const change = number(Math.abs(report.pain_change));
-  return t(`pain_${report.pain_trend}`, { change });
+  const words = { falling: gettext("Easing: {change} points lower than in the first week you scored it."), rising: gettext("Rising: {change} points higher than in the first week you scored it. If it keeps rising, tell your practitioner."), steady: gettext("Steady: about the same as in the first week you scored it.") };
+  return t(words[report.pain_trend], { change });
 }
 
 function number(value) {
@@ -593,8 +623,8 @@ function escapeHtml(text) {
 // first version; a line may itself hold " · " (a dosage), so lines are set apart with "; ".
 function renderChanges(assignment) {
   const changes = assignment.changes || [];
-  if (changes.length) return `<p class="changes"><strong>${escapeHtml(t("what_changed"))}</strong> ${escapeHtml(changes.join("; "))}</p>`;
-  return assignment.version > 1 ? `<p class="changes">${escapeHtml(t("updated", { version: assignment.version }))}</p>` : "";
+  if (changes.length) return `<p class="changes"><strong>${escapeHtml(gettext("What changed:"))}</strong> ${escapeHtml(changes.join("; "))}</p>`;
+  return assignment.version > 1 ? `<p class="changes">${escapeHtml(t(gettext("Updated by your practitioner (version {version})."), { version: assignment.version }))}</p>` : "";
 }
 
 // A break the practitioner set (a holiday), running or to come: its days have no exercises.
@@ -603,7 +633,7 @@ function renderBreaks(assignment) {
   const today = clientsDate() || "0000-00-00"; // unknown zone: every break not over is shown
   return (assignment.pauses || [])
     .filter((p) => p.end_date && p.end_date >= today)
-    .map((p) => `<p class="break">${escapeHtml(t(p.start_date <= today ? "on_break" : "break_ahead", { from: shortDate(p.start_date), to: shortDate(p.end_date) }))}</p>`)
+    .map((p) => `<p class="break">${escapeHtml(t(p.start_date <= today ? gettext("On a break: no exercises from {from} to {to}.") : gettext("No exercises from {from} to {to}."), { from: shortDate(p.start_date), to: shortDate(p.end_date) }))}</p>`)
     .join("");
 }
 
@@ -615,7 +645,7 @@ function renderPrograms(assignments) {
   $("programs").innerHTML = assignments
     .filter((a) => a.status !== "ended")
     .map((a) => `<div class="program card"><strong>${escapeHtml(a.title)}</strong>
-        ${a.status === "paused" ? ` · ${escapeHtml(t("paused"))}` : ""} · <a href="${escapeHtml(a.handout_url)}" data-handout>${escapeHtml(t("handout"))}</a>
+        ${a.status === "paused" ? ` · ${escapeHtml(gettext("paused"))}` : ""} · <a href="${escapeHtml(a.handout_url)}" data-handout>${escapeHtml(gettext("Handout (PDF)"))}</a>
         ${renderChanges(a)}${renderBreaks(a)}</div>`)
     .join("");
   for (const link of $("programs").querySelectorAll("[data-handout]")) link.addEventListener("click", downloadHandout);
@@ -625,7 +655,7 @@ function renderPrograms(assignments) {
 async function downloadHandout(event) {
   event.preventDefault();
   const response = await request(event.currentTarget.href, { accept: null });
-  if (!response.ok) return say(t("handout_failed"));
+  if (!response.ok) return say(gettext("The handout could not be downloaded."));
   const url = URL.createObjectURL(await response.blob());
   const a = Object.assign(document.createElement("a"), { href: url, download: "handout.pdf" });
   a.click();
@@ -644,7 +674,7 @@ async function openCheckOff(slot, name) {
   const opener = document.activeElement;
   if (await followTheDay()) {
     slot = store.get(KEYS.today)?.slots.find((s) => slotKey(s) === slotKey(slot) && !s.done);
-    if (listIsStale()) return say(t("stale_check_off", { date: longDate(store.get(KEYS.today).date) }));
+    if (listIsStale()) return say(t(gettext("Not checked off: this list is not today's but that of {date}. Today's exercises load once you are online."), { date: longDate(store.get(KEYS.today).date) }));
     if (!slot || myQueue().some((q) => q.date === store.get(KEYS.today).date && slotKey(q) === slotKey(slot))) return;
   }
   pending = { slot, opener, date: store.get(KEYS.today).date };
@@ -655,7 +685,7 @@ async function openCheckOff(slot, name) {
   $("sets_done").placeholder = slot.dosage.sets ?? "";
   $("reps_done").placeholder = slot.dosage.reps ?? "";
   $("reps-done-field").hidden = !slot.dosage.reps; // timed exercises have no reps to count
-  $("done-hint").textContent = t("done_hint", { dosage: slot.dosage.text });
+  $("done-hint").textContent = t(gettext("Prescribed: {dosage}. Fill these in only if you want to say what you did."), { dosage: slot.dosage.text });
   $("check-off").showModal();
   $("pain").focus();
 }
@@ -666,8 +696,8 @@ function painAnswered(answered) {
   pain.classList.toggle("unset", !answered);
   if (!answered) pain.value = 0;
   if (answered) pain.removeAttribute("aria-valuetext");
-  else pain.setAttribute("aria-valuetext", t("pain_not_set"));
-  $("pain-value").textContent = answered ? pain.value : t("pain_not_set");
+  else pain.setAttribute("aria-valuetext", gettext("Not set"));
+  $("pain-value").textContent = answered ? pain.value : gettext("Not set");
   $("pain-clear").hidden = !answered;
 }
 
@@ -720,12 +750,12 @@ async function sendQueue() {
   if (!store.get(KEYS.token)) return; // signed out: sent once signed in again
   // Nothing to send: an old note (offline, waiting) goes, but not the news that the last ones arrived,
   // which a sync started meanwhile (the list loading) would otherwise wipe.
-  if (!queue.length) return $("status").textContent === t("synced") || say("");
+  if (!queue.length) return $("status").textContent === gettext("All check-offs synced.") || say("");
   try {
     const items = queue.slice(0, 500).map(({ account, ...item }) => item);
     const answer = await api("/me/completions/batch/", { method: "POST", body: { items } });
     if (answer.status === 401) return; // signed out: the sign-in form says why
-    if (answer.status === 429) return say(tCount("sync_throttled", queue.length)); // sent again shortly
+    if (answer.status === 429) return say(t(ngettext("Rehabit asked for a short pause: {count} check-off waits here and is sent shortly.", "Rehabit asked for a short pause: {count} check-offs wait here and are sent shortly.", queue.length), { count: queue.length })); // sent again shortly
     if (!answer.ok) return say(offlineMessage());
     const settled = new Map(answer.data.results.map((r) => [r.id, r]));
     const refused = answer.data.results.filter((r) => r.status === 400 || r.status === 404);
@@ -734,7 +764,7 @@ async function sendQueue() {
     if (answer.data.results.some((r) => r.status < 300)) loadProgress(); // a streak may have grown
     const left = myQueue().length;
     const reason = refused.length ? explain("refused", refused[0].error) : "";
-    say(refused.length ? tCount("refused", refused.length, { reason }) : left ? offlineMessage() : t("synced"));
+    say(refused.length ? t(ngettext("{count} check-off could not be saved. {reason}", "{count} check-offs could not be saved. {reason}", refused.length), { count: refused.length, reason }) : left ? offlineMessage() : gettext("All check-offs synced."));
   } catch {
     say(offlineMessage());
   }
@@ -773,10 +803,10 @@ async function undoCheckOff(slot, name) {
   try {
     answer = await api(`/me/completions/${saved}/`, { method: "DELETE" });
   } catch {
-    return say(t("undo_offline", { name }));
+    return say(t(gettext("The check-off of {name} is already saved, so undoing it needs a connection. Please try again once you are online."), { name }));
   }
   if (answer.status === 401) return;
-  if (!answer.ok && answer.status !== 404) return say(t("undo_failed", { name })); // 404: already gone
+  if (!answer.ok && answer.status !== 404) return say(t(gettext("{name} could not be un-checked just now. Please try again."), { name })); // 404: already gone
   undone(slot, name);
 }
 
@@ -786,17 +816,17 @@ function undone(slot, name) {
   if (mine) Object.assign(mine, { done: false, completion: null });
   store.set(KEYS.today, today);
   render();
-  say(t("undone", { name }));
+  say(t(gettext("The check-off of {name} is undone."), { name }));
   const place = showing === "exercise" ? $("exercise-body") : $("slots").querySelector(`[data-slot="${slotKey(slot)}"]`);
   place?.querySelector("button")?.focus();
 }
 
 function offlineMessage() {
   const waiting = myQueue().length;
-  const where = navigator.onLine ? t("unreachable") : t("offline");
-  const message = waiting ? tCount("waiting", waiting, { where }) : t("saved_list", { where });
+  const where = navigator.onLine ? gettext("Can't reach Rehabit") : gettext("Offline");
+  const message = waiting ? t(ngettext("{where}: {count} check-off waiting to sync.", "{where}: {count} check-offs waiting to sync.", waiting), { count: waiting, where }) : t(gettext("{where}: showing your saved list."), { where });
   const today = store.get(KEYS.today);
-  return listIsStale(today) ? `${message} ${t("stale_list", { date: longDate(today.date) })}` : message;
+  return listIsStale(today) ? `${message} ${t(gettext("This is the list of {date}; today's exercises load once you are online."), { date: longDate(today.date) })}` : message;
 }
 
 // --- follow-along timer ----------------------------------------------------------------
@@ -809,19 +839,19 @@ const REST_BETWEEN_SETS = 30;
 function timerSteps(dosage) {
   const each = dosage.hold_seconds || dosage.duration_seconds;
   if (!each) return [];
-  const sides = dosage.side === "each" ? [t("left_side"), t("right_side")] : [""];
+  const sides = dosage.side === "each" ? [gettext("Left side"), gettext("Right side")] : [""];
   const reps = dosage.hold_seconds ? dosage.reps || 1 : 1;
   const steps = [];
   for (let set = 1; set <= (dosage.sets || 1); set++) {
     sides.forEach((side, s) => {
       for (let rep = 1; rep <= reps; rep++) {
-        const what = dosage.hold_seconds ? t("hold", { rep, reps }) : t("go");
-        steps.push({ label: [t("set", { set, sets: dosage.sets || 1 }), side, what].filter(Boolean).join(" · "), seconds: each, work: true });
-        if (rep < reps) steps.push({ label: t("rest"), seconds: REST_BETWEEN_REPS });
+        const what = dosage.hold_seconds ? t(gettext("Hold {rep} of {reps}"), { rep, reps }) : gettext("Go");
+        steps.push({ label: [t(gettext("Set {set} of {sets}"), { set, sets: dosage.sets || 1 }), side, what].filter(Boolean).join(" · "), seconds: each, work: true });
+        if (rep < reps) steps.push({ label: gettext("Rest"), seconds: REST_BETWEEN_REPS });
       }
-      if (s < sides.length - 1) steps.push({ label: t("rest_switch"), seconds: REST_BETWEEN_SIDES });
+      if (s < sides.length - 1) steps.push({ label: gettext("Rest, then switch sides"), seconds: REST_BETWEEN_SIDES });
     });
-    if (set < (dosage.sets || 1)) steps.push({ label: t("rest_set"), seconds: REST_BETWEEN_SETS });
+    if (set < (dosage.sets || 1)) steps.push({ label: gettext("Rest before the next set"), seconds: REST_BETWEEN_SETS });
   }
   return steps;
 }
@@ -850,7 +880,7 @@ function startTimer(slot, name) {
   Object.assign(timer, { steps: timerSteps(slot.dosage), index: 0, paused: false, slot, name });
   keepAwake();
   $("timer-title").textContent = name;
-  $("timer-pause").textContent = t("pause");
+  $("timer-pause").textContent = gettext("Pause");
   $("timer").showModal();
   beep(true); // also unlocks audio: browsers allow sound only after a tap
   beginStep();
@@ -869,7 +899,7 @@ function beginStep() {
   $("timer-step").textContent = step.label;
   $("timer-count").textContent = clock(timer.left);
   const next = timer.steps[timer.index + 1];
-  $("timer-next").textContent = next ? t("next", { step: next.label }) : t("last");
+  $("timer-next").textContent = next ? t(gettext("Next: {step}"), { step: next.label }) : gettext("Last one");
   $("timer-skip").hidden = Boolean(step.work); // a rest can be cut short, a hold or a go cannot
 }
 
@@ -913,7 +943,7 @@ function letSleep() {
 function finishTimer() {
   clearInterval(timer.handle);
   beep(true);
-  $("timer-step").textContent = t("well_done");
+  $("timer-step").textContent = gettext("Well done!");
   $("timer-count").textContent = "✓";
   $("timer-next").textContent = "";
   $("timer").close();
@@ -942,7 +972,7 @@ let settingsTouched = false;
 // them. Offline the last known ones stay, and saving says it can't.
 async function openSettings() {
   clearFieldErrors();
-  $("settings-result").textContent = sessionStorage.getItem("rehabit.saved") ? t("saved") : "";
+  $("settings-result").textContent = sessionStorage.getItem("rehabit.saved") ? gettext("Saved.") : "";
   sessionStorage.removeItem("rehabit.saved");
   settingsTouched = false;
   showSettings(store.get(KEYS.me));
@@ -964,7 +994,7 @@ function showSettings(me) {
 }
 
 function showConnection() {
-  const notice = !store.get(KEYS.me) ? t("settings_unavailable") : navigator.onLine ? "" : t("settings_offline");
+  const notice = !store.get(KEYS.me) ? gettext("Your settings need a connection to load. Please try again once you are online.") : navigator.onLine ? "" : gettext("You are offline. Settings can be changed only with a connection.");
   $("settings-notice").textContent = notice;
   $("settings-notice").hidden = !notice;
 }
@@ -993,10 +1023,10 @@ function showZone() {
   } catch {
     /* a name this browser does not know: the API still decides */
   }
-  $("timezone-now").textContent = now ? t("zone_now", { time: now }) : "";
+  $("timezone-now").textContent = now ? t(gettext("Time there now: {time}"), { time: now }) : "";
   const offer = PHONE_ZONE && PHONE_ZONE !== zone;
   $("use-phone-zone").hidden = !offer;
-  if (offer) $("use-phone-zone").textContent = t("use_phone_zone", { zone: PHONE_ZONE });
+  if (offer) $("use-phone-zone").textContent = t(gettext("Use this phone's time zone ({zone})"), { zone: PHONE_ZONE });
 }
 
 function settingsBody() {
@@ -1017,24 +1047,24 @@ async function saveSettings(event) {
   event.preventDefault();
   clearFieldErrors();
   const result = $("settings-result");
-  if (!navigator.onLine) return (result.textContent = t("not_saved_offline"));
-  result.textContent = t("saving");
+  if (!navigator.onLine) return (result.textContent = gettext("Not saved: there is no connection. Your changes are still here; save them again once you are online."));
+  result.textContent = gettext("Saving…");
   let answer;
   try {
     answer = await api("/me/", { method: "PATCH", body: settingsBody() });
   } catch {
     showConnection();
-    return (result.textContent = t("not_saved_offline"));
+    return (result.textContent = gettext("Not saved: there is no connection. Your changes are still here; save them again once you are online."));
   }
   if (answer.status === 400) return showFieldErrors(answer.data.errors || [answer.data]);
-  if (!answer.ok) return (result.textContent = answer.status === 401 ? "" : t("not_saved_server"));
+  if (!answer.ok) return (result.textContent = answer.status === 401 ? "" : gettext("Not saved: Rehabit could not save your settings just now. Please try again."));
   store.set(KEYS.me, answer.data);
   if (answer.data.language !== LANGUAGE) {
     sessionStorage.setItem("rehabit.saved", "1"); // said once the page is back in the new language
     return speak(answer.data.language);
   }
   fillSettings(answer.data);
-  result.textContent = t("saved");
+  result.textContent = gettext("Saved.");
 }
 
 function showFieldErrors(errors) {
@@ -1048,7 +1078,7 @@ function showFieldErrors(errors) {
     $(`${error.field}-error`).textContent = text;
     $(error.field).setAttribute("aria-invalid", "true");
   }
-  $("settings-result").textContent = [t("not_saved_fields"), ...unplaced].join(" ");
+  $("settings-result").textContent = [gettext("Not saved: please check the fields marked above."), ...unplaced].join(" ");
   $("settings-form").querySelector("[aria-invalid=true]")?.focus();
 }
 
@@ -1089,7 +1119,7 @@ function start() {
   });
   $("timer-pause").addEventListener("click", () => {
     timer.paused = !timer.paused;
-    $("timer-pause").textContent = timer.paused ? t("resume") : t("pause");
+    $("timer-pause").textContent = timer.paused ? gettext("Resume") : gettext("Pause");
   });
   $("timer-stop").addEventListener("click", stopTimer);
   $("timer-skip").addEventListener("click", skipRest);
