@@ -30,7 +30,7 @@ from ..assignments.handouts import assignment_handout
 from ..checkoffs.today import Slot, day_slots, done_by_slot
 from ..models import Assignment, Completion, Consultation, Reminder
 from ..scheduling import in_quiet_hours, local_date, next_reminder_at, save_next_reminders, with_schedules
-from . import alerts
+from . import alerts, programs
 from .calendar import consultation_ics
 from .channels import Notice, channel_for, unsubscribe_url
 
@@ -148,7 +148,9 @@ def deliver_many(reminder_ids: list[int], *, now: datetime | None = None, connec
     if not claimed:
         return {}
     rows = list(
-        Reminder.objects.select_related("client__practice", "assignment", "consultation", "recipient")
+        Reminder.objects.select_related(
+            "client__practice", "assignment", "consultation", "recipient", "version__program"
+        )
         .filter(pk__in=claimed)
         .order_by("pk")
     )
@@ -463,6 +465,8 @@ COMPOSERS = {
     Reminder.CONSULTATION_INVITE: _consultation_change_notice,
     Reminder.CONSULTATION_MOVED: _consultation_change_notice,
     Reminder.CONSULTATION_CANCELLED: _consultation_change_notice,
+    Reminder.PROGRAM_ASSIGNED: programs.program_notice,
+    Reminder.PROGRAM_UPDATED: programs.program_notice,
 }
 # An appointment reminder, invite or move is useful until the consultation starts (their
 # composers check that), a cancellation or a handout whenever it arrives; the rest are
@@ -472,7 +476,7 @@ CONSULTATION_CHANGES = {
     Reminder.CONSULTATION_MOVED,
     Reminder.CONSULTATION_CANCELLED,
 }
-USEFUL_HOWEVER_LATE = {*CONSULTATION_NOTICES, *CONSULTATION_CHANGES, Reminder.HANDOUT}
+USEFUL_HOWEVER_LATE = {*CONSULTATION_NOTICES, *CONSULTATION_CHANGES, Reminder.HANDOUT, *programs.TEMPLATES}
 
 
 def summary_sweep(*, now: datetime | None = None) -> list[int]:

@@ -248,7 +248,7 @@ function signedOut(message) {
   say(message);
 }
 
-const VIEWS = { "sign-in": "email", today: "today-title", settings: "settings-title", exercise: "exercise-title" };
+const VIEWS = { "sign-in": "email", today: "today-title", settings: "settings-title", exercise: "exercise-title", session: "session-title" };
 let showing = null;
 
 function show(view) {
@@ -258,6 +258,11 @@ function show(view) {
   $("sign-out").hidden = view === "sign-in";
   $("open-settings").hidden = view !== "today";
   if (view === "exercise") fillExercise();
+  if (from === "session" && view !== "session") {
+    haltTimer();
+    letSleep();
+  }
+  if (view === "session") return enterSession();
   const titles = { settings: gettext("Settings"), exercise: $("exercise-title").textContent };
   document.title = `${titles[view] || gettext("Today")} · Rehabit`;
   if (view === "today" && from === "exercise" && listPlace) return backToList();
@@ -272,6 +277,7 @@ function route() {
   if (location.hash === "#main" && showing) return;
   if (!store.get(KEYS.token)) return show("sign-in");
   if (location.hash === "#settings") return show("settings");
+  if (location.hash === "#session") return show(currentWalk() ? "session" : "today");
   show(routedSlot() ? "exercise" : "today");
 }
 
@@ -374,6 +380,7 @@ function render() {
   renderCount(today);
   keepPictures(today.slots.flatMap((slot) => poses(slot.exercise).map(([url]) => url)));
   if (showing === "exercise") routedSlot() ? fillExercise() : show("today");
+  if (showing === "session" && !currentWalk()) show("today"); // a new day: the walk was of the old list
 }
 
 // Done on the server, or checked off here and waiting to sync.
@@ -399,6 +406,7 @@ function renderCount(today) {
   // One at a time: the first not done yet opens, and each one leads on to the next.
   const next = listIsStale(today) ? null : today.slots.find((slot) => !isDone(slot, today));
   $("start-next").hidden = !next;
+  $("start-session").hidden = !next;
   $("start-next").textContent = next ? t(done ? gettext("Go on with {name}") : gettext("Start with {name}"), { name: slotName(next, today) }) : "";
   $("start-next").onclick = next ? () => openSlot(next) : null;
 }
@@ -599,10 +607,12 @@ function poses(exercise) {
 
 // The start and end positions side by side, large enough to read (each up to 240 px wide).
 function pictures(exercise) {
-  const shown = poses(exercise);
-  if (!shown.length) return "";
-  const images = shown.map(([url, alt]) => `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt || "")}">`);
-  return `<div class="poses">${images.join("")}</div>`;
+  const images = poseImages(exercise);
+  return images.length ? `<div class="poses">${images.join("")}</div>` : "";
+}
+
+function poseImages(exercise) {
+  return poses(exercise).map(([url, alt]) => `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt || "")}">`);
 }
 
 function button(label, text, onClick, className = "") {
@@ -670,14 +680,14 @@ let pending = null;
 // difficulty 3, no sets and reps they did not give), so it never weighs on their figures.
 // A list the day has left behind is renewed first; offline it takes no check-off, which would
 // otherwise land on that day without the client knowing.
-async function openCheckOff(slot, name) {
+async function openCheckOff(slot, name, after = null) {
   const opener = document.activeElement;
   if (await followTheDay()) {
     slot = store.get(KEYS.today)?.slots.find((s) => slotKey(s) === slotKey(slot) && !s.done);
     if (listIsStale()) return say(t(gettext("Not checked off: this list is not today's but that of {date}. Today's exercises load once you are online."), { date: longDate(store.get(KEYS.today).date) }));
     if (!slot || myQueue().some((q) => q.date === store.get(KEYS.today).date && slotKey(q) === slotKey(slot))) return;
   }
-  pending = { slot, opener, date: store.get(KEYS.today).date };
+  pending = { slot, opener, date: store.get(KEYS.today).date, after };
   const form = $("check-off-form");
   form.reset();
   $("check-off-name").textContent = name;
@@ -716,9 +726,11 @@ function checkOffAnswers() {
 
 async function closeCheckOff() {
   const dialog = $("check-off");
-  const { slot, opener, date } = pending || {};
+  const { slot, opener, date, after } = pending || {};
   pending = null;
-  if (dialog.returnValue === "save" && slot) {
+  const saved = dialog.returnValue === "save" && slot;
+  const answers = saved ? checkOffAnswers() : null;
+  if (saved) {
     const queue = store.get(KEYS.queue, []);
     queue.push({
       id: newUuid(),
@@ -726,14 +738,17 @@ async function closeCheckOff() {
       assignment_exercise: slot.assignment_exercise,
       date, // the day of the list it was opened on
       session: slot.session,
-      ...checkOffAnswers(),
+      ...answers,
     });
     store.set(KEYS.queue, queue);
     render();
+  }
+  after?.(answers); // a session moves on at once, online or not
+  if (saved) {
     await sync();
     render();
   }
-  opener?.isConnected ? opener.focus() : $(VIEWS[showing]).focus();
+  if (!after) opener?.isConnected ? opener.focus() : $(VIEWS[showing]).focus();
 }
 
 let syncing = null; // the batch on its way, so an undo can wait for it to be settled
@@ -856,7 +871,7 @@ function timerSteps(dosage) {
   return steps;
 }
 
-const timer = { steps: [], index: 0, left: 0, handle: null, paused: false, slot: null, name: "", lock: null };
+const timer = { steps: [], index: 0, left: 0, handle: null, paused: false, slot: null, name: "", lock: null, ui: null, inSession: false };
 let audio = null;
 
 function beep(high) {
@@ -876,12 +891,22 @@ function beep(high) {
   navigator.vibrate?.(high ? [200, 100, 200] : 200);
 }
 
+// The timer shows in its own dialog (the list, an exercise's how-to) or inside the session's
+// screen; `timer.ui` holds the elements of whichever it is.
+const DIALOG_UI = () => ({ step: $("timer-step"), count: $("timer-count"), next: $("timer-next"), skip: $("timer-skip"), pause: $("timer-pause") });
+const SESSION_UI = () => ({ step: $("session-step"), count: $("session-count"), next: $("session-next"), skip: $("session-skip"), pause: $("session-timer-start") });
+
 function startTimer(slot, name) {
+  Object.assign(timer, { ui: DIALOG_UI(), inSession: false });
+  $("timer-title").textContent = name;
+  $("timer").showModal();
+  runTimer(slot, name);
+}
+
+function runTimer(slot, name) {
   Object.assign(timer, { steps: timerSteps(slot.dosage), index: 0, paused: false, slot, name });
   keepAwake();
-  $("timer-title").textContent = name;
-  $("timer-pause").textContent = gettext("Pause");
-  $("timer").showModal();
+  timer.ui.pause.textContent = gettext("Pause");
   beep(true); // also unlocks audio: browsers allow sound only after a tap
   beginStep();
   clearInterval(timer.handle);
@@ -894,19 +919,24 @@ function clock(seconds) {
 }
 
 function beginStep() {
-  const step = timer.steps[timer.index];
-  timer.left = step.seconds;
-  $("timer-step").textContent = step.label;
-  $("timer-count").textContent = clock(timer.left);
-  const next = timer.steps[timer.index + 1];
-  $("timer-next").textContent = next ? t(gettext("Next: {step}"), { step: next.label }) : gettext("Last one");
-  $("timer-skip").hidden = Boolean(step.work); // a rest can be cut short, a hold or a go cannot
+  showStep(timer.ui, timer.steps, timer.index);
+  timer.left = timer.steps[timer.index].seconds;
+}
+
+// One countdown's label, its seconds, what comes next, and Skip for a rest (not for a hold or a go).
+function showStep(ui, steps, index) {
+  const step = steps[index];
+  ui.step.textContent = step.label;
+  ui.count.textContent = clock(step.seconds);
+  const next = steps[index + 1];
+  ui.next.textContent = next ? t(gettext("Next: {step}"), { step: next.label }) : gettext("Last one");
+  ui.skip.hidden = Boolean(step.work);
 }
 
 function tick() {
   if (timer.paused) return;
   timer.left -= 1;
-  $("timer-count").textContent = clock(timer.left);
+  timer.ui.count.textContent = clock(timer.left);
   if (timer.left > 0) return;
   nextStep();
 }
@@ -921,38 +951,177 @@ function nextStep() {
 function skipRest() {
   if (timer.steps[timer.index]?.work) return;
   nextStep();
-  $(timer.index < timer.steps.length ? "timer-pause" : "timer-title")?.focus(); // the skip button just hid
+  if (timer.index < timer.steps.length) timer.ui.pause.focus(); // the skip button just hid
+  else if (!timer.inSession) $("timer-title").focus();
 }
 
-// The screen stays on while the timer runs, where the browser can (Wake Lock); it may sleep again
-// once the timer closes, however it closes.
+function pauseTimer() {
+  timer.paused = !timer.paused;
+  timer.ui.pause.textContent = timer.paused ? gettext("Resume") : gettext("Pause");
+}
+
+// The screen stays on while the timer runs or a session is showing, where the browser can (Wake
+// Lock); it may sleep again once both are over, however they end. The browser lets go of the lock
+// when the page is hidden: it is asked for again when the page shows.
+const wantsAwake = () => $("timer").open || showing === "session";
+
 async function keepAwake() {
+  if (timer.lock && !timer.lock.released) return;
   try {
     timer.lock = await navigator.wakeLock?.request("screen");
-    if (!$("timer").open) letSleep(); // closed while the lock was being granted
+    if (!wantsAwake()) letSleep(); // over while the lock was being granted
   } catch {
     timer.lock = null; // refused (battery saver) or not offered: the phone's own timeout applies
   }
 }
 
 function letSleep() {
+  if (wantsAwake()) return;
   timer.lock?.release().catch(() => {});
   timer.lock = null;
 }
 
 function finishTimer() {
-  clearInterval(timer.handle);
+  haltTimer();
   beep(true);
-  $("timer-step").textContent = gettext("Well done!");
-  $("timer-count").textContent = "✓";
-  $("timer-next").textContent = "";
+  timer.ui.step.textContent = gettext("Well done!");
+  timer.ui.count.textContent = "✓";
+  timer.ui.next.textContent = "";
+  timer.ui.skip.hidden = true;
+  if (timer.inSession) return checkOffInSession();
   $("timer").close();
   openCheckOff(timer.slot, timer.name);
 }
 
 function stopTimer() {
-  clearInterval(timer.handle);
+  haltTimer();
   $("timer").close();
+}
+
+function haltTimer() {
+  clearInterval(timer.handle);
+  timer.handle = null;
+}
+
+// --- a session: the day's exercises one at a time -----------------------------------------
+// "Start the session" walks the exercises not done yet (#session): each one's picture, dosage
+// and timer, its check-off, then the next; Previous goes back, Skip passes one by. The walk is
+// kept in sessionStorage (rehabit.session: the list's date, the slots' keys, where it is and the
+// pain given), so a reload, offline too, carries on where it was. Check-offs go through the same
+// queue as the list's, with a uuid made here, so they reach the server once.
+
+const SESSION_KEY = "rehabit.session";
+const walk = {
+  get: () => JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null"),
+  set: (value) => sessionStorage.setItem(SESSION_KEY, JSON.stringify(value)),
+  drop: () => sessionStorage.removeItem(SESSION_KEY),
+};
+
+// The walk under way on today's list for whoever is signed in, or null.
+function currentWalk() {
+  const kept = walk.get();
+  const today = store.get(KEYS.today);
+  return kept && today && kept.date === today.date && kept.account === store.get(KEYS.me)?.id ? kept : null;
+}
+
+function startSession() {
+  const today = store.get(KEYS.today);
+  const open = today.slots.filter((slot) => !isDone(slot, today));
+  walk.set({ account: store.get(KEYS.me)?.id, date: today.date, slots: open.map(slotKey), at: 0, pain: {} });
+  history.pushState({ sessionFromToday: true }, "", "#session");
+  route();
+}
+
+function enterSession() {
+  fillSession();
+  window.scrollTo(0, 0);
+  $(currentWalk().at >= currentWalk().slots.length ? "session-summary-title" : "session-title").focus();
+}
+
+function sessionSlot(kept) {
+  return store.get(KEYS.today).slots.find((slot) => slotKey(slot) === kept.slots[kept.at]);
+}
+
+function fillSession() {
+  const kept = currentWalk();
+  haltTimer();
+  keepAwake();
+  const finished = kept.at >= kept.slots.length;
+  $("session-walk").hidden = finished;
+  $("session-summary").hidden = !finished;
+  if (finished) return fillSummary(kept);
+  const today = store.get(KEYS.today);
+  const slot = sessionSlot(kept);
+  const name = slotName(slot, today);
+  const done = isDone(slot, today);
+  const position = t(gettext("Exercise {number} of {total}"), { number: kept.at + 1, total: kept.slots.length });
+  $("session-position").textContent = position;
+  $("session-bar").style.width = `${Math.round((100 * kept.at) / kept.slots.length)}%`;
+  $("session-title").textContent = name;
+  $("session-dosage").textContent = slot.dosage.text;
+  $("session-state").hidden = !done;
+  $("session-state").textContent = done ? gettext("✓ Done") : "";
+  $("session-check-off").hidden = done;
+  $("session-pictures").innerHTML = poseImages(slot.exercise).join("");
+  const steps = timerSteps(slot.dosage);
+  $("session-timer").hidden = !steps.length;
+  if (steps.length) {
+    Object.assign(timer, { ui: SESSION_UI(), inSession: true, slot, name, steps, index: 0, paused: false });
+    showStep(timer.ui, steps, 0);
+    timer.ui.pause.textContent = gettext("Start the timer");
+  }
+  $("session-previous").disabled = kept.at === 0;
+  const last = kept.at === kept.slots.length - 1;
+  $("session-forward").textContent = done ? (last ? gettext("Finish") : gettext("Next")) : gettext("Skip");
+  $("session-forward").setAttribute("aria-label", done ? $("session-forward").textContent : t(gettext("Skip {name}"), { name }));
+  document.title = `${name} · Rehabit`;
+}
+
+// The timer's first tap starts it (a tap also lets the phone make sound); then it pauses and resumes.
+function sessionTimerButton() {
+  if (timer.handle) return pauseTimer();
+  runTimer(timer.slot, timer.name);
+}
+
+function checkOffInSession() {
+  const kept = currentWalk();
+  const slot = sessionSlot(kept);
+  openCheckOff(slot, slotName(slot, store.get(KEYS.today)), (answers) => {
+    if (!answers) return $("session-check-off").focus(); // cancelled: the same exercise
+    const now = currentWalk();
+    if (answers.pain != null) now.pain[slotKey(slot)] = answers.pain;
+    moveSession(now, 1);
+  });
+}
+
+function moveSession(kept, by) {
+  kept.at = Math.max(0, Math.min(kept.slots.length, kept.at + by));
+  walk.set(kept);
+  fillSession();
+  $(kept.at >= kept.slots.length ? "session-summary-title" : "session-title").focus();
+  window.scrollTo(0, 0);
+}
+
+// Done: the walk's exercises checked off (here or before); skipped: the others. The average pain
+// is of the scores given during the session.
+function fillSummary(kept) {
+  const today = store.get(KEYS.today);
+  const slots = kept.slots.map((key) => today.slots.find((slot) => slotKey(slot) === key)).filter(Boolean);
+  const done = slots.filter((slot) => isDone(slot, today)).length;
+  const scores = Object.values(kept.pain);
+  $("summary-done").textContent = String(done);
+  $("summary-skipped").textContent = String(slots.length - done);
+  $("summary-pain").textContent = scores.length ? number(scores.reduce((a, b) => a + b, 0) / scores.length) : "–";
+  $("summary-note").textContent = scores.length ? "" : gettext("No pain score was given during this session.");
+  document.title = `${gettext("Session finished")} · Rehabit`;
+}
+
+function leaveSession() {
+  haltTimer();
+  walk.drop();
+  if (history.state?.sessionFromToday) return history.back();
+  history.pushState(null, "", location.pathname);
+  route();
 }
 
 // --- settings: reminders, quiet hours, time zone, language ------------------------------
@@ -1117,14 +1286,22 @@ function start() {
     painAnswered(false);
     $("pain").focus();
   });
-  $("timer-pause").addEventListener("click", () => {
-    timer.paused = !timer.paused;
-    $("timer-pause").textContent = timer.paused ? gettext("Resume") : gettext("Pause");
-  });
+  $("timer-pause").addEventListener("click", pauseTimer);
   $("timer-stop").addEventListener("click", stopTimer);
   $("timer-skip").addEventListener("click", skipRest);
+  $("start-session").addEventListener("click", startSession);
+  $("session-timer-start").addEventListener("click", sessionTimerButton);
+  $("session-skip").addEventListener("click", skipRest);
+  $("session-check-off").addEventListener("click", () => {
+    haltTimer();
+    checkOffInSession();
+  });
+  $("session-previous").addEventListener("click", () => moveSession(currentWalk(), -1));
+  $("session-forward").addEventListener("click", () => moveSession(currentWalk(), 1));
+  $("session-leave").addEventListener("click", leaveSession);
+  $("session-finish").addEventListener("click", leaveSession);
   $("timer").addEventListener("close", letSleep);
-  $("timer").addEventListener("cancel", () => clearInterval(timer.handle));
+  $("timer").addEventListener("cancel", haltTimer);
   $("settings-form").addEventListener("submit", saveSettings);
   $("settings-form").addEventListener("input", () => (settingsTouched = true));
   $("settings-back").addEventListener("click", leaveSettings);
@@ -1153,7 +1330,11 @@ function start() {
     say(offlineMessage());
   });
   // A phone left on overnight, or woken up on another day: the new day's list.
-  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && followTheDay());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") return;
+    if (wantsAwake()) keepAwake();
+    followTheDay();
+  });
   window.addEventListener("focus", followTheDay);
   // A connection can come back without an `online` event (a captive portal, a flaky cell).
   setInterval(async () => (await followTheDay()) || (myQueue().length && sync().then(render)), 15000);
