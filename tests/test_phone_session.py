@@ -65,7 +65,7 @@ def check_off(page, *, pain=None, difficulty=None):
 
 
 def completions(hana):
-    return list(Completion.objects.filter(client=hana).order_by("assignment_exercise__position"))
+    return list(Completion.objects.filter(assignment__client=hana).order_by("assignment_exercise__position"))
 
 
 def test_a_session_walks_each_exercise_with_its_timer_then_sums_up(phone, live_server, hana):
@@ -101,7 +101,13 @@ def test_a_session_walks_each_exercise_with_its_timer_then_sums_up(phone, live_s
     page.get_by_role("button", name="Skip March on the spot").click()
 
     page.get_by_role("heading", name="Session finished").wait_for()
-    summary = dict(zip(page.locator("#session-summary dt").all_inner_texts(), page.locator("#session-summary dd").all_inner_texts(), strict=True))
+    summary = dict(
+        zip(
+            page.locator("#session-summary dt").all_inner_texts(),
+            page.locator("#session-summary dd").all_inner_texts(),
+            strict=True,
+        )
+    )
     assert summary == {"Done": "2", "Skipped": "1", "Average pain": "4"}
     shot(page, "session-summary")
     assert wait_for(lambda: len(completions(hana)) == 2)
@@ -184,5 +190,7 @@ def test_a_session_has_no_serious_accessibility_finding_and_reduced_motion_moves
     page.get_by_role("button", name="Start the session").click()
     page.get_by_role("heading", name="Side plank", level=2).wait_for()
 
-    assert page.evaluate("getComputedStyle(document.getElementById('session-bar')).transitionDuration") == "0s"
+    assert (
+        page.evaluate("getComputedStyle(document.getElementById('session-bar')).transitionDuration") == "0s"
+    )
     assert_accessible(page)

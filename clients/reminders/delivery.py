@@ -32,7 +32,7 @@ from ..models import Assignment, Completion, Consultation, Reminder
 from ..scheduling import in_quiet_hours, local_date, next_reminder_at, save_next_reminders, with_schedules
 from . import alerts, programs
 from .calendar import consultation_ics
-from .channels import Notice, channel_for, unsubscribe_url
+from .channels import PUSH, Notice, channel_for, unsubscribe_url
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,8 @@ def _deliver_claimed(reminder: Reminder, now: datetime, smtp) -> str:
     notice = _compose(reminder, now)
     if isinstance(notice, str):
         return _finish(reminder, Reminder.SKIPPED, notice)
+    if reminder.kind in DAY_KINDS and reminder.attempts == 0:
+        PUSH.send(notice)  # with the first attempt only: a retried email does not buzz the phone again
     _keep_open(smtp)
     try:
         channel_for(notice.recipient).send(notice, connection=smtp)

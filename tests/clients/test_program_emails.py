@@ -31,7 +31,9 @@ def assign_as(alice, bob):
 
 def publish_a_squat(assignment, alice):
     draft = versions.revision_draft(assignment=assignment)
-    ProgramExercise.objects.create(program=draft, exercise=ExerciseFactory(name="Deep squat"), position=9, reps=8)
+    ProgramExercise.objects.create(
+        program=draft, exercise=ExerciseFactory(name="Deep squat"), position=9, reps=8
+    )
     schedule = {**versions.schedule_of(assignment), "weeks": 6}
     return versions.assignment_revise(assignment=assignment, draft=draft, schedule=schedule, by=alice)
 
@@ -105,4 +107,6 @@ def test_a_client_who_turned_emails_off_is_not_told_and_the_row_says_why(alice, 
 def test_a_program_nobody_assigned_by_hand_tells_no_one(bob):
     assign(bob, start=timezone.localdate())  # seeded or imported: no practitioner made it
 
-    assert not Reminder.objects.filter(kind__in=[Reminder.PROGRAM_ASSIGNED, Reminder.PROGRAM_UPDATED]).exists()
+    assert not Reminder.objects.filter(
+        kind__in=[Reminder.PROGRAM_ASSIGNED, Reminder.PROGRAM_UPDATED]
+    ).exists()
