@@ -9,6 +9,7 @@ from django.views.i18n import JavaScriptCatalog
 from practice.zones import place_of
 
 from ..checkoffs.completions import CHECK_OFF_DAYS_BACK
+from ..reminders.push import application_server_key, push_offered
 from ..scheduling import TIMEZONES
 
 PRODUCT_COLOUR = "#0f766e"  # Rehabit's own teal, the icons' background; 5.4:1 under white text
@@ -45,7 +46,11 @@ def phone_manifest(*, theme_color: str = PRODUCT_COLOUR) -> dict:
 def phone_page_settings() -> dict:
     """What the page's script needs of the server's rules besides its words (those are the
     JavaScript catalogue's, `locale/*/LC_MESSAGES/djangojs.po`)."""
-    return {"check_off_days_back": CHECK_OFF_DAYS_BACK}
+    return {
+        "check_off_days_back": CHECK_OFF_DAYS_BACK,
+        # The key a phone subscribes to Web Push with; empty where the server has none (no push).
+        "push_key": application_server_key() if push_offered() else "",
+    }
 
 
 # The page's words only: the project's own catalogue (LOCALE_PATHS), not every app's.

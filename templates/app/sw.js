@@ -20,6 +20,7 @@ const FILES = [
 ];
 const CACHE = `rehabit-app-${FILES.join("|")}`;
 const PICTURES = "rehabit-pictures";
+const APP = "{% url 'phone-app' %}";
 const PICTURE_PATHS = ["{% static 'programs/illustrations/' %}"];
 
 self.addEventListener("install", (event) => {
@@ -66,3 +67,34 @@ async function keptFirst(event) {
   }
   return fresh;
 }
+
+// Web Push (clients/reminders/push.py): the server's message, decrypted by the browser, shown as a
+// notification; one of a kind replaces the last (`tag`). A tap opens the phone page, or brings it
+// to the front where it is open already.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = { body: event.data.text() };
+  }
+  const shown = self.registration.showNotification(message.title || "Rehabit", {
+    body: message.body || "",
+    tag: message.kind || "rehabit",
+    icon: "{% static 'app/icons/icon-192.png' %}",
+    data: { url: message.url || APP },
+  });
+  event.waitUntil(shown);
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url || APP, self.location.origin);
+  const url = target.origin === self.location.origin ? target.href : new URL(APP, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).pathname.startsWith(APP));
+      return open ? open.focus() : self.clients.openWindow(url);
+    }),
+  );
+});

@@ -13,6 +13,7 @@
 //   rehabit.progress  the last /me/adherence/ answer with its client (`account`) and when it came
 //                   (`seen_at`), shown offline as the figures of that time
 //   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token, account}
+//   rehabit.push    this phone's Web Push subscription on the server: {id, account, endpoint}
 "use strict";
 
 const API = "/api/v1";
@@ -24,6 +25,7 @@ const KEYS = {
   programs: "rehabit.programs",
   progress: "rehabit.progress",
   signingOut: "rehabit.signing_out",
+  push: "rehabit.push",
 };
 const $ = (id) => document.getElementById(id);
 
@@ -208,6 +210,7 @@ async function signInWithWebSession() {
 async function signOut() {
   store.set(KEYS.signingOut, { token: store.get(KEYS.token), account: store.get(KEYS.me)?.id });
   const waiting = myQueue().length;
+  stopPushOnSignOut();
   forgetLanguage();
   signedOut(waiting ? t(ngettext("You are signed out. {count} check-off not sent yet waits on this phone until you sign in again.", "You are signed out. {count} check-offs not sent yet wait on this phone until you sign in again.", waiting), { count: waiting }) : gettext("You are signed out."));
   await finishSignOut();
@@ -1145,6 +1148,7 @@ async function openSettings() {
   sessionStorage.removeItem("rehabit.saved");
   settingsTouched = false;
   showSettings(store.get(KEYS.me));
+  showPush();
   try {
     const answer = await api("/me/");
     if (!answer.ok) return;
@@ -1270,6 +1274,81 @@ function enterSettings(event) {
   route();
 }
 
+// --- notifications on this phone (Web Push) ------------------------------------------------
+// Opting in subscribes this browser with the server's key (PAGE.push_key) and hands the
+// subscription to the API; the service worker shows what arrives (templates/app/sw.js).
+
+const pushOffered = () =>
+  Boolean(PAGE.push_key) && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+
+async function showPush() {
+  $("push-field").hidden = !pushOffered();
+  if (!pushOffered()) return;
+  const kept = store.get(KEYS.push);
+  const subscription = await currentSubscription();
+  $("push_enabled").checked = Boolean(subscription && kept?.account === store.get(KEYS.me)?.id && kept.endpoint === subscription.endpoint);
+}
+
+async function currentSubscription() {
+  try {
+    const registration = await navigator.serviceWorker.getRegistration();
+    return (await registration?.pushManager.getSubscription()) || null;
+  } catch {
+    return null;
+  }
+}
+
+function togglePush() {
+  $("push-result").textContent = "";
+  return $("push_enabled").checked ? pushOn() : pushOff();
+}
+
+async function pushOn() {
+  if ((await Notification.requestPermission()) !== "granted") {
+    $("push_enabled").checked = false;
+    return ($("push-result").textContent = gettext("Notifications are blocked for this page: allow them in the phone's settings first."));
+  }
+  try {
+    const registration = await navigator.serviceWorker.ready;
+    const subscription =
+      (await registration.pushManager.getSubscription()) ||
+      (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: PAGE.push_key }));
+    const answer = await api("/me/push-subscriptions/", { method: "POST", body: subscription.toJSON() });
+    if (!answer.ok) throw new Error(`push subscription refused: ${answer.status}`);
+    store.set(KEYS.push, { id: answer.data.id, account: store.get(KEYS.me)?.id, endpoint: subscription.endpoint });
+    $("push-result").textContent = gettext("Notifications are on for this phone.");
+  } catch {
+    $("push_enabled").checked = false;
+    $("push-result").textContent = gettext("Notifications could not be turned on just now. Please try again once you are online.");
+  }
+}
+
+async function pushOff() {
+  const kept = store.get(KEYS.push);
+  try {
+    if (kept) {
+      const answer = await api(`/me/push-subscriptions/${kept.id}/`, { method: "DELETE" });
+      if (!answer.ok && answer.status !== 404) throw new Error(`push subscription kept: ${answer.status}`);
+    }
+    await (await currentSubscription())?.unsubscribe();
+    store.drop(KEYS.push);
+    $("push-result").textContent = gettext("Notifications are off for this phone.");
+  } catch {
+    $("push_enabled").checked = true;
+    $("push-result").textContent = gettext("Notifications could not be turned off just now. Please try again once you are online.");
+  }
+}
+
+// The next person on this phone does not get this client's notifications. Started before the token
+// goes (the request takes it at once); offline, the server drops it when the push service says it is gone.
+function stopPushOnSignOut() {
+  const kept = store.get(KEYS.push);
+  if (!kept) return;
+  api(`/me/push-subscriptions/${kept.id}/`, { method: "DELETE" }).catch(() => {});
+  currentSubscription().then((subscription) => subscription?.unsubscribe().catch(() => {}));
+  store.drop(KEYS.push);
+}
+
 // --- wiring ----------------------------------------------------------------------------
 
 function start() {
@@ -1303,6 +1382,7 @@ function start() {
   $("timer").addEventListener("close", letSleep);
   $("timer").addEventListener("cancel", haltTimer);
   $("settings-form").addEventListener("submit", saveSettings);
+  $("push_enabled").addEventListener("change", togglePush);
   $("settings-form").addEventListener("input", () => (settingsTouched = true));
   $("settings-back").addEventListener("click", leaveSettings);
   $("open-settings").addEventListener("click", enterSettings);
