@@ -281,3 +281,19 @@ def test_the_service_worker_shows_what_arrives_as_a_notification(
              .then((list) => list.length && list.map((n) => [n.title, n.body, n.tag, n.data.url]))"""
     ).json_value()
     assert shown == [["Today's exercises", "1 exercise to do: Side plank", "exercise_reminder", "/app/"]]
+
+
+@pytest.mark.django_db
+def test_a_spanish_client_reads_the_pushed_reminder_in_spanish(push_service, fay):  # noqa: F811
+    fay.language = "es"
+    fay.save()
+    phone = Phone(push_service.url("/push/fay-phone"))
+    PushSubscription.objects.create(client=fay, endpoint=phone.endpoint, **phone.keys())
+
+    delivery.deliver(due_reminder(fay).pk)
+
+    message = phone.read(push_service.received[-1]["body"])
+    assert (message["title"], message["body"]) == (
+        f"Sus ejercicios de hoy, de {fay.practice.name}",
+        "1 ejercicio por hacer: Side plank",
+    )
