@@ -10,6 +10,7 @@
 const FILES = [
   "{% url 'phone-app' %}",
   "{% static 'app/app.js' %}",
+  "{% static 'app/early.js' %}",
   "{% static 'app/app.css' %}",
   "{% url 'phone-app-manifest' %}",
 {% for code, name in LANGUAGES %}  "{% url 'phone-app-catalog' code %}",

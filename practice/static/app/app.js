@@ -57,11 +57,26 @@ async function api(path, options = {}) {
 async function request(url, { method = "GET", body, token, accept = "application/json" } = {}) {
   const stored = token === undefined;
   if (stored) token = store.get(KEYS.token);
-  const response = await send(url, { method, body, token, accept });
+  let response = method === "GET" && stored ? await early(url, token) : null;
+  response ??= await send(url, { method, body, token, accept });
   if (response.status !== 401 || !stored || !token) return response;
   const fresh = await tokenAfter(token);
   return fresh ? send(url, { method, body, token: fresh, accept }) : response;
 }
+
+// A first-load read early.js started for this token, taken once; null when there is none (or it
+// failed: offline, the request is made again and fails as any other would).
+// Check-offs waiting at the start are synced before the list is read: an early list would miss them.
+async function early(url, token) {
+  const started = window.rehabitEarly;
+  const path = url.slice(API.length);
+  if (started?.token !== token || !started.answers[path]) return null;
+  const answer = started.answers[path];
+  delete started.answers[path];
+  return path === "/me/today/" && QUEUED_AT_START ? null : answer;
+}
+
+const QUEUED_AT_START = store.get(KEYS.queue, []).length > 0;
 
 function send(url, { method, body, token, accept }) {
   const headers = {};
@@ -293,12 +308,24 @@ async function refresh() {
   // Nothing saved to show meanwhile: say it is coming, unless the sync had something to say.
   const firstLoad = !store.get(KEYS.today) && !$("status").textContent;
   if (firstLoad) say(gettext("Loading today's exercises…"));
-  try {
-    const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/"), loadProgress()]);
+  // The list first, shown as soon as it comes; then the program card and the progress, which would
+  // otherwise keep the server busy while the list is on its way.
+  const todayShown = api("/me/today/").then((today) => {
     if (!store.get(KEYS.token)) return;
     if (today.ok) store.set(KEYS.today, { ...today.data, seen_on: clientsDate() });
-    if (programs.ok) store.set(KEYS.programs, { account: store.get(KEYS.me)?.id, results: programs.data.results });
     if (firstLoad && $("status").textContent === gettext("Loading today's exercises…")) say("");
+    render();
+  });
+  const programsShown = () =>
+    api("/me/assignments/").then((programs) => {
+      if (!programs.ok || !store.get(KEYS.token)) return;
+      store.set(KEYS.programs, { account: store.get(KEYS.me)?.id, results: programs.data.results });
+      render();
+    });
+  try {
+    await todayShown;
+    await Promise.all([programsShown(), loadProgress()]);
+    if (!store.get(KEYS.token)) return;
   } catch {
     say(offlineMessage());
   }
