@@ -58,6 +58,9 @@ def sign_in(page, live_server, fay):
     sign_in_by_token(page.context, live_server, fay.user)
     page.goto(f"{live_server.url}/app/")
     page.get_by_role("button", name="Check off Side plank").wait_for()
+    # The list shows first; the program card and the progress are read after it: all in.
+    page.locator(".program").wait_for()
+    page.locator("#progress").wait_for()
 
 
 def test_a_check_off_made_offline_reaches_the_server_once_when_back_online(browser_context, live_server, fay):
