@@ -60,7 +60,13 @@ class PushSubscriptionSerializer(serializers.ModelSerializer):
 
 
 def _mine(request):
-    return PushSubscription.objects.filter(client__user=request.user).order_by("pk")
+    user = request.user
+    mine = (
+        PushSubscription.objects.filter(client__user=user)
+        if user.is_authenticated
+        else PushSubscription.objects.none()
+    )
+    return mine.order_by("pk")
 
 
 @extend_schema_view(
