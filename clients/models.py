@@ -389,6 +389,8 @@ class Reminder(models.Model):
     CONSULTATION_CANCELLED = "consultation_cancelled"
     MESSAGE_TO_CLIENT = "message_to_client"
     MESSAGE_TO_PRACTICE = "message_to_practice"
+    PROGRAM_ASSIGNED = "program_assigned"
+    PROGRAM_UPDATED = "program_updated"
     KINDS = [
         (EXERCISE, _("Daily exercise reminder")),
         (CONSULTATION_DAY, _("Consultation tomorrow")),
@@ -403,6 +405,8 @@ class Reminder(models.Model):
         (CONSULTATION_CANCELLED, _("Consultation cancelled")),
         (MESSAGE_TO_CLIENT, _("A message waits for the client")),
         (MESSAGE_TO_PRACTICE, _("A message from the client waits")),
+        (PROGRAM_ASSIGNED, _("Program assigned")),
+        (PROGRAM_UPDATED, _("Program updated")),
     ]
 
     PENDING = "pending"
@@ -440,6 +444,14 @@ class Reminder(models.Model):
         blank=True,
         help_text="The consultation's SEQUENCE this row was written for: a move makes earlier rows stale",
     )
+    version = models.ForeignKey(
+        AssignmentVersion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        help_text="The version of a program a client is told of (assigned, or what changed)",
+    )
     kind = models.CharField(max_length=24, choices=KINDS)
     local_date = models.DateField()
     due_at = models.DateTimeField()
@@ -457,7 +469,7 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["client", "kind", "local_date"],
-                condition=Q(consultation__isnull=True) & ~Q(kind="handout_email"),
+                condition=Q(consultation__isnull=True, version__isnull=True) & ~Q(kind="handout_email"),
                 name="one_reminder_per_client_kind_day",
             ),
             models.UniqueConstraint(
@@ -474,6 +486,11 @@ class Reminder(models.Model):
                 fields=["recipient", "kind", "local_date"],
                 condition=Q(client__isnull=True),
                 name="one_summary_per_recipient_kind_day",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "kind"],
+                condition=Q(version__isnull=False),
+                name="one_notice_per_program_version",
             ),
         ]
         indexes = [
@@ -542,6 +559,27 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.local_date}"
+
+
+class PushSubscriptionQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        return self.filter(client__in=Client.objects.visible_to(user, practice=practice))
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (RFC 8030/8291): where to post, and the keys to encrypt for.
+    One endpoint is one browser: subscribing again there, as anyone, takes it over."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=2000, unique=True)
+    p256dh = models.CharField(max_length=200, help_text="The browser's P-256 public key, base64url")
+    auth = models.CharField(max_length=50, help_text="The browser's authentication secret, base64url")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PushSubscriptionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk} of client {self.client_id}"
 
 
 class AuditEvent(AppendOnly):

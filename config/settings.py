@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from config.vapid import development_key as development_vapid_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -188,6 +190,15 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rehabit <no-reply@rehabit.example>")
+
+# Web Push (VAPID, RFC 8292): the private key as base64url, as `web-push generate-vapid-keys` prints
+# it. Without one, development makes a key once under var/ and production offers no push.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="") or (
+    development_vapid_key(VAR_DIR / "vapid.key") if DEBUG else ""
+)
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="mailto:no-reply@rehabit.example")
+# Push endpoints on private or loopback addresses, or over plain http: development and tests only.
+PUSH_ALLOW_PRIVATE_ENDPOINTS = env.bool("PUSH_ALLOW_PRIVATE_ENDPOINTS", default=DEBUG)
 EMAIL_TIMEOUT = 10
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport.

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from programs import api as programs_api
 
-from . import attention, me, practitioner, privacy, talk
+from . import attention, me, practitioner, privacy, push, talk
 
 router = SimpleRouter()
 router.register("exercises", programs_api.ExerciseViewSet, basename="exercise")
@@ -26,6 +26,12 @@ urlpatterns = [
     path("me/export/", privacy.MyExportView.as_view(), name="me-export"),
     path("me/erasure/", privacy.MyErasureView.as_view(), name="me-erasure"),
     path("me/adherence/", me.MyAdherenceView.as_view(), name="me-adherence"),
+    path("me/push-subscriptions/", push.MyPushSubscriptionsView.as_view(), name="me-push-subscriptions"),
+    path(
+        "me/push-subscriptions/<int:pk>/",
+        push.MyPushSubscriptionView.as_view(),
+        name="me-push-subscription",
+    ),
     path("me/today/", me.TodayView.as_view(), name="me-today"),
     path("me/completions/batch/", me.CompletionBatchView.as_view(), name="me-completions-batch"),
     path("me/completions/<uuid:completion_id>/", me.CompletionView.as_view(), name="me-completion"),

@@ -33,9 +33,9 @@ from ..assignments.handouts import assignment_handout
 from ..checkoffs.today import Slot, day_slots, done_by_slot
 from ..models import Assignment, Client, Completion, Consultation, Reminder
 from ..scheduling import in_quiet_hours, local_date, next_reminder_at, save_next_reminders, with_schedules
-from . import alerts
+from . import alerts, programs
 from .calendar import consultation_ics
-from .channels import Notice, channel_for, unsubscribe_url
+from .channels import PUSH, Notice, channel_for, unsubscribe_url
 from .waiting import message_waiting_notice
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,9 @@ def deliver_many(reminder_ids: list[int], *, now: datetime | None = None, connec
     if claim is None:
         return {}
     rows = list(
-        Reminder.objects.select_related("client__practice", "assignment", "consultation", "recipient")
+        Reminder.objects.select_related(
+            "client__practice", "assignment", "consultation", "recipient", "version__program"
+        )
         .filter(pk__in=claim.ids)
         .order_by("pk")
     )
@@ -248,6 +250,8 @@ def _deliver_claimed(reminder: Reminder, now: datetime, smtp) -> str:
     notice = _compose(reminder, now)
     if isinstance(notice, str):
         return _finish(reminder, Reminder.SKIPPED, notice)
+    if reminder.kind in DAY_KINDS and reminder.attempts == 0:
+        PUSH.send(notice)  # with the first attempt only: a retried email does not buzz the phone again
     _keep_open(smtp)
     try:
         channel_for(notice.recipient).send(_with_message_id(notice, reminder), connection=smtp)
@@ -561,6 +565,8 @@ COMPOSERS = {
     Reminder.CONSULTATION_CANCELLED: _consultation_change_notice,
     Reminder.MESSAGE_TO_CLIENT: message_waiting_notice,
     Reminder.MESSAGE_TO_PRACTICE: message_waiting_notice,
+    Reminder.PROGRAM_ASSIGNED: programs.program_notice,
+    Reminder.PROGRAM_UPDATED: programs.program_notice,
 }
 # An appointment reminder, invite or move is useful until the consultation starts (their
 # composers check that), a cancellation or a handout whenever it arrives; the rest are
@@ -571,7 +577,13 @@ CONSULTATION_CHANGES = {
     Reminder.CONSULTATION_CANCELLED,
 }
 MESSAGES_WAITING = {Reminder.MESSAGE_TO_CLIENT, Reminder.MESSAGE_TO_PRACTICE}
-USEFUL_HOWEVER_LATE = {*CONSULTATION_NOTICES, *CONSULTATION_CHANGES, Reminder.HANDOUT, *MESSAGES_WAITING}
+USEFUL_HOWEVER_LATE = {
+    *CONSULTATION_NOTICES,
+    *CONSULTATION_CHANGES,
+    Reminder.HANDOUT,
+    *MESSAGES_WAITING,
+    *programs.TEMPLATES,
+}
 
 
 def summary_sweep(*, now: datetime | None = None) -> list[int]:
