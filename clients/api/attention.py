@@ -40,7 +40,7 @@ class SuggestionSerializer(serializers.Serializer):
 
 class AttentionItemSerializer(serializers.Serializer):
     source = serializers.CharField(
-        help_text="pain_alert, missed_alert, quiet_alert, progression, consultations…"
+        help_text="pain_alert, missed_alert, quiet_alert, messages, questionnaires, progression, consultations"
     )
     client = serializers.IntegerField(source="client.pk")
     client_name = serializers.CharField(source="client.name")

@@ -14,11 +14,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from practice.models import Practice
 
 from ..checkoffs import progression
-from ..models import Alert, Assignment, Client, Consultation
+from ..consultations import questionnaires
+from ..messages import thread
+from ..models import Alert, Assignment, Client, Consultation, Message, QuestionnaireResponse
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,64 @@ def progression_items(*, user, practice: Practice | None, now: datetime) -> list
     ]
 
 
+# --- messages and questionnaires ------------------------------------------------------------
+
+
+def practices_in_view(*, user, practice: Practice | None) -> list[Practice]:
+    """The practice the workspace shows, or every practice the user belongs to (the API)."""
+    return [practice] if practice else list(Practice.objects.filter(memberships__user=user))
+
+
+def unread_messages(*, user, practice: Practice | None) -> QuerySet:
+    return Message.objects.visible_to(user, practice).filter(from_client=True, read_at=None)
+
+
+def message_items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
+    return [
+        Item(
+            source="messages",
+            client=unread.client,
+            title=ngettext("%(count)d unread message", "%(count)d unread messages", unread.count)
+            % {"count": unread.count},
+            url=reverse("workspace:client-messages", args=[unread.client.pk]),
+        )
+        for shown in practices_in_view(user=user, practice=practice)
+        for unread in thread.clients_with_unread_messages(practice=shown)
+    ]
+
+
+def returned_questionnaires(*, user, practice: Practice | None) -> QuerySet:
+    return QuestionnaireResponse.objects.visible_to(user, practice).filter(seen_at=None)
+
+
+def questionnaire_title(attention: questionnaires.Attention) -> str:
+    parts = []
+    if attention.returned:
+        parts.append(
+            ngettext("%(count)d answer returned", "%(count)d answers returned", attention.returned)
+            % {"count": attention.returned}
+        )
+    if attention.overdue:
+        parts.append(
+            ngettext("%(count)d overdue", "%(count)d overdue", len(attention.overdue))
+            % {"count": len(attention.overdue)}
+        )
+    return " · ".join(parts)
+
+
+def questionnaire_items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
+    return [
+        Item(
+            source="questionnaires",
+            client=attention.client,
+            title=questionnaire_title(attention),
+            url=reverse("workspace:client-questionnaires", args=[attention.client.pk]),
+        )
+        for shown in practices_in_view(user=user, practice=practice)
+        for attention in questionnaires.questionnaires_needing_attention(practice=shown, now=now)
+    ]
+
+
 # --- consultations -------------------------------------------------------------------------
 
 
@@ -119,9 +180,8 @@ SOURCES = [
     Source(Alert.PAIN, _("Pain alerts"), alert_source(Alert.PAIN)),
     Source(Alert.MISSED, _("Missed days"), alert_source(Alert.MISSED)),
     Source(Alert.QUIET, _("Quiet for a week"), alert_source(Alert.QUIET)),
-    # Messages and questionnaires come here, one line each, e.g.
-    # Source("messages", _("Unread messages"), messages_items),
-    # Source("questionnaires", _("Questionnaires returned or overdue"), questionnaire_items),
+    Source("messages", _("Unread messages"), message_items),
+    Source("questionnaires", _("Questionnaires returned or overdue"), questionnaire_items),
     Source("progression", _("Progression suggestions"), progression_items),
     Source("consultations", _("Consultations today and tomorrow"), consultation_items),
 ]
@@ -130,6 +190,8 @@ SOURCES = [
 # counted together in one query (`attention_count`).
 COUNTED: list[Callable[..., QuerySet]] = [
     open_alerts,
+    unread_messages,
+    returned_questionnaires,
 ]
 
 

@@ -8,7 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clients.models import Alert, AuditEvent, Completion, Consultation
+from clients.consultations import questionnaires
+from clients.messages import thread
+from clients.models import Alert, AuditEvent, Completion, Consultation, QuestionnaireSchedule
 from tests.conftest import api_as
 from tests.factories import ClientFactory, assign
 
@@ -69,6 +71,30 @@ def test_the_top_bar_counts_open_alerts_of_the_practice_only(client, alice, bob,
     assert '<span class="count"><span class="visually-hidden">open: </span>1</span>' in page
 
 
+def test_unread_messages_and_returned_questionnaires_are_listed_and_counted(client, alice, bob, erin):
+    thread.message_send(client=bob, author=bob.user, body="Can I do the bridges twice a day?")
+    answer_nprs(bob, assign(bob, start=timezone.localdate()))
+    thread.message_send(client=erin, author=erin.user, body="Erin's message")
+    client.force_login(alice)
+
+    page = client.get("/attention/").text
+
+    assert f'href="/clients/{bob.pk}/messages/"' in page and "1 unread message" in page
+    assert f'href="/clients/{bob.pk}/questionnaires/"' in page and "1 answer returned" in page
+    assert "Can I do the bridges" not in page  # a list of who waits, never what they wrote
+    assert "Erin" not in page
+    assert '<span class="visually-hidden">open: </span>2</span>' in page
+
+
+def test_reading_the_thread_takes_the_client_off_the_list(client, alice, bob):
+    thread.message_send(client=bob, author=bob.user, body="Hello")
+    client.force_login(alice)
+
+    client.get(f"/clients/{bob.pk}/messages/")
+
+    assert f'href="/clients/{bob.pk}/messages/"' not in client.get("/attention/").text
+
+
 def test_another_practices_alerts_never_show(client, alice, bob, erin):
     alert_for(erin, reason="Pain 9/10 in Erin's squat")
     client.force_login(alice)
@@ -91,6 +117,15 @@ def practice_of(size: int, alice):
             )
         alert_for(someone)
         Consultation.objects.create(client=someone, scheduled_at=timezone.now() + timedelta(hours=3))
+        thread.message_send(client=someone, author=someone.user, body="A question about my knee")
+        answer_nprs(someone, program)
+
+
+def answer_nprs(someone, program):
+    schedule = QuestionnaireSchedule.objects.create(
+        assignment=program, questionnaire="nprs", every_days=14, starts_on=timezone.localdate()
+    )
+    questionnaires.response_submit(client=someone, schedule=schedule, answers={"pain": 4})
 
 
 def queries_of(client, url: str) -> int:
