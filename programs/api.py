@@ -38,7 +38,7 @@ class ExerciseFilter(LibraryFilter):
 
     class Meta:
         model = Exercise
-        fields = ["body_region", "region", "position", "level", "q", "source"]
+        fields = ["region", "position", "level", "q", "source"]
 
 
 class ProgramFilter(LibraryFilter):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from practice.forms import upload_limit_words
 
 from .images import prepare_photo
-from .models import Exercise, Program, ProgramExercise
+from .models import Dosage, Exercise, Program, ProgramExercise
 
 
 class DosageForm(forms.ModelForm):
@@ -16,7 +16,8 @@ class DosageForm(forms.ModelForm):
     class Meta:
         model = ProgramExercise
         fields = ["sets", "reps", "hold_seconds", "duration_seconds", "side", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        labels = {"note": "Note for the client"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 1})}
 
 
 class LinesField(forms.CharField):
@@ -47,6 +48,9 @@ class ExerciseForm(forms.ModelForm):
     cues = LinesField(required=False, help_text="One cue per line.")
     tags = TagsField(required=False, help_text="Separated by commas, e.g. mobility, core.")
     sets = forms.IntegerField(min_value=1, max_value=20, initial=1)
+    level = forms.TypedChoiceField(
+        choices=Exercise.LEVELS, coerce=int, initial=1, required=False, empty_value=1
+    )
     video_url = forms.URLField(required=False, assume_scheme="https", label="Video link")
     image = forms.ImageField(required=False)
 
@@ -57,7 +61,9 @@ class ExerciseForm(forms.ModelForm):
             "summary",
             "steps",
             "cues",
-            "body_region",
+            "region",
+            "position",
+            "level",
             "equipment",
             "tags",
             "sets",
@@ -128,9 +134,34 @@ class ExerciseFilterForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=200)
     region = forms.CharField(required=False, max_length=50)
+    position = forms.CharField(required=False, max_length=50)
     equipment = forms.CharField(required=False, max_length=200)
+    level = forms.TypedChoiceField(
+        required=False, choices=[("", "Any"), *Exercise.LEVELS], coerce=int, empty_value=None
+    )
     tag = forms.CharField(required=False, max_length=100)
+    favourites = forms.BooleanField(required=False)
 
     def filters(self) -> dict:
         """The valid filters; a refused one reads as no filter."""
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+        data = self.cleaned_data
+        words = {name: data.get(name) or "" for name in ("q", "region", "position", "equipment", "tag")}
+        return {**words, "level": data.get("level"), "favourites": bool(data.get("favourites"))}
+
+
+class BulkDosageForm(forms.Form):
+    """A change to the whole program at once; a field left empty is left as it is."""
+
+    sets = forms.IntegerField(min_value=1, max_value=20, required=False)
+    reps = forms.IntegerField(min_value=1, max_value=200, required=False)
+    hold_seconds = forms.IntegerField(min_value=1, max_value=600, required=False, label="Hold (s)")
+    duration_seconds = forms.IntegerField(min_value=1, max_value=3600, required=False, label="Duration (s)")
+    side = forms.ChoiceField(
+        choices=[("", "as it is"), *[(key, label) for key, label in Dosage.SIDES if key]], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(name) for name in self.fields):
+            raise ValidationError("Give at least one value to change, e.g. a hold of 20 s.")
+        return data

@@ -1,21 +1,42 @@
-"""Finding exercises in the library: by name, region, equipment and tag."""
+"""Finding exercises in the library: by words, region, position, equipment, level, tag and star."""
 
-from django.db.models import Q
+from django.db.models import Case, Prefetch, Q, Value, When
 
-from .models import REGIONS
+from .models import REGIONS, Exercise
 
 
-def exercise_search(exercises, *, q: str = "", region: str = "", equipment: str = "", tag: str = ""):
+def exercise_search(
+    exercises,
+    *,
+    q: str = "",
+    region: str = "",
+    position: str = "",
+    equipment: str = "",
+    level: int | None = None,
+    tag: str = "",
+    favourites_of=None,
+):
+    """The matches, names that hold the words before summaries that do. Words are matched with
+    `icontains`, which the trigram indexes serve on PostgreSQL (migration 0010)."""
     q, equipment, tag = q.strip(), equipment.strip(), tag.strip().lower()
     if q:
-        exercises = exercises.filter(Q(name__icontains=q) | Q(summary__icontains=q))
+        in_name = Q(name__icontains=q)
+        exercises = exercises.filter(in_name | Q(summary__icontains=q))
+        exercises = exercises.annotate(rank=Case(When(in_name, then=Value(0)), default=Value(1)))
+        exercises = exercises.order_by("rank", "name")
     if region:
         exercises = exercises.filter(region=region)
+    if position:
+        exercises = exercises.filter(position=position)
     if equipment:
         exercises = exercises.filter(equipment__icontains=equipment)
+    if level:
+        exercises = exercises.filter(level=level)
     if tag:
         # JSON "contains" is not available on SQLite; the quoted tag inside the list text works on both.
         exercises = exercises.filter(tags__icontains=f'"{tag}"')
+    if favourites_of is not None:
+        exercises = exercises.filter(favourites__user=favourites_of)
     return exercises
 
 
@@ -29,3 +50,18 @@ def equipment_of(exercises) -> list[str]:
 
 def region_choices():
     return REGIONS
+
+
+def with_visible_variants(exercises, visible, *, through: str = "variants"):
+    """Prefetch each exercise's variants, only those the caller may see: a practice's own exercise
+    linked to a library one must not show through the library to other practices."""
+    return exercises.prefetch_related(Prefetch(through, queryset=visible.order_by("level", "name")))
+
+
+def easier_and_harder(exercise: Exercise) -> tuple[Exercise | None, Exercise | None]:
+    """The nearest easier and the nearest harder of its (prefetched) variants, by level; a variant
+    of the same level counts as neither."""
+    variants = list(exercise.variants.all())
+    easier = [v for v in variants if v.level < exercise.level]
+    harder = [v for v in variants if v.level > exercise.level]
+    return (easier[-1] if easier else None, harder[0] if harder else None)

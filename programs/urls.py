@@ -18,4 +18,8 @@ urlpatterns = [
     path("programs/items/<int:pk>/remove/", views.item_remove, name="item-remove"),
     path("programs/items/<int:pk>/move/", views.item_move, name="item-move"),
     path("programs/items/<int:pk>/dosage/", views.item_dosage, name="item-dosage"),
+    path("programs/items/<int:pk>/swap/", views.item_swap, name="item-swap"),
+    path("programs/<int:pk>/order/", views.items_reorder, name="items-reorder"),
+    path("programs/<int:pk>/dosage/", views.program_dosage, name="program-dosage"),
+    path("library/exercises/<int:pk>/favourite/", views.exercise_favourite, name="exercise-favourite"),
 ]

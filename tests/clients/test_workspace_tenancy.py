@@ -98,6 +98,10 @@ def charlies_objects(charlie, erin, erin_assignment):
         "programs:item-remove": {"pk": item.pk},
         "programs:item-move": {"pk": item.pk},
         "programs:item-dosage": {"pk": item.pk},
+        "programs:item-swap": {"pk": item.pk},
+        "programs:items-reorder": {"pk": draft.pk},
+        "programs:program-dosage": {"pk": draft.pk},
+        "programs:exercise-favourite": {"pk": exercise.pk},
     }
 
 

@@ -1,0 +1,43 @@
+// The program builder's drag and drop. Without it (or without JavaScript) the arrow buttons
+// reorder; with it, dropping a row posts the whole new order once.
+(function () {
+  "use strict";
+
+  function sendOrder(list) {
+    var box = document.getElementById("program-items");
+    var order = Array.prototype.map.call(list.children, function (row) { return row.dataset.id; });
+    htmx.ajax("POST", box.dataset.reorderUrl, {
+      source: box,
+      target: "#program-items",
+      values: { order: order.join(","), next: box.dataset.next || "" },
+    });
+  }
+
+  function makeSortable(root) {
+    var lists = root.querySelectorAll ? root.querySelectorAll("[data-sortable]") : [];
+    Array.prototype.forEach.call(lists, function (list) {
+      if (list.sortable || typeof Sortable === "undefined") return;
+      list.sortable = Sortable.create(list, {
+        handle: ".grip",
+        animation: 150,
+        // Pointer events rather than the browser's native drag: the same on touch screens, mice and tests.
+        forceFallback: true,
+        ghostClass: "drag-ghost",
+        chosenClass: "drag-chosen",
+        onEnd: function (event) {
+          if (event.oldIndex !== event.newIndex) sendOrder(list);
+        },
+      });
+    });
+  }
+
+  function start() {
+    var builder = document.querySelector(".builder");
+    if (builder) builder.classList.add("builder-live");
+    makeSortable(document);
+    htmx.onLoad(makeSortable);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
