@@ -1,8 +1,11 @@
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from practice.forms import upload_limit_words
 
+from . import exchange
 from .images import prepare_photo
 from .models import Dosage, Exercise, Program, ProgramExercise
 
@@ -165,3 +168,21 @@ class BulkDosageForm(forms.Form):
         if not self.errors and not any(data.get(name) for name in self.fields):
             raise ValidationError("Give at least one value to change, e.g. a hold of 20 s.")
         return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Exercise file (JSON)",
+        help_text="A file exported from the library of a Rehabit practice.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
+    )
+
+    def clean_file(self):
+        """The file's JSON; what is in it is checked by programs.exchange."""
+        upload = self.cleaned_data["file"]
+        if upload.size > exchange.MAX_BYTES:
+            raise ValidationError(f"The file is larger than {exchange.MAX_BYTES // (1024 * 1024)} MB.")
+        try:
+            return json.loads(upload.read())
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValidationError(f"This is not a JSON file ({exc}).") from None

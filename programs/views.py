@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from practice.access import current_practice, practitioner_required
 
-from . import selectors, services
+from . import exchange, selectors, services
 from .forms import (
     BulkDosageForm,
     DosageForm,
     ExerciseFilterForm,
     ExerciseForm,
+    ImportForm,
     TemplateDetailsForm,
     TemplateForm,
 )
@@ -121,6 +122,32 @@ def _free_slug(exercise: Exercise) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+@practitioner_required
+def library_export(request):
+    """The current practice's own exercises as a JSON file, for another practice to import."""
+    practice = current_practice(request)
+    response = JsonResponse(exchange.exercises_export(practice=practice), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="exercises-{practice.slug}.json"'
+    return response
+
+
+@practitioner_required
+def library_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, updated = exchange.exercises_import(
+                practice=current_practice(request), data=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, f"Imported: {created} new exercises, {updated} updated.")
+            return redirect("programs:library")
+    status = 400 if form.errors else 200
+    return render(request, "programs/library_import.html", {"form": form}, status=status)
 
 
 @practitioner_required
