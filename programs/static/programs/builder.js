@@ -31,6 +31,25 @@
     });
   }
 
+  // A row's dosage is saved on each change; its answer replaces the row. If the practitioner typed
+  // on in the row meanwhile, that answer is already out of date and would wipe what they typed:
+  // it is dropped, and the save their next change queues brings the row back.
+  function formText(form) {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.matches && form.matches(".dosage-inline")) form.dataset.sent = formText(form);
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (form && form.matches && form.matches(".dosage-inline") && form.dataset.sent !== formText(form)) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
   function start() {
     var builder = document.querySelector(".builder");
     if (builder) builder.classList.add("builder-live");
