@@ -48,7 +48,8 @@ def _filter_form(request) -> ExerciseFilterForm:
     return form
 
 
-def _filter_context(request, filters) -> dict:
+def _filter_context(request, filters, *, tags: bool = False) -> dict:
+    """The filters' choices; tags only on the library page (the builder filters by level instead)."""
     visible = _exercises(request)
     return {
         "filters": filters,
@@ -56,16 +57,13 @@ def _filter_context(request, filters) -> dict:
         "positions": Exercise.POSITIONS,
         "levels": Exercise.LEVELS,
         "equipment": selectors.equipment_of(visible),
-        "tags": selectors.tags_of(visible),
+        "tags": selectors.tags_of(visible) if tags else [],
     }
 
 
 def _search(request, filters: dict):
     """The builder's and the library's search: one query, each exercise saying if it is starred."""
-    words = {name: value for name, value in filters.items() if name != "favourites"}
-    starred_by = request.user if filters["favourites"] else None
-    visible = _exercises(request).with_favourite(request.user)
-    return selectors.exercise_search(visible, **words, favourites_of=starred_by)
+    return selectors.exercises_listed(_exercises(request), user=request.user, filters=filters)
 
 
 @practitioner_required
@@ -78,7 +76,7 @@ def library(request):
         "exercises": exercises,
         "templates": templates,
         "filter_form": form,
-        **_filter_context(request, filters),
+        **_filter_context(request, filters, tags=True),
     }
     template = "programs/_exercise_results.html" if request.htmx else "programs/library.html"
     return render(request, template, context, status=400 if form.errors else 200)
@@ -280,8 +278,16 @@ def _editable_item(request, pk) -> ProgramExercise:
 
 @practitioner_required
 def exercise_results(request, pk):
+    """Search as you type: only the results, in as few queries as the page's own."""
     program = get_object_or_404(_editable(request), pk=pk)
-    context = {**builder_context(request, program), "next": _back(request)}
+    filters = _filter_form(request).filters()
+    context = {
+        "program": program,
+        "results": _search(request, filters)[:RESULTS_SHOWN],
+        "in_program": set(program.items.values_list("exercise_id", flat=True)),
+        "filters": filters,
+        "next": _back(request),
+    }
     return render(request, "programs/_search_results.html", context)
 
 

@@ -228,14 +228,15 @@ def test_the_search_filters_by_position_and_level_and_shows_each_figure(client, 
     )
 
 
-def test_names_that_match_come_before_summaries_that_do(client, alice, knee):
+def test_names_that_start_with_the_words_come_first_and_summaries_are_not_searched(client, alice, knee):
     ExerciseFactory(name="A wall push", summary="Like a squat, against the wall.")
     ExerciseFactory(name="Split squat")
+    ExerciseFactory(name="Squat to chair")
     client.force_login(alice)
 
     results = client.get(f"/programs/{knee.pk}/exercises/", {"q": "squat"}).context["results"]
 
-    assert [e.name for e in results] == ["Mini squat", "Split squat", "A wall push"]
+    assert [e.name for e in results] == ["Squat to chair", "Mini squat", "Split squat"]
 
 
 def test_the_search_takes_the_same_queries_for_five_results_as_for_thirty(client, alice, knee):
