@@ -13,9 +13,13 @@
     });
   }
 
+  // On page load `root` is the document; after an htmx swap it is each new element, which may be
+  // the list itself.
   function makeSortable(root) {
-    var lists = root.querySelectorAll ? root.querySelectorAll("[data-sortable]") : [];
-    Array.prototype.forEach.call(lists, function (list) {
+    if (!root.querySelectorAll) return;
+    var lists = Array.prototype.slice.call(root.querySelectorAll("[data-sortable]"));
+    if (root.matches && root.matches("[data-sortable]")) lists.push(root);
+    lists.forEach(function (list) {
       if (list.sortable || typeof Sortable === "undefined") return;
       list.sortable = Sortable.create(list, {
         handle: ".grip",
