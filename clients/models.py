@@ -107,6 +107,11 @@ class ConsultationQuerySet(models.QuerySet):
             scheduled_at__lte=now + Consultation.OPENS_EARLY,
         )
 
+    def baseline_pains(self, *, now: datetime):
+        """Pains recorded at held consultations, the latest first: a client's baseline is the
+        first of theirs (a cancelled or future consultation measured nothing)."""
+        return self.held(now=now).filter(pain__isnull=False).order_by("-scheduled_at")
+
 
 class Consultation(models.Model):
     SCHEDULED = "scheduled"
@@ -121,6 +126,10 @@ class Consultation(models.Model):
     ]
     # A call may open a few minutes early; what is measured in it belongs to the consultation.
     OPENS_EARLY = timedelta(minutes=5)
+    VIDEO = "video"
+    CLINIC = "clinic"
+    PHONE = "phone"
+    PLACES = [(VIDEO, "Video call"), (CLINIC, "In clinic"), (PHONE, "Phone call")]
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consultations")
     practitioner = models.ForeignKey(
@@ -129,6 +138,12 @@ class Consultation(models.Model):
     scheduled_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=45)
     video_url = models.URLField(blank=True)
+    place = models.CharField(
+        max_length=8,
+        choices=PLACES,
+        default=VIDEO,
+        help_text="Where it was held: a past one may have been in clinic",
+    )
     status = models.CharField(max_length=12, choices=STATUSES, default=SCHEDULED)
     sequence = models.PositiveIntegerField(
         default=0,
@@ -469,6 +484,62 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} on {self.local_date}"
 
 
+class AlertQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        """The alerts about the clients the user may see (`ClientQuerySet.visible_to`)."""
+        return self.filter(client__in=Client.objects.visible_to(user, practice))
+
+    def open(self):
+        return self.filter(handled_at__isnull=True)
+
+
+class Alert(models.Model):
+    """Something a practitioner should look at, kept until someone marks it handled.
+
+    Written by the reminder sweep in the same transaction as the alert email's row, under the
+    same key (client, kind, local date), so an alert is raised once however often the sweep runs.
+    `reason` is short and never quotes a client's note: it shows in lists and the top bar.
+    """
+
+    PAIN = "pain_alert"
+    MISSED = "missed_alert"
+    QUIET = "quiet_alert"
+    KINDS = [
+        (PAIN, _("Pain")),
+        (MISSED, _("Missed days")),
+        (QUIET, _("Quiet for a week")),
+    ]
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="alerts")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    kind = models.CharField(max_length=16, choices=KINDS)
+    local_date = models.DateField(help_text="The client's day it was raised for")
+    raised_at = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "kind", "local_date"], name="one_alert_per_client_kind_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client"], condition=Q(handled_at__isnull=True), name="alert_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.local_date}"
+
+
 class AuditEvent(AppendOnly):
     """Who read or changed a client's health data, when and from where. Append-only."""
 
@@ -481,6 +552,7 @@ class AuditEvent(AppendOnly):
     EXPORT_DATA = "export_data"
     ERASE_CLIENT = "erase_client"
     CHANGE_PRACTITIONER = "change_practitioner"
+    HANDLE_ALERT = "handle_alert"
     ACTIONS = [
         (VIEW_CLIENT, _("Viewed the client's record")),
         (VIEW_CONSULTATION, _("Viewed consultation notes")),
@@ -491,6 +563,7 @@ class AuditEvent(AppendOnly):
         (EXPORT_DATA, _("Exported the client's data")),
         (ERASE_CLIENT, _("Erased the client's personal data")),
         (CHANGE_PRACTITIONER, _("Handed the client to another practitioner")),
+        (HANDLE_ALERT, _("Marked an alert handled")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

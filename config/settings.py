@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "practice.access.workspace",
+                "clients.attention.counts.top_bar",
             ],
         },
     },
@@ -114,11 +115,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "config.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "practice.api.sign_in_paused"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=0) or None
+# How many proxies in front of gunicorn append to X-Forwarded-For; 0 trusts only the socket's
+# address, so a client cannot forge the address its limits are counted under. The API's
+# throttles and django-axes read the address through one function (ipware's proxy count
+# counts the proxies listed in the header, not those in front of us: off by one).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.security.client_address"
+# The lockout lives in the database (axes' default handler): it holds with Redis down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 LOGIN_URL = "login"
 # What tenancy (`practice`, left of every app) must know of clients, named here, never there.
-WORKSPACE_HOME_URL = "workspace:clients"
+WORKSPACE_HOME_URL = "workspace:attention"
 CLIENT_HOME_URL = "phone-app"
 CLIENT_OF_USER = "clients.accounts.profiles.client_of_user"
 IS_CLIENT_SIGN_IN = "clients.accounts.profiles.is_client_sign_in"
@@ -129,6 +137,8 @@ LANGUAGE_CODE = "en"
 # The languages a client's handout can be printed in (their strings live in locale/).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style for every page, per language: config/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -219,12 +229,20 @@ CELERY_BEAT_SCHEDULE = {
 
 # Throttle counts live in the cache: Redis when REDIS_URL is set, shared by every gunicorn
 # worker; otherwise each process keeps its own counts (fine for `make run`, not production).
+# Redis is an optimisation here, not a dependency: while it is down, reads miss and writes
+# are dropped (IGNORE_EXCEPTIONS), so throttles let signed-in calls through, and sign-in
+# guessing is still limited by django-axes in the database.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="rehabit"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
 else:
@@ -254,9 +272,7 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="1200/min"),
         "sign_in": env("API_THROTTLE_SIGN_IN", default="10/hour"),
     },
-    # How many proxies in front of gunicorn append to X-Forwarded-For; 0 trusts only the
-    # socket's address, so a client cannot forge the address its throttle is counted under.
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "NUM_PROXIES": NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 REST_KNOX = {

@@ -293,14 +293,22 @@ class AdherenceWeekSerializer(serializers.Serializer):
     average_pain = serializers.FloatField(allow_null=True)
 
 
+class TodayFiguresSerializer(serializers.Serializer):
+    scheduled = serializers.IntegerField(help_text="Slots expected today")
+    done = serializers.IntegerField(help_text="Of today's slots, how many are done so far")
+
+
 class AdherenceSerializer(serializers.Serializer):
     def get_fields(self):
         return {
             "from": serializers.DateField(source="start"),
             "to": serializers.DateField(source="end"),
-            "scheduled": serializers.IntegerField(help_text="Slots owed to date (today's once done)"),
-            "done": serializers.IntegerField(),
-            "percent": serializers.FloatField(allow_null=True),
+            "scheduled": serializers.IntegerField(
+                help_text="Slots owed on the days of the range that have ended (today never counts)"
+            ),
+            "done": serializers.IntegerField(help_text="Of those slots, how many were done"),
+            "percent": serializers.FloatField(allow_null=True, help_text="done / scheduled, days ended only"),
+            "today": TodayFiguresSerializer(help_text="Today's slots, apart from the percentage"),
             "weeks": AdherenceWeekSerializer(many=True),
             "current_streak": serializers.IntegerField(help_text="Expected days fully done in a row"),
             "best_streak": serializers.IntegerField(),

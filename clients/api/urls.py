@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from programs import api as programs_api
 
-from . import me, practitioner, privacy
+from . import attention, me, practitioner, privacy
 
 router = SimpleRouter()
 router.register("exercises", programs_api.ExerciseViewSet, basename="exercise")
@@ -13,6 +13,8 @@ router.register("consultations", practitioner.ConsultationViewSet, basename="con
 router.register("assignments", practitioner.AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
+    path("attention/", attention.AttentionView.as_view(), name="attention"),
+    path("alerts/<int:pk>/handle/", attention.AlertHandleView.as_view(), name="alert-handle"),
     path("me/", me.MeView.as_view(), name="me"),
     path("me/assignments/", me.MyAssignmentsViewSet.as_view({"get": "list"}), name="me-assignments"),
     path(

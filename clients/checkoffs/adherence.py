@@ -1,5 +1,11 @@
 """Adherence figures: done slots over scheduled slots, counted the same way everywhere.
 
+The honest rule: adherence counts only days that have ended where the client lives. Today is
+never in the percentage (a morning before exercise is no missed day, and a day half done is
+not yet a full one); it is shown apart, as "3 of 6 today" (`Figures.today`, `Report.today`).
+The client list, the client page, the practitioner API, the weekly summary and
+`/api/v1/me/adherence/` all read these functions.
+
 A slot is one exercise of one session on a day exercise is expected on, between the start
 and the end of the range (never past today). Which days those are, and what each asked, is
 the one rule of `scheduling.expected_terms`: the version in force that day, its schedule
@@ -34,6 +40,9 @@ CHECK_FIELDS = (
 )
 
 
+ADHERENCE_DAYS = 14  # the recent window of the list and the client page: the last 14 days ended
+
+
 @dataclass(frozen=True)
 class Adherence:
     scheduled: int
@@ -42,6 +51,17 @@ class Adherence:
     @property
     def percent(self) -> float | None:
         return round(100 * self.done / self.scheduled, 1) if self.scheduled else None
+
+
+NOTHING = Adherence(0, 0)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A client's adherence over days that have ended, and their today apart ("3 of 6 today")."""
+
+    ended: Adherence
+    today: Adherence
 
 
 # --- loading what the figures read -------------------------------------------------
@@ -136,41 +156,82 @@ def _matched(terms: Terms, checks) -> int:
     done = {item for item, _ in checks if item in terms.own}
     if len(done) == len(checks):
         return len(done)  # the usual day: every check-off made against this version
+    return len(_done_exercises(terms, checks))
+
+
+def _done_exercises(terms: Terms, checks) -> list[int]:
+    """The exercise of each of a session's items that is done, matched as `_matched` counts them."""
+    own = {item for item, _ in checks if item in terms.own}
     others = Counter(exercise for item, exercise in checks if item not in terms.own)
-    count = 0
+    done = []
     for item, exercise in terms.items:
-        if item in done:
-            count += 1
+        if item in own:
+            done.append(exercise)
         elif others[exercise]:
             others[exercise] -= 1
-            count += 1
-    return count
+            done.append(exercise)
+    return done
 
 
-def adherence(assignments, *, start: date, end: date) -> Adherence:
-    """Over the given assignments and the inclusive range, in a constant number of queries."""
-    figures = adherence_by_client(with_versions(assignments), start=start, end=end).values()
+def adherence(assignments, *, start: date, end: date, now: datetime | None = None) -> Adherence:
+    """Over the given assignments and the days of [start, end] that have ended, in a constant
+    number of queries."""
+    figures = adherence_by_client(with_versions(assignments), start=start, end=end, now=now).values()
     return Adherence(scheduled=sum(f.scheduled for f in figures), done=sum(f.done for f in figures))
 
 
 def adherence_by_client(
     assignments: list[Assignment], *, start: date, end: date, now: datetime | None = None
 ) -> dict[int, Adherence]:
-    """Per client, for assignments loaded `with_versions`, in one query whatever their number.
+    """Per client, over the days of [start, end] that have ended where the client lives, for
+    assignments loaded `with_versions`, in one query whatever their number."""
+    today = _todays(assignments, now)
+    figures = _figures(assignments, start=start, end=end)
+    return {client: f.ended for client, f in _tally(assignments, figures, today=today).items()}
 
-    Given `now`, a day not over yet where the client lives counts its slots once done, as the
-    client's own figures do (`adherence_report`): the morning does not make anyone look behind.
-    """
+
+def recent_figures(
+    assignments: list[Assignment], *, now: datetime | None = None, days: int = ADHERENCE_DAYS
+) -> dict[int, Figures]:
+    """Per client: the last `days` days that have ended where they live, and their today apart;
+    for assignments loaded `with_versions`, in one query whatever their number."""
+    today = _todays(assignments, now)
+    if not today:
+        return {}
+    start = min(today.values()) - timedelta(days=days)
+    figures = _figures(assignments, start=start, end=max(today.values()))
+    since = {pk: day - timedelta(days=days) for pk, day in today.items()}
+    return _tally(assignments, figures, today=today, since=since)
+
+
+def _todays(assignments: list[Assignment], now: datetime | None) -> dict[int, date]:
+    """Each assignment's today: the client's own calendar day."""
+    now = now or timezone.now()
+    return {a.pk: date_in(a.zone, now) for a in assignments}
+
+
+def _figures(assignments: list[Assignment], *, start: date, end: date) -> dict:
     checks = Completion.objects.filter(assignment__in=assignments, date__gte=start, date__lte=end)
-    figures = day_figures(assignments, checks.values_list(*CHECK_FIELDS), start=start, end=end)
+    return day_figures(assignments, checks.values_list(*CHECK_FIELDS), start=start, end=end)
+
+
+def _tally(assignments, figures: dict, *, today: dict, since: dict | None = None) -> dict[int, Figures]:
+    """Each client's day figures summed: days before their today as ended, today apart, later
+    days (a range reaching past today) not at all."""
     owner = {a.pk: a.client_id for a in assignments}
-    today = {a.pk: date_in(a.zone, now) for a in assignments} if now is not None else {}
-    scheduled, done = Counter(), Counter()
+    ended, current = defaultdict(Counter), defaultdict(Counter)
     for (pk, day), (owed, did) in figures.items():
-        scheduled[owner[pk]] += did if day >= today.get(pk, date.max) else owed
-        done[owner[pk]] += did
+        if since is not None and day < since[pk]:
+            continue
+        tally = ended if day < today[pk] else current if day == today[pk] else None
+        if tally is not None:
+            tally[owner[pk]].update(scheduled=owed, done=did)
     return {
-        client: Adherence(scheduled=scheduled[client], done=done[client]) for client in set(owner.values())
+        client: Figures(
+            ended=Adherence(ended[client]["scheduled"], ended[client]["done"]),
+            today=Adherence(current[client]["scheduled"], current[client]["done"]),
+        )
+        for client in set(owner.values())
     }
 
 
@@ -193,9 +254,9 @@ class Week:
 
 @dataclass(frozen=True)
 class Report:
-    """Adherence over [start, end] as of `today`, and the streaks and activity of the whole history.
+    """Adherence over the days of [start, end] that have ended as of `today`, today's slots
+    apart (`today`), and the streaks and activity of the whole history.
 
-    Today's slots count once done: a morning before exercise never lowers the figure.
     A streak is a run of consecutive expected days with every slot done; days with nothing
     expected (unscheduled, paused) are skipped, and today not done yet does not break it.
     """
@@ -211,6 +272,7 @@ class Report:
     pain_change: float | None
     last_activity: datetime | None
     last_done_on: date | None
+    today: Adherence = NOTHING
 
     @property
     def percent(self) -> float | None:
@@ -253,6 +315,7 @@ def _report(assignments: list[Assignment], *, start: date, end: date, today: dat
     weeks = _weeks(by_day, rows, start, end, today)
     current, best = _streaks(by_day, today)
     trend, change = _pain_trend(weeks)
+    todays = by_day.get(today, [])
     return Report(
         start=start,
         end=end,
@@ -265,14 +328,14 @@ def _report(assignments: list[Assignment], *, start: date, end: date, today: dat
         pain_change=change,
         last_activity=last.updated_at if last else None,
         last_done_on=max((row.day for row in rows), default=None),
+        today=Adherence(sum(owed for owed, _ in todays), sum(did for _, did in todays)),
     )
 
 
 def _day_figures(by_day: dict, day: date, today: date) -> tuple[int, int]:
-    """(scheduled, done) slots of one day; today's undone slots are not yet owed."""
-    figures = by_day.get(day, [])
-    done = sum(did for _, did in figures)
-    return (done if day == today else sum(owed for owed, _ in figures)), done
+    """(scheduled, done) slots of one day that has ended; today and later count nothing yet."""
+    figures = by_day.get(day, []) if day < today else []
+    return sum(owed for owed, _ in figures), sum(did for _, did in figures)
 
 
 def _weeks(by_day: dict, rows: list[_Row], start: date, end: date, today: date) -> list[Week]:
@@ -336,3 +399,62 @@ def client_adherence(client, *, start: date | None = None, end: date | None = No
         first = min((day for day in days if day is not None), default=today)
         start = min(first, end or today)
     return _report(assignments, start=start, end=end or today, today=today)
+
+
+# --- per exercise ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseFigures:
+    """One exercise (the library's or the practice's, whatever version asked for it): its slots
+    over the days ended and today apart, as the client's figures count them, and its pain."""
+
+    exercise: int
+    ended: Adherence
+    today: Adherence
+    average_pain: float | None
+    last_pain: int | None
+
+
+def exercise_figures(
+    assignments: list[Assignment], *, start: date, end: date, now: datetime | None = None
+) -> dict[int, ExerciseFigures]:
+    """{exercise id: figures} over [start, end] for assignments loaded `with_versions`, in one query.
+
+    Exercise pain is reported at check-offs, days ended and today alike (a pain is a pain)."""
+    today = _todays(assignments, now)
+    checks = Completion.objects.filter(assignment__in=assignments, date__gte=start, date__lte=end)
+    rows = list(checks.order_by("date", "updated_at").values_list(*CHECK_FIELDS, "pain"))
+    by_session = defaultdict(list)
+    pains = defaultdict(list)
+    for assignment_id, day, session, item, exercise, pain in rows:
+        by_session[assignment_id, day, session].append((item, exercise))
+        if pain is not None:
+            pains[exercise].append(pain)
+    ended, current = defaultdict(Counter), defaultdict(Counter)
+    for assignment in assignments:
+        for day, terms in expected_days(assignment, start, min(end, today[assignment.pk])):
+            tally = ended if day < today[assignment.pk] else current
+            for session in range(1, terms.sessions_per_day + 1):
+                done = _done_exercises(terms, by_session.get((assignment.pk, day, session), ()))
+                _tally_slots(tally, [exercise for _, exercise in terms.items], done)
+    exercises = set(ended) | set(current) | set(pains)
+    return {exercise: _exercise(exercise, ended, current, pains) for exercise in exercises}
+
+
+def _tally_slots(tally: dict, owed: list[int], done: list[int]) -> None:
+    for exercise in owed:
+        tally[exercise]["scheduled"] += 1
+    for exercise in done:
+        tally[exercise]["done"] += 1
+
+
+def _exercise(exercise: int, ended: dict, current: dict, pains: dict) -> ExerciseFigures:
+    reported = pains.get(exercise, [])
+    return ExerciseFigures(
+        exercise=exercise,
+        ended=Adherence(ended[exercise]["scheduled"], ended[exercise]["done"]),
+        today=Adherence(current[exercise]["scheduled"], current[exercise]["done"]),
+        average_pain=round(sum(reported) / len(reported), 1) if reported else None,
+        last_pain=reported[-1] if reported else None,
+    )

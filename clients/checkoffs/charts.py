@@ -1,4 +1,4 @@
-"""The client page's figures: an adherence heat map, a pain trend and the outcomes timeline.
+"""The client page's figures: an adherence heat map and a pain trend (outcomes: `consultations.outcomes`).
 
 Only numbers and coordinates are computed here; templates draw the SVG, each mark with a
 <title>, so the charts read without JavaScript and to a screen reader.
@@ -13,7 +13,6 @@ from .adherence import day_figures
 
 WEEKS = 12
 CELL, GAP = 16, 3
-MCID = {"pain": 2, "odi": 10}  # minimal clinically important differences: NPRS points, ODI points
 
 
 @dataclass(frozen=True)
@@ -122,47 +121,8 @@ def polyline(points: list[Point]) -> str:
     return " ".join(f"{p.x},{p.y}" for p in points if p.source == "check-offs")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    day: date
-    measure: str
-    value: float
-    source: str
-    change: float | None
-    important: bool
-
-    @property
-    def better(self) -> bool:
-        return self.change is not None and self.change < 0
-
-
-def outcomes(consultations, weekly_pain: dict) -> list[Outcome]:
-    """Pain (NPRS) and ODI over time; a change is marked where it reaches the MCID.
-
-    `consultations` are the held ones (`Consultation.objects.held`), oldest first."""
-    consultations = list(consultations)  # read twice below
-    entries = [
-        (c.scheduled_at.date(), "pain", c.pain, "consultation") for c in consultations if c.pain is not None
-    ]
-    entries += [
-        (c.scheduled_at.date(), "odi", c.odi_percent, "consultation")
-        for c in consultations
-        if c.odi_percent is not None
-    ]
-    entries += [(week, "pain", value, "check-offs that week") for week, value in weekly_pain.items()]
-    last: dict[str, float] = {}
-    timeline = []
-    for day, measure, value, source in sorted(entries, key=lambda e: (e[0], e[1])):
-        change = round(value - last[measure], 1) if measure in last else None
-        important = change is not None and abs(change) >= MCID[measure]
-        timeline.append(Outcome(day, measure, value, source, change, important))
-        last[measure] = value
-    return timeline
-
-
 def weekly_pain(pains) -> dict:
-    """Each week's average pain reported at check-offs, dated by the week's last report: a
-    consultation earlier that week comes before it in the outcomes, as it came before most of it."""
+    """Each week's average pain reported at check-offs, dated by the week's last report."""
     weeks = defaultdict(list)
     for day, pain in pains:
         weeks[day - timedelta(days=day.weekday())].append((day, pain))

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from ..models import Assignment, Client, Completion, Invitation
 from ..scheduling import local_date, on_break
-from .adherence import Adherence, adherence_by_client, with_versions
+from .adherence import NOTHING, Adherence, recent_figures, with_versions
 
-ADHERENCE_DAYS = 14
 QUIET_AFTER = timedelta(days=7)
 
 
@@ -25,23 +24,28 @@ class Status:
 class Row:
     client: Client
     percent: int | None
+    today: Adherence  # today's slots, apart from the percentage: "3 of 6 today"
     last_activity: datetime | None
     status: Status
 
 
-def client_rows(clients: list[Client], *, today: date) -> list[Row]:
-    """One page of clients; adherence counts the last 14 days up to today, today's slots once done.
+def client_rows(
+    clients: list[Client], *, today: date, assignments: list[Assignment] | None = None
+) -> list[Row]:
+    """One page of clients; adherence counts the last 14 days that have ended where each client
+    lives (`adherence.recent_figures`), today apart.
 
     Figures are read for this page's clients only, after paginating: a subquery per row in
     the list query would be evaluated for every client of the practice before the sort.
+    `assignments`, when the caller has loaded them `with_versions` already, are all of theirs.
     """
-    start = today - timedelta(days=ADHERENCE_DAYS - 1)
     ids = [c.pk for c in clients]
-    assignments = with_versions(Assignment.objects.filter(client__in=ids))
+    if assignments is None:
+        assignments = with_versions(Assignment.objects.filter(client__in=ids))
     by_client = defaultdict(list)
     for assignment in assignments:
         by_client[assignment.client_id].append(assignment)
-    figures = adherence_by_client(assignments, start=start, end=today, now=timezone.now())
+    figures = recent_figures(assignments, now=timezone.now())
     last = dict(
         Completion.objects.filter(assignment__client__in=ids)
         .values("assignment__client")
@@ -56,7 +60,8 @@ def client_rows(clients: list[Client], *, today: date) -> list[Row]:
     return [
         Row(
             c,
-            _whole_percent(figures.get(c.pk)),
+            _whole_percent(figures[c.pk].ended if c.pk in figures else None),
+            figures[c.pk].today if c.pk in figures else NOTHING,
             last.get(c.pk),
             status_of(
                 c,

@@ -26,6 +26,10 @@ TWICE = (
     "{abbr} (UTC{offset})."
 )
 BOOKED_SCHEDULED = "A new consultation is scheduled; record how it went later."
+NOT_PAST = (
+    "This records a consultation that already took place: choose a time that has passed, "
+    "or schedule the consultation instead."
+)
 NOT_MOVABLE = "Only a scheduled consultation can be moved."
 STAYS_CANCELLED = "The client was told this consultation is cancelled; schedule a new one instead."
 HELD_OR_MISSED = (Consultation.COMPLETED, Consultation.NO_SHOW)
@@ -92,6 +96,14 @@ def time_error(starts_at: datetime) -> str:
     return PAST_TIME if has_passed(starts_at) else ""
 
 
+def past_time_error(starts_at: datetime) -> str:
+    """Why a consultation cannot be recorded as held at this time, or "" when it can."""
+    if not _exists(starts_at):
+        zone = starts_at.tzinfo.key
+        return NO_SUCH_TIME.format(time=f"{starts_at:%H:%M}", day=_day(starts_at), zone=zone)
+    return "" if Consultation(scheduled_at=starts_at).has_begun(timezone.now()) else NOT_PAST
+
+
 def _exists(local: datetime) -> bool:
     """False for a wall time its zone skips; an instant given with an offset always exists."""
     if not isinstance(local.tzinfo, ZoneInfo):
@@ -156,6 +168,37 @@ def consultation_schedule(
         **(record or {}),
     )
     delivery.consultation_change_request(consultation=consultation, kind=Reminder.CONSULTATION_INVITE)
+    return consultation
+
+
+@transaction.atomic
+def consultation_record_past(
+    *,
+    client: Client,
+    starts_at: datetime,
+    duration_minutes: int,
+    place: str,
+    by,
+    record: dict,
+    odi_answers: list[int | None],
+) -> Consultation:
+    """A consultation that already took place (in clinic, or a call before Rehabit knew of it),
+    with its notes and baseline: recorded as completed, with no video link and no invite."""
+    if refused := past_time_error(starts_at):
+        raise ValidationError({"scheduled_at": refused})
+    consultation = Consultation(
+        client=client,
+        practitioner=by,
+        scheduled_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        status=Consultation.COMPLETED,
+        odi_answers=odi_answers,
+        odi_percent=odi_percent(odi_answers),
+        **record,
+    )
+    consultation.full_clean()
+    consultation.save()
     return consultation
 
 

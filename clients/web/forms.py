@@ -5,12 +5,13 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from practice.zones import TimezoneField
 from programs.models import Program
 
-from ..accounts.profiles import client_email_refusal
+from ..accounts.profiles import client_email_refusal, zones_of_clients
 from ..consultations import booking
 from ..models import ALL_DAYS, Client, Consultation
-from ..scheduling import DAY_NAMES, TIMEZONES, already_over
+from ..scheduling import DAY_NAMES, already_over
 
 
 class ClientSearchForm(forms.Form):
@@ -20,7 +21,7 @@ class ClientSearchForm(forms.Form):
 
 
 class ClientForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=[(name, name) for name in TIMEZONES], initial="Europe/London")
+    timezone = TimezoneField(help_text="Reminders come at their time in this zone.")
     language = forms.ChoiceField(
         choices=settings.LANGUAGES,
         required=False,
@@ -35,6 +36,11 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.practice = practice
+        # The workspace's clock is the practitioner's: a new client most likely lives on it.
+        here = timezone.get_current_timezone_name()
+        self.fields["timezone"].initial = here
+        saved = [self.instance.timezone] if self.instance.pk else []
+        self.fields["timezone"].put_first([*saved, here, *zones_of_clients(practice)])
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or self.instance.language  # not sent: unchanged
@@ -229,3 +235,40 @@ class BreakForm(forms.Form):
         help_text="The last day off; exercise and reminders start again the day after.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class PastConsultationForm(ConsultationForm):
+    """When and where a consultation that already took place was held, on the practitioner's clock."""
+
+    place = forms.ChoiceField(choices=Consultation.PLACES, initial=Consultation.CLINIC, label="Where")
+
+    def clean(self):
+        data = forms.Form.clean(self)  # not the booking's rule: this time must have passed
+        if data.get("date") and data.get("time") and (refused := booking.past_time_error(self.starts_at())):
+            self.add_error("time", refused)
+        return data
+
+
+class PastRecordForm(RecordForm):
+    """The record of a past consultation: it was held, so no status to choose."""
+
+    pain = forms.IntegerField(min_value=0, max_value=10, required=False, label="Pain at rest (0–10)")
+
+    class Meta(RecordForm.Meta):
+        fields = ["subjective", "objective", "assessment", "plan", "pain"]
+
+
+class CheckoffFilterForm(forms.Form):
+    exercise = forms.ModelChoiceField(queryset=None, required=False, empty_label="All exercises")
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, exercises, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["exercise"].queryset = exercises
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The last day comes on or after the first.")
+        return data

@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from practice.access import current_practice, practitioner_required
 from practice.models import is_owner
 
-from ..models import Client
+from ..models import Client, ErasureRequest
 from ..privacy import rights
 
 
@@ -25,18 +25,22 @@ def client_export(request, pk):
 
 
 @practitioner_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def client_erase(request, pk):
+    """Its own page, away from the everyday actions: what goes, what stays, a box to tick."""
     client = _practice_client(request, pk)
     if not is_owner(request.user, client.practice):
         raise PermissionDenied("Only an owner of the practice can erase a client.")
-    # Erasure cannot be undone: the box the page asks to tick is checked here, not only in the browser.
     if client.erased_at:
         messages.error(request, "This client's personal data was already erased.")
         return redirect("workspace:client", pk=client.pk)
+    if request.method == "GET":
+        requested = ErasureRequest.objects.filter(client=client, completed_at__isnull=True).exists()
+        return render(request, "clients/erase.html", {"client": client, "requested": requested})
+    # Erasure cannot be undone: the box the page asks to tick is checked here, not only in the browser.
     if not request.POST.get("confirm"):
         messages.error(request, "Nothing was erased: tick the box to confirm the erasure first.")
-        return redirect("workspace:client", pk=client.pk)
+        return redirect("workspace:client-erase", pk=client.pk)
     rights.client_erase(client=client, by=request.user, request=request)
     return redirect("workspace:client", pk=client.pk)
 

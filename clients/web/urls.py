@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import privacy, views
+from . import attention, client_page, privacy, views
 
 app_name = "workspace"
 
 urlpatterns = [
+    path("attention/", attention.attention, name="attention"),
+    path("attention/alerts/<int:pk>/", attention.alert_detail, name="alert"),
+    path("attention/alerts/<int:pk>/handle/", attention.alert_handle, name="alert-handle"),
+    path(
+        "assignments/<int:pk>/suggestions/<int:item_pk>/apply/",
+        attention.suggestion_apply,
+        name="suggestion-apply",
+    ),
     path("clients/", views.client_list, name="clients"),
     path("clients/new/", views.client_add, name="client-add"),
     path("clients/<int:pk>/", views.client_detail, name="client"),
@@ -14,6 +22,8 @@ urlpatterns = [
     path("clients/<int:pk>/prescribe/", views.prescribe, name="prescribe"),
     path("clients/<int:pk>/prescribe/<int:program_pk>/", views.prescribe_draft, name="prescribe-draft"),
     path("clients/<int:pk>/consultations/new/", views.consultation_new, name="consultation-new"),
+    path("clients/<int:pk>/consultations/past/", views.consultation_past, name="consultation-past"),
+    path("clients/<int:pk>/checkoffs/", client_page.client_checkoffs, name="client-checkoffs"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path("consultations/<int:pk>/move/", views.consultation_move, name="consultation-move"),
     path("clients/<int:pk>/reminders/", views.client_reminders, name="client-reminders"),

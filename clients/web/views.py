@@ -5,7 +5,7 @@ from django.contrib.auth import login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,18 +25,19 @@ from programs.views import builder_context
 from ..accounts import invitations, profiles
 from ..assignments import changes, handouts, lifecycle, versions
 from ..audit import audit_record
-from ..checkoffs import charts, overview
-from ..checkoffs.adherence import CHECK_FIELDS, with_versions
+from ..checkoffs import overview, progression
 from ..consultations import booking
-from ..models import Assignment, AuditEvent, Client, Completion, Consultation, ErasureRequest, HandoutBatch
+from ..models import Assignment, AuditEvent, Client, Consultation, ErasureRequest, HandoutBatch
 from ..reminders import channels, delivery
-from ..scheduling import local_date, on_break
+from .client_page import client_page
 from .forms import (
     AssignForm,
     BreakForm,
     ClientForm,
     ClientSearchForm,
     ConsultationForm,
+    PastConsultationForm,
+    PastRecordForm,
     PrescribeForm,
     RecordForm,
     ScheduleForm,
@@ -118,49 +119,6 @@ def invitation_resend(request, pk):
     return redirect("workspace:client", pk=client.pk)
 
 
-def _client_page(client: Client, *, today, break_form=None) -> dict:
-    start, _ = charts.window(today)
-    assignments = with_versions(client.assignments.select_related("program"))
-    prefetch_related_objects(assignments, "versions")
-    changes.word_versions(
-        [version for assignment in assignments for version in assignment.versions.all()],
-        language=WORKSPACE_LANGUAGE,
-    )
-    clients_today = local_date(client, timezone.now())
-    for assignment in assignments:  # a pause still running or to come, whatever the status says
-        assignment.pauses_ahead = [
-            p for p in assignment.pauses.all() if not p.end_date or p.end_date >= clients_today
-        ]
-        for pause in assignment.pauses_ahead:
-            pause.to_come = pause.start_date > clients_today
-        assignment.on_break = on_break(assignment, clients_today)
-        assignment.break_form = _break_form(assignment, break_form)
-    completions = Completion.objects.filter(assignment__client=client, date__gte=start)
-    done = list(completions.values_list(*CHECK_FIELDS))
-    pains = list(completions.filter(pain__isnull=False).values_list("date", "pain"))
-    consultations = list(client.consultations.select_related("practitioner"))
-    # Only a consultation that took place measured anything: not a cancelled one, nor one to come.
-    held = list(client.consultations.held(now=timezone.now()).order_by("scheduled_at"))
-    points = charts.pain_points(pains, held, today=today)
-    return {
-        "client": client,
-        "assignments": assignments,
-        "cells": charts.heat_map(assignments, done, today=today),
-        "points": points,
-        "polyline": charts.polyline(points),
-        "pain_ticks": charts.pain_ticks(today),
-        "outcomes": charts.outcomes(held, charts.weekly_pain(pains)),
-        "consultations": consultations,
-    }
-
-
-def _break_form(assignment: Assignment, submitted: BreakForm | None) -> BreakForm:
-    """The form a break was just refused in, for its own program; an empty one for the others."""
-    if submitted is not None and submitted.assignment_pk == assignment.pk:
-        return submitted
-    return BreakForm(auto_id=f"id_break_{assignment.pk}_%s")
-
-
 @practitioner_required
 def client_detail(request, pk, form=None, break_form=None):
     pending_erasure = ErasureRequest.objects.filter(client=OuterRef("pk"), completed_at__isnull=True)
@@ -170,7 +128,7 @@ def client_detail(request, pk, form=None, break_form=None):
     )
     client = get_object_or_404(clients.select_related("practice", "user"), pk=pk)
     audit_record(actor=request.user, client=client, action=AuditEvent.VIEW_CLIENT, request=request)
-    context = _client_page(client, today=timezone.localdate(), break_form=break_form)
+    context = client_page(client, today=timezone.localdate(), break_form=break_form)
     context["audit_events"] = client.audit_events.select_related("actor")[:10]
     context["is_owner"] = membership.role == Membership.OWNER
     context["form"] = form or AssignForm(templates=_templates(request, membership.practice))
@@ -441,6 +399,9 @@ def assignment_edit(request, pk):
         "schedule_form": form,
         "return_to": request.path,
         "unpublished": versions.unpublished_edits(assignment=assignment, draft=draft),
+        "suggestions": progression.suggestions(
+            Assignment.objects.filter(pk=assignment.pk), now=timezone.now()
+        ),
     }
     return render(request, "clients/revise.html", context, status=400 if form.errors else 200)
 
@@ -563,6 +524,35 @@ def consultation_new(request, pk):
             return redirect("workspace:consultation", pk=consultation.pk)
     context = {"client": client, "form": form, "zone": membership.timezone}
     return render(request, "clients/consultation_new.html", context, status=400 if form.errors else 200)
+
+
+@practitioner_required
+def consultation_past(request, pk):
+    """Record a consultation that already took place, with its notes and baseline."""
+    client = get_object_or_404(_clients(request), pk=pk)
+    zone = current_membership(request).timezone
+    when = PastConsultationForm(request.POST or None, zone=zone, initial={"date": timezone.localdate()})
+    record = PastRecordForm(request.POST or None, instance=Consultation(client=client))
+    if request.method == "POST" and when.is_valid() and record.is_valid():
+        try:
+            consultation = booking.consultation_record_past(
+                client=client,
+                starts_at=when.starts_at(),
+                duration_minutes=when.cleaned_data["duration_minutes"],
+                place=when.cleaned_data["place"],
+                by=request.user,
+                record={name: record.cleaned_data[name] for name in PastRecordForm.Meta.fields},
+                odi_answers=record.odi_answers(),
+            )
+        except ValidationError as exc:
+            _add_service_error(when, exc)
+        else:
+            _audit_consultation(request, consultation, AuditEvent.CHANGE_CONSULTATION)
+            messages.success(request, "Past consultation recorded; its baseline is in the outcomes.")
+            return redirect("workspace:consultation", pk=consultation.pk)
+    context = {"client": client, "when": when, "form": record, "zone": zone}
+    failed = when.errors or record.errors
+    return render(request, "clients/consultation_past.html", context, status=400 if failed else 200)
 
 
 def _audit_consultation(request, consultation: Consultation, action: str) -> None:

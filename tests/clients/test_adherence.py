@@ -80,7 +80,7 @@ def report(assignment, *, start, end, today):
     return adherence_report(Assignment.objects.filter(pk=assignment.pk), start=start, end=end, today=today)
 
 
-def test_report_counts_sessions_weeks_and_todays_done_slots_only(bob):
+def test_report_counts_sessions_and_weeks_over_days_ended_and_today_apart(bob):
     # Mon/Wed/Fri, 2 exercises x 2 sessions = 4 slots a day; today is Wednesday of week 2.
     assignment = assign(bob, start=MONDAY, days=[0, 2, 4], sessions=2, template=TemplateFactory(exercises=2))
     wednesday_2 = MONDAY + timedelta(days=9)
@@ -89,15 +89,16 @@ def test_report_counts_sessions_weeks_and_todays_done_slots_only(bob):
     check_off(assignment, MONDAY + timedelta(days=2))  # Wed 1: 2/4; Fri 1: 0/4
     check_off(assignment, MONDAY + timedelta(days=7))
     check_off(assignment, MONDAY + timedelta(days=7), session=2)  # Mon 2: 4/4
-    check_off(assignment, wednesday_2)  # today, session 1 only: 2 done, 2 not yet owed
+    check_off(assignment, wednesday_2)  # today, session 1 only: shown apart as 2 of 4 today
 
     result = report(assignment, start=MONDAY, end=MONDAY + timedelta(days=27), today=wednesday_2)
 
     assert [(w.start, w.scheduled, w.done, w.percent) for w in result.weeks] == [
         (MONDAY, 12, 6, 50.0),
-        (MONDAY + timedelta(days=7), 6, 6, 100.0),
+        (MONDAY + timedelta(days=7), 4, 4, 100.0),
     ]
-    assert (result.scheduled, result.done, result.percent, result.end) == (18, 12, 66.7, wednesday_2)
+    assert (result.scheduled, result.done, result.percent, result.end) == (16, 10, 62.5, wednesday_2)
+    assert (result.today.done, result.today.scheduled) == (2, 4)
     # Mon 1 done, Wed 1 half, Fri 1 missed, Mon 2 done, today unfinished (not a break).
     assert (result.current_streak, result.best_streak) == (1, 1)
 
@@ -148,7 +149,9 @@ def test_today_is_the_clients_own_day_across_a_dst_change(bob):
 
     assert [(w.start, w.scheduled, w.done) for w in before.weeks] == [(monday, 6, 6)]
     assert (before.end, before.current_streak, before.percent) == (date(2026, 11, 1), 6, 100.0)
-    assert (after.scheduled, after.done, after.current_streak) == (7, 7, 7)
+    # Sunday is still today in New York: done, it joins the streak and today, not the percentage.
+    assert (after.scheduled, after.done, after.current_streak) == (6, 6, 7)
+    assert (after.today.scheduled, before.today.done, after.today.done) == (1, 0, 1)
 
 
 @pytest.mark.parametrize(

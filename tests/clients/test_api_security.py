@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from clients.models import Assignment, AssignmentPause, Client, Completion, Consultation
+from clients.models import Alert, Assignment, AssignmentPause, Client, Completion, Consultation
 from programs.models import Exercise, Program
 from tests.conftest import api_as
 from tests.factories import ExerciseFactory, TemplateFactory
@@ -65,6 +65,7 @@ TABLE = [
     ("DELETE", "/api/v1/clients/{client}/",                       401,  404,  404,  404),
     ("POST",   "/api/v1/clients/{client}/invitation/",            401,  404,  404,  404),
     ("GET",    "/api/v1/clients/{client}/adherence/",             401,  404,  404,  404),
+    ("POST",   "/api/v1/clients/{client}/erase/",                 401,  404,  404,  404),
     ("GET",    "/api/v1/consultations/",                          401,  404,  404,  OWN),
     ("POST",   "/api/v1/consultations/",                          401,  404,  404,  NOT_IN_FIELD),
     ("GET",    "/api/v1/consultations/{consultation}/",           401,  404,  404,  404),
@@ -79,6 +80,8 @@ TABLE = [
     ("POST",   "/api/v1/assignments/{assignment}/end/",           401,  404,  404,  404),
     ("POST",   "/api/v1/assignments/{assignment}/breaks/{pause}/cancel/", 401, 404, 404, 404),
     ("GET",    "/api/v1/assignments/{assignment}/handout.pdf",    401,  404,  404,  404),
+    ("GET",    "/api/v1/attention/",                              401,  404,  404,  OWN),
+    ("POST",   "/api/v1/alerts/{alert}/handle/",                  401,  404,  404,  404),
 ]
 # fmt: on
 CALLERS = ["anonymous", "erin", "dana", "charlie"]
@@ -112,7 +115,15 @@ def world(alice, alice_practice, bob, bob_assignment, dana_assignment, erin_assi
         start_date=timezone.localdate() + timedelta(days=2),
         end_date=timezone.localdate() + timedelta(days=3),
     )
+    alert = Alert.objects.create(
+        client=bob,
+        kind=Alert.PAIN,
+        local_date=timezone.localdate(),
+        raised_at=timezone.now(),
+        reason="Pain 8/10 in Alice's secret stretch",
+    )
     return {
+        "alert": alert.pk,
         "assignment": bob_assignment.pk,
         "pause": pause.pk,
         "completion": completion.pk,

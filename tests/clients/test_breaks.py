@@ -47,8 +47,12 @@ def refusal(program, on: date, until: date | None, *, today: date = TODAY) -> di
     return refused.value.message_dict
 
 
+# Long after: every day asked about has ended, so adherence counts it.
+LATER = datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def expected(assignment: Assignment, start: date, end: date) -> int:
-    return adherence(Assignment.objects.filter(pk=assignment.pk), start=start, end=end).scheduled
+    return adherence(Assignment.objects.filter(pk=assignment.pk), start=start, end=end, now=LATER).scheduled
 
 
 # --- the service's rules ----------------------------------------------------------------

@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def test_client_list_shows_adherence_last_activity_and_status(client, alice, bob_assignment, dana):
     item = bob_assignment.program.items.first()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Completion.objects.create(assignment=bob_assignment, assignment_exercise=item, date=yesterday)
     Completion.objects.create(assignment=bob_assignment, assignment_exercise=item, date=timezone.localdate())
     client.force_login(alice)
 
@@ -22,13 +24,14 @@ def test_client_list_shows_adherence_last_activity_and_status(client, alice, bob
 
     rows = {row.client.name: row for row in response.context["rows"]}
     assert rows["Bob Client"].percent is not None and rows["Bob Client"].percent > 0
+    assert b"1 of 6 today" in response.content
     assert rows["Bob Client"].last_activity is not None
     assert rows["Bob Client"].status.label == "Active"
     assert rows["Dana Client"].status.label == "No program"
     assert b"Adherence (14 days)" in response.content
 
 
-def test_client_list_counts_todays_slots_once_done_as_the_clients_own_figures_do(
+def test_client_list_leaves_today_out_of_the_percentage_and_shows_it_apart_as_the_api_does(
     client, alice, bob, bob_assignment
 ):
     items = list(bob_assignment.program.items.all())  # 3 exercises, twice a day, started 3 days ago
@@ -44,9 +47,10 @@ def test_client_list_counts_todays_slots_once_done_as_the_clients_own_figures_do
     listed = {row.client.name: row for row in client.get("/clients/").context["rows"]}["Bob Client"]
     figures = api_as(alice).get(f"/api/v1/clients/{bob.pk}/adherence/").json()
 
-    assert (
-        listed.percent == round(100 * 5 / 20) == round(figures["percent"])
-    )  # 3 full days owed + 2 done today
+    # 3 days ended (18 slots), 3 done yesterday; today's 2 of 6 are apart.
+    assert listed.percent == round(100 * 3 / 18) == round(figures["percent"])
+    assert (listed.today.done, listed.today.scheduled) == (2, 6)
+    assert figures["today"] == {"scheduled": 6, "done": 2}
 
 
 def test_client_list_search_finds_by_name_or_email(client, alice, bob, dana):

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from clients.assignments import versions
-from clients.models import Consultation, HandoutBatch
+from clients.models import Alert, Consultation, HandoutBatch
 from practice import team
 from practice.models import PractitionerInvitation
 from tests.factories import ExerciseFactory, MembershipFactory, TemplateFactory
@@ -16,6 +16,7 @@ WORKSPACE_NAMESPACES = {"workspace", "programs"}
 # Pages with no object in their path: scoped by whose practice lists them, tested elsewhere.
 WITHOUT_OBJECTS = {
     "workspace:clients",
+    "workspace:attention",  # tests/clients/test_attention_page.py: only the practice's items
     "workspace:client-add",
     "programs:library",
     "programs:exercise-add",
@@ -61,7 +62,20 @@ def charlies_objects(charlie, erin, erin_assignment):
     erins_break = erin_assignment.pauses.create(
         start_date=erin_assignment.end_date, end_date=erin_assignment.end_date
     )
+    alert = Alert.objects.create(
+        client=erin,
+        kind=Alert.PAIN,
+        local_date=timezone.localdate(),
+        raised_at=timezone.now(),
+        reason="Pain 8/10",
+    )
     return {
+        "workspace:alert": {"pk": alert.pk},
+        "workspace:alert-handle": {"pk": alert.pk},
+        "workspace:suggestion-apply": {
+            "pk": erin_assignment.pk,
+            "item_pk": erin_assignment.program.items.first().pk,
+        },
         "member-role": {"pk": membership.pk},
         "member-remove": {"pk": membership.pk},
         "practitioner-invitation-revoke": {"pk": invitation.pk},
@@ -78,6 +92,8 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:prescribe": {"pk": erin.pk},
         "workspace:prescribe-draft": {"pk": erin.pk, "program_pk": draft.pk},
         "workspace:consultation-new": {"pk": erin.pk},
+        "workspace:consultation-past": {"pk": erin.pk},
+        "workspace:client-checkoffs": {"pk": erin.pk},
         "workspace:consultation": {"pk": consultation.pk},
         "workspace:consultation-move": {"pk": consultation.pk},
         "workspace:handout": {"pk": erin_assignment.pk},

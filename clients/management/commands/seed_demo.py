@@ -1,15 +1,29 @@
+import random
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from clients.assignments.lifecycle import assignment_create
-from clients.models import ALL_DAYS, Assignment, Client
+from clients.consultations.booking import odi_percent
+from clients.models import ALL_DAYS, Assignment, Client, Completion, Consultation
+from clients.scheduling import local_date
 from practice.models import Membership, Practice, User
 from programs.library import TEMPLATE
 from programs.models import Program
 
 DEFAULT_PASSWORD = "movement-is-medicine"  # noqa: S105 (the demo sign-in, printed on purpose)
+HISTORY_DAYS = 21  # three weeks of check-offs, so every chart and list shows something at once
+MISSED = range(9, 13)  # days after the start with nothing done: a missed stretch to see
+NOTES = {
+    2: "Stiff first thing, easier after a walk.",
+    6: "Side plank: left side harder than the right.",
+    14: "Slept badly, back sore this morning.",
+    17: "Squats felt good today.",
+}
 
 
 class Command(BaseCommand):
@@ -48,16 +62,87 @@ def _seed(slug: str, password: str):
             "practitioner": practitioner,
         },
     )
-    if not client.assignments.filter(status=Assignment.ACTIVE).exists():
-        assignment_create(
+    assignment = client.assignments.filter(status=Assignment.ACTIVE).first()
+    if assignment is None:
+        assignment = assignment_create(
             client=client,
             template=Program.objects.get(practice=None, slug=TEMPLATE["slug"]),
-            start_date=timezone.localdate(),
+            start_date=local_date(client, timezone.now()) - timedelta(days=HISTORY_DAYS),
             weeks=6,
             days_of_week=ALL_DAYS,
             by=practitioner,
         )
+    if not Completion.objects.filter(assignment__client=client).exists():
+        _history(assignment)
+    if not client.consultations.exists():
+        _consultations(client, practitioner, first_day=assignment.start_date)
     return practice, practitioner, client_user
+
+
+def _history(assignment: Assignment) -> None:
+    """Check-offs from the program's start to today: pain easing from about 6 to 2, a missed
+    stretch, a few notes, and today half done. Dated in the past, so no pain alert goes out."""
+    zone = ZoneInfo(assignment.client.timezone)
+    today = local_date(assignment.client, timezone.now())
+    items = list(assignment.program.items.order_by("position"))
+    dice = random.Random(assignment.pk)  # noqa: S311 (the same history whenever the demo is seeded)
+    for offset in range((today - assignment.start_date).days + 1):
+        day = assignment.start_date + timedelta(days=offset)
+        if offset in MISSED:
+            continue
+        done = items[: len(items) // 2] if day == today else items
+        rows = [_check_off(assignment, item, day, offset, dice) for item in done]
+        for position, row in enumerate(rows):
+            row.note = NOTES.get(offset, "") if position == 0 else ""
+        Completion.objects.bulk_create(rows)
+        at = (
+            datetime.combine(day, time(18, 30), tzinfo=zone)
+            if day < today
+            else timezone.now() - timedelta(hours=1)
+        )
+        Completion.objects.filter(pk__in=[row.pk for row in rows]).update(created_at=at, updated_at=at)
+
+
+def _check_off(assignment, item, day, offset: int, dice: random.Random) -> Completion:
+    easing = 6 - offset * 4 / HISTORY_DAYS  # from about 6 at the start to 2 three weeks on
+    return Completion(
+        assignment=assignment,
+        assignment_exercise=item,
+        date=day,
+        sets_done=item.sets if dice.random() > 0.15 else max(1, item.sets - 1),
+        reps_done=item.reps,
+        pain=max(0, min(10, round(easing + dice.choice([-1, 0, 0, 1])))),
+        difficulty=dice.choice([2, 2, 3, 3, 4]),
+    )
+
+
+def _consultations(client: Client, practitioner, *, first_day) -> None:
+    """The assessment in clinic the day before the program began, and a video review last week,
+    each with pain at rest and the Oswestry, so the outcomes show a change to compare."""
+    zone = ZoneInfo(client.timezone)
+    held = [
+        (first_day - timedelta(days=1), Consultation.CLINIC, 6, [3, 1, 2, 2, 3, 2, 2, None, 1, 2]),
+        (
+            local_date(client, timezone.now()) - timedelta(days=5),
+            Consultation.VIDEO,
+            3,
+            [1, 0, 1, 1, 1, 1, 1, None, 0, 1],
+        ),
+    ]
+    for day, place, pain, answers in held:
+        Consultation.objects.create(
+            client=client,
+            practitioner=practitioner,
+            scheduled_at=datetime.combine(day, time(10, 0), tzinfo=zone),
+            place=place,
+            status=Consultation.COMPLETED,
+            subjective="Low back pain for six weeks, worse sitting at work.",
+            assessment="Non-specific low back pain; no red flags.",
+            plan="Home program daily; review in two to three weeks.",
+            pain=pain,
+            odi_answers=answers,
+            odi_percent=odi_percent(answers),
+        )
 
 
 def _user(email: str, name: str, password: str) -> User:

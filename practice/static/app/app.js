@@ -537,7 +537,7 @@ function renderProgress() {
   $("pain-trend").textContent = painTrend(report);
 }
 
-// Today's exercises count in the week once done, so a week begun today may owe nothing yet.
+// A week counts the days that have ended (today is the count above the list): on its first day it owes nothing yet.
 function weekRow(week, current) {
   const label = t("week_of", { date: shortDate(week.week_start) });
   const pain = week.average_pain == null ? "" : ` · ${t("week_pain", { pain: number(week.average_pain) })}`;
