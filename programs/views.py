@@ -271,6 +271,12 @@ def _items_response(request, program: Program, *, bound: dict | None = None, ext
     return redirect(_back(request))
 
 
+def _exercises_changed(response):
+    """Tell the search to refresh: which results are already in the program has changed."""
+    response["HX-Trigger"] = "program-changed"
+    return response
+
+
 def _editable_item(request, pk) -> ProgramExercise:
     items = ProgramExercise.objects.filter(program__in=_editable(request))
     return get_object_or_404(items.select_related("program"), pk=pk)
@@ -303,7 +309,7 @@ def item_add(request, pk):
     ProgramExercise.objects.create(
         program=program, exercise=exercise, position=(last or 0) + 1, **exercise.dosage_fields()
     )
-    return _items_response(request, program)
+    return _exercises_changed(_items_response(request, program))
 
 
 @practitioner_required
@@ -311,7 +317,7 @@ def item_add(request, pk):
 def item_remove(request, pk):
     item = _editable_item(request, pk)
     item.delete()
-    return _items_response(request, item.program)
+    return _exercises_changed(_items_response(request, item.program))
 
 
 @practitioner_required
@@ -387,7 +393,7 @@ def item_swap(request, pk):
     if variant is None:
         raise Http404
     services.item_swap(item=item, variant=variant)
-    return _items_response(request, item.program)
+    return _exercises_changed(_items_response(request, item.program))
 
 
 @practitioner_required

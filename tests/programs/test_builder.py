@@ -75,6 +75,14 @@ def test_without_javascript_the_last_exercise_goes_to_the_top_in_one_click_and_t
     assert names(knee)[:2] == ["Heel slide", "Wall sit"]
 
 
+def test_adding_an_exercise_tells_the_search_to_refresh_which_are_already_in(client, alice, knee):
+    client.force_login(alice)
+
+    response = client.post(f"/programs/{knee.pk}/items/", {"exercise": ExerciseFactory().pk}, headers=HTMX)
+
+    assert response["HX-Trigger"] == "program-changed"
+
+
 def test_a_dosage_typed_in_the_row_comes_back_as_that_row_alone_saved(client, alice, knee):
     client.force_login(alice)
     item = item_of(knee, "Mini squat")
