@@ -70,7 +70,7 @@ def populate(now: datetime) -> None:
     practice = Practice.objects.create(name="Bench", slug="bench")
     exercises = Exercise.objects.bulk_create(
         Exercise(
-            slug=f"bench-{n}", name=f"Exercise {n}", body_region="core", steps=["Move."], cues=["Breathe."]
+            slug=f"bench-{n}", name=f"Exercise {n}", region="lower-back", steps=["Move."], cues=["Breathe."]
         )
         for n in range(3)
     )

@@ -38,7 +38,7 @@ def populate(size: int = CLIENTS, slug: str = "bench"):
     user = User.objects.create_user(f"{slug}@bench.example", "bench-password-123")
     Membership.objects.create(user=user, practice=practice, role=Membership.OWNER)
     exercises = [
-        Exercise.objects.create(slug=f"{slug}-e{n}", name=f"Exercise {n}", body_region="core", reps=10)
+        Exercise.objects.create(slug=f"{slug}-e{n}", name=f"Exercise {n}", region="lower-back", reps=10)
         for n in range(ITEMS)
     ]
     template = Program.objects.create(title="Bench program", is_template=True)

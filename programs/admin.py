@@ -5,8 +5,8 @@ from .models import Exercise, Program, ProgramExercise
 
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
-    list_display = ["name", "practice", "body_region", "equipment"]
-    list_filter = ["body_region", "practice"]
+    list_display = ["name", "practice", "region", "equipment"]
+    list_filter = ["region", "practice"]
     search_fields = ["name", "slug"]
 
 

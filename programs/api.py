@@ -15,8 +15,17 @@ from rest_framework.response import Response
 from practice.errors import Conflict
 from practice.rest import IsPractitioner
 
+from . import services
 from .models import Exercise, Program, ProgramExercise
-from .serializers import ExerciseWriteSerializer, ProgramCopySerializer, ProgramWriteSerializer
+from .selectors import with_visible_variants
+from .serializers import (
+    BulkDosageResultSerializer,
+    BulkDosageSerializer,
+    ExerciseWriteSerializer,
+    ProgramCopySerializer,
+    ProgramWriteSerializer,
+    ReorderSerializer,
+)
 from .services import program_clone
 
 
@@ -35,10 +44,14 @@ class LibraryFilter(django_filters.FilterSet):
 
 class ExerciseFilter(LibraryFilter):
     search_field = "name"
+    favourite = django_filters.BooleanFilter(method="starred", help_text="Only the exercises you starred")
 
     class Meta:
         model = Exercise
-        fields = ["body_region", "region", "position", "level", "q", "source"]
+        fields = ["region", "position", "level", "q", "source", "favourite"]
+
+    def starred(self, queryset, name, value):
+        return queryset.filter(is_favourite=value)
 
 
 class ProgramFilter(LibraryFilter):
@@ -52,9 +65,11 @@ class ProgramFilter(LibraryFilter):
 class OwnOnlyWrites:
     """The shared library is visible to every practice and changed by none."""
 
+    reading_actions = ("retrieve", "copy")
+
     def get_object(self):
         obj = super().get_object()
-        if self.action not in ("retrieve", "copy") and obj.practice_id is None:
+        if self.action not in self.reading_actions and obj.practice_id is None:
             raise PermissionDenied("The shared library is read-only: copy it into your practice.")
         return obj
 
@@ -69,9 +84,21 @@ class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
     serializer_class = ExerciseWriteSerializer
     permission_classes = [IsPractitioner]
     filterset_class = ExerciseFilter
+    reading_actions = ("retrieve", "favourite")
 
     def get_queryset(self):
-        return Exercise.objects.visible_to(self.request.user).prefetch_related("variants")
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Exercise.objects.none()
+        visible = Exercise.objects.visible_to(self.request.user)
+        return with_visible_variants(visible.with_favourite(self.request.user), visible)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["put", "delete"])
+    def favourite(self, request, pk=None):
+        """Star an exercise for yourself (PUT), or unstar it (DELETE); doing it twice is the same."""
+        exercise = self.get_object()
+        services.favourite_set(user=request.user, exercise=exercise, starred=request.method == "PUT")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
@@ -99,3 +126,24 @@ class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
         target.is_valid(raise_exception=True)
         copy = program_clone(program=source, practice=target.validated_data["practice"], is_template=True)
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReorderSerializer, responses={200: ProgramWriteSerializer})
+    @action(detail=True, methods=["post"])
+    def reorder(self, request, pk=None):
+        """Put the template's items in a new order; every item must be named once."""
+        program = self.get_object()
+        order = ReorderSerializer(data=request.data)
+        order.is_valid(raise_exception=True)
+        services.program_reorder(program=program, item_ids=order.validated_data["items"])
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=BulkDosageSerializer, responses={200: BulkDosageResultSerializer})
+    @action(detail=True, methods=["post"])
+    def dosage(self, request, pk=None):
+        """Change the whole template's dosage at once, e.g. every hold to 20 s."""
+        program = self.get_object()
+        changes = BulkDosageSerializer(data=request.data)
+        changes.is_valid(raise_exception=True)
+        changed = services.program_set_dosage(program=program, changes=changes.validated_data)
+        program = self.get_object()
+        return Response({"changed": changed, "program": self.get_serializer(program).data})

@@ -1,10 +1,13 @@
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from practice.forms import upload_limit_words
 
+from . import exchange
 from .images import prepare_photo
-from .models import Exercise, Program, ProgramExercise
+from .models import Dosage, Exercise, Program, ProgramExercise
 
 
 class DosageForm(forms.ModelForm):
@@ -16,7 +19,8 @@ class DosageForm(forms.ModelForm):
     class Meta:
         model = ProgramExercise
         fields = ["sets", "reps", "hold_seconds", "duration_seconds", "side", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        labels = {"note": "Note for the client"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 1})}
 
 
 class LinesField(forms.CharField):
@@ -47,6 +51,9 @@ class ExerciseForm(forms.ModelForm):
     cues = LinesField(required=False, help_text="One cue per line.")
     tags = TagsField(required=False, help_text="Separated by commas, e.g. mobility, core.")
     sets = forms.IntegerField(min_value=1, max_value=20, initial=1)
+    level = forms.TypedChoiceField(
+        choices=Exercise.LEVELS, coerce=int, initial=1, required=False, empty_value=1
+    )
     video_url = forms.URLField(required=False, assume_scheme="https", label="Video link")
     image = forms.ImageField(required=False)
 
@@ -57,7 +64,9 @@ class ExerciseForm(forms.ModelForm):
             "summary",
             "steps",
             "cues",
-            "body_region",
+            "region",
+            "position",
+            "level",
             "equipment",
             "tags",
             "sets",
@@ -128,9 +137,52 @@ class ExerciseFilterForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=200)
     region = forms.CharField(required=False, max_length=50)
+    position = forms.CharField(required=False, max_length=50)
     equipment = forms.CharField(required=False, max_length=200)
+    level = forms.TypedChoiceField(
+        required=False, choices=[("", "Any"), *Exercise.LEVELS], coerce=int, empty_value=None
+    )
     tag = forms.CharField(required=False, max_length=100)
+    favourites = forms.BooleanField(required=False)
 
     def filters(self) -> dict:
         """The valid filters; a refused one reads as no filter."""
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+        data = self.cleaned_data
+        words = {name: data.get(name) or "" for name in ("q", "region", "position", "equipment", "tag")}
+        return {**words, "level": data.get("level"), "favourites": bool(data.get("favourites"))}
+
+
+class BulkDosageForm(forms.Form):
+    """A change to the whole program at once; a field left empty is left as it is."""
+
+    sets = forms.IntegerField(min_value=1, max_value=20, required=False)
+    reps = forms.IntegerField(min_value=1, max_value=200, required=False)
+    hold_seconds = forms.IntegerField(min_value=1, max_value=600, required=False, label="Hold (s)")
+    duration_seconds = forms.IntegerField(min_value=1, max_value=3600, required=False, label="Duration (s)")
+    side = forms.ChoiceField(
+        choices=[("", "as it is"), *[(key, label) for key, label in Dosage.SIDES if key]], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(name) for name in self.fields):
+            raise ValidationError("Give at least one value to change, e.g. a hold of 20 s.")
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Exercise file (JSON)",
+        help_text="A file exported from the library of a Rehabit practice.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
+    )
+
+    def clean_file(self):
+        """The file's JSON; what is in it is checked by programs.exchange."""
+        upload = self.cleaned_data["file"]
+        if upload.size > exchange.MAX_BYTES:
+            raise ValidationError(f"The file is larger than {exchange.MAX_BYTES // (1024 * 1024)} MB.")
+        try:
+            return json.loads(upload.read())
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValidationError(f"This is not a JSON file ({exc}).") from None

@@ -27,7 +27,6 @@ ARTICLE_EXERCISES = [
             "Keep breathing while you roll",
             "Soften into tender spots",
         ],
-        "body_region": "feet",
         "equipment": "Massage ball or small roller",
         "tags": ["mobility", "self-massage", "warm-up"],
         "sets": 1,
@@ -65,7 +64,6 @@ ARTICLE_EXERCISES = [
             "Don't let the hips sag or roll back",
             "Breathe; don't brace hard",
         ],
-        "body_region": "core",
         "equipment": "Exercise mat (optional)",
         "tags": ["strength", "core", "stability"],
         "sets": 3,
@@ -113,7 +111,6 @@ ARTICLE_EXERCISES = [
             "Breathe low into your belly and back",
             "Soft jaw, soft tummy",
         ],
-        "body_region": "hips",
         "equipment": "Exercise mat (optional)",
         "tags": ["breathing", "relaxation", "pelvic-floor"],
         "sets": 1,
@@ -168,7 +165,6 @@ ARTICLE_EXERCISES = [
             "Relax at the bottom and breathe",
             "Use support if you need it",
         ],
-        "body_region": "hips",
         "equipment": "",
         "tags": ["mobility", "strength", "hips"],
         "sets": 3,
@@ -207,7 +203,6 @@ ARTICLE_EXERCISES = [
             "Hips stay square for the twist",
             "Grow tall before you bend",
         ],
-        "body_region": "spine",
         "equipment": "",
         "tags": ["mobility", "spine", "warm-up"],
         "sets": 2,
@@ -244,7 +239,6 @@ ARTICLE_EXERCISES = [
             "Small, easy rocks",
             "Shoulders and head stay heavy",
         ],
-        "body_region": "spine",
         "equipment": "Large foam roller",
         "tags": ["mobility", "decompression", "self-massage", "cool-down"],
         "sets": 1,
@@ -271,17 +265,6 @@ ARTICLE_EXERCISES = [
     },
 ]
 
-# The legacy coarse region (still a field, still accepted by the API) of each region.
-BODY_REGION_OF = {
-    "neck": "spine",
-    "shoulder": "full",
-    "upper-back": "spine",
-    "lower-back": "core",
-    "hip": "hips",
-    "knee": "feet",
-    "ankle-foot": "feet",
-    "balance": "full",
-}
 PICTURE_WORDS = {
     "en": ("Start position: ", "End position: "),
     "es": ("Posición inicial: ", "Posición final: "),
@@ -296,7 +279,6 @@ def _assembled(specs: list[dict], spanish: dict[str, dict]) -> tuple[list[dict],
         slug = spec["slug"]
         es = dict(spec.pop("es", None) or spanish[slug])
         end_step = spec.pop("end_step", 1)
-        spec.setdefault("body_region", BODY_REGION_OF[spec["region"]])
         spec["illustration"] = f"programs/illustrations/{slug}-start.svg"
         spec["illustration_end"] = f"programs/illustrations/{slug}-end.svg"
         for language, texts in (("en", spec), ("es", es)):

@@ -1,8 +1,9 @@
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext, ngettext
 
 from practice.models import Practice, practices_of
@@ -127,6 +128,11 @@ class ExerciseQuerySet(models.QuerySet):
         shared library is read by every practice and changed by none."""
         return self.filter(practice__in=practices_of(user, practice))
 
+    def with_favourite(self, user):
+        """Each exercise says `is_favourite` for `user`, in the same query."""
+        starred = Favourite.objects.filter(user=user, exercise=OuterRef("pk"))
+        return self.annotate(is_favourite=Exists(starred))
+
 
 REGIONS = [
     ("neck", "Neck"),
@@ -138,14 +144,6 @@ REGIONS = [
     ("ankle-foot", "Ankle and foot"),
     ("balance", "Balance and whole body"),
 ]
-# The region an exercise with only the older, coarser body region falls in.
-REGION_OF_BODY_REGION = {
-    "feet": "ankle-foot",
-    "hips": "hip",
-    "core": "lower-back",
-    "spine": "lower-back",
-    "full": "balance",
-}
 
 
 class Exercise(Dosage):
@@ -159,13 +157,6 @@ class Exercise(Dosage):
         ("hands-knees", "On hands and knees"),
     ]
     LEVELS = [(1, "Gentle"), (2, "Moderate"), (3, "Challenging")]
-    BODY_REGIONS = [
-        ("feet", "Feet and lower legs"),
-        ("hips", "Hips and pelvis"),
-        ("core", "Core and trunk"),
-        ("spine", "Spine"),
-        ("full", "Whole body"),
-    ]
 
     practice = models.ForeignKey(
         Practice,
@@ -180,10 +171,7 @@ class Exercise(Dosage):
     summary = models.TextField(blank=True)
     steps = models.JSONField(default=list, blank=True)
     cues = models.JSONField(default=list, blank=True)
-    body_region = models.CharField(max_length=20, choices=BODY_REGIONS)
-    region = models.CharField(
-        max_length=20, choices=REGIONS, blank=True, help_text="Empty: taken from the body region on save."
-    )
+    region = models.CharField(max_length=20, choices=REGIONS)
     position = models.CharField(max_length=20, choices=POSITIONS, blank=True)
     level = models.PositiveSmallIntegerField(choices=LEVELS, default=1)
     variants = models.ManyToManyField(
@@ -229,12 +217,6 @@ class Exercise(Dosage):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        # Forms and API clients that predate `region` still give only the body region.
-        if not self.region:
-            self.region = REGION_OF_BODY_REGION.get(self.body_region, "")
-        super().save(*args, **kwargs)
-
     def words_in(self, language: str) -> dict:
         """Name, summary, steps, cues and picture text in `language` where translated, else as written."""
         translated = self.translations.get(language) or {}
@@ -242,6 +224,20 @@ class Exercise(Dosage):
 
 
 TRANSLATED_FIELDS = ("name", "summary", "steps", "cues", "illustration_alt", "illustration_end_alt")
+
+
+class Favourite(models.Model):
+    """An exercise a practitioner starred, to find it again in the builder; theirs alone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="favourites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "exercise"], name="favourite_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} ★"
 
 
 class ProgramQuerySet(models.QuerySet):

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from practice.models import practices_of
 
-from .models import DOSAGE_FIELDS, Exercise, Program, ProgramExercise, dosage_errors
+from .models import DOSAGE_FIELDS, Dosage, Exercise, Program, ProgramExercise, dosage_errors
 
 
 class Pictures(serializers.Serializer):
@@ -42,7 +42,6 @@ class ExerciseSerializer(Pictures, serializers.ModelSerializer):
             "summary",
             "steps",
             "cues",
-            "body_region",
             "region",
             "position",
             "level",
@@ -154,6 +153,7 @@ class ExerciseWriteSerializer(PracticeOwned, Pictures, serializers.ModelSerializ
     variants = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="Ids of the easier and harder versions of this exercise."
     )
+    is_favourite = serializers.SerializerMethodField(help_text="Whether you starred it (PUT …/favourite/).")
     slug = serializers.SlugField(required=False, max_length=50)
     steps = serializers.ListField(child=serializers.CharField(max_length=500), max_length=30, required=False)
     cues = serializers.ListField(child=serializers.CharField(max_length=200), max_length=20, required=False)
@@ -170,11 +170,11 @@ class ExerciseWriteSerializer(PracticeOwned, Pictures, serializers.ModelSerializ
             "summary",
             "steps",
             "cues",
-            "body_region",
             "region",
             "position",
             "level",
             "variants",
+            "is_favourite",
             "equipment",
             "tags",
             "illustration_url",
@@ -202,6 +202,9 @@ class ExerciseWriteSerializer(PracticeOwned, Pictures, serializers.ModelSerializ
         if errors := dosage_errors(dosage):
             raise serializers.ValidationError(errors)
         return {**attrs, "slug": slug}
+
+    def get_is_favourite(self, exercise: Exercise) -> bool:
+        return bool(getattr(exercise, "is_favourite", False))
 
 
 def _slug_for(name: str) -> str:
@@ -276,3 +279,34 @@ class ProgramWriteSerializer(PracticeOwned, serializers.ModelSerializer):
         ProgramExercise.objects.bulk_create(
             ProgramExercise(program=program, position=position, **item) for position, item in enumerate(items)
         )
+
+
+class ReorderSerializer(serializers.Serializer):
+    items = serializers.ListField(
+        child=serializers.IntegerField(),
+        max_length=100,
+        help_text="The ids of every item of the program, once each, in the new order.",
+    )
+
+
+class BulkDosageSerializer(serializers.Serializer):
+    """A change to the whole program: sets on every item; reps, a hold, a duration or a side only
+    where the item already has one. A field left out is left as it is."""
+
+    sets = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    reps = serializers.IntegerField(min_value=1, max_value=200, required=False)
+    hold_seconds = serializers.IntegerField(min_value=1, max_value=600, required=False)
+    duration_seconds = serializers.IntegerField(min_value=1, max_value=3600, required=False)
+    side = serializers.ChoiceField(choices=Dosage.SIDES, required=False, help_text="Empty: as it is.")
+
+    def validate(self, attrs):
+        if not any(value not in (None, "") for value in attrs.values()):
+            raise serializers.ValidationError(
+                "Give at least one of sets, reps, hold_seconds, duration_seconds, side."
+            )
+        return attrs
+
+
+class BulkDosageResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="How many items changed.")
+    program = ProgramWriteSerializer()

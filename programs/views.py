@@ -1,18 +1,29 @@
 """The library and the program builder; every object comes through a practice-scoped queryset."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from practice.access import current_practice, practitioner_required
 
-from . import selectors
-from .forms import DosageForm, ExerciseFilterForm, ExerciseForm, TemplateDetailsForm, TemplateForm
+from . import exchange, selectors, services
+from .forms import (
+    BulkDosageForm,
+    DosageForm,
+    ExerciseFilterForm,
+    ExerciseForm,
+    ImportForm,
+    TemplateDetailsForm,
+    TemplateForm,
+)
 from .models import Exercise, Program, ProgramExercise
 from .services import program_clone
 
@@ -37,27 +48,35 @@ def _filter_form(request) -> ExerciseFilterForm:
     return form
 
 
-def _filter_context(request, filters) -> dict:
+def _filter_context(request, filters, *, tags: bool = False) -> dict:
+    """The filters' choices; tags only on the library page (the builder filters by level instead)."""
     visible = _exercises(request)
     return {
         "filters": filters,
         "regions": selectors.region_choices(),
+        "positions": Exercise.POSITIONS,
+        "levels": Exercise.LEVELS,
         "equipment": selectors.equipment_of(visible),
-        "tags": selectors.tags_of(visible),
+        "tags": selectors.tags_of(visible) if tags else [],
     }
+
+
+def _search(request, filters: dict):
+    """The builder's and the library's search: one query, each exercise saying if it is starred."""
+    return selectors.exercises_listed(_exercises(request), user=request.user, filters=filters)
 
 
 @practitioner_required
 def library(request):
     form = _filter_form(request)
     filters = form.filters()
-    exercises = selectors.exercise_search(_exercises(request), **filters)
+    exercises = _search(request, filters)
     templates = _programs(request).templates().select_related("practice")
     context = {
         "exercises": exercises,
         "templates": templates,
         "filter_form": form,
-        **_filter_context(request, filters),
+        **_filter_context(request, filters, tags=True),
     }
     template = "programs/_exercise_results.html" if request.htmx else "programs/library.html"
     return render(request, template, context, status=400 if form.errors else 200)
@@ -101,6 +120,32 @@ def _free_slug(exercise: Exercise) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+@practitioner_required
+def library_export(request):
+    """The current practice's own exercises as a JSON file, for another practice to import."""
+    practice = current_practice(request)
+    response = JsonResponse(exchange.exercises_export(practice=practice), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="exercises-{practice.slug}.json"'
+    return response
+
+
+@practitioner_required
+def library_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, updated = exchange.exercises_import(
+                practice=current_practice(request), data=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, f"Imported: {created} new exercises, {updated} updated.")
+            return redirect("programs:library")
+    status = 400 if form.errors else 200
+    return render(request, "programs/library_import.html", {"form": form}, status=status)
 
 
 @practitioner_required
@@ -155,27 +200,48 @@ def program_save_as_template(request, pk):
 
 # --- the builder: partial updates through htmx, full page redirects without it ---------------
 
+RESULTS_SHOWN = 30
+
+
+@dataclass
+class Row:
+    """A program's item as the builder shows it: its dosage form and where it can be swapped to."""
+
+    item: ProgramExercise
+    form: DosageForm
+    easier: Exercise | None
+    harder: Exercise | None
+    first: bool = False
+    last: bool = False
+
 
 def builder_context(request, program: Program, *, bound: dict | None = None) -> dict:
     filters = _filter_form(request).filters()
-    rows = item_rows(program, bound=bound)
+    rows = item_rows(request, program, bound=bound)
     return {
         "program": program,
         "rows": rows,
-        "results": selectors.exercise_search(_exercises(request), **filters)[:30],
-        "in_program": {item.exercise_id for item, _ in rows},
+        "results": _search(request, filters)[:RESULTS_SHOWN],
+        "in_program": {row.item.exercise_id for row in rows},
+        "bulk_form": BulkDosageForm(prefix="all"),
         **_filter_context(request, filters),
     }
 
 
-def item_rows(program: Program, *, bound: dict | None = None) -> list:
-    """(item, its dosage form) in order; an exercise given a second time is marked `repeated`."""
+def item_rows(request, program: Program, *, bound: dict | None = None) -> list[Row]:
+    """The rows in order; an exercise given a second time is marked `repeated`."""
     bound = bound or {}
+    items = selectors.with_visible_variants(
+        program.items.select_related("exercise"), _exercises(request), through="exercise__variants"
+    )
     rows, seen = [], set()
-    for item in program.items.select_related("exercise"):
+    for item in items:
         item.repeated = item.exercise_id in seen
         seen.add(item.exercise_id)
-        rows.append((item, bound.get(item.pk) or DosageForm(instance=item, prefix=f"item-{item.pk}")))
+        form = bound.get(item.pk) or DosageForm(instance=item, prefix=f"item-{item.pk}")
+        rows.append(Row(item, form, *selectors.easier_and_harder(item.exercise)))
+    if rows:
+        rows[0].first, rows[-1].last = True, True
     return rows
 
 
@@ -186,14 +252,29 @@ def _back(request) -> str:
     return "/"
 
 
-def _items_response(request, program: Program, *, bound: dict | None = None):
+def _items_response(request, program: Program, *, bound: dict | None = None, extra: dict | None = None):
     if request.htmx:
-        context = {"program": program, "rows": item_rows(program, bound=bound), "next": _back(request)}
-        return render(request, "programs/_items.html", context)
-    if bound:
-        context = {**builder_context(request, program, bound=bound), "return_to": _back(request)}
+        context = {
+            "program": program,
+            "rows": item_rows(request, program, bound=bound),
+            "next": _back(request),
+            "bulk_form": BulkDosageForm(prefix="all"),
+        }
+        return render(request, "programs/_items.html", {**context, **(extra or {})})
+    if bound or extra:
+        context = {
+            **builder_context(request, program, bound=bound),
+            "return_to": _back(request),
+            **(extra or {}),
+        }
         return render(request, "programs/program.html", context, status=400)
     return redirect(_back(request))
+
+
+def _exercises_changed(response):
+    """Tell the search to refresh: which results are already in the program has changed."""
+    response["HX-Trigger"] = "program-changed"
+    return response
 
 
 def _editable_item(request, pk) -> ProgramExercise:
@@ -203,8 +284,16 @@ def _editable_item(request, pk) -> ProgramExercise:
 
 @practitioner_required
 def exercise_results(request, pk):
+    """Search as you type: only the results, in as few queries as the page's own."""
     program = get_object_or_404(_editable(request), pk=pk)
-    context = {**builder_context(request, program), "next": _back(request)}
+    filters = _filter_form(request).filters()
+    context = {
+        "program": program,
+        "results": _search(request, filters)[:RESULTS_SHOWN],
+        "in_program": set(program.items.values_list("exercise_id", flat=True)),
+        "filters": filters,
+        "next": _back(request),
+    }
     return render(request, "programs/_search_results.html", context)
 
 
@@ -220,7 +309,7 @@ def item_add(request, pk):
     ProgramExercise.objects.create(
         program=program, exercise=exercise, position=(last or 0) + 1, **exercise.dosage_fields()
     )
-    return _items_response(request, program)
+    return _exercises_changed(_items_response(request, program))
 
 
 @practitioner_required
@@ -228,31 +317,93 @@ def item_add(request, pk):
 def item_remove(request, pk):
     item = _editable_item(request, pk)
     item.delete()
+    return _exercises_changed(_items_response(request, item.program))
+
+
+@practitioner_required
+@require_POST
+def item_move(request, pk):
+    item = _editable_item(request, pk)
+    direction = request.POST.get("direction")
+    if direction in services.MOVES:
+        services.item_move(item=item, direction=direction)
     return _items_response(request, item.program)
 
 
 @practitioner_required
 @require_POST
-@transaction.atomic
-def item_move(request, pk):
-    item = _editable_item(request, pk)
-    items = list(item.program.items.select_for_update().order_by("position", "id"))
-    index = next(i for i, each in enumerate(items) if each.pk == item.pk)
-    other = index - 1 if request.POST.get("direction") == "up" else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-    for position, each in enumerate(items):
-        each.position = position
-    ProgramExercise.objects.bulk_update(items, ["position"])
-    return _items_response(request, item.program)
+def items_reorder(request, pk):
+    """Drag and drop: the whole order at once."""
+    program = get_object_or_404(_editable(request), pk=pk)
+    order = [int(part) for part in request.POST.get("order", "").split(",") if part.strip().isdigit()]
+    try:
+        services.program_reorder(program=program, item_ids=order)
+    except ValidationError:
+        return _items_response(request, program, extra={"notice": REORDER_REFUSED})
+    return _items_response(request, program)
+
+
+REORDER_REFUSED = (
+    "The program changed on another page meanwhile: here it is as saved. Move the exercise again."
+)
 
 
 @practitioner_required
 @require_POST
 def item_dosage(request, pk):
+    """One row's dosage, saved as it is typed; with htmx only the row comes back, so the field
+    being typed in keeps its focus."""
     item = _editable_item(request, pk)
     form = DosageForm(request.POST, instance=item, prefix=f"item-{item.pk}")
+    valid = form.is_valid()
+    if valid:
+        form.save()
+    if not request.htmx:
+        return _items_response(request, item.program, bound=None if valid else {item.pk: form})
+    row = next(row for row in item_rows(request, item.program) if row.item.pk == item.pk)
+    if not valid:
+        row.form = form
+    return render(request, "programs/_item.html", {"row": row, "next": _back(request), "saved": valid})
+
+
+@practitioner_required
+@require_POST
+def program_dosage(request, pk):
+    """The whole program's dosage at once, e.g. every hold 20 s."""
+    program = get_object_or_404(_editable(request), pk=pk)
+    form = BulkDosageForm(request.POST, prefix="all")
     if not form.is_valid():
-        return _items_response(request, item.program, bound={item.pk: form})
-    form.save()
-    return _items_response(request, item.program)
+        return _items_response(request, program, extra={"bulk_form": form})
+    changed = services.program_set_dosage(program=program, changes=form.cleaned_data)
+    notice = ngettext("%(n)d exercise changed.", "%(n)d exercises changed.", changed) % {"n": changed}
+    if not changed:
+        notice = "Nothing changed: no exercise has what you set (a hold is set only where there is one)."
+    if not request.htmx:
+        messages.success(request, notice)
+    return _items_response(request, program, extra={"notice": notice} if request.htmx else None)
+
+
+@practitioner_required
+@require_POST
+def item_swap(request, pk):
+    """Swap an item for its easier or harder variant, in its place."""
+    item = _editable_item(request, pk)
+    row = next(row for row in item_rows(request, item.program) if row.item.pk == item.pk)
+    variant = {"easier": row.easier, "harder": row.harder}.get(request.POST.get("direction"))
+    if variant is None:
+        raise Http404
+    services.item_swap(item=item, variant=variant)
+    return _exercises_changed(_items_response(request, item.program))
+
+
+@practitioner_required
+@require_POST
+def exercise_favourite(request, pk):
+    """Star (or unstar) an exercise for oneself; it then shows under the Favourites filter."""
+    exercise = get_object_or_404(_exercises(request), pk=pk)
+    starred = request.POST.get("starred") == "1"
+    services.favourite_set(user=request.user, exercise=exercise, starred=starred)
+    if request.htmx:
+        exercise.is_favourite = starred
+        return render(request, "programs/_star.html", {"exercise": exercise, "next": _back(request)})
+    return redirect(_back(request))

@@ -53,7 +53,7 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"exercise-{n}")
     name = factory.Sequence(lambda n: f"Exercise {n}")
-    body_region = "core"
+    region = "lower-back"
     steps = ["Get ready.", "Move slowly."]
     cues = ["Breathe."]
     sets = 3

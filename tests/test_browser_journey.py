@@ -114,11 +114,10 @@ def test_practitioner_goes_from_a_new_client_to_a_consultation_to_an_assigned_pr
         page.get_by_role("heading", name="Exercises").wait_for()
         assert_accessible(page)
 
-        first = page.locator("li.item").first
-        first.locator("summary").click()
+        first = page.locator("li.builder-item").first
         first.get_by_label("Sets").fill("4")
-        first.get_by_role("button", name="Save dosage").click()
-        page.locator("li.item").first.get_by_text("4 sets").wait_for()
+        first.get_by_label("Sets").press("Tab")  # saved as typed
+        page.locator("li.builder-item").first.get_by_text("4 sets").wait_for()
         page.get_by_role("spinbutton", name="Weeks").fill("4")
         page.get_by_role("button", name="Assign to Fay Client").click()
         page.get_by_text("Program assigned to Fay Client").wait_for()
@@ -151,16 +150,16 @@ def test_practitioner_edits_an_assigned_program_and_the_client_gets_version_two(
     page.get_by_role("link", name="Edit program").click()
     assert_accessible(page)
 
-    page.get_by_label("Name").fill("plank")
+    page.get_by_label("Search").fill("plank")
     page.get_by_role("button", name="Add Side plank again", exact=True).click()
-    page.locator("li.item").last.get_by_text("Side plank", exact=True).wait_for()
+    page.locator("li.builder-item").last.get_by_text("Side plank", exact=True).wait_for()
     page.locator("#unpublished").get_by_text("Not published yet: new: side plank").wait_for()
-    removed = page.locator("li.item").first.locator("strong").inner_text()
-    page.locator("li.item").first.get_by_role("button", name=f"Remove {removed}").click()
+    removed = page.locator("li.builder-item").first.locator(".item-name").inner_text()
+    page.locator("li.builder-item").first.get_by_role("button", name=f"Remove {removed}").click()
     page.get_by_role("button", name=f"Remove {removed}").wait_for(state="detached")
-    second = page.locator("li.item").nth(1).locator("strong").inner_text()
+    second = page.locator("li.builder-item").nth(1).locator(".item-name").inner_text()
     page.get_by_role("button", name=f"Move {second} up").click()
-    page.locator("li.item").first.get_by_text(second, exact=True).wait_for()
+    page.locator("li.builder-item").first.get_by_text(second, exact=True).wait_for()
     page.get_by_role("button", name="Publish version 2").click()
     page.get_by_text("Version 2 given to Bob Client").wait_for()
 

@@ -56,7 +56,7 @@ def test_exercises_filter_by_source_and_words(alice, library_exercise, alices_ex
 def test_practitioner_creates_an_exercise_in_their_practice(alice, alice_practice):
     response = api_as(alice).post(
         "/api/v1/exercises/",
-        {"name": "Cat-camel", "body_region": "spine", "steps": ["Kneel.", "Round, then hollow."], "reps": 8},
+        {"name": "Cat-camel", "region": "lower-back", "steps": ["Kneel.", "Round, then hollow."], "reps": 8},
         format="json",
     )
 
@@ -80,7 +80,7 @@ def test_an_exercise_cannot_be_created_in_another_practice(alice, charlie):
     other = charlie.memberships.get().practice
 
     response = api_as(alice).post(
-        "/api/v1/exercises/", {"name": "Sneaky", "body_region": "core", "practice": other.pk}, format="json"
+        "/api/v1/exercises/", {"name": "Sneaky", "region": "lower-back", "practice": other.pk}, format="json"
     )
 
     assert response.status_code == 400
@@ -524,7 +524,7 @@ def test_an_exercise_whose_default_dosage_has_nothing_to_count_is_a_400_naming_r
 
     created = api.post(
         "/api/v1/exercises/",
-        {"name": "Sets only", "body_region": "core", "practice": practice.pk, "sets": 3},
+        {"name": "Sets only", "region": "lower-back", "practice": practice.pk, "sets": 3},
         format="json",
     )
     cleared = api.patch(

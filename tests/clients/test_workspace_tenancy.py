@@ -20,6 +20,8 @@ WITHOUT_OBJECTS = {
     "workspace:client-add",
     "programs:library",
     "programs:exercise-add",
+    "programs:library-export",  # the current practice's own: tests/programs/test_exchange.py
+    "programs:library-import",
     "workspace:handout-batches",
     "workspace:unsubscribe",  # public: the signed token is the proof (tests/clients/test_reminders*)
     "workspace:odi-wording",  # the current practice's own wording (tests/clients/test_questionnaires.py)
@@ -121,6 +123,10 @@ def charlies_objects(charlie, erin, erin_assignment):
         "programs:item-remove": {"pk": item.pk},
         "programs:item-move": {"pk": item.pk},
         "programs:item-dosage": {"pk": item.pk},
+        "programs:item-swap": {"pk": item.pk},
+        "programs:items-reorder": {"pk": draft.pk},
+        "programs:program-dosage": {"pk": draft.pk},
+        "programs:exercise-favourite": {"pk": exercise.pk},
     }
 
 

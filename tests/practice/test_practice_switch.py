@@ -139,7 +139,7 @@ def test_every_workspace_page_works_in_the_current_practice(
 
     client.post("/clients/new/", {"name": "New Client", "email": "new@example.com", "timezone": "UTC"})
     client.post(
-        "/library/exercises/new/", {"name": "Gym drill", "body_region": "core", "sets": 3, "reps": 10}
+        "/library/exercises/new/", {"name": "Gym drill", "region": "lower-back", "sets": 3, "reps": 10}
     )
     client.post(f"/programs/{gym_template.pk}/save-as-template/", {"title": "Gym copy"})
     client.post("/handouts/batches/")

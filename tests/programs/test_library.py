@@ -163,13 +163,6 @@ def test_seeding_updates_an_earlier_install_in_place_and_leaves_practice_copies_
 
 
 @pytest.mark.django_db
-def test_an_exercise_given_only_the_older_body_region_gets_the_matching_region(alice_practice):
-    exercise = ExerciseFactory(practice=alice_practice, body_region="feet", region="")
-
-    assert exercise.region == "ankle-foot"
-
-
-@pytest.mark.django_db
 def test_the_practitioner_api_shows_region_position_level_variants_and_both_drawings(alice):
     seed()
     bridge = Exercise.objects.get(practice=None, slug="bridge")
@@ -188,26 +181,19 @@ def test_the_practitioner_api_shows_region_position_level_variants_and_both_draw
 
 
 @pytest.mark.django_db
-def test_a_practitioner_can_create_an_exercise_with_a_region_or_with_only_the_older_body_region(alice):
+def test_a_practitioner_creates_an_exercise_with_a_region_and_one_without_is_refused_naming_it(alice):
     api = api_as(alice)
 
     knee = api.post(
-        "/api/v1/exercises/",
-        {"name": "Our knee drill", "body_region": "feet", "region": "knee", "reps": 8},
-        format="json",
+        "/api/v1/exercises/", {"name": "Our knee drill", "region": "knee", "reps": 8}, format="json"
     )
-    old = api.post(
-        "/api/v1/exercises/", {"name": "Old style", "body_region": "hips", "reps": 8}, format="json"
-    )
+    nowhere = api.post("/api/v1/exercises/", {"name": "Nowhere", "reps": 8}, format="json")
+    elbow = api.post("/api/v1/exercises/", {"name": "Elbow", "region": "elbow", "reps": 8}, format="json")
 
     assert knee.status_code == 201 and knee.json()["region"] == "knee"
-    assert old.status_code == 201 and old.json()["region"] == "hip"
-    bad = api.post(
-        "/api/v1/exercises/",
-        {"name": "Nowhere", "body_region": "hips", "region": "elbow", "reps": 8},
-        format="json",
-    )
-    assert bad.status_code == 400
+    assert "body_region" not in knee.json()
+    assert nowhere.status_code == 400 and "region" in str(nowhere.json())
+    assert elbow.status_code == 400 and "region" in str(elbow.json())
 
 
 def test_the_exercise_serializer_offers_every_field_the_builder_filters_on():
@@ -244,12 +230,7 @@ def test_the_migration_gives_existing_exercises_a_region_and_loses_nothing():
 
     for body_region, region in regions.items():
         exercise = Exercise.objects.get(slug=f"old-{body_region}")
-        assert (exercise.region, exercise.body_region, exercise.steps, exercise.reps) == (
-            region,
-            body_region,
-            ["Move."],
-            5,
-        )
+        assert (exercise.region, exercise.steps, exercise.reps) == (region, ["Move."], 5)
 
 
 CONDITIONS = {

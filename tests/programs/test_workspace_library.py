@@ -28,7 +28,7 @@ def exercise_post(**changes):
         "summary": "Slide up the wall.",
         "steps": "Stand with your back to a wall.\nSlide your arms up.",
         "cues": "Slow",
-        "body_region": "spine",
+        "region": "lower-back",
         "equipment": "Wall",
         "tags": "Mobility, posture",
         "sets": 2,
@@ -41,8 +41,8 @@ def exercise_post(**changes):
 
 
 def test_the_library_lists_shared_and_own_exercises_and_filters_them(client, alice, alice_practice, charlie):
-    ExerciseFactory(name="Deep squat", body_region="hips", tags=["strength"])
-    ExerciseFactory(name="Our bridge", practice=alice_practice, body_region="hips")
+    ExerciseFactory(name="Deep squat", region="hip", tags=["strength"])
+    ExerciseFactory(name="Our bridge", practice=alice_practice, region="hip")
     ExerciseFactory(name="Their secret", practice=charlie.memberships.get().practice)
     client.force_login(alice)
 
@@ -54,8 +54,8 @@ def test_the_library_lists_shared_and_own_exercises_and_filters_them(client, ali
 
 
 def test_the_library_shows_and_filters_each_exercise_by_its_region(client, alice):
-    ExerciseFactory(name="Band row", body_region="spine", region="upper-back")
-    ExerciseFactory(name="Chin tuck", body_region="spine", region="neck")
+    ExerciseFactory(name="Band row", region="upper-back")
+    ExerciseFactory(name="Chin tuck", region="neck")
     client.force_login(alice)
 
     page = client.get("/library/", {"region": "upper-back"})
