@@ -4,7 +4,9 @@ median time and queries per page.
 The floor is the median of a light page of the same workspace (the practice page: the same
 sign-in, middleware and base template, a handful of queries), measured in the same run. The
 check-off log is held to 1.5x the client list's time in the same run, and to the same number
-of queries for a client with a week of history as for one with twelve.
+of queries for a client with a week of history as for one with twelve. Needs attention is also
+compared with the client list (its bound: 1.5x), and measured again for a practice of 50
+clients to show its query count does not grow with the practice.
 """
 
 import random
@@ -22,21 +24,21 @@ DONE_SHARE = 0.6  # of 168,000 slots (500 clients x 84 days x 4 exercises): abou
 LOG_LIMIT = 1.5  # the check-off log's time at most this many times the client list's
 
 
-def populate():
+def populate(size: int = CLIENTS, slug: str = "bench"):
     from django.utils import timezone
 
     from clients.assignments.lifecycle import assignment_create
-    from clients.models import ALL_DAYS, Client, Completion, Consultation
+    from clients.models import ALL_DAYS, Alert, Client, Completion, Consultation
     from practice.models import Membership, Practice, User
     from programs.models import Exercise, Program, ProgramExercise
 
     rng = random.Random(4)
     today = timezone.localdate()
-    practice = Practice.objects.create(name="Bench Physio", slug="bench")
-    user = User.objects.create_user("bench@bench.example", "bench-password-123")
+    practice = Practice.objects.create(name="Bench Physio", slug=slug)
+    user = User.objects.create_user(f"{slug}@bench.example", "bench-password-123")
     Membership.objects.create(user=user, practice=practice, role=Membership.OWNER)
     exercises = [
-        Exercise.objects.create(slug=f"e{n}", name=f"Exercise {n}", body_region="core", reps=10)
+        Exercise.objects.create(slug=f"{slug}-e{n}", name=f"Exercise {n}", body_region="core", reps=10)
         for n in range(ITEMS)
     ]
     template = Program.objects.create(title="Bench program", is_template=True)
@@ -45,9 +47,9 @@ def populate():
         for n, e in enumerate(exercises)
     )
     clients = Client.objects.bulk_create(
-        Client(practice=practice, name=f"Client {n:03d}", email=f"c{n}@bench.example") for n in range(CLIENTS)
+        Client(practice=practice, name=f"Client {n:03d}", email=f"c{n}@{slug}.example") for n in range(size)
     )
-    rows = []
+    rows, alerts = [], []
     for client in clients:
         assignment = assignment_create(
             client=client,
@@ -76,9 +78,22 @@ def populate():
         Consultation.objects.create(
             client=client, scheduled_at=timezone.now() - timedelta(weeks=WEEKS), pain=7, odi_percent=42
         )
+        if rng.random() < 0.1:
+            kind = rng.choice([Alert.PAIN, Alert.MISSED, Alert.QUIET])
+            alerts.append(
+                Alert(client=client, kind=kind, local_date=today, raised_at=timezone.now(), reason="Bench")
+            )
+        if rng.random() < 0.05:
+            Consultation.objects.create(client=client, scheduled_at=timezone.now() + timedelta(hours=20))
     Completion.objects.bulk_create(rows, batch_size=5000)
+    Alert.objects.bulk_create(alerts)
     newcomer = _newcomer(practice, template, today)
-    return user, clients[CLIENTS // 2], newcomer, Completion.objects.count()
+    return (
+        user,
+        clients[size // 2],
+        newcomer,
+        Completion.objects.filter(assignment__client__practice=practice).count(),
+    )
 
 
 def _newcomer(practice, template, today):
@@ -86,7 +101,7 @@ def _newcomer(practice, template, today):
     from clients.assignments.lifecycle import assignment_create
     from clients.models import ALL_DAYS, Client, Completion
 
-    client = Client.objects.create(practice=practice, name="Newcomer", email="new@bench.example")
+    client = Client.objects.create(practice=practice, name="Newcomer", email=f"new@{practice.slug}.example")
     assignment = assignment_create(
         client=client, template=template, start_date=today - timedelta(days=7), weeks=4, days_of_week=ALL_DAYS
     )
@@ -121,6 +136,7 @@ def main() -> None:
 
     with bench_database():
         user, client, newcomer, completions = populate()
+        small_user, *_ = populate(50, "small")
         exercise = client.assignments.get().program.items.first().exercise_id
         browser = Browser()
         browser.force_login(user)
@@ -136,14 +152,23 @@ def main() -> None:
                 f"&start={timezone.localdate() - timedelta(weeks=4)}&end={timezone.localdate()}"
             ),
             "check-off log of a one-week client": f"/clients/{newcomer.pk}/checkoffs/",
+            "needs attention": "/attention/",
+            "needs attention, API": "/api/v1/attention/",
         }
         results = {name: measure(browser, url) for name, url in pages.items()}
+        browser.force_login(small_user)
+        _, small_queries = measure(browser, "/attention/")
         log_rows = client.assignments.get().completions.count()
     print(f"{CLIENTS} clients, {WEEKS} weeks of history, {completions} check-offs, {connection.vendor}")
     print(f"floor (practice page): {floor * 1000:.1f} ms median, {floor_queries} queries")
     for name, (median, queries) in results.items():
         print(f"{name}: {median * 1000:.1f} ms median ({median / floor:.1f}x floor), {queries} queries")
     _judge_log(results, log_rows)
+    attention, client_list = results["needs attention"][0], results["client list (page 1 of 10)"][0]
+    print(f"needs attention / client list: {attention / client_list:.2f}x (bound 1.5x)")
+    print(
+        f"needs attention queries: {results['needs attention'][1]} at {CLIENTS} clients, {small_queries} at 50"
+    )
 
 
 def _judge_log(results: dict, log_rows: int) -> None:

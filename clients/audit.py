@@ -37,7 +37,7 @@ def audit_record_many(*, actor, client_ids, action: str, obj=None, request=None)
 
 def client_ip(request) -> str | None:
     """The caller's address; behind NUM_PROXIES proxies, the one the nearest proxy saw."""
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    proxies = getattr(settings, "NUM_PROXIES", 0)
     forwarded = [
         part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
     ]

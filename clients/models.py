@@ -107,6 +107,11 @@ class ConsultationQuerySet(models.QuerySet):
             scheduled_at__lte=now + Consultation.OPENS_EARLY,
         )
 
+    def baseline_pains(self, *, now: datetime):
+        """Pains recorded at held consultations, the latest first: a client's baseline is the
+        first of theirs (a cancelled or future consultation measured nothing)."""
+        return self.held(now=now).filter(pain__isnull=False).order_by("-scheduled_at")
+
 
 class Consultation(models.Model):
     SCHEDULED = "scheduled"
@@ -382,6 +387,10 @@ class Reminder(models.Model):
     CONSULTATION_INVITE = "consultation_invite"
     CONSULTATION_MOVED = "consultation_moved"
     CONSULTATION_CANCELLED = "consultation_cancelled"
+    MESSAGE_TO_CLIENT = "message_to_client"
+    MESSAGE_TO_PRACTICE = "message_to_practice"
+    PROGRAM_ASSIGNED = "program_assigned"
+    PROGRAM_UPDATED = "program_updated"
     KINDS = [
         (EXERCISE, _("Daily exercise reminder")),
         (CONSULTATION_DAY, _("Consultation tomorrow")),
@@ -394,6 +403,10 @@ class Reminder(models.Model):
         (CONSULTATION_INVITE, _("Consultation invitation")),
         (CONSULTATION_MOVED, _("Consultation moved")),
         (CONSULTATION_CANCELLED, _("Consultation cancelled")),
+        (MESSAGE_TO_CLIENT, _("A message waits for the client")),
+        (MESSAGE_TO_PRACTICE, _("A message from the client waits")),
+        (PROGRAM_ASSIGNED, _("Program assigned")),
+        (PROGRAM_UPDATED, _("Program updated")),
     ]
 
     PENDING = "pending"
@@ -431,6 +444,14 @@ class Reminder(models.Model):
         blank=True,
         help_text="The consultation's SEQUENCE this row was written for: a move makes earlier rows stale",
     )
+    version = models.ForeignKey(
+        AssignmentVersion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        help_text="The version of a program a client is told of (assigned, or what changed)",
+    )
     kind = models.CharField(max_length=24, choices=KINDS)
     local_date = models.DateField()
     due_at = models.DateTimeField()
@@ -448,7 +469,7 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["client", "kind", "local_date"],
-                condition=Q(consultation__isnull=True) & ~Q(kind="handout_email"),
+                condition=Q(consultation__isnull=True, version__isnull=True) & ~Q(kind="handout_email"),
                 name="one_reminder_per_client_kind_day",
             ),
             models.UniqueConstraint(
@@ -466,6 +487,11 @@ class Reminder(models.Model):
                 condition=Q(client__isnull=True),
                 name="one_summary_per_recipient_kind_day",
             ),
+            models.UniqueConstraint(
+                fields=["version", "kind"],
+                condition=Q(version__isnull=False),
+                name="one_notice_per_program_version",
+            ),
         ]
         indexes = [
             models.Index(
@@ -477,6 +503,83 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.local_date}"
+
+
+class AlertQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        """The alerts about the clients the user may see (`ClientQuerySet.visible_to`)."""
+        return self.filter(client__in=Client.objects.visible_to(user, practice))
+
+    def open(self):
+        return self.filter(handled_at__isnull=True)
+
+
+class Alert(models.Model):
+    """Something a practitioner should look at, kept until someone marks it handled.
+
+    Written by the reminder sweep in the same transaction as the alert email's row, under the
+    same key (client, kind, local date), so an alert is raised once however often the sweep runs.
+    `reason` is short and never quotes a client's note: it shows in lists and the top bar.
+    """
+
+    PAIN = "pain_alert"
+    MISSED = "missed_alert"
+    QUIET = "quiet_alert"
+    KINDS = [
+        (PAIN, _("Pain")),
+        (MISSED, _("Missed days")),
+        (QUIET, _("Quiet for a week")),
+    ]
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="alerts")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    kind = models.CharField(max_length=16, choices=KINDS)
+    local_date = models.DateField(help_text="The client's day it was raised for")
+    raised_at = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "kind", "local_date"], name="one_alert_per_client_kind_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client"], condition=Q(handled_at__isnull=True), name="alert_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.local_date}"
+
+
+class PushSubscriptionQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        return self.filter(client__in=Client.objects.visible_to(user, practice=practice))
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (RFC 8030/8291): where to post, and the keys to encrypt for.
+    One endpoint is one browser: subscribing again there, as anyone, takes it over."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=2000, unique=True)
+    p256dh = models.CharField(max_length=200, help_text="The browser's P-256 public key, base64url")
+    auth = models.CharField(max_length=50, help_text="The browser's authentication secret, base64url")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PushSubscriptionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk} of client {self.client_id}"
 
 
 class AuditEvent(AppendOnly):
@@ -491,6 +594,11 @@ class AuditEvent(AppendOnly):
     EXPORT_DATA = "export_data"
     ERASE_CLIENT = "erase_client"
     CHANGE_PRACTITIONER = "change_practitioner"
+    HANDLE_ALERT = "handle_alert"
+    READ_MESSAGES = "read_messages"
+    SEND_MESSAGE = "send_message"
+    ANSWER_QUESTIONNAIRE = "answer_questionnaire"
+    READ_QUESTIONNAIRES = "read_questionnaires"
     ACTIONS = [
         (VIEW_CLIENT, _("Viewed the client's record")),
         (VIEW_CONSULTATION, _("Viewed consultation notes")),
@@ -501,6 +609,11 @@ class AuditEvent(AppendOnly):
         (EXPORT_DATA, _("Exported the client's data")),
         (ERASE_CLIENT, _("Erased the client's personal data")),
         (CHANGE_PRACTITIONER, _("Handed the client to another practitioner")),
+        (HANDLE_ALERT, _("Marked an alert handled")),
+        (READ_MESSAGES, _("Read the messages")),
+        (SEND_MESSAGE, _("Sent a message")),
+        (ANSWER_QUESTIONNAIRE, _("Answered a questionnaire")),
+        (READ_QUESTIONNAIRES, _("Read the questionnaire answers")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -561,3 +674,124 @@ class HandoutBatch(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        """The messages of the clients the user may see (`ClientQuerySet.visible_to`)."""
+        return self.filter(client__in=Client.objects.visible_to(user, practice))
+
+
+class Message(models.Model):
+    """One message of a client's one thread with their practice: plain text, never HTML."""
+
+    MAX_LENGTH = 2000
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_client = models.BooleanField(
+        help_text="Written by the client; else by a practitioner of the practice"
+    )
+    body = models.TextField(validators=[MaxLengthValidator(MAX_LENGTH)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True, help_text="When the other side first read it")
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["client", "created_at"], name="message_thread"),
+            models.Index(
+                fields=["client", "from_client"], condition=Q(read_at__isnull=True), name="message_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} in {self.client_id}'s thread"
+
+
+class QuestionnaireScheduleQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        """The schedules on assignments the user may see (`AssignmentQuerySet.visible_to`)."""
+        return self.filter(assignment__in=Assignment.objects.visible_to(user, practice))
+
+
+class QuestionnaireSchedule(models.Model):
+    """A questionnaire the client is asked to answer every so many days of an assignment; its
+    items, scale and scoring are data in `clients.consultations.questionnaires`."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="questionnaire_schedules"
+    )
+    questionnaire = models.CharField(max_length=16, help_text="A key of consultations.questionnaires")
+    every_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(182)],
+        help_text="Asked again after this many days",
+    )
+    starts_on = models.DateField(help_text="The first day it is due")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    stopped_at = models.DateTimeField(null=True, blank=True, help_text="No longer asked from this moment")
+
+    objects = QuestionnaireScheduleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_days__gte=1, every_days__lte=182), name="questionnaire_every_1_182_days"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} every {self.every_days} days on {self.assignment_id}"
+
+
+class QuestionnaireResponseQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        return self.filter(client__in=Client.objects.visible_to(user, practice))
+
+
+class QuestionnaireResponse(models.Model):
+    """A client's scored answers to one questionnaire, on the day it was due."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="questionnaire_responses")
+    schedule = models.ForeignKey(
+        QuestionnaireSchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    questionnaire = models.CharField(max_length=16)
+    due_on = models.DateField(help_text="The day of the schedule this answers")
+    answered_on = models.DateField(help_text="The client's date when answering")
+    answers = models.JSONField(default=dict)
+    score = models.FloatField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True, help_text="When a practitioner first looked at it")
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = QuestionnaireResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["answered_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "due_on"],
+                condition=Q(schedule__isnull=False),
+                name="one_response_per_schedule_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "questionnaire", "answered_on"], name="response_series"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} answered on {self.answered_on}"

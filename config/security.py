@@ -3,6 +3,8 @@
 import logging
 import re
 
+from rest_framework.throttling import BaseThrottle
+
 
 def axes_username(request, credentials: dict | None) -> str | None:
     """Sign-in lockout counts per email, whether it came from the web form or the API."""
@@ -30,3 +32,8 @@ class RedactSecretsFilter(logging.Filter):
     def redact(self, text: str) -> str:
         text = self.SECRET_PATH.sub(r"/\1/<redacted>", text)
         return self.PASSWORD_PATH.sub("/password/reset/<redacted>", text)
+
+
+def client_address(request) -> str:
+    """The caller's address as the API's throttles read it (`NUM_PROXIES`), for django-axes too."""
+    return BaseThrottle().get_ident(request)

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from config.vapid import development_key as development_vapid_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -73,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "practice.access.workspace",
+                "clients.attention.counts.top_bar",
             ],
         },
     },
@@ -114,11 +117,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "config.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "practice.api.sign_in_paused"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=0) or None
+# How many proxies in front of gunicorn append to X-Forwarded-For; 0 trusts only the socket's
+# address, so a client cannot forge the address its limits are counted under. The API's
+# throttles and django-axes read the address through one function (ipware's proxy count
+# counts the proxies listed in the header, not those in front of us: off by one).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.security.client_address"
+# The lockout lives in the database (axes' default handler): it holds with Redis down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 LOGIN_URL = "login"
 # What tenancy (`practice`, left of every app) must know of clients, named here, never there.
-WORKSPACE_HOME_URL = "workspace:clients"
+WORKSPACE_HOME_URL = "workspace:attention"
 CLIENT_HOME_URL = "phone-app"
 CLIENT_OF_USER = "clients.accounts.profiles.client_of_user"
 IS_CLIENT_SIGN_IN = "clients.accounts.profiles.is_client_sign_in"
@@ -129,6 +139,8 @@ LANGUAGE_CODE = "en"
 # The languages a client's handout can be printed in (their strings live in locale/).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style for every page, per language: config/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -178,6 +190,15 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rehabit <no-reply@rehabit.example>")
+
+# Web Push (VAPID, RFC 8292): the private key as base64url, as `web-push generate-vapid-keys` prints
+# it. Without one, development makes a key once under var/ and production offers no push.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="") or (
+    development_vapid_key(VAR_DIR / "vapid.key") if DEBUG else ""
+)
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="mailto:no-reply@rehabit.example")
+# Push endpoints on private or loopback addresses, or over plain http: development and tests only.
+PUSH_ALLOW_PRIVATE_ENDPOINTS = env.bool("PUSH_ALLOW_PRIVATE_ENDPOINTS", default=DEBUG)
 EMAIL_TIMEOUT = 10
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport.
@@ -219,12 +240,20 @@ CELERY_BEAT_SCHEDULE = {
 
 # Throttle counts live in the cache: Redis when REDIS_URL is set, shared by every gunicorn
 # worker; otherwise each process keeps its own counts (fine for `make run`, not production).
+# Redis is an optimisation here, not a dependency: while it is down, reads miss and writes
+# are dropped (IGNORE_EXCEPTIONS), so throttles let signed-in calls through, and sign-in
+# guessing is still limited by django-axes in the database.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="rehabit"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
 else:
@@ -254,9 +283,7 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="1200/min"),
         "sign_in": env("API_THROTTLE_SIGN_IN", default="10/hour"),
     },
-    # How many proxies in front of gunicorn append to X-Forwarded-For; 0 trusts only the
-    # socket's address, so a client cannot forge the address its throttle is counted under.
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "NUM_PROXIES": NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 REST_KNOX = {

@@ -63,6 +63,7 @@ urlpatterns = [
     path("app/", client_views.phone_app, name="phone-app"),
     path("app/sw.js", client_views.phone_app_worker, name="phone-app-worker"),
     path("app/manifest.json", client_views.phone_app_manifest, name="phone-app-manifest"),
+    path("app/jsi18n/<str:language>/", client_views.phone_app_catalog, name="phone-app-catalog"),
     path("invite/<str:token>/", client_views.invitation, name="invitation"),
     path("api/v1/", include((api_urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

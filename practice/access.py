@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from . import colours
 from .api import not_found
 from .models import Membership, Practice
 from .signed_in import memberships_of
@@ -96,6 +97,7 @@ def workspace(request) -> dict:
         "workspace_other_practices": [p for p in practices if p.pk != current.practice_id],
         "workspace_switch_next": _after_switch(request),
         "workspace_zone": current.timezone,
+        "workspace_accent": colours.readable_accent(current.practice.accent_color),
     }
 
 

@@ -41,30 +41,36 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class FailedSignInThrottle(RateThrottle):
-    """Counts refused sign-ins only, per address and per email: a right password is never slowed,
-    and guessing at one account from many addresses is stopped as well as one address guessing many.
+    """Counts refused sign-ins only, per (address, account): a right password is never slowed, and
+    one person's typos behind a shared address (a clinic's wifi) slow no one else. One address
+    guessing many accounts, or many addresses guessing one, meet a limit WIDER times the rate.
 
-    Each attempt takes a place in the count before its password is checked, in one atomic
+    Each attempt takes a place in the counts before its password is checked, in one atomic
     increment, so guesses sent in parallel cannot all pass a count read before any was refused;
     an attempt that is not refused gives its place back (`release`). A count runs for the rate's
-    period from the first attempt it holds.
+    period from the first attempt it holds. With Redis down the counts are skipped, and
+    django-axes' lockout, kept in the database, still limits the guessing.
     """
 
     scope = "sign_in"
+    WIDER = 10
 
     def allow_request(self, request, view) -> bool:
         self.taken = []
         if self.rate is None:
             return True
         email = request.data.get("email") if isinstance(request.data, dict) else None
-        keys = [self._key("address", self.get_ident(request))]
+        address = self.get_ident(request)
+        limits = [(self._key("address", address), self.WIDER * self.num_requests)]
         if isinstance(email, str):
-            keys.append(self._key("email", email.strip().lower()))
-        for key in keys:
+            account = email.strip().lower()
+            limits.append((self._key("address-account", f"{address} {account}"), self.num_requests))
+            limits.append((self._key("account", account), self.WIDER * self.num_requests))
+        for key, limit in limits:
             self.taken.append(key)
-            if self._take(key) > self.num_requests:
+            if self._take(key) > limit:
                 self.release()
-                self.wait_for = max(self._left(key) for key in keys)
+                self.wait_for = max(self._left(key) for key, _ in limits)
                 return False
         return True
 
@@ -87,10 +93,12 @@ class FailedSignInThrottle(RateThrottle):
             if self.cache.add(key, 0, self.duration):
                 self.cache.set(f"{key}:since", now, self.duration)
             try:
-                return self.cache.incr(key)
+                count = self.cache.incr(key)
             except ValueError:
                 continue
-        return self.num_requests + 1  # the cache is failing us: refuse rather than count nothing
+            return 0 if count is None else count  # None: Redis is down, the database's lockout holds
+        # The count keeps vanishing under us: refuse rather than count nothing.
+        return self.num_requests * self.WIDER + 1
 
     def _left(self, key: str) -> float:
         since = self.cache.get(f"{key}:since")
@@ -132,6 +140,8 @@ class TokenView(APIView):
                 email=credentials.validated_data["email"].lower(),
                 password=credentials.validated_data["password"],
             )
+            if getattr(request, "axes_locked_out", False):  # django-axes' lockout, kept in the database
+                raise exceptions.Throttled(wait=settings.AXES_COOLOFF_TIME.total_seconds())
             if user is None:
                 throttle.record_failure()
                 raise exceptions.AuthenticationFailed("Email or password is not right.")

@@ -86,8 +86,7 @@ class PracticeForm(forms.ModelForm):
 class YourSettingsForm(forms.Form):
     """A practitioner's own settings, in the practice the workspace works in."""
 
-    timezone = forms.ChoiceField(
-        choices=zones.grouped_choices,
+    timezone = zones.TimezoneField(
         label="Your timezone",
         help_text=(
             "The workspace shows times in it, the consultations you book are on it, and your "
@@ -95,6 +94,10 @@ class YourSettingsForm(forms.Form):
         ),
         error_messages={"invalid_choice": "Rehabit does not know this time zone; choose one from the list."},
     )
+
+    def __init__(self, *args, likely=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].put_first(likely)
 
 
 class PractitionerInviteForm(forms.Form):

@@ -52,6 +52,12 @@ class Practice(models.Model):
         help_text="Alert the client's practitioner after this many scheduled days missed in a row",
     )
     logo = models.ImageField(upload_to="logos/", blank=True)
+    odi_wording = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The Oswestry Disability Index's statements as the practice's licence words them: "
+        "ten sections of six statements, scored 0 to 5; empty until an owner enters them",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

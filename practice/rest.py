@@ -30,8 +30,12 @@ class PayloadTooLarge(exceptions.APIException):
     default_detail = "The request body is too large."
 
 
+MAX_JSON_DEPTH = 32  # far deeper than any request of the API; deeper is an attack, not data
+
+
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser reads the whole stream whatever its size; this one stops at Django's limit."""
+    """DRF's JSON parser reads the whole stream whatever its size; this one stops at Django's limit,
+    and answers a body nested past MAX_JSON_DEPTH (or past Python's recursion limit) with a 400."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -44,7 +48,29 @@ class JSONParser(parsers.JSONParser):
             if len(body) > limit:
                 raise PayloadTooLarge(f"The request body is over {limit} bytes.")
             stream = io.BytesIO(body)
-        return super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
+        if _depth_over(data, MAX_JSON_DEPTH):
+            raise exceptions.ParseError(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels.")
+        return data
+
+
+def _depth_over(data, limit: int) -> bool:
+    """Whether lists and objects nest past `limit`; walked without recursion."""
+    level = [data]
+    for _ in range(limit + 1):
+        level = [child for value in level for child in _children(value)]
+        if not level:
+            return False
+    return True
+
+
+def _children(value):
+    if isinstance(value, dict):
+        return value.values()
+    return value if isinstance(value, list) else ()
 
 
 class RateThrottle(throttling.SimpleRateThrottle):

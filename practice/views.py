@@ -64,7 +64,11 @@ def practice_settings(request, invite_form=None, settings_form=None):
         "roles": Membership.ROLES,
         "now": timezone.now(),
         "zone": membership.timezone,
-        "settings_form": settings_form or YourSettingsForm(initial={"timezone": membership.timezone}),
+        "settings_form": settings_form
+        or YourSettingsForm(
+            initial={"timezone": membership.timezone},
+            likely=[membership.timezone, *(m.timezone for m in members)],
+        ),
         "summary_membership": _summary_membership(request, membership),
     }
     if is_owner:

@@ -2,6 +2,8 @@
 
 from zoneinfo import available_timezones
 
+from django import forms
+
 # The zones a person can live in: the IANA names, less the system's own ("localtime") and
 # tzdata's placeholder ("Factory").
 TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
@@ -33,3 +35,66 @@ def grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
     other = [(name, name) for name in TIMEZONES if name.split("/", 1)[0] not in REGIONS]
     return [*groups, ("Other", other)]
+
+
+# Where most clients of an English- or Spanish-speaking practice live: offered right after the
+# zones the page knows are likely, so few people ever need the search or the long list.
+COMMON = [
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Madrid",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Lima",
+    "America/Santiago",
+    "America/Argentina/Buenos_Aires",
+    "America/Sao_Paulo",
+    "Atlantic/Canary",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
+]
+
+
+def label_of(name: str) -> str:
+    """A zone as a person reads it in a short list: "America/New York"."""
+    return name.replace("_", " ")
+
+
+def likely_first_choices(likely=()) -> list[tuple[str, list[tuple[str, str]]]]:
+    """grouped_choices() led by the zones this page knows are likely (the one saved, the
+    practitioner's, the practice's clients'), then the common ones; the full list stays below."""
+    suggested = list(dict.fromkeys(name for name in likely if name in TIMEZONES))
+    common = [name for name in COMMON if name not in suggested]
+    lead = [("Suggested", [(name, label_of(name)) for name in suggested])] if suggested else []
+    return [*lead, ("Common", [(name, label_of(name)) for name in common]), *grouped_choices()]
+
+
+class TimezoneSelect(forms.Select):
+    """The grouped select, likely zones first; without JavaScript it is the whole picker. With it,
+    practice/static/practice/timezone.js adds a search box and lists this device's zone first."""
+
+    template_name = "practice/widgets/timezone.html"
+
+
+class TimezoneField(forms.ChoiceField):
+    widget = TimezoneSelect
+
+    def __init__(self, *, likely=(), **kwargs):
+        super().__init__(choices=likely_first_choices(likely), **kwargs)
+
+    def put_first(self, likely) -> None:
+        self.choices = likely_first_choices(likely)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from clients.models import Consultation, HandoutBatch, Reminder
+from clients.models import Alert, Consultation, HandoutBatch, Reminder
 from practice import team
 from tests.conftest import need, sign_in_by_cookie
 from tests.factories import ClientFactory, MembershipFactory, assign
@@ -62,6 +62,12 @@ def busy_practice(db):
     )
     reminders_sent_and_skipped(bob, owner.user)
     HandoutBatch.objects.create(practice=owner.practice, requested_by=owner.user, total=2, done=1, failed=1)
+    Alert.objects.create(
+        client=bob, kind=Alert.PAIN, local_date=held.date(), raised_at=held, reason="Pain 8/10 in Deep squat"
+    )
+    Consultation.objects.create(
+        client=bob, practitioner=owner.user, scheduled_at=timezone.now() + timedelta(hours=3)
+    )
     return owner.user, bob
 
 
@@ -94,6 +100,8 @@ def sign_in(phone, live_server, user):
 def workspace_pages(client) -> list[str]:
     """The workspace pages with tables, about one client."""
     return [
+        "/attention/",
+        f"/attention/alerts/{client.alerts.get().pk}/",
         "/clients/",
         f"/clients/{client.pk}/",
         f"/clients/{client.pk}/reminders/",

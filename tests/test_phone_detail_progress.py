@@ -8,11 +8,10 @@ from uuid import uuid4
 import pytest
 from django.core.management import call_command
 from django.test import Client as Browser
-from django.utils import timezone, translation
+from django.utils import timezone
 from PIL import Image
 
 from clients.checkoffs.completions import completion_record
-from clients.web.phone import phone_strings
 from practice.models import User
 from programs.models import Program
 from tests.conftest import api_as, need, sign_in_by_token
@@ -324,11 +323,3 @@ def test_a_spanish_speaking_client_reads_the_count_progress_and_how_to_in_spanis
     assert page.get_by_role("heading", name="Sentadilla profunda", level=2).is_visible()
     page.get_by_role("button", name="Volver a hoy").click()
     page.get_by_role("heading", name="Su progreso").wait_for()
-
-
-def test_every_word_of_the_phone_pages_script_has_its_spanish():
-    english = phone_strings()
-    with translation.override("es"):
-        spanish = phone_strings()
-
-    assert [key for key in english if spanish[key] == english[key]] == []

@@ -58,6 +58,9 @@ def sign_in(page, live_server, fay):
     sign_in_by_token(page.context, live_server, fay.user)
     page.goto(f"{live_server.url}/app/")
     page.get_by_role("button", name="Check off Side plank").wait_for()
+    # The list shows first; the program card and the progress are read after it: all in.
+    page.locator(".program").wait_for()
+    page.locator("#progress").wait_for()
 
 
 def test_a_check_off_made_offline_reaches_the_server_once_when_back_online(browser_context, live_server, fay):
@@ -233,7 +236,7 @@ def test_the_phone_page_speaks_the_phones_language_and_english_otherwise(client)
     english = client.get("/app/", HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
 
     assert '<html lang="es">' in spanish and "Iniciar sesión" in spanish
-    assert '"check_off_label": "Marcar {name}"' in spanish
+    assert '<script src="/app/jsi18n/es/">' in spanish  # the script's words, in the page's language
     assert '<html lang="en">' in english and "Sign in" in english
     assert "Accept-Language" in response["Vary"]
 

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 
 from practice.mail import EmailTask
 from practice.models import Membership, User
@@ -26,6 +27,18 @@ def client_create(*, practice, practitioner, **fields) -> Client:
 def client_of_user(user) -> Client | None:
     """The client record behind a sign-in (`settings.CLIENT_OF_USER`), or None."""
     return getattr(user, "client", None)
+
+
+def zones_of_clients(practice, *, most: int = 3) -> list[str]:
+    """The timezones most of a practice's clients live in, the commonest first: a new client's
+    likely ones."""
+    rows = (
+        Client.objects.filter(practice=practice)
+        .values("timezone")
+        .annotate(clients=Count("pk"))
+        .order_by("-clients", "timezone")[:most]
+    )
+    return [row["timezone"] for row in rows]
 
 
 def is_client_sign_in(email: str) -> bool:

@@ -11,9 +11,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from practice.rest import IsPractitioner
+from practice.errors import Conflict
+from practice.models import is_owner
+from practice.rest import ErrorSerializer, IsPractitioner
 from programs.models import ProgramExercise
 
 from ..accounts import profiles
@@ -22,6 +25,7 @@ from ..assignments import lifecycle
 from ..assignments.handouts import handout_download, handout_options_from
 from ..consultations import booking
 from ..models import Assignment, Client, Consultation
+from ..privacy import rights
 from .filters import AssignmentFilter, ClientFilter, ConsultationFilter
 from .me import adherence_response
 from .serializers import (
@@ -66,6 +70,22 @@ class ClientViewSet(viewsets.ModelViewSet):
         """Email the client a fresh invitation link; earlier links stop working."""
         invitation_send(client=self.get_object())
         return Response(status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={200: ClientSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request, pk=None):
+        """Erase the client's personal data, as the workspace's button does (owners only; 409 once
+        erased). Check-off figures stay, tied to no one; it cannot be undone."""
+        client = self.get_object()
+        if not is_owner(request.user, client.practice):
+            raise PermissionDenied("Only an owner of the practice can erase a client.")
+        if client.erased_at:
+            raise Conflict("This client's personal data was already erased.", existing_id=None)
+        rights.client_erase(client=client, by=request.user, request=request)
+        return Response(self.get_serializer(client).data)
 
     @extend_schema(parameters=[AdherenceQuerySerializer], responses={200: AdherenceSerializer})
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from programs import api as programs_api
 
-from . import me, practitioner, privacy
+from . import attention, me, practitioner, privacy, push, talk
 
 router = SimpleRouter()
 router.register("exercises", programs_api.ExerciseViewSet, basename="exercise")
@@ -13,6 +13,8 @@ router.register("consultations", practitioner.ConsultationViewSet, basename="con
 router.register("assignments", practitioner.AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
+    path("attention/", attention.AttentionView.as_view(), name="attention"),
+    path("alerts/<int:pk>/handle/", attention.AlertHandleView.as_view(), name="alert-handle"),
     path("me/", me.MeView.as_view(), name="me"),
     path("me/assignments/", me.MyAssignmentsViewSet.as_view({"get": "list"}), name="me-assignments"),
     path(
@@ -24,9 +26,27 @@ urlpatterns = [
     path("me/export/", privacy.MyExportView.as_view(), name="me-export"),
     path("me/erasure/", privacy.MyErasureView.as_view(), name="me-erasure"),
     path("me/adherence/", me.MyAdherenceView.as_view(), name="me-adherence"),
+    path("me/push-subscriptions/", push.MyPushSubscriptionsView.as_view(), name="me-push-subscriptions"),
+    path(
+        "me/push-subscriptions/<int:pk>/",
+        push.MyPushSubscriptionView.as_view(),
+        name="me-push-subscription",
+    ),
     path("me/today/", me.TodayView.as_view(), name="me-today"),
     path("me/completions/batch/", me.CompletionBatchView.as_view(), name="me-completions-batch"),
     path("me/completions/<uuid:completion_id>/", me.CompletionView.as_view(), name="me-completion"),
+    path("me/messages/", talk.MyMessagesView.as_view(), name="me-messages"),
+    path("me/messages/read/", talk.MyMessagesReadView.as_view(), name="me-messages-read"),
+    path("me/questionnaires/", talk.MyQuestionnairesView.as_view(), name="me-questionnaires"),
+    path(
+        "me/questionnaires/<int:pk>/responses/",
+        talk.MyQuestionnaireResponsesView.as_view(),
+        name="me-questionnaire-responses",
+    ),
+    path("clients/<int:pk>/messages/", talk.ClientMessagesView.as_view(), name="client-messages"),
+    path(
+        "clients/<int:pk>/messages/read/", talk.ClientMessagesReadView.as_view(), name="client-messages-read"
+    ),
     path(
         "assignments/<int:pk>/handout.pdf",
         practitioner.AssignmentViewSet.as_view({"get": "handout"}),

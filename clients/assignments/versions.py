@@ -9,12 +9,13 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 
-from ..models import Assignment, AssignmentVersion
-from ..scheduling import reschedule, schedule_text
+from ..models import Assignment, AssignmentVersion, Reminder
+from ..scheduling import local_date, reschedule, schedule_text
 from .changes import diff, exercises_named, names_in, normal_schedule, said, snapshot
 
 SCHEDULE_FIELDS = ("start_date", "weeks", "days_of_week", "sessions_per_day")
@@ -93,16 +94,43 @@ def assignment_revise(
         created_by=by,
     )
     reschedule([assignment])  # after the version is written: it governs from today
+    tell_the_client(version)
     return version
 
 
 def first_version(assignment: Assignment, *, by=None) -> AssignmentVersion:
-    return AssignmentVersion.objects.create(
+    version = AssignmentVersion.objects.create(
         assignment=assignment,
         number=assignment.version,
         program=assignment.program,
         schedule=schedule_of(assignment),
         created_by=by,
+    )
+    tell_the_client(version)
+    return version
+
+
+def tell_the_client(version: AssignmentVersion) -> None:
+    """The client hears of a program a practitioner gave them, and of each new version, by email
+    (what changed, for a new version). Row first, in the transaction that makes the version: the
+    reminders' sweep queues it within a minute and its claim sends it once (`reminders/programs.py`).
+    A version nobody made (seeded, imported) is told to no one."""
+    if version.created_by_id is None:
+        return
+    client, now = version.assignment.client, timezone.now()
+    kind = Reminder.PROGRAM_ASSIGNED if version.number == 1 else Reminder.PROGRAM_UPDATED
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                client=client,
+                assignment=version.assignment,
+                version=version,
+                kind=kind,
+                local_date=local_date(client, now),
+                due_at=now,
+            )
+        ],
+        ignore_conflicts=True,
     )
 
 

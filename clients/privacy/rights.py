@@ -3,12 +3,17 @@
 import io
 import json
 import zipfile
+from itertools import product
+from pathlib import Path
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from celery import shared_task
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -16,11 +21,12 @@ from knox.models import AuthToken
 
 from practice.mail import EmailTask
 from practice.models import Membership
+from programs.handouts import PAGE_SIZES, HandoutOptions, handout_key
 from programs.models import ProgramExercise
 
 from .. import emails
 from ..assignments import changes
-from ..assignments.handouts import HANDOUT_RELATED, assignment_handout
+from ..assignments.handouts import HANDOUT_RELATED, assignment_handout, handout_for
 from ..assignments.versions import schedule_of
 from ..audit import audit_record
 from ..models import (
@@ -31,6 +37,8 @@ from ..models import (
     Completion,
     Consultation,
     ErasureRequest,
+    Message,
+    QuestionnaireResponse,
     Reminder,
 )
 from ..scheduling import local_date
@@ -77,6 +85,7 @@ COMPLETION_FIELDS = [
     "created_at",
     "updated_at",
 ]
+RESPONSE_FIELDS = ["questionnaire", "due_on", "answered_on", "answers", "score", "submitted_at"]
 REMINDER_FIELDS = ["kind", "local_date", "due_at", "status", "sent_at", "attempts", "reason"]
 
 
@@ -130,6 +139,8 @@ def _everything(client: Client, programs: list[dict], exercise_of: dict) -> dict
         "programs": programs,
         "check_offs": _check_offs(client, exercise_of),
         "reminders": _reminders(client),
+        "messages": _messages(client),
+        "questionnaires": _questionnaires(client),
         "erasure_requests": list(client.erasure_requests.values("requested_at", "completed_at")),
         "access_log": _access_log(client),
     }
@@ -229,12 +240,38 @@ def _reminders(client: Client) -> list[dict]:
     return [{**row, "what": str(kinds.get(row["kind"], row["kind"]))} for row in rows]
 
 
+def _messages(client: Client) -> list[dict]:
+    """The thread with the practice, oldest first; who wrote each and when the other side read it."""
+    return [
+        {
+            "at": message.created_at,
+            "by": gettext("the client") if message.from_client else _name(message.author),
+            "body": message.body,
+            "read_at": message.read_at,
+        }
+        for message in Message.objects.filter(client=client).select_related("author")
+    ]
+
+
+def _questionnaires(client: Client) -> dict:
+    schedules = client.assignments.values(
+        "questionnaire_schedules__questionnaire",
+        "questionnaire_schedules__every_days",
+        "questionnaire_schedules__starts_on",
+        "questionnaire_schedules__stopped_at",
+    ).filter(questionnaire_schedules__isnull=False)
+    return {
+        "asked": [{name.split("__")[1]: value for name, value in row.items()} for row in schedules],
+        "answers": list(client.questionnaire_responses.values(*RESPONSE_FIELDS)),
+    }
+
+
 def _access_log(client: Client) -> list[dict]:
     """Who read or changed the client's data; an address is given only where it was the client's own."""
     actions = dict(AuditEvent.ACTIONS)
     log = []
     for event in client.audit_events.select_related("actor").order_by("at", "id"):
-        own = client.user_id is not None and event.actor_id == client.user_id
+        own = _by_the_client(event, client)
         log.append(
             {
                 "at": event.at,
@@ -244,6 +281,19 @@ def _access_log(client: Client) -> list[dict]:
             }
         )
     return log
+
+
+def _by_the_client(event: AuditEvent, client: Client) -> bool:
+    """The client's own doing; after erasure, by their erased sign-in (`_erase_user` names it)."""
+    if event.actor is None:
+        return False
+    if client.user_id is not None:
+        return event.actor_id == client.user_id
+    return event.actor.email.startswith(_erased_email_prefix(client.pk))
+
+
+def _erased_email_prefix(client_id: int) -> str:
+    return f"erased-user-{client_id}-"
 
 
 def _name(user) -> str | None:
@@ -285,8 +335,10 @@ def erasure_requested_email(*, erasure_request_id: int, owner_id: int) -> None:
 
 @transaction.atomic
 def client_erase(*, client: Client, by, request=None) -> Client:
-    """Remove every personal field; check-off counts, dates and scores stay, tied to no one."""
+    """Remove every personal field and stored file; check-off counts, dates and scores stay, tied
+    to no one, and the audit keeps who did what, without the client's addresses."""
     user = client.user
+    forget_files(client)  # first, while the files can still be found from what the client was
     client.name = f"Erased client {client.pk}"
     client.email = f"erased-{client.pk}@erased.invalid"
     client.phone = client.notes = ""
@@ -299,10 +351,15 @@ def client_erase(*, client: Client, by, request=None) -> Client:
     )
     Completion.objects.filter(assignment__client=client).update(note="")
     Reminder.objects.filter(client=client).update(reason="")
+    Message.objects.filter(client=client).update(body="")
+    _erase_activity_names(client)
     client.invitations.all().delete()
     client.assignments.exclude(status=Assignment.ENDED).update(
         status=Assignment.ENDED, ended_on=local_date(client, timezone.now()), next_reminder_at=None
     )
+    # The client's own addresses go from their audit rows (the one change the database allows).
+    AuditEvent.objects.filter(Q(actor__isnull=True) | Q(actor=user), client=client).update(ip=None)
+    _forget_admin_log(Client, client.pk, f"Erased client {client.pk}")
     if user is not None:
         _erase_user(user, client.pk)
     ErasureRequest.objects.filter(client=client, completed_at=None).update(completed_at=timezone.now())
@@ -310,11 +367,46 @@ def client_erase(*, client: Client, by, request=None) -> Client:
     return client
 
 
+def forget_files(client: Client) -> None:
+    """Delete every stored file about the client: the one place erasure removes files."""
+    _forget_cached_handouts(client)
+
+
+def _forget_cached_handouts(client: Client) -> None:
+    # On the file system the cache is named by content hashes: the client's handouts as they
+    # stand now, in every size, print and language a download can ask for.
+    folder = Path(settings.HANDOUT_CACHE_DIR)
+    languages = [None, *dict(settings.LANGUAGES)]
+    for assignment in client.assignments.select_related(*HANDOUT_RELATED):
+        for language, size, large in product(languages, PAGE_SIZES, (False, True)):
+            options = HandoutOptions(page_size=size, large_print=large, language=language)
+            key = handout_key(handout_for(assignment, language=language), options=options)
+            (folder / f"{key}.pdf").unlink(missing_ok=True)
+
+
+def _forget_admin_log(model, pk: int, label: str) -> None:
+    """The admin's history names what it changed as it was then (a name, an email)."""
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.filter(content_type=content_type, object_id=str(pk)).update(
+        object_repr=label, change_message=""
+    )
+
+
+def _erase_activity_names(client: Client) -> None:
+    """The activities a client named in the PSFS are their words; the ratings and scores stay."""
+    responses = list(QuestionnaireResponse.objects.filter(client=client, questionnaire="psfs"))
+    for response in responses:
+        for activity in response.answers.get("activities", []):
+            activity["activity"] = ""
+    QuestionnaireResponse.objects.bulk_update(responses, ["answers"])
+
+
 def _erase_user(user, client_id: int) -> None:
     AuthToken.objects.filter(user=user).delete()
     for log in (AccessAttempt, AccessLog, AccessFailureLog):  # sign-in records name the email
         log.objects.filter(username__iexact=user.email).delete()
-    user.email = f"erased-user-{client_id}-{user.pk}@erased.invalid"
+    _forget_admin_log(type(user), user.pk, f"Erased user {user.pk}")
+    user.email = f"{_erased_email_prefix(client_id)}{user.pk}@erased.invalid"
     user.name = ""
     user.is_active = False
     user.set_unusable_password()

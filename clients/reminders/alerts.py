@@ -1,19 +1,22 @@
 """Nudges and practitioner alerts: who has gone quiet, whose pain spiked, how the week went.
 
-The rules live here; reminders.py writes their rows and sends them like any reminder.
+The rules live here; reminders.py writes their rows and sends them like any reminder. Each
+practitioner alert is also kept as an `Alert` (`raise_alerts`), written in the sweep's
+transaction under the same key as its email's row, for Needs attention to list until handled.
 """
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.urls import reverse
 
 from practice.models import Membership
 
 from ..checkoffs.adherence import Adherence, adherence_by_client, with_versions
-from ..models import Assignment, Client, Completion, Consultation, Reminder
+from ..checkoffs.overview import QUIET_AFTER
+from ..models import Alert, Assignment, Client, Completion, Consultation, Reminder
 from ..scheduling import expected_days, local_date
 from .channels import Notice
 
@@ -22,7 +25,93 @@ PAIN_ALERT_AT = 7  # NPRS 7+ is severe pain
 PAIN_RISE_ALERT = 3  # points above the client's baseline
 PAIN_CHECK_FROM = min(PAIN_ALERT_AT, PAIN_RISE_ALERT)  # baselines are 0 or more: less never alerts
 PAIN_LOOKBACK = timedelta(minutes=15)  # the sweep runs each minute; a few missed ticks lose nothing
+QUIET_LOOKBACK = timedelta(days=90)
 SUMMARY_WEEKDAY, SUMMARY_TIME = 0, time(8, 0)  # Monday 08:00 in the practitioner's timezone
+
+
+# --- alerts kept for Needs attention ----------------------------------------------------
+
+
+def raise_alerts(rows: list[Reminder], due: list[Assignment], now: datetime) -> None:
+    """Keep an Alert for each practitioner alert among the sweep's rows, and for each client
+    gone quiet. Same key as the email's row, so neither is ever written twice."""
+    alerts = [_alert_of(row, now) for row in rows if row.kind in (Reminder.PAIN_ALERT, Reminder.MISSED_ALERT)]
+    Alert.objects.bulk_create(alerts + quiet_alerts(due, now), ignore_conflicts=True)
+
+
+def _alert_of(row: Reminder, now: datetime) -> Alert:
+    return Alert(
+        client=row.client,
+        assignment=row.assignment,
+        kind=row.kind,
+        local_date=row.local_date,
+        raised_at=now,
+        reason=row.alert_reason,
+    )
+
+
+def quiet_alerts(due: list[Assignment], now: datetime) -> list[Alert]:
+    """An alert for each client of a due assignment (loaded `with_schedules`) running for a
+    week with exercise expected in the last seven days and nothing checked off in them; once
+    per quiet spell: not again until they have checked something off since the last one.
+
+    A week with a break in it is not quiet: a client back from holiday is not going quiet."""
+    clients = {a.client_id for a in due}
+    if not clients:
+        return []
+    # Far enough back to tell whether a check-off came after the last quiet alert: a client quiet
+    # for longer had theirs when the spell began (and none since: no check-off to end the spell).
+    since = min(local_date(a.client, a.next_reminder_at) for a in due) - QUIET_LOOKBACK
+    last_done = _latest_by_client(
+        Completion.objects.filter(assignment__client__in=clients, date__gte=since),
+        "assignment__client",
+        "date",
+    )
+    last_alert = _latest_by_client(
+        Alert.objects.filter(client__in=clients, kind=Alert.QUIET), "client", "local_date"
+    )
+    found = {}
+    for assignment in due:
+        day = local_date(assignment.client, assignment.next_reminder_at)
+        done, alerted = last_done.get(assignment.client_id), last_alert.get(assignment.client_id)
+        if _is_quiet(assignment, day, done) and (alerted is None or (done is not None and alerted < done)):
+            found[assignment.client_id] = Alert(
+                client=assignment.client,
+                assignment=assignment,
+                kind=Alert.QUIET,
+                local_date=day,
+                raised_at=now,
+                reason=f"Nothing checked off for {QUIET_AFTER.days} days",
+            )
+    return list(found.values())
+
+
+def _is_quiet(assignment: Assignment, day: date, last_done: date | None) -> bool:
+    week_ago, yesterday = day - QUIET_AFTER, day - timedelta(days=1)
+    if assignment.start_date > week_ago or (last_done is not None and last_done >= week_ago):
+        return False
+    if any(
+        p.start_date <= yesterday and (p.end_date is None or p.end_date >= week_ago)
+        for p in assignment.pauses.all()
+    ):
+        return False  # a week with a break in it is not a quiet one
+    return any(True for _ in expected_days(assignment, week_ago, yesterday))
+
+
+def _latest_by_client(rows, client_field: str, date_field: str) -> dict:
+    latest = rows.order_by().values(client_field).annotate(latest=Max(date_field))
+    return dict(latest.values_list(client_field, "latest"))
+
+
+def alert_url(reminder: Reminder) -> str:
+    """Where an alert email leads: the alert kept for it (its client page for a row written
+    before alerts were kept)."""
+    alert = Alert.objects.filter(
+        client=reminder.client_id, kind=reminder.kind, local_date=reminder.local_date
+    ).first()
+    if alert is None:
+        return _client_url(reminder.client)
+    return settings.SITE_URL + reverse("workspace:alert", args=[alert.pk])
 
 
 # --- missed days ------------------------------------------------------------------
@@ -78,7 +167,7 @@ def missed_streak(assignment: Assignment, day: date, done: set, *, since: date, 
 
 def _missed_row(assignment: Assignment, day: date, kind: str) -> Reminder:
     client = assignment.client
-    return Reminder(
+    row = Reminder(
         client=client,
         recipient_id=client.practitioner_id if kind == Reminder.MISSED_ALERT else None,
         assignment=assignment,
@@ -86,6 +175,8 @@ def _missed_row(assignment: Assignment, day: date, kind: str) -> Reminder:
         local_date=day,
         due_at=assignment.next_reminder_at,
     )
+    row.alert_reason = f"{client.practice.missed_days_alert} scheduled days missed in a row"
+    return row
 
 
 def missed_alert_notice(reminder: Reminder, now: datetime) -> Notice | str:
@@ -98,6 +189,7 @@ def missed_alert_notice(reminder: Reminder, now: datetime) -> Notice | str:
         "practice": client.practice,
         "missed": client.practice.missed_days_alert,
         "client_url": _client_url(client),
+        "alert_url": alert_url(reminder),
     }
     return Notice("missed_alert", practitioner, context, zone=client.timezone)
 
@@ -113,12 +205,7 @@ def baseline_pain(client: Client, now: datetime) -> int | None:
 def _baselines(client, now: datetime):
     """Pains recorded at a client's (or an OuterRef's) held consultations, the latest first:
     a cancelled or future consultation measured nothing, whatever was typed into it."""
-    return (
-        Consultation.objects.held(now=now)
-        .filter(client=client, pain__isnull=False)
-        .order_by("-scheduled_at")
-        .values_list("pain", flat=True)
-    )
+    return Consultation.objects.filter(client=client).baseline_pains(now=now).values_list("pain", flat=True)
 
 
 def pain_alert_rows(now: datetime) -> list[Reminder]:
@@ -135,14 +222,14 @@ def pain_alert_rows(now: datetime) -> list[Reminder]:
         Completion.objects.filter(pain__gte=PAIN_CHECK_FROM, updated_at__gte=now - PAIN_LOOKBACK)
         .exclude(Exists(alerted))
         .annotate(baseline=Subquery(baseline))
-        .select_related("assignment__client")
-        .order_by("updated_at")
+        .select_related("assignment__client", "assignment_exercise__exercise")
+        .order_by("pain", "updated_at")  # the worst of a day last: its words are the alert's reason
     )
     rows = {}
     for completion in recent:
         client = completion.assignment.client
         if is_painful(completion.pain, completion.baseline):
-            rows[client.pk, completion.date] = Reminder(
+            row = rows[client.pk, completion.date] = Reminder(
                 client=client,
                 recipient_id=client.practitioner_id,
                 assignment=completion.assignment,
@@ -150,7 +237,16 @@ def pain_alert_rows(now: datetime) -> list[Reminder]:
                 local_date=completion.date,
                 due_at=now,
             )
+            row.alert_reason = _pain_reason(completion)
     return list(rows.values())
+
+
+def _pain_reason(completion: Completion) -> str:
+    """E.g. "Pain 8/10 in Side plank (baseline 4/10)"; never the client's note."""
+    reason = f"Pain {completion.pain}/10 in {completion.assignment_exercise.exercise.name}"
+    if completion.baseline is not None:
+        reason += f" (baseline {completion.baseline}/10)"
+    return reason[:200]
 
 
 def is_painful(pain: int | None, baseline: int | None) -> bool:
@@ -181,6 +277,7 @@ def pain_alert_notice(reminder: Reminder, now: datetime) -> Notice | str:
         "baseline": baseline,
         "painful": painful,
         "client_url": _client_url(client),
+        "alert_url": alert_url(reminder),
     }
     return Notice("pain_alert", practitioner, context, zone=client.timezone)
 

@@ -1,4 +1,5 @@
-"""How a notice reaches the person it is for. Email is the channel shipped.
+"""How a notice reaches the person it is for: by email, and for a client's daily reminder also
+by Web Push to the phones they subscribed (`push.py`).
 
 A notice says what to tell whom (a template stem and its context); a channel knows
 an address and a format. An SMS channel would read `recipient.phone` and render
@@ -11,11 +12,13 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core import signing
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from .. import emails
 from ..models import Client
+from .push import push_offered, send_push
 
 UNSUBSCRIBE_SALT = "clients.reminders.unsubscribe"
 # Long enough for an email read weeks later; short enough that an old forwarded mail expires.
@@ -63,6 +66,25 @@ class EmailChannel:
 
 
 EMAIL = EmailChannel()
+
+
+class PushChannel:
+    """The notice on the client's subscribed phones: `push/<kind>_title.txt` and `push/<kind>.txt`
+    from the same context as the email, in the client's language. A push that fails is logged, not
+    retried: the email is the record."""
+
+    name = "push"
+
+    def send(self, notice: Notice, *, connection=None) -> None:
+        if not isinstance(notice.recipient, Client) or not push_offered():
+            return
+        with translation.override(notice.language):
+            title = render_to_string(f"push/{notice.kind}_title.txt", notice.context).strip()
+            body = render_to_string(f"push/{notice.kind}.txt", notice.context).strip()
+        send_push(notice.recipient, notice.kind, title=title, body=body)
+
+
+PUSH = PushChannel()
 
 
 def channel_for(recipient) -> Channel:

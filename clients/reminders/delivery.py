@@ -8,10 +8,13 @@ queues it again when that time has come. No task is ever queued with an ETA.
 """
 
 import logging
+import time
 from collections import defaultdict
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from smtplib import SMTPException
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from celery import shared_task
@@ -28,11 +31,12 @@ from programs.models import ProgramExercise, dosage_words
 from ..assignments import changes
 from ..assignments.handouts import assignment_handout
 from ..checkoffs.today import Slot, day_slots, done_by_slot
-from ..models import Assignment, Completion, Consultation, Reminder
+from ..models import Assignment, Client, Completion, Consultation, Reminder
 from ..scheduling import in_quiet_hours, local_date, next_reminder_at, save_next_reminders, with_schedules
-from . import alerts
+from . import alerts, programs
 from .calendar import consultation_ics
-from .channels import Notice, channel_for, unsubscribe_url
+from .channels import PUSH, Notice, channel_for, unsubscribe_url
+from .waiting import message_waiting_notice
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,9 @@ SWEEP_BATCH = 5000
 MAX_ATTEMPTS = 5
 REQUEUE_AFTER = timedelta(minutes=10)
 QUEUE_CHUNK = 50
+# Sent rows are marked together at most this often: one UPDATE for many emails, and a worker
+# killed in between re-sends only what it sent in that moment.
+MARK_EVERY_SECONDS = 0.2
 RECENT_CHANGE = timedelta(days=7)
 DAY_KINDS = {Reminder.EXERCISE: "exercise_reminder", Reminder.NUDGE: "missed_nudge"}  # kind: template
 CONSULTATION_NOTICES = {
@@ -57,6 +64,7 @@ def sweep(*, now: datetime | None = None) -> list[int]:
         rows = [_reminder_for(a) for a in wanted] + alerts.missed_day_rows(due)
         rows += _consultation_reminders(now) + alerts.pain_alert_rows(now)
         Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        alerts.raise_alerts(rows, due, now)
         _advance(due, now)
         reminder_ids = _claim_for_queueing(now)
         transaction.on_commit(lambda: _queue_sends(reminder_ids))
@@ -133,30 +141,39 @@ def _claim_for_queueing(now: datetime, rows=None) -> list[int]:
 def _queue_sends(reminder_ids: list[int]) -> None:
     # Chunks: one broker message per QUEUE_CHUNK sends keeps a 1,000-reminder minute cheap to
     # publish, and lets a worker reuse one SMTP connection for the chunk.
-    try:
-        for start in range(0, len(reminder_ids), QUEUE_CHUNK):
+    for start in range(0, len(reminder_ids), QUEUE_CHUNK):
+        try:
             send_reminders.delay(reminder_ids[start : start + QUEUE_CHUNK])
-    except KombuOperationalError:
-        # The rows are committed with `queued_at`: a sweep after REQUEUE_AFTER queues them again.
-        log.warning("broker unavailable: %s reminder sends wait for a later sweep", len(reminder_ids))
+        except KombuOperationalError:
+            _unqueue(reminder_ids[start:])
+            return
+
+
+def _unqueue(reminder_ids: list[int]) -> None:
+    # Not queued after all (the broker is down): the rows stay due, and the first sweep once it
+    # is back (beat's, within a minute) queues them, rather than waiting out REQUEUE_AFTER.
+    Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.PENDING).update(queued_at=None)
+    log.warning("broker unavailable: %s reminder sends wait for the next sweep", len(reminder_ids))
 
 
 def deliver_many(reminder_ids: list[int], *, now: datetime | None = None, connection=None) -> dict[int, str]:
     """Claim a chunk, then send each over one SMTP connection; the status each claimed row ended in."""
     now = now or timezone.now()
-    claimed = _claim(reminder_ids, now)
-    if not claimed:
+    claim = _claim(reminder_ids, now)
+    if claim is None:
         return {}
     rows = list(
-        Reminder.objects.select_related("client__practice", "assignment", "consultation", "recipient")
-        .filter(pk__in=claimed)
+        Reminder.objects.select_related(
+            "client__practice", "assignment", "consultation", "recipient", "version__program"
+        )
+        .filter(pk__in=claim.ids)
         .order_by("pk")
     )
     _attach_day_slots(rows)
     smtp = connection or get_connection()
     try:
         with _commits_without_flush_wait():
-            return {row.pk: _deliver_claimed(row, now, smtp) for row in rows}
+            return _deliver_chunk(rows, claim, now, smtp)
     finally:
         if connection is None:
             smtp.close()
@@ -167,7 +184,15 @@ def deliver(reminder_id: int, *, now: datetime | None = None, connection=None) -
     return deliver_many([reminder_id], now=now, connection=connection).get(reminder_id)
 
 
-def _claim(reminder_ids: list[int], now: datetime) -> list[int]:
+@dataclass
+class Claim:
+    """The rows of a chunk a worker still holds, each with `claimed_at` = `token`."""
+
+    ids: list[int]
+    token: datetime
+
+
+def _claim(reminder_ids: list[int], now: datetime) -> Claim | None:
     # Locked and marked in one transaction: of two deliveries of one row, one wins and the
     # other finds it locked or already SENDING. A claim older than the lease was a dead worker's.
     lease_over = now - settings.REMINDER_CLAIM_LEASE
@@ -176,21 +201,75 @@ def _claim(reminder_ids: list[int], now: datetime) -> list[int]:
         rows = Reminder.objects.select_for_update(skip_locked=True).filter(claimable, pk__in=reminder_ids)
         won = list(rows.values_list("pk", flat=True))
         Reminder.objects.filter(pk__in=won).update(status=Reminder.SENDING, claimed_at=now)
-    return won
+    return Claim(ids=won, token=now) if won else None
+
+
+def _deliver_chunk(rows: list[Reminder], claim: Claim, now: datetime, smtp) -> dict[int, str]:
+    statuses, sent, marked = {}, [], time.monotonic()
+    try:
+        for row in rows:
+            if row.pk not in _held(claim):
+                continue  # taken over after our lease ran out: the other worker sends it
+            claim.ids.remove(row.pk)  # finished here, one way or another
+            statuses[row.pk] = _deliver_claimed(row, now, smtp)
+            sent += [row.pk] if statuses[row.pk] == Reminder.SENT else []
+            if time.monotonic() - marked >= MARK_EVERY_SECONDS:
+                sent, marked = _mark_sent(sent), time.monotonic()
+    finally:
+        _mark_sent(sent)  # also when a row raised
+    return statuses
+
+
+def _mark_sent(reminder_ids: list[int]) -> list:
+    """One UPDATE for the rows sent since the last: a worker killed before it re-sends at most
+    MARK_EVERY_SECONDS of messages, each under its first Message-ID."""
+    if reminder_ids:
+        Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.SENDING).update(
+            status=Reminder.SENT, reason="", sent_at=timezone.now()
+        )
+    return []
+
+
+def _held(claim: Claim) -> list[int]:
+    """The rows still ours. Once a quarter of the lease has gone, one conditional UPDATE renews
+    it for every row of the chunk still carrying our token and tells which do: a chunk that
+    outlasts the lease (a slow relay) keeps its rows, and a row a sweep did hand to another
+    worker is not sent by this one. Between renewals nothing can have been taken over."""
+    now = timezone.now()
+    if now - claim.token < settings.REMINDER_CLAIM_LEASE / 4 or not claim.ids:
+        return claim.ids
+    ours = Reminder.objects.filter(pk__in=claim.ids, status=Reminder.SENDING, claimed_at=claim.token)
+    if ours.update(claimed_at=now) != len(claim.ids):  # some were taken over: which are left (rare)
+        renewed = Reminder.objects.filter(pk__in=claim.ids, status=Reminder.SENDING, claimed_at=now)
+        claim.ids = list(renewed.values_list("pk", flat=True))
+    claim.token = now
+    return claim.ids
 
 
 def _deliver_claimed(reminder: Reminder, now: datetime, smtp) -> str:
     notice = _compose(reminder, now)
     if isinstance(notice, str):
         return _finish(reminder, Reminder.SKIPPED, notice)
+    if reminder.kind in DAY_KINDS and reminder.attempts == 0:
+        PUSH.send(notice)  # with the first attempt only: a retried email does not buzz the phone again
     _keep_open(smtp)
     try:
-        channel_for(notice.recipient).send(notice, connection=smtp)
+        channel_for(notice.recipient).send(_with_message_id(notice, reminder), connection=smtp)
     except (SMTPException, OSError) as exc:
         smtp.close()  # a refused or broken session is not reused
         return _record_failure(reminder, exc, now)
-    # Marked at once, not at the end of the chunk: a worker dying now re-sends at most this one.
-    return _finish(reminder, Reminder.SENT, "", sent_at=timezone.now())
+    return Reminder.SENT  # marked with the others sent in the same moment (`_mark_sent`)
+
+
+def message_id(reminder: Reminder) -> str:
+    """The same for every attempt at one send (a retry, a takeover after a timeout that may have
+    delivered), so a resend is recognisable as the same message; new for a resend asked for."""
+    domain = urlsplit(settings.SITE_URL).hostname or "rehabit.invalid"
+    return f"<reminder-{reminder.pk}-{int(reminder.due_at.timestamp())}@{domain}>"
+
+
+def _with_message_id(notice: Notice, reminder: Reminder) -> Notice:
+    return replace(notice, headers={**notice.headers, "Message-ID": message_id(reminder)})
 
 
 @contextmanager
@@ -415,6 +494,27 @@ def handout_email_request(*, assignment: Assignment, now: datetime | None = None
         return again + _write_and_queue([], now, that_day)
 
 
+def message_waiting_request(*, client: Client, to_client: bool, now: datetime | None = None) -> list[int]:
+    """Tell the other side a message waits: one email a day each way at most (the row's key),
+    and another that day only when the day's was not needed (read before it left)."""
+    now = now or timezone.now()
+    kind = Reminder.MESSAGE_TO_CLIENT if to_client else Reminder.MESSAGE_TO_PRACTICE
+    day = local_date(client, now)
+    row = Reminder(
+        client=client,
+        recipient_id=None if to_client else client.practitioner_id,
+        kind=kind,
+        local_date=day,
+        due_at=now,
+    )
+    that_day = Reminder.objects.filter(client=client, kind=kind, local_date=day)
+    with transaction.atomic():
+        Reminder.objects.bulk_create([row], ignore_conflicts=True)
+        not_needed = that_day.filter(status=Reminder.SKIPPED).values_list("pk", flat=True)
+        again = reminder_resend(reminder_ids=list(not_needed), now=now)
+        return again + _write_and_queue([], now, that_day)
+
+
 def _handout_notice(reminder: Reminder, now: datetime) -> Notice | str:
     assignment, client = reminder.assignment, reminder.client
     if assignment is None:
@@ -463,6 +563,10 @@ COMPOSERS = {
     Reminder.CONSULTATION_INVITE: _consultation_change_notice,
     Reminder.CONSULTATION_MOVED: _consultation_change_notice,
     Reminder.CONSULTATION_CANCELLED: _consultation_change_notice,
+    Reminder.MESSAGE_TO_CLIENT: message_waiting_notice,
+    Reminder.MESSAGE_TO_PRACTICE: message_waiting_notice,
+    Reminder.PROGRAM_ASSIGNED: programs.program_notice,
+    Reminder.PROGRAM_UPDATED: programs.program_notice,
 }
 # An appointment reminder, invite or move is useful until the consultation starts (their
 # composers check that), a cancellation or a handout whenever it arrives; the rest are
@@ -472,7 +576,14 @@ CONSULTATION_CHANGES = {
     Reminder.CONSULTATION_MOVED,
     Reminder.CONSULTATION_CANCELLED,
 }
-USEFUL_HOWEVER_LATE = {*CONSULTATION_NOTICES, *CONSULTATION_CHANGES, Reminder.HANDOUT}
+MESSAGES_WAITING = {Reminder.MESSAGE_TO_CLIENT, Reminder.MESSAGE_TO_PRACTICE}
+USEFUL_HOWEVER_LATE = {
+    *CONSULTATION_NOTICES,
+    *CONSULTATION_CHANGES,
+    Reminder.HANDOUT,
+    *MESSAGES_WAITING,
+    *programs.TEMPLATES,
+}
 
 
 def summary_sweep(*, now: datetime | None = None) -> list[int]:

@@ -5,12 +5,14 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from practice.zones import TimezoneField
 from programs.models import Program
 
-from ..accounts.profiles import client_email_refusal
+from ..accounts.profiles import client_email_refusal, zones_of_clients
 from ..consultations import booking
+from ..consultations.questionnaires import ODI_SECTIONS
 from ..models import ALL_DAYS, Client, Consultation
-from ..scheduling import DAY_NAMES, TIMEZONES, already_over
+from ..scheduling import DAY_NAMES, already_over
 
 
 class ClientSearchForm(forms.Form):
@@ -20,7 +22,7 @@ class ClientSearchForm(forms.Form):
 
 
 class ClientForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=[(name, name) for name in TIMEZONES], initial="Europe/London")
+    timezone = TimezoneField(help_text="Reminders come at their time in this zone.")
     language = forms.ChoiceField(
         choices=settings.LANGUAGES,
         required=False,
@@ -35,6 +37,11 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.practice = practice
+        # The workspace's clock is the practitioner's: a new client most likely lives on it.
+        here = timezone.get_current_timezone_name()
+        self.fields["timezone"].initial = here
+        saved = [self.instance.timezone] if self.instance.pk else []
+        self.fields["timezone"].put_first([*saved, here, *zones_of_clients(practice)])
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or self.instance.language  # not sent: unchanged
@@ -163,18 +170,6 @@ class ConsultationForm(forms.Form):
         return form
 
 
-ODI_SECTIONS = [
-    "Pain intensity",
-    "Personal care",
-    "Lifting",
-    "Walking",
-    "Sitting",
-    "Standing",
-    "Sleeping",
-    "Sex life",
-    "Social life",
-    "Travelling",
-]
 ODI_CHOICES = [("", "Not answered"), *[(str(n), str(n)) for n in range(6)]]
 
 

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import client_page, privacy, views
+from . import attention, client_page, messages, privacy, questionnaires, views
 
 app_name = "workspace"
 
 urlpatterns = [
+    path("attention/", attention.attention, name="attention"),
+    path("attention/alerts/<int:pk>/", attention.alert_detail, name="alert"),
+    path("attention/alerts/<int:pk>/handle/", attention.alert_handle, name="alert-handle"),
+    path(
+        "assignments/<int:pk>/suggestions/<int:item_pk>/apply/",
+        attention.suggestion_apply,
+        name="suggestion-apply",
+    ),
     path("clients/", views.client_list, name="clients"),
     path("clients/new/", views.client_add, name="client-add"),
     path("clients/<int:pk>/", views.client_detail, name="client"),
@@ -18,6 +26,12 @@ urlpatterns = [
     path("clients/<int:pk>/checkoffs/", client_page.client_checkoffs, name="client-checkoffs"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path("consultations/<int:pk>/move/", views.consultation_move, name="consultation-move"),
+    path("clients/<int:pk>/messages/", messages.client_messages, name="client-messages"),
+    path(
+        "clients/<int:pk>/questionnaires/", questionnaires.client_questionnaires, name="client-questionnaires"
+    ),
+    path("questionnaires/<int:pk>/stop/", questionnaires.questionnaire_stop, name="questionnaire-stop"),
+    path("questionnaires/odi-wording/", questionnaires.odi_wording, name="odi-wording"),
     path("clients/<int:pk>/reminders/", views.client_reminders, name="client-reminders"),
     path("assignments/<int:pk>/handout.pdf", views.handout, name="handout"),
     path("clients/<int:pk>/export.zip", privacy.client_export, name="client-export"),

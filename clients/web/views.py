@@ -1,12 +1,13 @@
 """The practitioner's workspace pages; every object comes through a practice-scoped queryset."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from programs.views import builder_context
 from ..accounts import invitations, profiles
 from ..assignments import changes, handouts, lifecycle, versions
 from ..audit import audit_record
-from ..checkoffs import overview
+from ..checkoffs import overview, progression
 from ..consultations import booking
 from ..models import Assignment, AuditEvent, Client, Consultation, ErasureRequest, HandoutBatch
 from ..reminders import channels, delivery
@@ -43,7 +44,13 @@ from .forms import (
     ScheduleForm,
     StartForm,
 )
-from .phone import PRODUCT_COLOUR, phone_manifest, phone_strings, timezone_groups
+from .phone import (
+    PRODUCT_COLOUR,
+    phone_catalog_response,
+    phone_manifest,
+    phone_page_settings,
+    timezone_groups,
+)
 
 # The practitioner's workspace is in English, whatever the client reads.
 WORKSPACE_LANGUAGE = "en"
@@ -244,13 +251,25 @@ def phone_app(request):
         client = _web_client(request.user)
         context = {
             "theme_color": _theme_color(client),
-            "strings": phone_strings(),
+            "language": translation.get_language(),
+            "phone_page": phone_page_settings(),
             "timezone_groups": timezone_groups(),
             # Signed in on the web as a client: the phone page may swap that session for its token.
             "web_session": {"client": client is not None, "csrf": get_token(request)},
         }
         response = render(request, "app/index.html", context)
     patch_vary_headers(response, ["Accept-Language"])  # a shared cache keeps one page per language
+    return response
+
+
+def phone_app_catalog(request, language):
+    """The phone page's words in one language: Django's JavaScript catalogue (gettext, ngettext,
+    interpolate), one address per language so the service worker keeps each for offline."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    with translation.override(language):
+        response = phone_catalog_response(request)
+    response["Cache-Control"] = "no-cache"  # a new word shows with the next page, online
     return response
 
 
@@ -399,6 +418,9 @@ def assignment_edit(request, pk):
         "schedule_form": form,
         "return_to": request.path,
         "unpublished": versions.unpublished_edits(assignment=assignment, draft=draft),
+        "suggestions": progression.suggestions(
+            Assignment.objects.filter(pk=assignment.pk), now=timezone.now()
+        ),
     }
     return render(request, "clients/revise.html", context, status=400 if form.errors else 200)
 

@@ -13,7 +13,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from clients.models import Assignment, AssignmentPause, Client, Completion, Consultation
+from clients.models import (
+    Alert,
+    Assignment,
+    AssignmentPause,
+    Client,
+    Completion,
+    Consultation,
+    Message,
+    QuestionnaireResponse,
+    QuestionnaireSchedule,
+)
 from programs.models import Exercise, Program
 from tests.conftest import api_as
 from tests.factories import ExerciseFactory, TemplateFactory
@@ -38,6 +48,11 @@ TABLE = [
     ("POST",   "/api/v1/me/completions/batch/",                   401,  OWN,  OWN,  404),
     ("GET",    "/api/v1/me/export/",                              401,  OWN,  OWN,  404),
     ("POST",   "/api/v1/me/erasure/",                             401,  202,  202,  404),
+    ("GET",    "/api/v1/me/messages/",                            401,  OWN,  OWN,  404),
+    ("POST",   "/api/v1/me/messages/",                            401,  OWN,  OWN,  404),
+    ("POST",   "/api/v1/me/messages/read/",                       401,  204,  204,  404),
+    ("GET",    "/api/v1/me/questionnaires/",                      401,  OWN,  OWN,  404),
+    ("POST",   "/api/v1/me/questionnaires/{questionnaire}/responses/", 401, 404, 404, 404),
     ("POST",   "/api/v1/auth/logout/",                            401,  204,  204,  204),
     ("POST",   "/api/v1/auth/token/session/",                     401,  401,  401,  401),  # a web session only
     ("GET",    "/api/v1/exercises/",                              401,  404,  404,  OWN),
@@ -61,6 +76,10 @@ TABLE = [
     ("DELETE", "/api/v1/clients/{client}/",                       401,  404,  404,  404),
     ("POST",   "/api/v1/clients/{client}/invitation/",            401,  404,  404,  404),
     ("GET",    "/api/v1/clients/{client}/adherence/",             401,  404,  404,  404),
+    ("POST",   "/api/v1/clients/{client}/erase/",                 401,  404,  404,  404),
+    ("GET",    "/api/v1/clients/{client}/messages/",              401,  404,  404,  404),
+    ("POST",   "/api/v1/clients/{client}/messages/",              401,  404,  404,  404),
+    ("POST",   "/api/v1/clients/{client}/messages/read/",         401,  404,  404,  404),
     ("GET",    "/api/v1/consultations/",                          401,  404,  404,  OWN),
     ("POST",   "/api/v1/consultations/",                          401,  404,  404,  NOT_IN_FIELD),
     ("GET",    "/api/v1/consultations/{consultation}/",           401,  404,  404,  404),
@@ -75,6 +94,8 @@ TABLE = [
     ("POST",   "/api/v1/assignments/{assignment}/end/",           401,  404,  404,  404),
     ("POST",   "/api/v1/assignments/{assignment}/breaks/{pause}/cancel/", 401, 404, 404, 404),
     ("GET",    "/api/v1/assignments/{assignment}/handout.pdf",    401,  404,  404,  404),
+    ("GET",    "/api/v1/attention/",                              401,  404,  404,  OWN),
+    ("POST",   "/api/v1/alerts/{alert}/handle/",                  401,  404,  404,  404),
 ]
 # fmt: on
 CALLERS = ["anonymous", "erin", "dana", "charlie"]
@@ -85,7 +106,14 @@ PUBLIC = [  # no caller data
     "/api/v1/auth/password-reset/",
 ]
 
-SECRETS = ["Bob Client", "bob@example.com", "Bob's private note", "Alice's secret stretch", "Bob's plan"]
+SECRETS = [
+    "Bob Client",
+    "bob@example.com",
+    "Bob's private note",
+    "Alice's secret stretch",
+    "Bob's plan",
+    "Bob's private message",
+]
 
 
 @pytest.fixture
@@ -108,7 +136,20 @@ def world(alice, alice_practice, bob, bob_assignment, dana_assignment, erin_assi
         start_date=timezone.localdate() + timedelta(days=2),
         end_date=timezone.localdate() + timedelta(days=3),
     )
+    alert = Alert.objects.create(
+        client=bob,
+        kind=Alert.PAIN,
+        local_date=timezone.localdate(),
+        raised_at=timezone.now(),
+        reason="Pain 8/10 in Alice's secret stretch",
+    )
+    Message.objects.create(client=bob, author=bob.user, from_client=True, body="Bob's private message")
+    questionnaire = QuestionnaireSchedule.objects.create(
+        assignment=bob_assignment, questionnaire="nprs", every_days=7, starts_on=bob_assignment.start_date
+    )
     return {
+        "alert": alert.pk,
+        "questionnaire": questionnaire.pk,
         "assignment": bob_assignment.pk,
         "pause": pause.pk,
         "completion": completion.pk,
@@ -126,6 +167,9 @@ def body_for(path: str, world: dict) -> dict:
     check_off = {"assignment_exercise": world["item"], "date": today, "note": "overwritten"}
     bodies = {
         "/api/v1/me/": {"reminders_enabled": False},
+        "/api/v1/me/messages/": {"body": "An outsider's own message"},
+        "/api/v1/clients/{client}/messages/": {"body": "Written into Bob's thread"},
+        "/api/v1/me/questionnaires/{questionnaire}/responses/": {"answers": {"pain": 9}},
         "/api/v1/me/completions/{completion}/": check_off,
         "/api/v1/me/completions/batch/": {"items": [{**check_off, "id": str(uuid.uuid4())}]},
         "/api/v1/exercises/": {"name": "Outsider's", "body_region": "core", "reps": 10},
@@ -187,6 +231,10 @@ def nothing_of_bobs_changed(world):
     assert Exercise.objects.get(pk=world["exercise"]).name == "Alice's secret stretch"
     assert Program.objects.get(pk=world["program"]).items.count() == 3
     assert Consultation.objects.get(pk=world["consultation"]).plan == "Bob's plan"
+    assert list(Message.objects.filter(client_id=world["client"]).values_list("body", "read_at")) == [
+        ("Bob's private message", None)
+    ]
+    assert not QuestionnaireResponse.objects.filter(client_id=world["client"]).exists()
 
 
 def test_anonymous_callers_get_401_everywhere_and_see_nothing(world):

@@ -68,7 +68,7 @@ def test_a_time_that_comes_twice_is_booked_for_the_first_and_the_page_says_so(cl
     page = client.get(response.url).text
 
     assert Consultation.objects.get().scheduled_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
-    assert "Sunday 31 October 2027, 01:30 (Europe/London)" in page
+    assert "Sunday 31 Oct 2027, 01:30 (Europe/London)" in page
     assert "this is the first 01:30, BST (UTC+01:00)" in page
 
 

@@ -89,7 +89,7 @@ def test_a_practitioner_resets_in_english_and_is_sent_to_sign_in(client, alice):
     signed_in = client.post(
         "/accounts/login/", {"username": "alice@example.com", "password": NEW_PASSWORD}, follow=True
     )
-    assert signed_in.redirect_chain[-1][0] == "/clients/"
+    assert signed_in.redirect_chain[-1][0] == "/attention/"
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_email(client, bob):

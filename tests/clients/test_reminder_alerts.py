@@ -7,7 +7,7 @@ from django.core import mail
 
 from clients.accounts import profiles
 from clients.checkoffs import completions
-from clients.models import AssignmentPause, Completion, Consultation, Reminder
+from clients.models import Alert, AssignmentPause, Completion, Consultation, Reminder
 from clients.reminders import delivery
 from tests.factories import assign
 
@@ -133,7 +133,7 @@ def test_the_practitioner_is_alerted_after_the_practices_number_of_missed_days(
 
     (alert,) = [m for m in mail.outbox if m.to == [alice.email]]
     assert alert.subject == "Bob Client has missed 4 exercise days"
-    assert f"/clients/{bob.pk}/" in alert.body
+    assert f"/attention/alerts/{Alert.objects.get(client=bob, kind=Alert.MISSED).pk}/" in alert.body
 
 
 def test_a_client_who_turned_reminders_off_gets_no_nudge_but_their_practitioner_is_still_alerted(

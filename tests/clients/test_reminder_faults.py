@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from datetime import timedelta
+from email import message_from_bytes
 from itertools import count
 
 import pytest
@@ -48,8 +49,8 @@ print("queued", len(delivery.sweep(now=now)))
 class ScriptedInbox:
     """Accepts mail, after refusing the first `refuse` messages or stalling the first one."""
 
-    def __init__(self, *, refuse: int = 0, stall_first: bool = False):
-        self.refuse, self.stall_first = refuse, stall_first
+    def __init__(self, *, refuse: int = 0, stall_first: bool = False, seconds_each: float = 0.0):
+        self.refuse, self.stall_first, self.seconds_each = refuse, stall_first, seconds_each
         self.attempts = 0
         self.messages = []
         self.stalled = threading.Event()
@@ -57,6 +58,7 @@ class ScriptedInbox:
 
     async def handle_DATA(self, server, session, envelope):
         self.attempts += 1
+        await asyncio.sleep(self.seconds_each)  # a slow relay
         if self.stall_first and self.attempts == 1:
             self.stalled.set()
             while not self.released:  # the sender is killed while it waits here
@@ -300,14 +302,18 @@ def test_reminders_due_while_redis_is_down_are_all_sent_once_it_is_back(
     workers(env)
 
     private_redis.stop()
-    assert sweep(env) == 4  # rows written; the queueing fails and is left to a later sweep
-    assert Reminder.objects.filter(status=Reminder.PENDING, queued_at__isnull=False).count() == 4
+    assert sweep(env) == 4  # rows written; the queueing fails
+    assert Reminder.objects.filter(status=Reminder.PENDING, queued_at__isnull=True).count() == 4  # still due
     private_redis.start()
-    assert sweep(env, now=timezone.now() + delivery.REQUEUE_AFTER + timedelta(seconds=1)) == 4
+    back = time.monotonic()
+    assert sweep(env) == 4  # beat's next tick, not one REQUEUE_AFTER later
 
     assert wait_for(lambda: len(inbox.messages) == 4, timeout=90)
     assert wait_for(lambda: all_rows(Reminder.SENT), timeout=30)
     assert recipients(inbox) == sorted(client.email for client in clients)
+    print(
+        f"broker down during a sweep: 4 of 4 delivered {time.monotonic() - back:.1f} s after Redis returned"
+    )
 
 
 def test_an_smtp_server_refusing_for_a_while_is_retried_with_growing_backoff_then_delivered(
@@ -368,3 +374,56 @@ def patch_queue_sends():
     from unittest import mock
 
     return mock.patch("clients.reminders.delivery._queue_sends", lambda ids: None)
+
+
+def message_ids(inbox) -> list[str]:
+    return [message_from_bytes(message.content)["Message-ID"] for message in inbox.messages]
+
+
+def test_a_slow_relay_outlasting_the_claim_lease_sends_each_reminder_once(
+    services_env, private_redis, smtp, workers, alice_practice, alice
+):
+    smtp_url, inbox = smtp(seconds_each=1.0)  # 6 messages of a chunk take twice the 3 s lease
+    env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
+    clients = due_clients(alice_practice, alice, 6)
+    workers(env, concurrency=2)
+
+    assert sweep(env) == 6
+    requeued = 0
+    while not all_rows(Reminder.SENT) and len(inbox.messages) <= 6:
+        time.sleep(1)
+        requeued += sweep(env)  # beat's sweeps meanwhile: a claim past its lease would be handed on
+
+    assert not wait_for(lambda: len(inbox.messages) > 6, timeout=3)
+    assert recipients(inbox) == sorted(client.email for client in clients)
+    assert requeued == 0
+    expected = sorted(delivery.message_id(row) for row in Reminder.objects.all())
+    assert sorted(message_ids(inbox)) == expected
+    print(f"slow relay past the lease: {len(inbox.messages)} emails to 6 clients, {requeued} rows handed on")
+
+
+def test_a_worker_killed_in_the_middle_of_a_chunk_loses_no_reminder(
+    services_env, private_redis, smtp, workers, alice_practice, alice
+):
+    smtp_url, inbox = smtp(seconds_each=0.3)
+    env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
+    clients = due_clients(alice_practice, alice, 10)
+    first = workers(env)
+
+    assert sweep(env) == 10
+    assert wait_for(lambda: len(inbox.messages) >= 3, timeout=60), first.tail()
+    first.kill()
+    sent_before_kill = len(inbox.messages)
+    workers(env)
+    lease_over = timezone.now() + timedelta(seconds=LEASE_SECONDS + 1)
+    assert wait_for(lambda: timezone.now() > lease_over, timeout=30)
+    assert sweep(env) >= 10 - sent_before_kill - 1  # the abandoned rows are handed to the new worker
+
+    assert wait_for(lambda: all_rows(Reminder.SENT), timeout=60)
+    got = recipients(inbox)
+    lost = set(client.email for client in clients) - set(got)
+    duplicates = len(got) - len(set(got))
+    print(f"SIGKILLed worker after {sent_before_kill} of 10: {len(lost)} lost, {duplicates} sent twice")
+    assert not lost
+    assert duplicates <= 1  # at most the one whose mark the kill cut off; its Message-ID is the same
+    assert len(set(message_ids(inbox))) == 10

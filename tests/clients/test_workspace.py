@@ -15,8 +15,10 @@ def test_practitioner_signs_in_and_sees_their_clients_only(client, alice, bob, e
     )
 
     assert response.status_code == 200
-    assert b"Bob Client" in response.content
-    assert b"Erin Client" not in response.content
+    assert response.redirect_chain[-1][0] == "/attention/"  # Needs attention is the first page
+    listed = client.get("/clients/").content
+    assert b"Bob Client" in listed
+    assert b"Erin Client" not in listed
 
 
 def test_practitioner_assigns_a_template_from_the_client_page(client, alice, bob):

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from clients.assignments import versions
-from clients.models import Consultation, HandoutBatch
+from clients.models import Alert, Consultation, HandoutBatch, QuestionnaireSchedule
 from practice import team
 from practice.models import PractitionerInvitation
 from tests.factories import ExerciseFactory, MembershipFactory, TemplateFactory
@@ -16,11 +16,13 @@ WORKSPACE_NAMESPACES = {"workspace", "programs"}
 # Pages with no object in their path: scoped by whose practice lists them, tested elsewhere.
 WITHOUT_OBJECTS = {
     "workspace:clients",
+    "workspace:attention",  # tests/clients/test_attention_page.py: only the practice's items
     "workspace:client-add",
     "programs:library",
     "programs:exercise-add",
     "workspace:handout-batches",
     "workspace:unsubscribe",  # public: the signed token is the proof (tests/clients/test_reminders*)
+    "workspace:odi-wording",  # the current practice's own wording (tests/clients/test_questionnaires.py)
 }
 
 
@@ -56,10 +58,26 @@ def charlies_objects(charlie, erin, erin_assignment):
         practice=practice, email="ivy@example.com", token_hash="z" * 64, expires_at=timezone.now()
     )
     membership = charlie.memberships.get()
+    erins_questionnaire = QuestionnaireSchedule.objects.create(
+        assignment=erin_assignment, questionnaire="nprs", every_days=7, starts_on=erin_assignment.start_date
+    )
     erins_break = erin_assignment.pauses.create(
         start_date=erin_assignment.end_date, end_date=erin_assignment.end_date
     )
+    alert = Alert.objects.create(
+        client=erin,
+        kind=Alert.PAIN,
+        local_date=timezone.localdate(),
+        raised_at=timezone.now(),
+        reason="Pain 8/10",
+    )
     return {
+        "workspace:alert": {"pk": alert.pk},
+        "workspace:alert-handle": {"pk": alert.pk},
+        "workspace:suggestion-apply": {
+            "pk": erin_assignment.pk,
+            "item_pk": erin_assignment.program.items.first().pk,
+        },
         "member-role": {"pk": membership.pk},
         "member-remove": {"pk": membership.pk},
         "practitioner-invitation-revoke": {"pk": invitation.pk},
@@ -67,6 +85,9 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:client-erase": {"pk": erin.pk},
         "workspace:client-audit": {"pk": erin.pk},
         "workspace:client-reminders": {"pk": erin.pk},
+        "workspace:client-messages": {"pk": erin.pk},
+        "workspace:client-questionnaires": {"pk": erin.pk},
+        "workspace:questionnaire-stop": {"pk": erins_questionnaire.pk},
         "workspace:handout-email": {"pk": erin_assignment.pk},
         "workspace:handout-batch": {"pk": batch.pk},
         "workspace:client": {"pk": erin.pk},

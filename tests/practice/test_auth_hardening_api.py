@@ -82,7 +82,7 @@ def test_right_passwords_are_never_counted_as_failures(client, casey, rates):
 def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(client, casey, rates):
     rates(sign_in="3/hour")
     for n in range(3):
-        sign_in(client, "wrong", email=f"someone{n}@example.com", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+        sign_in(client, "wrong", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
 
     response = sign_in(client, RIGHT, HTTP_X_FORWARDED_FOR="10.9.9.9")
 
@@ -91,11 +91,31 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(client, case
 
 def test_guessing_one_accounts_password_from_many_addresses_is_throttled(client, casey, rates):
     rates(sign_in="3/hour")
-    for n in range(3):
+    for n in range(3 * FailedSignInThrottle.WIDER):
         sign_in(client, "wrong", REMOTE_ADDR=f"192.0.2.{n}")
 
     assert sign_in(client, RIGHT, REMOTE_ADDR="192.0.2.200").status_code == 429
     assert sign_in(client, "wrong", email="other@example.com", REMOTE_ADDR="192.0.2.201").status_code == 401
+
+
+def test_one_persons_wrong_passwords_do_not_slow_others_signing_in_from_the_same_address(
+    client, casey, rates
+):
+    rates(sign_in="3/hour")
+    UserFactory(email="drew@example.com")
+    for _ in range(3):
+        sign_in(client, "wrong", email="drew@example.com")
+
+    assert sign_in(client, "wrong", email="drew@example.com").status_code == 429
+    assert sign_in(client, RIGHT).status_code == 200
+
+
+def test_one_address_guessing_many_accounts_is_throttled(client, casey, rates):
+    rates(sign_in="3/hour")
+    for n in range(3 * FailedSignInThrottle.WIDER):
+        sign_in(client, "wrong", email=f"someone{n}@example.com")
+
+    assert sign_in(client, RIGHT).status_code == 429
 
 
 def test_signed_in_callers_are_throttled_per_user(casey, rates):

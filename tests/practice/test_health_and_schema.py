@@ -11,7 +11,7 @@ def test_health_reports_database_and_broker(client, settings):
     response = client.get("/api/v1/health/")
 
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "cache": "ok"}
 
 
 def test_health_says_503_when_the_broker_is_unreachable(client, settings):

@@ -366,7 +366,7 @@ def test_a_batch_in_progress_shows_its_count_and_refreshes(client, alice, alice_
     page = client.get(f"/handouts/batches/{batch.pk}/").content.decode()
 
     assert "1 of 4" in page
-    assert 'http-equiv="refresh"' in page
+    assert 'hx-trigger="every 2s"' in page
 
 
 # --- commands ----------------------------------------------------------------------------------

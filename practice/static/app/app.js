@@ -13,6 +13,7 @@
 //   rehabit.progress  the last /me/adherence/ answer with its client (`account`) and when it came
 //                   (`seen_at`), shown offline as the figures of that time
 //   rehabit.signing_out  a sign-out the server has not confirmed yet (offline): {token, account}
+//   rehabit.push    this phone's Web Push subscription on the server: {id, account, endpoint}
 "use strict";
 
 const API = "/api/v1";
@@ -24,13 +25,16 @@ const KEYS = {
   programs: "rehabit.programs",
   progress: "rehabit.progress",
   signingOut: "rehabit.signing_out",
+  push: "rehabit.push",
 };
 const $ = (id) => document.getElementById(id);
 
-// The page's words come with the page, in its language (see clients/phone.py): t("today", { date }).
-const STRINGS = JSON.parse($("strings").textContent);
-const t = (key, values = {}) => STRINGS[key].replace(/\{(\w+)\}/g, (_, name) => values[name]);
-const tCount = (key, count, values = {}) => t(`${key}_${count === 1 ? "one" : "other"}`, { count, ...values });
+// The page's words are Django's JavaScript catalogue (/app/jsi18n/<language>.js, loaded before this
+// file: window.gettext, ngettext, interpolate), in the page's language; `{name}` marks a value:
+// t(gettext("Today, {date}"), { date }).
+const t = (text, values = {}) => text.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+// How many days back a check-off may go (clients/checkoffs/completions.py), for its refusal.
+const PAGE = JSON.parse($("phone-page").textContent);
 const LANGUAGE = document.documentElement.lang;
 // Whether the browser is signed in on the web as a client, and its CSRF token (clients/views.py).
 const WEB_SESSION = JSON.parse($("web-session").textContent);
@@ -53,11 +57,26 @@ async function api(path, options = {}) {
 async function request(url, { method = "GET", body, token, accept = "application/json" } = {}) {
   const stored = token === undefined;
   if (stored) token = store.get(KEYS.token);
-  const response = await send(url, { method, body, token, accept });
+  let response = method === "GET" && stored ? await early(url, token) : null;
+  response ??= await send(url, { method, body, token, accept });
   if (response.status !== 401 || !stored || !token) return response;
   const fresh = await tokenAfter(token);
   return fresh ? send(url, { method, body, token: fresh, accept }) : response;
 }
+
+// A first-load read early.js started for this token, taken once; null when there is none (or it
+// failed: offline, the request is made again and fails as any other would).
+// Check-offs waiting at the start are synced before the list is read: an early list would miss them.
+async function early(url, token) {
+  const started = window.rehabitEarly;
+  const path = url.slice(API.length);
+  if (started?.token !== token || !started.answers[path]) return null;
+  const answer = started.answers[path];
+  delete started.answers[path];
+  return path === "/me/today/" && QUEUED_AT_START ? null : answer;
+}
+
+const QUEUED_AT_START = store.get(KEYS.queue, []).length > 0;
 
 function send(url, { method, body, token, accept }) {
   const headers = {};
@@ -89,7 +108,7 @@ async function renewToken() {
     store.set(KEYS.token, answer.data.token);
     return answer.data.token;
   }
-  signedOut(t("expired"));
+  signedOut(gettext("Your sign-in has expired. Please sign in again."));
   return null;
 }
 
@@ -109,11 +128,38 @@ function myQueue(queue = store.get(KEYS.queue, [])) {
 }
 
 // The API's messages are in English for programs to read: the page says the errors a client can
-// meet in its own words (clients/phone.py), by code (and field), and a sentence of its own for
+// meet in its own words (EXPLAINED, below), by code (and field), and a sentence of its own for
 // any other. `kind` is the place: "sign_in", "refused" (a check-off) or "error" (settings).
 function explain(kind, error) {
-  return STRINGS[`${kind}_${error?.field}_${error?.code}`] ?? STRINGS[`${kind}_${error?.code}`] ?? t(`${kind}_unexplained`);
+  const words = EXPLAINED[kind];
+  return words[`${error?.field}_${error?.code}`] ?? words[error?.code] ?? words.unexplained;
 }
+
+const EXPLAINED = {
+  sign_in: {
+    authentication_failed: gettext("Email or password is not right."),
+    email_blank: gettext("Please enter your email address."),
+    email_invalid: gettext("Please enter a valid email address, such as name@example.com."),
+    password_blank: gettext("Please enter your password."),
+    throttled: gettext("Too many attempts to sign in. Please wait a few minutes and try again."),
+    unexplained: gettext("Signing in did not work just now. Please try again."),
+  },
+  refused: {
+    date_in_future: gettext("That day has not come yet where you are."),
+    before_start: gettext("Your program had not started yet on that day."),
+    after_end: gettext("Your program had already ended on that day."),
+    too_far_back: interpolate(ngettext("Check-offs can go back %(days)s day at most.", "Check-offs can go back %(days)s days at most.", PAGE.check_off_days_back), { days: PAGE.check_off_days_back }, true),
+    session_past_schedule: gettext("That session is not in your program on that day."),
+    not_found: gettext("That exercise is no longer in your program."),
+    unexplained: gettext("Rehabit did not accept it."),
+  },
+  error: {
+    quiet_hours_incomplete: gettext("Quiet hours need both a start and an end, or neither."),
+    unknown_timezone: gettext("Rehabit does not know this time zone. Please choose one from the list."),
+    null: gettext("Please fill this in."),
+    unexplained: gettext("Please check this value."),
+  },
+};
 
 // Works outside secure contexts too (a phone on plain http on the local network).
 function newUuid() {
@@ -139,7 +185,7 @@ async function signIn(event) {
   try {
     answer = await api("/auth/token/", { method: "POST", body });
   } catch {
-    $("sign-in-error").textContent = t("sign_in_offline");
+    $("sign-in-error").textContent = gettext("No connection. Signing in needs the internet once.");
     return;
   }
   if (!answer.ok) {
@@ -162,7 +208,7 @@ async function signedIn(token) {
 // Signed in on the web already (the invitation page, the sign-in page): that session gets this
 // phone its own token, so nobody signs in twice. Not while a sign-out is still unconfirmed.
 async function signInWithWebSession() {
-  say(t("signing_in"));
+  say(gettext("Signing you in…"));
   let answer = null;
   try {
     answer = await api("/auth/token/session/", { method: "POST" });
@@ -170,7 +216,7 @@ async function signInWithWebSession() {
     /* offline: the form says signing in needs a connection */
   }
   if (answer?.ok) return signedIn(answer.data.token);
-  say(answer ? "" : t("sign_in_offline"));
+  say(answer ? "" : gettext("No connection. Signing in needs the internet once."));
   route();
 }
 
@@ -179,8 +225,9 @@ async function signInWithWebSession() {
 async function signOut() {
   store.set(KEYS.signingOut, { token: store.get(KEYS.token), account: store.get(KEYS.me)?.id });
   const waiting = myQueue().length;
+  stopPushOnSignOut();
   forgetLanguage();
-  signedOut(waiting ? tCount("signed_out_waiting", waiting) : t("signed_out"));
+  signedOut(waiting ? t(ngettext("You are signed out. {count} check-off not sent yet waits on this phone until you sign in again.", "You are signed out. {count} check-offs not sent yet wait on this phone until you sign in again.", waiting), { count: waiting }) : gettext("You are signed out."));
   await finishSignOut();
 }
 
@@ -219,7 +266,7 @@ function signedOut(message) {
   say(message);
 }
 
-const VIEWS = { "sign-in": "email", today: "today-title", settings: "settings-title", exercise: "exercise-title" };
+const VIEWS = { "sign-in": "email", today: "today-title", settings: "settings-title", exercise: "exercise-title", session: "session-title" };
 let showing = null;
 
 function show(view) {
@@ -229,8 +276,13 @@ function show(view) {
   $("sign-out").hidden = view === "sign-in";
   $("open-settings").hidden = view !== "today";
   if (view === "exercise") fillExercise();
-  const titles = { settings: t("settings_title"), exercise: $("exercise-title").textContent };
-  document.title = `${titles[view] || t("today_title")} · Rehabit`;
+  if (from === "session" && view !== "session") {
+    haltTimer();
+    letSleep();
+  }
+  if (view === "session") return enterSession();
+  const titles = { settings: gettext("Settings"), exercise: $("exercise-title").textContent };
+  document.title = `${titles[view] || gettext("Today")} · Rehabit`;
   if (view === "today" && from === "exercise" && listPlace) return backToList();
   if (view === "exercise") window.scrollTo(0, 0);
   $(VIEWS[view]).focus();
@@ -243,6 +295,7 @@ function route() {
   if (location.hash === "#main" && showing) return;
   if (!store.get(KEYS.token)) return show("sign-in");
   if (location.hash === "#settings") return show("settings");
+  if (location.hash === "#session") return show(currentWalk() ? "session" : "today");
   show(routedSlot() ? "exercise" : "today");
 }
 
@@ -254,13 +307,25 @@ async function refresh() {
   await sync();
   // Nothing saved to show meanwhile: say it is coming, unless the sync had something to say.
   const firstLoad = !store.get(KEYS.today) && !$("status").textContent;
-  if (firstLoad) say(t("loading"));
-  try {
-    const [today, programs] = await Promise.all([api("/me/today/"), api("/me/assignments/"), loadProgress()]);
+  if (firstLoad) say(gettext("Loading today's exercises…"));
+  // The list first, shown as soon as it comes; then the program card and the progress, which would
+  // otherwise keep the server busy while the list is on its way.
+  const todayShown = api("/me/today/").then((today) => {
     if (!store.get(KEYS.token)) return;
     if (today.ok) store.set(KEYS.today, { ...today.data, seen_on: clientsDate() });
-    if (programs.ok) store.set(KEYS.programs, { account: store.get(KEYS.me)?.id, results: programs.data.results });
-    if (firstLoad && $("status").textContent === t("loading")) say("");
+    if (firstLoad && $("status").textContent === gettext("Loading today's exercises…")) say("");
+    render();
+  });
+  const programsShown = () =>
+    api("/me/assignments/").then((programs) => {
+      if (!programs.ok || !store.get(KEYS.token)) return;
+      store.set(KEYS.programs, { account: store.get(KEYS.me)?.id, results: programs.data.results });
+      render();
+    });
+  try {
+    await todayShown;
+    await Promise.all([programsShown(), loadProgress()]);
+    if (!store.get(KEYS.token)) return;
   } catch {
     say(offlineMessage());
   }
@@ -339,12 +404,13 @@ function render() {
   if (!today) return;
   const date = longDate(today.date);
   // A list of a day gone by is not called "Today": its date alone, capitalised as a title.
-  $("today-title").textContent = listIsStale(today) ? date.charAt(0).toLocaleUpperCase(LANGUAGE) + date.slice(1) : t("today", { date });
+  $("today-title").textContent = listIsStale(today) ? date.charAt(0).toLocaleUpperCase(LANGUAGE) + date.slice(1) : t(gettext("Today, {date}"), { date });
   $("nothing").hidden = today.slots.length > 0;
   for (const slot of today.slots) list.append(slotItem(slot, isDone(slot, today), slotName(slot, today)));
   renderCount(today);
   keepPictures(today.slots.flatMap((slot) => poses(slot.exercise).map(([url]) => url)));
   if (showing === "exercise") routedSlot() ? fillExercise() : show("today");
+  if (showing === "session" && !currentWalk()) show("today"); // a new day: the walk was of the old list
 }
 
 // Done on the server, or checked off here and waiting to sync.
@@ -355,7 +421,7 @@ function isDone(slot, today) {
 // With several sessions a day, each slot's name says which one.
 function slotName(slot, today) {
   const sessions = Math.max(1, ...today.slots.map((s) => s.session));
-  return sessions > 1 ? t("session", { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
+  return sessions > 1 ? t(gettext("{name} (session {number})"), { name: slot.exercise.name, number: slot.session }) : slot.exercise.name;
 }
 
 // "3 of 6 done today": the slots of the list, counted as the list shows them.
@@ -363,14 +429,15 @@ function renderCount(today) {
   const total = today.slots.length;
   if (!total) return;
   const done = today.slots.filter((slot) => isDone(slot, today)).length;
-  $("today-count-text").textContent = t(listIsStale(today) ? "done_that_day" : "done_today", { done, total });
+  $("today-count-text").textContent = t(listIsStale(today) ? gettext("{done} of {total} done that day") : gettext("{done} of {total} done today"), { done, total });
   $("today-count-bar").style.width = `${Math.round((100 * done) / total)}%`;
   $("today-count").classList.toggle("all-done", done === total);
   $("today-count").hidden = false;
   // One at a time: the first not done yet opens, and each one leads on to the next.
   const next = listIsStale(today) ? null : today.slots.find((slot) => !isDone(slot, today));
   $("start-next").hidden = !next;
-  $("start-next").textContent = next ? t(done ? "go_on_with" : "start_with", { name: slotName(next, today) }) : "";
+  $("start-session").hidden = !next;
+  $("start-next").textContent = next ? t(done ? gettext("Go on with {name}") : gettext("Start with {name}"), { name: slotName(next, today) }) : "";
   $("start-next").onclick = next ? () => openSlot(next) : null;
 }
 
@@ -406,12 +473,12 @@ function slotItem(slot, done, name) {
 
 function slotButtons(buttons, slot, done, name) {
   if (done) {
-    buttons.innerHTML = `<span class="state">${escapeHtml(t("done"))}</span>`;
-    buttons.append(button(t("undo_label", { name }), t("undo"), () => undoCheckOff(slot, name), "secondary"));
+    buttons.innerHTML = `<span class="state">${escapeHtml(gettext("✓ Done"))}</span>`;
+    buttons.append(button(t(gettext("Undo the check-off of {name}"), { name }), gettext("Undo"), () => undoCheckOff(slot, name), "secondary"));
   } else {
-    buttons.append(button(t("check_off_label", { name }), t("check_off"), () => openCheckOff(slot, name)));
+    buttons.append(button(t(gettext("Check off {name}"), { name }), gettext("Check off"), () => openCheckOff(slot, name)));
   }
-  if (timerSteps(slot.dosage).length) buttons.append(button(t("timer_label", { name }), t("timer"), () => startTimer(slot, name)));
+  if (timerSteps(slot.dosage).length) buttons.append(button(t(gettext("Start timer for {name}"), { name }), gettext("Timer"), () => startTimer(slot, name)));
 }
 
 // --- one exercise: how to do it ------------------------------------------------------------
@@ -482,12 +549,12 @@ function fillExercise() {
       ([url, alt]) => `<figure class="picture"><img src="${escapeHtml(url)}" alt="${escapeHtml(alt || "")}"></figure>`,
     ),
     '<div class="buttons"></div>',
-    slot.note ? `<div class="note"><h3>${escapeHtml(t("note_title"))}</h3><p>${escapeHtml(slot.note)}</p></div>` : "",
+    slot.note ? `<div class="note"><h3>${escapeHtml(gettext("From your practitioner"))}</h3><p>${escapeHtml(slot.note)}</p></div>` : "",
     exercise.summary ? `<p>${escapeHtml(exercise.summary)}</p>` : "",
-    exercise.steps?.length ? `<h3>${escapeHtml(t("steps_title"))}</h3>${list(exercise.steps, "ol")}` : "",
-    exercise.cues?.length ? `<h3>${escapeHtml(t("cues_title"))}</h3>${list(exercise.cues, "ul")}` : "",
+    exercise.steps?.length ? `<h3>${escapeHtml(gettext("How to do it"))}</h3>${list(exercise.steps, "ol")}` : "",
+    exercise.cues?.length ? `<h3>${escapeHtml(gettext("Keep in mind"))}</h3>${list(exercise.cues, "ul")}` : "",
     video
-      ? `<p><a class="video" href="${escapeHtml(video)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t("video"))}</a></p>`
+      ? `<p><a class="video" href="${escapeHtml(video)}" target="_blank" rel="noopener noreferrer">${escapeHtml(gettext("Watch the video (opens outside Rehabit)"))}</a></p>`
       : "",
     stepThrough(slot, today),
   ].join("");
@@ -498,11 +565,11 @@ function fillExercise() {
 // "Exercise 2 of 6", with the ones before and after it on the day's list.
 function stepThrough(slot, today) {
   const at = today.slots.findIndex((other) => slotKey(other) === slotKey(slot));
-  const link = (other, key, cls) =>
-    other ? `<a class="${cls}" href="#exercise/${exerciseRoute(other)}">${escapeHtml(t(key, { name: slotName(other, today) }))}</a>` : "";
-  return `<nav class="step-through" aria-label="${escapeHtml(t("position", { number: at + 1, total: today.slots.length }))}">
-    <p class="position" aria-hidden="true">${escapeHtml(t("position", { number: at + 1, total: today.slots.length }))}</p>
-    ${link(today.slots[at - 1], "previous", "previous")}${link(today.slots[at + 1], "next_exercise", "next")}</nav>`;
+  const link = (other, text, cls) =>
+    other ? `<a class="${cls}" href="#exercise/${exerciseRoute(other)}">${escapeHtml(t(text, { name: slotName(other, today) }))}</a>` : "";
+  return `<nav class="step-through" aria-label="${escapeHtml(t(gettext("Exercise {number} of {total}"), { number: at + 1, total: today.slots.length }))}">
+    <p class="position" aria-hidden="true">${escapeHtml(t(gettext("Exercise {number} of {total}"), { number: at + 1, total: today.slots.length }))}</p>
+    ${link(today.slots[at - 1], gettext("Previous: {name}"), "previous")}${link(today.slots[at + 1], gettext("Next: {name}"), "next")}</nav>`;
 }
 
 // --- progress: today's count, streaks, four weeks, pain ----------------------------------
@@ -529,20 +596,20 @@ function renderProgress() {
   $("progress").hidden = !report;
   if (!report) return;
   const when = new Date(kept.seen_at).toLocaleString(LANGUAGE, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-  $("progress-note").textContent = progressFresh ? "" : t("progress_saved", { when });
+  $("progress-note").textContent = progressFresh ? "" : t(gettext("Offline: these are your figures from {when}. They update once you are online."), { when });
   $("progress-note").hidden = progressFresh;
-  $("streak-current").textContent = tCount("days", report.current_streak);
-  $("streak-best").textContent = tCount("days", report.best_streak);
+  $("streak-current").textContent = t(ngettext("{count} day", "{count} days", report.current_streak), { count: report.current_streak });
+  $("streak-best").textContent = t(ngettext("{count} day", "{count} days", report.best_streak), { count: report.best_streak });
   $("weeks").innerHTML = report.weeks.slice(-4).map((week, n, weeks) => weekRow(week, n === weeks.length - 1)).join("");
   $("pain-trend").textContent = painTrend(report);
 }
 
 // A week counts the days that have ended (today is the count above the list): on its first day it owes nothing yet.
 function weekRow(week, current) {
-  const label = t("week_of", { date: shortDate(week.week_start) });
-  const pain = week.average_pain == null ? "" : ` · ${t("week_pain", { pain: number(week.average_pain) })}`;
-  const none = current ? t("week_none_yet") : t("week_rest");
-  const figure = week.scheduled ? t("week_done", { done: week.done, scheduled: week.scheduled }) : none;
+  const label = t(gettext("Week of {date}"), { date: shortDate(week.week_start) });
+  const pain = week.average_pain == null ? "" : ` · ${t(gettext("average pain {pain}"), { pain: number(week.average_pain) })}`;
+  const none = current ? gettext("Nothing done yet") : gettext("Nothing scheduled");
+  const figure = week.scheduled ? t(gettext("{done} of {scheduled} done"), { done: week.done, scheduled: week.scheduled }) : none;
   const width = week.scheduled ? Math.min(100, Math.round((100 * week.done) / week.scheduled)) : 0;
   return `<li><span class="week-label">${escapeHtml(label)}</span>
     <span class="week-bar" aria-hidden="true"><span style="width: ${width}%"></span></span>
@@ -550,9 +617,10 @@ function weekRow(week, current) {
 }
 
 function painTrend(report) {
-  if (!report.pain_trend) return t("pain_unknown");
+  if (!report.pain_trend) return gettext("Your pain trend shows once you have given a pain score in two different weeks.");
   const change = number(Math.abs(report.pain_change));
-  return t(`pain_${report.pain_trend}`, { change });
+  const words = { falling: gettext("Easing: {change} points lower than in the first week you scored it."), rising: gettext("Rising: {change} points higher than in the first week you scored it. If it keeps rising, tell your practitioner."), steady: gettext("Steady: about the same as in the first week you scored it.") };
+  return t(words[report.pain_trend], { change });
 }
 
 function number(value) {
@@ -569,10 +637,12 @@ function poses(exercise) {
 
 // The start and end positions side by side, large enough to read (each up to 240 px wide).
 function pictures(exercise) {
-  const shown = poses(exercise);
-  if (!shown.length) return "";
-  const images = shown.map(([url, alt]) => `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt || "")}">`);
-  return `<div class="poses">${images.join("")}</div>`;
+  const images = poseImages(exercise);
+  return images.length ? `<div class="poses">${images.join("")}</div>` : "";
+}
+
+function poseImages(exercise) {
+  return poses(exercise).map(([url, alt]) => `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt || "")}">`);
 }
 
 function button(label, text, onClick, className = "") {
@@ -593,8 +663,8 @@ function escapeHtml(text) {
 // first version; a line may itself hold " · " (a dosage), so lines are set apart with "; ".
 function renderChanges(assignment) {
   const changes = assignment.changes || [];
-  if (changes.length) return `<p class="changes"><strong>${escapeHtml(t("what_changed"))}</strong> ${escapeHtml(changes.join("; "))}</p>`;
-  return assignment.version > 1 ? `<p class="changes">${escapeHtml(t("updated", { version: assignment.version }))}</p>` : "";
+  if (changes.length) return `<p class="changes"><strong>${escapeHtml(gettext("What changed:"))}</strong> ${escapeHtml(changes.join("; "))}</p>`;
+  return assignment.version > 1 ? `<p class="changes">${escapeHtml(t(gettext("Updated by your practitioner (version {version})."), { version: assignment.version }))}</p>` : "";
 }
 
 // A break the practitioner set (a holiday), running or to come: its days have no exercises.
@@ -603,7 +673,7 @@ function renderBreaks(assignment) {
   const today = clientsDate() || "0000-00-00"; // unknown zone: every break not over is shown
   return (assignment.pauses || [])
     .filter((p) => p.end_date && p.end_date >= today)
-    .map((p) => `<p class="break">${escapeHtml(t(p.start_date <= today ? "on_break" : "break_ahead", { from: shortDate(p.start_date), to: shortDate(p.end_date) }))}</p>`)
+    .map((p) => `<p class="break">${escapeHtml(t(p.start_date <= today ? gettext("On a break: no exercises from {from} to {to}.") : gettext("No exercises from {from} to {to}."), { from: shortDate(p.start_date), to: shortDate(p.end_date) }))}</p>`)
     .join("");
 }
 
@@ -615,7 +685,7 @@ function renderPrograms(assignments) {
   $("programs").innerHTML = assignments
     .filter((a) => a.status !== "ended")
     .map((a) => `<div class="program card"><strong>${escapeHtml(a.title)}</strong>
-        ${a.status === "paused" ? ` · ${escapeHtml(t("paused"))}` : ""} · <a href="${escapeHtml(a.handout_url)}" data-handout>${escapeHtml(t("handout"))}</a>
+        ${a.status === "paused" ? ` · ${escapeHtml(gettext("paused"))}` : ""} · <a href="${escapeHtml(a.handout_url)}" data-handout>${escapeHtml(gettext("Handout (PDF)"))}</a>
         ${renderChanges(a)}${renderBreaks(a)}</div>`)
     .join("");
   for (const link of $("programs").querySelectorAll("[data-handout]")) link.addEventListener("click", downloadHandout);
@@ -625,7 +695,7 @@ function renderPrograms(assignments) {
 async function downloadHandout(event) {
   event.preventDefault();
   const response = await request(event.currentTarget.href, { accept: null });
-  if (!response.ok) return say(t("handout_failed"));
+  if (!response.ok) return say(gettext("The handout could not be downloaded."));
   const url = URL.createObjectURL(await response.blob());
   const a = Object.assign(document.createElement("a"), { href: url, download: "handout.pdf" });
   a.click();
@@ -640,14 +710,14 @@ let pending = null;
 // difficulty 3, no sets and reps they did not give), so it never weighs on their figures.
 // A list the day has left behind is renewed first; offline it takes no check-off, which would
 // otherwise land on that day without the client knowing.
-async function openCheckOff(slot, name) {
+async function openCheckOff(slot, name, after = null) {
   const opener = document.activeElement;
   if (await followTheDay()) {
     slot = store.get(KEYS.today)?.slots.find((s) => slotKey(s) === slotKey(slot) && !s.done);
-    if (listIsStale()) return say(t("stale_check_off", { date: longDate(store.get(KEYS.today).date) }));
+    if (listIsStale()) return say(t(gettext("Not checked off: this list is not today's but that of {date}. Today's exercises load once you are online."), { date: longDate(store.get(KEYS.today).date) }));
     if (!slot || myQueue().some((q) => q.date === store.get(KEYS.today).date && slotKey(q) === slotKey(slot))) return;
   }
-  pending = { slot, opener, date: store.get(KEYS.today).date };
+  pending = { slot, opener, date: store.get(KEYS.today).date, after };
   const form = $("check-off-form");
   form.reset();
   $("check-off-name").textContent = name;
@@ -655,7 +725,7 @@ async function openCheckOff(slot, name) {
   $("sets_done").placeholder = slot.dosage.sets ?? "";
   $("reps_done").placeholder = slot.dosage.reps ?? "";
   $("reps-done-field").hidden = !slot.dosage.reps; // timed exercises have no reps to count
-  $("done-hint").textContent = t("done_hint", { dosage: slot.dosage.text });
+  $("done-hint").textContent = t(gettext("Prescribed: {dosage}. Fill these in only if you want to say what you did."), { dosage: slot.dosage.text });
   $("check-off").showModal();
   $("pain").focus();
 }
@@ -666,8 +736,8 @@ function painAnswered(answered) {
   pain.classList.toggle("unset", !answered);
   if (!answered) pain.value = 0;
   if (answered) pain.removeAttribute("aria-valuetext");
-  else pain.setAttribute("aria-valuetext", t("pain_not_set"));
-  $("pain-value").textContent = answered ? pain.value : t("pain_not_set");
+  else pain.setAttribute("aria-valuetext", gettext("Not set"));
+  $("pain-value").textContent = answered ? pain.value : gettext("Not set");
   $("pain-clear").hidden = !answered;
 }
 
@@ -686,9 +756,11 @@ function checkOffAnswers() {
 
 async function closeCheckOff() {
   const dialog = $("check-off");
-  const { slot, opener, date } = pending || {};
+  const { slot, opener, date, after } = pending || {};
   pending = null;
-  if (dialog.returnValue === "save" && slot) {
+  const saved = dialog.returnValue === "save" && slot;
+  const answers = saved ? checkOffAnswers() : null;
+  if (saved) {
     const queue = store.get(KEYS.queue, []);
     queue.push({
       id: newUuid(),
@@ -696,14 +768,17 @@ async function closeCheckOff() {
       assignment_exercise: slot.assignment_exercise,
       date, // the day of the list it was opened on
       session: slot.session,
-      ...checkOffAnswers(),
+      ...answers,
     });
     store.set(KEYS.queue, queue);
     render();
+  }
+  after?.(answers); // a session moves on at once, online or not
+  if (saved) {
     await sync();
     render();
   }
-  opener?.isConnected ? opener.focus() : $(VIEWS[showing]).focus();
+  if (!after) opener?.isConnected ? opener.focus() : $(VIEWS[showing]).focus();
 }
 
 let syncing = null; // the batch on its way, so an undo can wait for it to be settled
@@ -720,12 +795,12 @@ async function sendQueue() {
   if (!store.get(KEYS.token)) return; // signed out: sent once signed in again
   // Nothing to send: an old note (offline, waiting) goes, but not the news that the last ones arrived,
   // which a sync started meanwhile (the list loading) would otherwise wipe.
-  if (!queue.length) return $("status").textContent === t("synced") || say("");
+  if (!queue.length) return $("status").textContent === gettext("All check-offs synced.") || say("");
   try {
     const items = queue.slice(0, 500).map(({ account, ...item }) => item);
     const answer = await api("/me/completions/batch/", { method: "POST", body: { items } });
     if (answer.status === 401) return; // signed out: the sign-in form says why
-    if (answer.status === 429) return say(tCount("sync_throttled", queue.length)); // sent again shortly
+    if (answer.status === 429) return say(t(ngettext("Rehabit asked for a short pause: {count} check-off waits here and is sent shortly.", "Rehabit asked for a short pause: {count} check-offs wait here and are sent shortly.", queue.length), { count: queue.length })); // sent again shortly
     if (!answer.ok) return say(offlineMessage());
     const settled = new Map(answer.data.results.map((r) => [r.id, r]));
     const refused = answer.data.results.filter((r) => r.status === 400 || r.status === 404);
@@ -734,7 +809,7 @@ async function sendQueue() {
     if (answer.data.results.some((r) => r.status < 300)) loadProgress(); // a streak may have grown
     const left = myQueue().length;
     const reason = refused.length ? explain("refused", refused[0].error) : "";
-    say(refused.length ? tCount("refused", refused.length, { reason }) : left ? offlineMessage() : t("synced"));
+    say(refused.length ? t(ngettext("{count} check-off could not be saved. {reason}", "{count} check-offs could not be saved. {reason}", refused.length), { count: refused.length, reason }) : left ? offlineMessage() : gettext("All check-offs synced."));
   } catch {
     say(offlineMessage());
   }
@@ -773,10 +848,10 @@ async function undoCheckOff(slot, name) {
   try {
     answer = await api(`/me/completions/${saved}/`, { method: "DELETE" });
   } catch {
-    return say(t("undo_offline", { name }));
+    return say(t(gettext("The check-off of {name} is already saved, so undoing it needs a connection. Please try again once you are online."), { name }));
   }
   if (answer.status === 401) return;
-  if (!answer.ok && answer.status !== 404) return say(t("undo_failed", { name })); // 404: already gone
+  if (!answer.ok && answer.status !== 404) return say(t(gettext("{name} could not be un-checked just now. Please try again."), { name })); // 404: already gone
   undone(slot, name);
 }
 
@@ -786,17 +861,17 @@ function undone(slot, name) {
   if (mine) Object.assign(mine, { done: false, completion: null });
   store.set(KEYS.today, today);
   render();
-  say(t("undone", { name }));
+  say(t(gettext("The check-off of {name} is undone."), { name }));
   const place = showing === "exercise" ? $("exercise-body") : $("slots").querySelector(`[data-slot="${slotKey(slot)}"]`);
   place?.querySelector("button")?.focus();
 }
 
 function offlineMessage() {
   const waiting = myQueue().length;
-  const where = navigator.onLine ? t("unreachable") : t("offline");
-  const message = waiting ? tCount("waiting", waiting, { where }) : t("saved_list", { where });
+  const where = navigator.onLine ? gettext("Can't reach Rehabit") : gettext("Offline");
+  const message = waiting ? t(ngettext("{where}: {count} check-off waiting to sync.", "{where}: {count} check-offs waiting to sync.", waiting), { count: waiting, where }) : t(gettext("{where}: showing your saved list."), { where });
   const today = store.get(KEYS.today);
-  return listIsStale(today) ? `${message} ${t("stale_list", { date: longDate(today.date) })}` : message;
+  return listIsStale(today) ? `${message} ${t(gettext("This is the list of {date}; today's exercises load once you are online."), { date: longDate(today.date) })}` : message;
 }
 
 // --- follow-along timer ----------------------------------------------------------------
@@ -809,24 +884,24 @@ const REST_BETWEEN_SETS = 30;
 function timerSteps(dosage) {
   const each = dosage.hold_seconds || dosage.duration_seconds;
   if (!each) return [];
-  const sides = dosage.side === "each" ? [t("left_side"), t("right_side")] : [""];
+  const sides = dosage.side === "each" ? [gettext("Left side"), gettext("Right side")] : [""];
   const reps = dosage.hold_seconds ? dosage.reps || 1 : 1;
   const steps = [];
   for (let set = 1; set <= (dosage.sets || 1); set++) {
     sides.forEach((side, s) => {
       for (let rep = 1; rep <= reps; rep++) {
-        const what = dosage.hold_seconds ? t("hold", { rep, reps }) : t("go");
-        steps.push({ label: [t("set", { set, sets: dosage.sets || 1 }), side, what].filter(Boolean).join(" · "), seconds: each, work: true });
-        if (rep < reps) steps.push({ label: t("rest"), seconds: REST_BETWEEN_REPS });
+        const what = dosage.hold_seconds ? t(gettext("Hold {rep} of {reps}"), { rep, reps }) : gettext("Go");
+        steps.push({ label: [t(gettext("Set {set} of {sets}"), { set, sets: dosage.sets || 1 }), side, what].filter(Boolean).join(" · "), seconds: each, work: true });
+        if (rep < reps) steps.push({ label: gettext("Rest"), seconds: REST_BETWEEN_REPS });
       }
-      if (s < sides.length - 1) steps.push({ label: t("rest_switch"), seconds: REST_BETWEEN_SIDES });
+      if (s < sides.length - 1) steps.push({ label: gettext("Rest, then switch sides"), seconds: REST_BETWEEN_SIDES });
     });
-    if (set < (dosage.sets || 1)) steps.push({ label: t("rest_set"), seconds: REST_BETWEEN_SETS });
+    if (set < (dosage.sets || 1)) steps.push({ label: gettext("Rest before the next set"), seconds: REST_BETWEEN_SETS });
   }
   return steps;
 }
 
-const timer = { steps: [], index: 0, left: 0, handle: null, paused: false, slot: null, name: "", lock: null };
+const timer = { steps: [], index: 0, left: 0, handle: null, paused: false, slot: null, name: "", lock: null, ui: null, inSession: false };
 let audio = null;
 
 function beep(high) {
@@ -846,12 +921,22 @@ function beep(high) {
   navigator.vibrate?.(high ? [200, 100, 200] : 200);
 }
 
+// The timer shows in its own dialog (the list, an exercise's how-to) or inside the session's
+// screen; `timer.ui` holds the elements of whichever it is.
+const DIALOG_UI = () => ({ step: $("timer-step"), count: $("timer-count"), next: $("timer-next"), skip: $("timer-skip"), pause: $("timer-pause") });
+const SESSION_UI = () => ({ step: $("session-step"), count: $("session-count"), next: $("session-next"), skip: $("session-skip"), pause: $("session-timer-start") });
+
 function startTimer(slot, name) {
+  Object.assign(timer, { ui: DIALOG_UI(), inSession: false });
+  $("timer-title").textContent = name;
+  $("timer").showModal();
+  runTimer(slot, name);
+}
+
+function runTimer(slot, name) {
   Object.assign(timer, { steps: timerSteps(slot.dosage), index: 0, paused: false, slot, name });
   keepAwake();
-  $("timer-title").textContent = name;
-  $("timer-pause").textContent = t("pause");
-  $("timer").showModal();
+  timer.ui.pause.textContent = gettext("Pause");
   beep(true); // also unlocks audio: browsers allow sound only after a tap
   beginStep();
   clearInterval(timer.handle);
@@ -864,19 +949,24 @@ function clock(seconds) {
 }
 
 function beginStep() {
-  const step = timer.steps[timer.index];
-  timer.left = step.seconds;
-  $("timer-step").textContent = step.label;
-  $("timer-count").textContent = clock(timer.left);
-  const next = timer.steps[timer.index + 1];
-  $("timer-next").textContent = next ? t("next", { step: next.label }) : t("last");
-  $("timer-skip").hidden = Boolean(step.work); // a rest can be cut short, a hold or a go cannot
+  showStep(timer.ui, timer.steps, timer.index);
+  timer.left = timer.steps[timer.index].seconds;
+}
+
+// One countdown's label, its seconds, what comes next, and Skip for a rest (not for a hold or a go).
+function showStep(ui, steps, index) {
+  const step = steps[index];
+  ui.step.textContent = step.label;
+  ui.count.textContent = clock(step.seconds);
+  const next = steps[index + 1];
+  ui.next.textContent = next ? t(gettext("Next: {step}"), { step: next.label }) : gettext("Last one");
+  ui.skip.hidden = Boolean(step.work);
 }
 
 function tick() {
   if (timer.paused) return;
   timer.left -= 1;
-  $("timer-count").textContent = clock(timer.left);
+  timer.ui.count.textContent = clock(timer.left);
   if (timer.left > 0) return;
   nextStep();
 }
@@ -891,38 +981,177 @@ function nextStep() {
 function skipRest() {
   if (timer.steps[timer.index]?.work) return;
   nextStep();
-  $(timer.index < timer.steps.length ? "timer-pause" : "timer-title")?.focus(); // the skip button just hid
+  if (timer.index < timer.steps.length) timer.ui.pause.focus(); // the skip button just hid
+  else if (!timer.inSession) $("timer-title").focus();
 }
 
-// The screen stays on while the timer runs, where the browser can (Wake Lock); it may sleep again
-// once the timer closes, however it closes.
+function pauseTimer() {
+  timer.paused = !timer.paused;
+  timer.ui.pause.textContent = timer.paused ? gettext("Resume") : gettext("Pause");
+}
+
+// The screen stays on while the timer runs or a session is showing, where the browser can (Wake
+// Lock); it may sleep again once both are over, however they end. The browser lets go of the lock
+// when the page is hidden: it is asked for again when the page shows.
+const wantsAwake = () => $("timer").open || showing === "session";
+
 async function keepAwake() {
+  if (timer.lock && !timer.lock.released) return;
   try {
     timer.lock = await navigator.wakeLock?.request("screen");
-    if (!$("timer").open) letSleep(); // closed while the lock was being granted
+    if (!wantsAwake()) letSleep(); // over while the lock was being granted
   } catch {
     timer.lock = null; // refused (battery saver) or not offered: the phone's own timeout applies
   }
 }
 
 function letSleep() {
+  if (wantsAwake()) return;
   timer.lock?.release().catch(() => {});
   timer.lock = null;
 }
 
 function finishTimer() {
-  clearInterval(timer.handle);
+  haltTimer();
   beep(true);
-  $("timer-step").textContent = t("well_done");
-  $("timer-count").textContent = "✓";
-  $("timer-next").textContent = "";
+  timer.ui.step.textContent = gettext("Well done!");
+  timer.ui.count.textContent = "✓";
+  timer.ui.next.textContent = "";
+  timer.ui.skip.hidden = true;
+  if (timer.inSession) return checkOffInSession();
   $("timer").close();
   openCheckOff(timer.slot, timer.name);
 }
 
 function stopTimer() {
-  clearInterval(timer.handle);
+  haltTimer();
   $("timer").close();
+}
+
+function haltTimer() {
+  clearInterval(timer.handle);
+  timer.handle = null;
+}
+
+// --- a session: the day's exercises one at a time -----------------------------------------
+// "Start the session" walks the exercises not done yet (#session): each one's picture, dosage
+// and timer, its check-off, then the next; Previous goes back, Skip passes one by. The walk is
+// kept in sessionStorage (rehabit.session: the list's date, the slots' keys, where it is and the
+// pain given), so a reload, offline too, carries on where it was. Check-offs go through the same
+// queue as the list's, with a uuid made here, so they reach the server once.
+
+const SESSION_KEY = "rehabit.session";
+const walk = {
+  get: () => JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null"),
+  set: (value) => sessionStorage.setItem(SESSION_KEY, JSON.stringify(value)),
+  drop: () => sessionStorage.removeItem(SESSION_KEY),
+};
+
+// The walk under way on today's list for whoever is signed in, or null.
+function currentWalk() {
+  const kept = walk.get();
+  const today = store.get(KEYS.today);
+  return kept && today && kept.date === today.date && kept.account === store.get(KEYS.me)?.id ? kept : null;
+}
+
+function startSession() {
+  const today = store.get(KEYS.today);
+  const open = today.slots.filter((slot) => !isDone(slot, today));
+  walk.set({ account: store.get(KEYS.me)?.id, date: today.date, slots: open.map(slotKey), at: 0, pain: {} });
+  history.pushState({ sessionFromToday: true }, "", "#session");
+  route();
+}
+
+function enterSession() {
+  fillSession();
+  window.scrollTo(0, 0);
+  $(currentWalk().at >= currentWalk().slots.length ? "session-summary-title" : "session-title").focus();
+}
+
+function sessionSlot(kept) {
+  return store.get(KEYS.today).slots.find((slot) => slotKey(slot) === kept.slots[kept.at]);
+}
+
+function fillSession() {
+  const kept = currentWalk();
+  haltTimer();
+  keepAwake();
+  const finished = kept.at >= kept.slots.length;
+  $("session-walk").hidden = finished;
+  $("session-summary").hidden = !finished;
+  if (finished) return fillSummary(kept);
+  const today = store.get(KEYS.today);
+  const slot = sessionSlot(kept);
+  const name = slotName(slot, today);
+  const done = isDone(slot, today);
+  const position = t(gettext("Exercise {number} of {total}"), { number: kept.at + 1, total: kept.slots.length });
+  $("session-position").textContent = position;
+  $("session-bar").style.width = `${Math.round((100 * kept.at) / kept.slots.length)}%`;
+  $("session-title").textContent = name;
+  $("session-dosage").textContent = slot.dosage.text;
+  $("session-state").hidden = !done;
+  $("session-state").textContent = done ? gettext("✓ Done") : "";
+  $("session-check-off").hidden = done;
+  $("session-pictures").innerHTML = poseImages(slot.exercise).join("");
+  const steps = timerSteps(slot.dosage);
+  $("session-timer").hidden = !steps.length;
+  if (steps.length) {
+    Object.assign(timer, { ui: SESSION_UI(), inSession: true, slot, name, steps, index: 0, paused: false });
+    showStep(timer.ui, steps, 0);
+    timer.ui.pause.textContent = gettext("Start the timer");
+  }
+  $("session-previous").disabled = kept.at === 0;
+  const last = kept.at === kept.slots.length - 1;
+  $("session-forward").textContent = done ? (last ? gettext("Finish") : gettext("Next")) : gettext("Skip");
+  $("session-forward").setAttribute("aria-label", done ? $("session-forward").textContent : t(gettext("Skip {name}"), { name }));
+  document.title = `${name} · Rehabit`;
+}
+
+// The timer's first tap starts it (a tap also lets the phone make sound); then it pauses and resumes.
+function sessionTimerButton() {
+  if (timer.handle) return pauseTimer();
+  runTimer(timer.slot, timer.name);
+}
+
+function checkOffInSession() {
+  const kept = currentWalk();
+  const slot = sessionSlot(kept);
+  openCheckOff(slot, slotName(slot, store.get(KEYS.today)), (answers) => {
+    if (!answers) return $("session-check-off").focus(); // cancelled: the same exercise
+    const now = currentWalk();
+    if (answers.pain != null) now.pain[slotKey(slot)] = answers.pain;
+    moveSession(now, 1);
+  });
+}
+
+function moveSession(kept, by) {
+  kept.at = Math.max(0, Math.min(kept.slots.length, kept.at + by));
+  walk.set(kept);
+  fillSession();
+  $(kept.at >= kept.slots.length ? "session-summary-title" : "session-title").focus();
+  window.scrollTo(0, 0);
+}
+
+// Done: the walk's exercises checked off (here or before); skipped: the others. The average pain
+// is of the scores given during the session.
+function fillSummary(kept) {
+  const today = store.get(KEYS.today);
+  const slots = kept.slots.map((key) => today.slots.find((slot) => slotKey(slot) === key)).filter(Boolean);
+  const done = slots.filter((slot) => isDone(slot, today)).length;
+  const scores = Object.values(kept.pain);
+  $("summary-done").textContent = String(done);
+  $("summary-skipped").textContent = String(slots.length - done);
+  $("summary-pain").textContent = scores.length ? number(scores.reduce((a, b) => a + b, 0) / scores.length) : "–";
+  $("summary-note").textContent = scores.length ? "" : gettext("No pain score was given during this session.");
+  document.title = `${gettext("Session finished")} · Rehabit`;
+}
+
+function leaveSession() {
+  haltTimer();
+  walk.drop();
+  if (history.state?.sessionFromToday) return history.back();
+  history.pushState(null, "", location.pathname);
+  route();
 }
 
 // --- settings: reminders, quiet hours, time zone, language ------------------------------
@@ -942,10 +1171,11 @@ let settingsTouched = false;
 // them. Offline the last known ones stay, and saving says it can't.
 async function openSettings() {
   clearFieldErrors();
-  $("settings-result").textContent = sessionStorage.getItem("rehabit.saved") ? t("saved") : "";
+  $("settings-result").textContent = sessionStorage.getItem("rehabit.saved") ? gettext("Saved.") : "";
   sessionStorage.removeItem("rehabit.saved");
   settingsTouched = false;
   showSettings(store.get(KEYS.me));
+  showPush();
   try {
     const answer = await api("/me/");
     if (!answer.ok) return;
@@ -964,7 +1194,7 @@ function showSettings(me) {
 }
 
 function showConnection() {
-  const notice = !store.get(KEYS.me) ? t("settings_unavailable") : navigator.onLine ? "" : t("settings_offline");
+  const notice = !store.get(KEYS.me) ? gettext("Your settings need a connection to load. Please try again once you are online.") : navigator.onLine ? "" : gettext("You are offline. Settings can be changed only with a connection.");
   $("settings-notice").textContent = notice;
   $("settings-notice").hidden = !notice;
 }
@@ -993,10 +1223,10 @@ function showZone() {
   } catch {
     /* a name this browser does not know: the API still decides */
   }
-  $("timezone-now").textContent = now ? t("zone_now", { time: now }) : "";
+  $("timezone-now").textContent = now ? t(gettext("Time there now: {time}"), { time: now }) : "";
   const offer = PHONE_ZONE && PHONE_ZONE !== zone;
   $("use-phone-zone").hidden = !offer;
-  if (offer) $("use-phone-zone").textContent = t("use_phone_zone", { zone: PHONE_ZONE });
+  if (offer) $("use-phone-zone").textContent = t(gettext("Use this phone's time zone ({zone})"), { zone: PHONE_ZONE });
 }
 
 function settingsBody() {
@@ -1017,24 +1247,24 @@ async function saveSettings(event) {
   event.preventDefault();
   clearFieldErrors();
   const result = $("settings-result");
-  if (!navigator.onLine) return (result.textContent = t("not_saved_offline"));
-  result.textContent = t("saving");
+  if (!navigator.onLine) return (result.textContent = gettext("Not saved: there is no connection. Your changes are still here; save them again once you are online."));
+  result.textContent = gettext("Saving…");
   let answer;
   try {
     answer = await api("/me/", { method: "PATCH", body: settingsBody() });
   } catch {
     showConnection();
-    return (result.textContent = t("not_saved_offline"));
+    return (result.textContent = gettext("Not saved: there is no connection. Your changes are still here; save them again once you are online."));
   }
   if (answer.status === 400) return showFieldErrors(answer.data.errors || [answer.data]);
-  if (!answer.ok) return (result.textContent = answer.status === 401 ? "" : t("not_saved_server"));
+  if (!answer.ok) return (result.textContent = answer.status === 401 ? "" : gettext("Not saved: Rehabit could not save your settings just now. Please try again."));
   store.set(KEYS.me, answer.data);
   if (answer.data.language !== LANGUAGE) {
     sessionStorage.setItem("rehabit.saved", "1"); // said once the page is back in the new language
     return speak(answer.data.language);
   }
   fillSettings(answer.data);
-  result.textContent = t("saved");
+  result.textContent = gettext("Saved.");
 }
 
 function showFieldErrors(errors) {
@@ -1048,7 +1278,7 @@ function showFieldErrors(errors) {
     $(`${error.field}-error`).textContent = text;
     $(error.field).setAttribute("aria-invalid", "true");
   }
-  $("settings-result").textContent = [t("not_saved_fields"), ...unplaced].join(" ");
+  $("settings-result").textContent = [gettext("Not saved: please check the fields marked above."), ...unplaced].join(" ");
   $("settings-form").querySelector("[aria-invalid=true]")?.focus();
 }
 
@@ -1071,6 +1301,81 @@ function enterSettings(event) {
   route();
 }
 
+// --- notifications on this phone (Web Push) ------------------------------------------------
+// Opting in subscribes this browser with the server's key (PAGE.push_key) and hands the
+// subscription to the API; the service worker shows what arrives (templates/app/sw.js).
+
+const pushOffered = () =>
+  Boolean(PAGE.push_key) && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+
+async function showPush() {
+  $("push-field").hidden = !pushOffered();
+  if (!pushOffered()) return;
+  const kept = store.get(KEYS.push);
+  const subscription = await currentSubscription();
+  $("push_enabled").checked = Boolean(subscription && kept?.account === store.get(KEYS.me)?.id && kept.endpoint === subscription.endpoint);
+}
+
+async function currentSubscription() {
+  try {
+    const registration = await navigator.serviceWorker.getRegistration();
+    return (await registration?.pushManager.getSubscription()) || null;
+  } catch {
+    return null;
+  }
+}
+
+function togglePush() {
+  $("push-result").textContent = "";
+  return $("push_enabled").checked ? pushOn() : pushOff();
+}
+
+async function pushOn() {
+  if ((await Notification.requestPermission()) !== "granted") {
+    $("push_enabled").checked = false;
+    return ($("push-result").textContent = gettext("Notifications are blocked for this page: allow them in the phone's settings first."));
+  }
+  try {
+    const registration = await navigator.serviceWorker.ready;
+    const subscription =
+      (await registration.pushManager.getSubscription()) ||
+      (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: PAGE.push_key }));
+    const answer = await api("/me/push-subscriptions/", { method: "POST", body: subscription.toJSON() });
+    if (!answer.ok) throw new Error(`push subscription refused: ${answer.status}`);
+    store.set(KEYS.push, { id: answer.data.id, account: store.get(KEYS.me)?.id, endpoint: subscription.endpoint });
+    $("push-result").textContent = gettext("Notifications are on for this phone.");
+  } catch {
+    $("push_enabled").checked = false;
+    $("push-result").textContent = gettext("Notifications could not be turned on just now. Please try again once you are online.");
+  }
+}
+
+async function pushOff() {
+  const kept = store.get(KEYS.push);
+  try {
+    if (kept) {
+      const answer = await api(`/me/push-subscriptions/${kept.id}/`, { method: "DELETE" });
+      if (!answer.ok && answer.status !== 404) throw new Error(`push subscription kept: ${answer.status}`);
+    }
+    await (await currentSubscription())?.unsubscribe();
+    store.drop(KEYS.push);
+    $("push-result").textContent = gettext("Notifications are off for this phone.");
+  } catch {
+    $("push_enabled").checked = true;
+    $("push-result").textContent = gettext("Notifications could not be turned off just now. Please try again once you are online.");
+  }
+}
+
+// The next person on this phone does not get this client's notifications. Started before the token
+// goes (the request takes it at once); offline, the server drops it when the push service says it is gone.
+function stopPushOnSignOut() {
+  const kept = store.get(KEYS.push);
+  if (!kept) return;
+  api(`/me/push-subscriptions/${kept.id}/`, { method: "DELETE" }).catch(() => {});
+  currentSubscription().then((subscription) => subscription?.unsubscribe().catch(() => {}));
+  store.drop(KEYS.push);
+}
+
 // --- wiring ----------------------------------------------------------------------------
 
 function start() {
@@ -1087,15 +1392,24 @@ function start() {
     painAnswered(false);
     $("pain").focus();
   });
-  $("timer-pause").addEventListener("click", () => {
-    timer.paused = !timer.paused;
-    $("timer-pause").textContent = timer.paused ? t("resume") : t("pause");
-  });
+  $("timer-pause").addEventListener("click", pauseTimer);
   $("timer-stop").addEventListener("click", stopTimer);
   $("timer-skip").addEventListener("click", skipRest);
+  $("start-session").addEventListener("click", startSession);
+  $("session-timer-start").addEventListener("click", sessionTimerButton);
+  $("session-skip").addEventListener("click", skipRest);
+  $("session-check-off").addEventListener("click", () => {
+    haltTimer();
+    checkOffInSession();
+  });
+  $("session-previous").addEventListener("click", () => moveSession(currentWalk(), -1));
+  $("session-forward").addEventListener("click", () => moveSession(currentWalk(), 1));
+  $("session-leave").addEventListener("click", leaveSession);
+  $("session-finish").addEventListener("click", leaveSession);
   $("timer").addEventListener("close", letSleep);
-  $("timer").addEventListener("cancel", () => clearInterval(timer.handle));
+  $("timer").addEventListener("cancel", haltTimer);
   $("settings-form").addEventListener("submit", saveSettings);
+  $("push_enabled").addEventListener("change", togglePush);
   $("settings-form").addEventListener("input", () => (settingsTouched = true));
   $("settings-back").addEventListener("click", leaveSettings);
   $("open-settings").addEventListener("click", enterSettings);
@@ -1123,7 +1437,11 @@ function start() {
     say(offlineMessage());
   });
   // A phone left on overnight, or woken up on another day: the new day's list.
-  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && followTheDay());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") return;
+    if (wantsAwake()) keepAwake();
+    followTheDay();
+  });
   window.addEventListener("focus", followTheDay);
   // A connection can come back without an `online` event (a captive portal, a flaky cell).
   setInterval(async () => (await followTheDay()) || (myQueue().length && sync().then(render)), 15000);

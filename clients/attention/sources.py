@@ -1,0 +1,154 @@
+"""Needs attention, built from sources: each a small function giving the items of one kind for
+the practices a user sees. Add a source with one line in `SOURCES`; add what it counts in the
+top bar with one line in `COUNTED`.
+
+Every source reads through the models' `visible_to` gate, in a fixed number of queries whatever
+the practice's size (the page's query count is asserted in tests and measured in bench/).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from practice.models import Practice
+
+from ..checkoffs import progression
+from ..models import Alert, Assignment, Client, Consultation
+
+
+@dataclass(frozen=True)
+class Item:
+    source: str
+    client: Client
+    title: str
+    url: str  # the place on the client page (or the consultation) to look at
+    at: datetime | date | None = None
+    alert: Alert | None = None
+    suggestion: progression.Suggestion | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    heading: str
+    items: Callable[..., list[Item]]  # (*, user, practice, now) -> items
+
+
+def client_url(client_id: int, section: str) -> str:
+    return reverse("workspace:client", args=[client_id]) + f"#{section}"
+
+
+# --- alerts ------------------------------------------------------------------------------
+
+SECTION_OF_ALERT = {Alert.PAIN: "checkoffs", Alert.MISSED: "checkoffs", Alert.QUIET: "overview"}
+
+
+def open_alerts(*, user, practice: Practice | None) -> QuerySet:
+    return Alert.objects.visible_to(user, practice).open()
+
+
+def alert_source(kind: str) -> Callable[..., list[Item]]:
+    def items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
+        alerts = open_alerts(user=user, practice=practice).filter(kind=kind).select_related("client")
+        return [alert_item(alert) for alert in alerts.order_by("-raised_at", "-pk")]
+
+    return items
+
+
+def alert_item(alert: Alert) -> Item:
+    return Item(
+        source=alert.kind,
+        client=alert.client,
+        title=alert.reason,
+        url=client_url(alert.client_id, SECTION_OF_ALERT[alert.kind]),
+        at=alert.raised_at,
+        alert=alert,
+    )
+
+
+# --- progression ---------------------------------------------------------------------------
+
+
+def progression_items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
+    found = progression.suggestions(Assignment.objects.visible_to(user, practice), now=now)
+    return [
+        Item(
+            source="progression",
+            client=s.assignment.client,
+            title=f"{_('Ready to progress') if s.ready else _('Consider easing')}: {s.item.exercise.name}",
+            url=reverse("workspace:assignment-edit", args=[s.assignment.pk]) + "#suggestions",
+            suggestion=s,
+        )
+        for s in found
+    ]
+
+
+# --- consultations -------------------------------------------------------------------------
+
+
+def consultation_items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
+    """Booked for today or tomorrow, on the workspace's clock (the practitioner's timezone)."""
+    today = timezone.localtime(now).date()
+    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    booked = Consultation.objects.filter(
+        client__in=Client.objects.visible_to(user, practice),
+        status=Consultation.SCHEDULED,
+        scheduled_at__gte=start,
+        scheduled_at__lt=start + timedelta(days=2),
+    )
+    return [
+        Item(
+            source="consultations",
+            client=c.client,
+            title=_("Consultation"),
+            url=reverse("workspace:consultation", args=[c.pk]),
+            at=c.scheduled_at,
+        )
+        for c in booked.select_related("client").order_by("scheduled_at")
+    ]
+
+
+# --- the page -------------------------------------------------------------------------------
+
+SOURCES = [
+    Source(Alert.PAIN, _("Pain alerts"), alert_source(Alert.PAIN)),
+    Source(Alert.MISSED, _("Missed days"), alert_source(Alert.MISSED)),
+    Source(Alert.QUIET, _("Quiet for a week"), alert_source(Alert.QUIET)),
+    # Messages and questionnaires come here, one line each, e.g.
+    # Source("messages", _("Unread messages"), messages_items),
+    # Source("questionnaires", _("Questionnaires returned or overdue"), questionnaire_items),
+    Source("progression", _("Progression suggestions"), progression_items),
+    Source("consultations", _("Consultations today and tomorrow"), consultation_items),
+]
+
+# What the top bar counts: querysets of rows needing attention, each giving `client_id`;
+# counted together in one query (`attention_count`).
+COUNTED: list[Callable[..., QuerySet]] = [
+    open_alerts,
+]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    items: list[Item]
+
+
+def needs_attention(*, user, practice: Practice | None = None, now: datetime | None = None) -> list[Section]:
+    """Every source's items, in the order of `SOURCES`; a source with none is left out."""
+    now = now or timezone.now()
+    sections = [Section(s.key, s.heading, s.items(user=user, practice=practice, now=now)) for s in SOURCES]
+    return [section for section in sections if section.items]
+
+
+def attention_count(*, user, practice: Practice | None = None) -> int:
+    """How many rows need attention, in one query."""
+    counted = [rows(user=user, practice=practice).values_list("client_id") for rows in COUNTED]
+    first, *others = counted
+    return (first.union(*others, all=True) if others else first).count()

@@ -1,0 +1,293 @@
+"""Progression suggestions: from an exercise's last week of check-offs, "ready to progress" or
+"consider easing", and what one click would change.
+
+The week is the client's last seven days that have ended, from no earlier than the day the
+exercise's current dose was given (a version that changed it, or brought it in): a dose just
+changed is not judged on the old one's check-offs, while a version that changed another
+exercise leaves this one's week whole. Which sessions were expected is
+`scheduling.expected_terms`'s rule (through `expected_days`).
+
+- Ready to progress: the current dose ran the whole week, every expected session of
+  the exercise was checked off, and every pain and difficulty given was at most 2 (some given).
+- Consider easing: any check-off of the week with pain 5 or more, difficulty 5, or pain 3 or
+  more above the client's baseline (the pain at their latest held consultation).
+
+One click gives the library's harder (or easier) variant of the exercise where it links one,
+else one more set or a longer hold (one set fewer or a shorter hold).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, Q
+
+from programs.models import Exercise, ProgramExercise
+
+from ..models import Assignment, AssignmentVersion, Completion, Consultation
+from ..scheduling import date_in, expected_days, local_date, with_schedules
+
+WEEK = 7
+PROGRESS, EASE = "progress", "ease"
+READY_PAIN, READY_DIFFICULTY = 2, 2
+EASE_PAIN, EASE_DIFFICULTY = 5, 5
+EASE_PAIN_RISE = 3  # points over the client's baseline
+HOLD_STEP = 5  # seconds
+
+
+@dataclass(frozen=True)
+class Week:
+    """One exercise's last week of check-offs."""
+
+    expected: int  # sessions expected on the days of the week under the current dose
+    done: int
+    top_pain: int | None  # the highest given, None when none was
+    top_difficulty: int | None
+    whole: bool  # the current dose (and the program) ran all seven days
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the one click gives instead of the item as it is."""
+
+    exercise: Exercise
+    dosage: dict
+    words: str
+
+
+@dataclass
+class Suggestion:
+    assignment: Assignment
+    item: ProgramExercise
+    direction: str
+    week: Week
+    change: Change | None = field(default=None)
+
+    @property
+    def ready(self) -> bool:
+        return self.direction == PROGRESS
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+def direction_of(week: Week, baseline: int | None) -> str | None:
+    """PROGRESS, EASE or None for an exercise's week; easing wins when both could be said."""
+    if week.done == 0:
+        return None  # nothing to judge: missed days have their own alert
+    if too_hard(week, baseline):
+        return EASE
+    if ready(week):
+        return PROGRESS
+    return None
+
+
+def too_hard(week: Week, baseline: int | None) -> bool:
+    pain, difficulty = week.top_pain, week.top_difficulty
+    if pain is not None and (
+        pain >= EASE_PAIN or (baseline is not None and pain >= baseline + EASE_PAIN_RISE)
+    ):
+        return True
+    return difficulty is not None and difficulty >= EASE_DIFFICULTY
+
+
+def ready(week: Week) -> bool:
+    if not week.whole or week.expected == 0 or week.done < week.expected:
+        return False
+    if week.top_pain is None or week.top_difficulty is None:
+        return False  # never said how it felt: no grounds to make it harder
+    return week.top_pain <= READY_PAIN and week.top_difficulty <= READY_DIFFICULTY
+
+
+def change_for(item: ProgramExercise, direction: str, variants: list[Exercise]) -> Change | None:
+    """The nearest harder (easier) variant by level, else the dose one step up (down); None when
+    nothing is left to ease."""
+    level = item.exercise.level
+    if direction == PROGRESS:
+        candidates = sorted((v for v in variants if v.level > level), key=lambda v: (v.level, v.name))
+    else:
+        candidates = sorted((v for v in variants if v.level < level), key=lambda v: (-v.level, v.name))
+    if candidates:
+        variant = candidates[0]
+        return Change(variant, variant.dosage_fields(), f"{item.exercise.name} → {variant.name}")
+    return _dose_step(item, 1 if direction == PROGRESS else -1)
+
+
+def _dose_step(item: ProgramExercise, step: int) -> Change | None:
+    dosage = item.dosage_fields()
+    sets, hold = dosage["sets"], dosage["hold_seconds"]
+    if hold and (step > 0 or hold > HOLD_STEP):
+        dosage["hold_seconds"] = hold + step * HOLD_STEP
+        return Change(item.exercise, dosage, f"hold {hold} → {dosage['hold_seconds']} s")
+    if step > 0 or sets > 1:
+        dosage["sets"] = sets + step
+        return Change(
+            item.exercise, dosage, f"{sets} → {dosage['sets']} set{'s' if dosage['sets'] != 1 else ''}"
+        )
+    return None
+
+
+# --- reading many assignments at once ------------------------------------------------------
+
+# The kinds of `AssignmentVersion.changes` that give an exercise a new dose (clients/assignments/
+# changes.py: NEW, DOSAGE; TEXT is a line kept from before changes were data, and may be either).
+NEW_DOSE = {"new", "dosage"}
+UNKNOWN = "text"
+
+
+def suggestions(assignments, *, now: datetime) -> list[Suggestion]:
+    """The suggestions for the active ones of `assignments` (a queryset), in eight queries
+    whatever their number."""
+    active = with_schedules(list(assignments.filter(status=Assignment.ACTIVE).select_related("client")))
+    current = _current_items(active)
+    weeks = _weeks(active, current, now)
+    baselines = _baselines({a.client_id for a in active}, now)
+    wanted = []
+    for assignment in active:
+        for exercise, week in weeks[assignment.pk].items():
+            direction = direction_of(week, baselines.get(assignment.client_id))
+            if direction:
+                wanted.append((assignment, current[assignment.program_id][exercise][0], direction, week))
+    items = ProgramExercise.objects.select_related("exercise").in_bulk([item for _, item, _, _ in wanted])
+    variants = _variants({i.exercise_id for i in items.values()}, {a.client.practice_id for a in active})
+    found = []
+    for assignment, item_id, direction, week in wanted:
+        item = items[item_id]
+        practice = assignment.client.practice_id
+        usable = [v for v in variants[item.exercise_id] if v.practice_id in (None, practice)]
+        found.append(Suggestion(assignment, item, direction, week, change_for(item, direction, usable)))
+    return sorted(found, key=lambda s: (s.direction != EASE, s.assignment.client.name, s.item.position))
+
+
+def _current_items(active: list[Assignment]) -> dict[int, dict[int, list[int]]]:
+    """{program: {exercise: [its items, in order]}} of the current versions, in one query."""
+    found = defaultdict(lambda: defaultdict(list))
+    rows = ProgramExercise.objects.filter(program__in=[a.program_id for a in active]).order_by(
+        "program", "position", "pk"
+    )
+    for program, item, exercise in rows.values_list("program_id", "pk", "exercise_id"):
+        found[program][exercise].append(item)
+    return found
+
+
+def _weeks(active: list[Assignment], current: dict, now: datetime) -> dict[int, dict[int, Week]]:
+    """{assignment: {exercise of the current version: Week}}.
+
+    An exercise's week starts no earlier than the day its current dose was given: every day
+    from then has had it in the program, as it is now (a removal and a return is a new dose),
+    so what each of those days expected is its schedule's sessions (`expected_days`) times the
+    exercise's places in the current program. A version that changed another exercise leaves
+    this one's week whole."""
+    dosed = _dosed_since([a for a in active if a.version > 1])
+    plans = {}
+    for assignment in active:
+        today = local_date(assignment.client, now)
+        start, end = today - timedelta(days=WEEK), today - timedelta(days=1)
+        places = {exercise: len(items) for exercise, items in current[assignment.program_id].items()}
+        since = {
+            exercise: max(
+                [assignment.start_date, *dosed[assignment.pk, exercise], *dosed[assignment.pk, None]]
+            )
+            for exercise in places
+        }
+        expected = dict.fromkeys(places, 0)
+        for day, terms in expected_days(assignment, start, end):
+            for exercise in places:
+                if day >= since[exercise]:
+                    expected[exercise] += terms.sessions_per_day * places[exercise]
+        plans[assignment.pk] = (start, end, since, expected)
+    done = _checkoffs(plans, active, current)
+    return {
+        pk: {
+            exercise: Week(owed, *done.get((pk, exercise), (0, None, None)), whole=since[exercise] <= start)
+            for exercise, owed in expected.items()
+        }
+        for pk, (start, _, since, expected) in plans.items()
+    }
+
+
+def _dosed_since(revised: list[Assignment]) -> dict[tuple, list[date]]:
+    """{(assignment, exercise): [the days a version gave it a new dose]}; (assignment, None) for
+    versions whose changes cannot be read, taken as touching every exercise."""
+    found = defaultdict(list)
+    zones = {a.pk: a.client.timezone for a in revised}
+    versions = AssignmentVersion.objects.filter(assignment__in=zones, number__gt=1)
+    for assignment, published, changes in versions.values_list("assignment_id", "created_at", "changes"):
+        day = date_in(zones[assignment], published)
+        for change in changes:
+            if change.get("kind") in NEW_DOSE:
+                found[assignment, change["exercise"]].append(day)
+            elif change.get("kind") == UNKNOWN:
+                found[assignment, None].append(day)
+    return found
+
+
+def _checkoffs(plans: dict[int, tuple], active: list[Assignment], current: dict) -> dict[tuple, tuple]:
+    """{(assignment, exercise): (check-offs, top pain, top difficulty)} over each exercise's
+    week, in one query (two with revised programs), by the exercises given (the index of
+    one check-off per slot), not by scanning each assignment's whole history. Assignments
+    sharing a week (clients in one timezone) share one condition; the check-offs of an older
+    dose, before an exercise's `since`, are left out."""
+    given = _given_items(active, current)  # item: (assignment, exercise)
+    by_window, older_dose = defaultdict(list), Q()
+    for item, (assignment, exercise) in given.items():
+        start, end, since, _ = plans[assignment]
+        by_window[start, end].append(item)
+        if since.get(exercise, start) > start:
+            older_dose |= Q(assignment_exercise=item, date__lt=since[exercise])
+    if not by_window:
+        return {}
+    within = Q()
+    for (start, end), items in by_window.items():
+        within |= Q(assignment_exercise__in=items, date__gte=start, date__lte=end)
+    rows = Completion.objects.filter(within)
+    if older_dose:
+        rows = rows.exclude(older_dose)
+    rows = (
+        rows.order_by()
+        .values_list("assignment_exercise_id")
+        .annotate(done=Count("pk"), pain=Max("pain"), difficulty=Max("difficulty"))
+    )
+    found = {}
+    for item, done, pain, difficulty in rows:
+        key = given[item]
+        before = found.get(key, (0, None, None))
+        found[key] = (before[0] + done, _top(before[1], pain), _top(before[2], difficulty))
+    return found
+
+
+def _top(a: int | None, b: int | None) -> int | None:
+    return max((x for x in (a, b) if x is not None), default=None)
+
+
+def _given_items(active: list[Assignment], current: dict) -> dict[int, tuple[int, int]]:
+    """{item: (assignment, exercise)} for the current programs, and every earlier version's of
+    the revised ones (a check-off is made against the version in force that day)."""
+    given = {}
+    for assignment in active:
+        for exercise, items in current[assignment.program_id].items():
+            given.update(dict.fromkeys(items, (assignment.pk, exercise)))
+    revised = [a.pk for a in active if a.version > 1]
+    earlier = ProgramExercise.objects.filter(program__version__assignment__in=revised)
+    for item, exercise, assignment in earlier.values_list(
+        "pk", "exercise_id", "program__version__assignment"
+    ):
+        given.setdefault(item, (assignment, exercise))
+    return given
+
+
+def _baselines(client_ids: set[int], now: datetime) -> dict[int, int]:
+    latest_last = Consultation.objects.filter(client__in=client_ids).baseline_pains(now=now).reverse()
+    return dict(latest_last.values_list("client_id", "pain"))  # the latest of each wins
+
+
+def _variants(exercise_ids: set[int], practice_ids: set[int]) -> dict[int, list[Exercise]]:
+    """Each exercise's linked variants from the library or the practices at hand: a variant
+    another practice linked to a library exercise is theirs, not to be given."""
+    links = Exercise.variants.through.objects.filter(from_exercise__in=exercise_ids).filter(
+        Q(to_exercise__practice__isnull=True) | Q(to_exercise__practice__in=practice_ids)
+    )
+    found = defaultdict(list)
+    for link in links.select_related("to_exercise"):
+        found[link.from_exercise_id].append(link.to_exercise)
+    return found

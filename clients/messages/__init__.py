@@ -1,0 +1,1 @@
+"""Secure messages: one thread per client between the client and the practice's practitioners."""
