@@ -37,6 +37,7 @@ def test_practitioner_signs_in_assigns_the_template_and_downloads_the_handout(pa
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Bob Client").click()
+    page.get_by_text("Quick-assign a template as it is").click()
     page.get_by_label("Template", exact=True).select_option(label="Back pain: movement as medicine")
     page.get_by_label("Weeks", exact=True).fill("4")
     page.get_by_role("button", name="Assign").click()
@@ -169,7 +170,7 @@ def test_practitioner_edits_an_assigned_program_and_the_client_gets_version_two(
     assert f"removed: {removed.lower()}" in said
     assert "new order" in said
     assert "new: side plank" in said
-    page.get_by_text("Versions").first.click()
+    page.get_by_text("Versions", exact=True).first.click()
     page.get_by_role("link", name="Version 1").click()
     page.get_by_text(removed, exact=True).first.wait_for()
     assert_accessible(page)

@@ -104,6 +104,16 @@ class ConsultationViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         record = dict(serializer.validated_data)
+        if booking.already_held(starts_at=record["scheduled_at"], status=record.get("status", "")):
+            serializer.instance = booking.consultation_record_past(
+                client=record.pop("client"),
+                starts_at=record.pop("scheduled_at"),
+                duration_minutes=record.pop("duration_minutes", DEFAULT_DURATION),
+                place=record.pop("place", Consultation.CLINIC),
+                by=self.request.user,
+                record=record,
+            )
+            return
         serializer.instance = booking.consultation_schedule(
             client=record.pop("client"),
             starts_at=record.pop("scheduled_at"),

@@ -400,6 +400,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "scheduled_at",
             "duration_minutes",
             "video_url",
+            "place",
             "status",
             "subjective",
             "objective",

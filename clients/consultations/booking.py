@@ -25,7 +25,10 @@ TWICE = (
     "{time} comes twice on {day} in {zone}, as the clocks go back: this is the {which} {time}, "
     "{abbr} (UTC{offset})."
 )
-BOOKED_SCHEDULED = "A new consultation is scheduled; record how it went later."
+BOOKED_SCHEDULED = (
+    "A new consultation is scheduled (record how it went later), or one already held is "
+    "recorded as completed."
+)
 NOT_PAST = (
     "This records a consultation that already took place: choose a time that has passed, "
     "or schedule the consultation instead."
@@ -94,6 +97,12 @@ def time_error(starts_at: datetime) -> str:
         zone = starts_at.tzinfo.key
         return NO_SUCH_TIME.format(time=f"{starts_at:%H:%M}", day=_day(starts_at), zone=zone)
     return PAST_TIME if has_passed(starts_at) else ""
+
+
+def already_held(*, starts_at: datetime, status: str) -> bool:
+    """Given as completed at a time that has come: a consultation held before it was entered
+    (`consultation_record_past`), not a booking. Completed at a time to come stays a refused booking."""
+    return status == Consultation.COMPLETED and Consultation(scheduled_at=starts_at).has_begun(timezone.now())
 
 
 def past_time_error(starts_at: datetime) -> str:
@@ -180,7 +189,7 @@ def consultation_record_past(
     place: str,
     by,
     record: dict,
-    odi_answers: list[int | None],
+    odi_answers: list[int | None] | None = None,
 ) -> Consultation:
     """A consultation that already took place (in clinic, or a call before Rehabit knew of it),
     with its notes and baseline: recorded as completed, with no video link and no invite."""
@@ -192,11 +201,11 @@ def consultation_record_past(
         scheduled_at=starts_at,
         duration_minutes=duration_minutes,
         place=place,
-        status=Consultation.COMPLETED,
-        odi_answers=odi_answers,
-        odi_percent=odi_percent(odi_answers),
-        **record,
+        **{**record, "status": Consultation.COMPLETED},
     )
+    if odi_answers is not None:  # the workspace's sections; the API gives the score itself
+        consultation.odi_answers = odi_answers
+        consultation.odi_percent = odi_percent(odi_answers)
     consultation.full_clean()
     consultation.save()
     return consultation
