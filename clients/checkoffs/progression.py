@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Max, Q
 
-from programs.models import Exercise, ProgramExercise
+from programs.models import DOSAGE_FIELDS, Exercise, ProgramExercise
 
 from ..models import Assignment, AssignmentVersion, Completion, Consultation
 from ..scheduling import date_in, expected_days, local_date, with_schedules
@@ -133,6 +133,15 @@ def _dose_step(item: ProgramExercise, step: int) -> Change | None:
 # changes.py: NEW, DOSAGE; TEXT is a line kept from before changes were data, and may be either).
 NEW_DOSE = {"new", "dosage"}
 UNKNOWN = "text"
+# What a suggestion shows and its change needs, of items and exercises read by the thousand.
+ITEM_FIELDS = ("program", "position", *DOSAGE_FIELDS)
+EXERCISE_FIELDS = (
+    "exercise__name",
+    "exercise__level",
+    "exercise__practice",
+    *(f"exercise__{f}" for f in DOSAGE_FIELDS),
+)
+VARIANT_FIELDS = tuple(f"to_exercise__{f}" for f in ("name", "level", "practice", *DOSAGE_FIELDS))
 
 
 def suggestions(assignments, *, now: datetime) -> list[Suggestion]:
@@ -148,7 +157,8 @@ def suggestions(assignments, *, now: datetime) -> list[Suggestion]:
             direction = direction_of(week, baselines.get(assignment.client_id))
             if direction:
                 wanted.append((assignment, current[assignment.program_id][exercise][0], direction, week))
-    items = ProgramExercise.objects.select_related("exercise").in_bulk([item for _, item, _, _ in wanted])
+    given = ProgramExercise.objects.select_related("exercise").only(*ITEM_FIELDS, *EXERCISE_FIELDS)
+    items = given.in_bulk([item for _, item, _, _ in wanted])
     variants = _variants({i.exercise_id for i in items.values()}, {a.client.practice_id for a in active})
     found = []
     for assignment, item_id, direction, week in wanted:
@@ -288,6 +298,6 @@ def _variants(exercise_ids: set[int], practice_ids: set[int]) -> dict[int, list[
         Q(to_exercise__practice__isnull=True) | Q(to_exercise__practice__in=practice_ids)
     )
     found = defaultdict(list)
-    for link in links.select_related("to_exercise"):
+    for link in links.select_related("to_exercise").only("from_exercise", *VARIANT_FIELDS):
         found[link.from_exercise_id].append(link.to_exercise)
     return found
