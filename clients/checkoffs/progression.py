@@ -19,6 +19,7 @@ else one more set or a longer hold (one set fewer or a shorter hold).
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q
 
@@ -144,29 +145,41 @@ EXERCISE_FIELDS = (
 VARIANT_FIELDS = tuple(f"to_exercise__{f}" for f in ("name", "level", "practice", *DOSAGE_FIELDS))
 
 
-def suggestions(assignments, *, now: datetime) -> list[Suggestion]:
-    """The suggestions for the active ones of `assignments` (a queryset), in eight queries
-    whatever their number."""
+class Found(NamedTuple):
+    suggestions: list[Suggestion]
+    total: int
+
+
+def suggestions(assignments, *, now: datetime, limit: int | None = None) -> Found:
+    """The suggestions for the active ones of `assignments` (a queryset), easing first, then
+    by client and the program's order: the first `limit` of them (all without one) and how
+    many there are, in eight queries whatever their number. Only those returned are read
+    whole (exercise, variants): a practice of hundreds may have thousands."""
     active = with_schedules(list(assignments.filter(status=Assignment.ACTIVE).select_related("client")))
     current = _current_items(active)
     weeks = _weeks(active, current, now)
     baselines = _baselines({a.client_id for a in active}, now)
     wanted = []
     for assignment in active:
-        for exercise, week in weeks[assignment.pk].items():
+        for place, (exercise, week) in enumerate(weeks[assignment.pk].items()):
             direction = direction_of(week, baselines.get(assignment.client_id))
             if direction:
-                wanted.append((assignment, current[assignment.program_id][exercise][0], direction, week))
+                order = (direction != EASE, assignment.client.name, assignment.client_id, place)
+                wanted.append(
+                    (order, assignment, current[assignment.program_id][exercise][0], direction, week)
+                )
+    wanted.sort(key=lambda found: found[0])
+    shown = wanted[:limit] if limit is not None else wanted
     given = ProgramExercise.objects.select_related("exercise").only(*ITEM_FIELDS, *EXERCISE_FIELDS)
-    items = given.in_bulk([item for _, item, _, _ in wanted])
+    items = given.in_bulk([item for _, _, item, _, _ in shown])
     variants = _variants({i.exercise_id for i in items.values()}, {a.client.practice_id for a in active})
     found = []
-    for assignment, item_id, direction, week in wanted:
+    for _, assignment, item_id, direction, week in shown:
         item = items[item_id]
         practice = assignment.client.practice_id
         usable = [v for v in variants[item.exercise_id] if v.practice_id in (None, practice)]
         found.append(Suggestion(assignment, item, direction, week, change_for(item, direction, usable)))
-    return sorted(found, key=lambda s: (s.direction != EASE, s.assignment.client.name, s.item.position))
+    return Found(found, len(wanted))
 
 
 def _current_items(active: list[Assignment]) -> dict[int, dict[int, list[int]]]:

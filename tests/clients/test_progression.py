@@ -114,7 +114,7 @@ def check_off_week(assignment, item, *, pain=1, difficulty=1, skip=()):
 
 def suggestions_now(client):
     with time_machine.travel(NOW, tick=False):
-        return progression.suggestions(Assignment.objects.filter(client=client), now=NOW)
+        return progression.suggestions(Assignment.objects.filter(client=client), now=NOW).suggestions
 
 
 def test_every_session_of_the_week_done_easily_makes_the_exercise_ready_to_progress(program, bob):
