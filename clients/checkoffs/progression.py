@@ -175,14 +175,19 @@ def suggestions(assignments, *, now: datetime, limit: int | None = None) -> Foun
             count, pain, difficulty = done.get((assignment.pk, exercise), (0, None, None))
             week = Week(None, count, pain, difficulty, whole=since[exercise] <= start)
             found = ((assignment.client.name, assignment.client_id, place), assignment, exercise, week)
-            if count and too_hard(week, baselines.get(assignment.client_id)):
+            baseline = baselines.get(assignment.client_id)
+            if direction_of(week, baseline) == EASE:  # the sessions owed never change that
                 easing.append(found)
-            elif count and felt_easy(week):
-                maybe_ready.append(found)
+            elif felt_easy(week):  # ready, if it was done as often as owed
+                maybe_ready.append((*found, baseline))
     easing.sort(key=lambda found: found[0])
     owed = _owed([*easing[:limit], *maybe_ready], plans, current)
     progressing = sorted(
-        (found for found in maybe_ready if ready(replace(found[3], expected=owed[found[1].pk, found[2]]))),
+        (
+            (order, assignment, exercise, week)
+            for order, assignment, exercise, week, baseline in maybe_ready
+            if direction_of(replace(week, expected=owed[assignment.pk, exercise]), baseline) == PROGRESS
+        ),
         key=lambda found: found[0],
     )
     wanted = [(EASE, *found) for found in easing] + [(PROGRESS, *found) for found in progressing]
@@ -243,7 +248,7 @@ def _owed(weeks: list[tuple], plans: dict, current: dict) -> dict[tuple, int]:
     """{(assignment, exercise): sessions expected in its week} for the weeks asked: what each
     day since the dose expected (`expected_days`, its schedule's sessions) times the exercise's
     places in the program."""
-    assignments = with_schedules(list({a.pk: a for _, a, _, _ in weeks}.values()))
+    assignments = with_schedules(list({found[1].pk: found[1] for found in weeks}.values()))
     owed = {}
     for assignment in assignments:
         start, end, since = plans[assignment.pk]
