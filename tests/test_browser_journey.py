@@ -200,7 +200,7 @@ def test_a_practitioner_who_forgot_their_password_chooses_a_new_one_and_signs_in
     page.get_by_label("Password").fill("a-fresh-long-passphrase")
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.url == f"{live_server.url}/clients/"
+    assert page.url == f"{live_server.url}/attention/"
 
 
 def test_the_owner_removes_a_practitioner_and_hands_their_clients_to_a_colleague(page, live_server):

@@ -31,7 +31,7 @@ def suggestion_apply(*, assignment: Assignment, item_id: int, by) -> AssignmentV
     what changed, as after any edit. Refused when the suggestion no longer stands (a newer
     week says otherwise) or a working copy holds edits not yet published."""
     found = progression.suggestions(Assignment.objects.filter(pk=assignment.pk), now=timezone.now())
-    suggestion = next((s for s in found if s.item.pk == item_id), None)
+    suggestion = next((s for s in found.suggestions if s.item.pk == item_id), None)
     if suggestion is None or suggestion.change is None:
         raise ValidationError({"item": "This suggestion no longer applies; the program was not changed."})
     draft = versions.revision_draft(assignment=assignment)

@@ -9,6 +9,7 @@ the practice's size (the page's query count is asserted in tests and measured in
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -35,11 +36,20 @@ class Item:
     suggestion: progression.Suggestion | None = None
 
 
+class Found(NamedTuple):
+    items: list[Item]  # the first `limit` (all without one)
+    total: int
+
+
 @dataclass(frozen=True)
 class Source:
     key: str
     heading: str
-    items: Callable[..., list[Item]]  # (*, user, practice, now) -> items
+    items: Callable[..., Found]  # (*, user, practice, now, limit) -> Found
+
+
+def first(items: list[Item], limit: int | None) -> Found:
+    return Found(items[:limit] if limit is not None else items, len(items))
 
 
 def client_url(client_id: int, section: str) -> str:
@@ -55,10 +65,10 @@ def open_alerts(*, user, practice: Practice | None) -> QuerySet:
     return Alert.objects.visible_to(user, practice).open()
 
 
-def alert_source(kind: str) -> Callable[..., list[Item]]:
-    def items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
+def alert_source(kind: str) -> Callable[..., Found]:
+    def items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
         alerts = open_alerts(user=user, practice=practice).filter(kind=kind).select_related("client")
-        return [alert_item(alert) for alert in alerts.order_by("-raised_at", "-pk")]
+        return first([alert_item(alert) for alert in alerts.order_by("-raised_at", "-pk")], limit)
 
     return items
 
@@ -77,9 +87,11 @@ def alert_item(alert: Alert) -> Item:
 # --- progression ---------------------------------------------------------------------------
 
 
-def progression_items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
-    found = progression.suggestions(Assignment.objects.visible_to(user, practice), now=now)
-    return [
+def progression_items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
+    found, total = progression.suggestions(
+        Assignment.objects.visible_to(user, practice), now=now, limit=limit
+    )
+    items = [
         Item(
             source="progression",
             client=s.assignment.client,
@@ -89,6 +101,7 @@ def progression_items(*, user, practice: Practice | None, now: datetime) -> list
         )
         for s in found
     ]
+    return Found(items, total)
 
 
 # --- messages and questionnaires ------------------------------------------------------------
@@ -152,7 +165,7 @@ def questionnaire_items(*, user, practice: Practice | None, now: datetime) -> li
 # --- consultations -------------------------------------------------------------------------
 
 
-def consultation_items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
+def consultation_items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
     """Booked for today or tomorrow, on the workspace's clock (the practitioner's timezone)."""
     today = timezone.localtime(now).date()
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
@@ -162,7 +175,7 @@ def consultation_items(*, user, practice: Practice | None, now: datetime) -> lis
         scheduled_at__gte=start,
         scheduled_at__lt=start + timedelta(days=2),
     )
-    return [
+    items = [
         Item(
             source="consultations",
             client=c.client,
@@ -172,6 +185,7 @@ def consultation_items(*, user, practice: Practice | None, now: datetime) -> lis
         )
         for c in booked.select_related("client").order_by("scheduled_at")
     ]
+    return first(items, limit)
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -200,13 +214,28 @@ class Section:
     key: str
     heading: str
     items: list[Item]
+    total: int
 
 
-def needs_attention(*, user, practice: Practice | None = None, now: datetime | None = None) -> list[Section]:
-    """Every source's items, in the order of `SOURCES`; a source with none is left out."""
+def needs_attention(
+    *,
+    user,
+    practice: Practice | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+    whole: str | None = None,
+) -> list[Section]:
+    """Every source's first `limit` items (all of the source named `whole`), in the order of
+    `SOURCES`; a source with none is left out."""
     now = now or timezone.now()
-    sections = [Section(s.key, s.heading, s.items(user=user, practice=practice, now=now)) for s in SOURCES]
-    return [section for section in sections if section.items]
+    sections = []
+    for source in SOURCES:
+        found = source.items(
+            user=user, practice=practice, now=now, limit=None if source.key == whole else limit
+        )
+        if found.total:
+            sections.append(Section(source.key, source.heading, *found))
+    return sections
 
 
 def attention_count(*, user, practice: Practice | None = None) -> int:

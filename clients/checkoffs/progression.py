@@ -17,12 +17,13 @@ else one more set or a longer hold (one set fewer or a shorter hold).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q
 
-from programs.models import Exercise, ProgramExercise
+from programs.models import DOSAGE_FIELDS, Exercise, ProgramExercise
 
 from ..models import Assignment, AssignmentVersion, Completion, Consultation
 from ..scheduling import date_in, expected_days, local_date, with_schedules
@@ -39,7 +40,7 @@ HOLD_STEP = 5  # seconds
 class Week:
     """One exercise's last week of check-offs."""
 
-    expected: int  # sessions expected on the days of the week under the current dose
+    expected: int | None  # sessions expected on the days of the week under the current dose
     done: int
     top_pain: int | None  # the highest given, None when none was
     top_difficulty: int | None
@@ -92,9 +93,13 @@ def too_hard(week: Week, baseline: int | None) -> bool:
 
 
 def ready(week: Week) -> bool:
-    if not week.whole or week.expected == 0 or week.done < week.expected:
-        return False
-    if week.top_pain is None or week.top_difficulty is None:
+    return felt_easy(week) and bool(week.expected) and week.done >= week.expected
+
+
+def felt_easy(week: Week) -> bool:
+    """All of a week under one dose, every pain and difficulty given at most 2 (ready, if every
+    expected session was done: `ready`)."""
+    if not week.whole or week.top_pain is None or week.top_difficulty is None:
         return False  # never said how it felt: no grounds to make it harder
     return week.top_pain <= READY_PAIN and week.top_difficulty <= READY_DIFFICULTY
 
@@ -133,30 +138,79 @@ def _dose_step(item: ProgramExercise, step: int) -> Change | None:
 # changes.py: NEW, DOSAGE; TEXT is a line kept from before changes were data, and may be either).
 NEW_DOSE = {"new", "dosage"}
 UNKNOWN = "text"
+# What a suggestion shows and its change needs, of items and exercises read by the thousand.
+ITEM_FIELDS = ("program", "position", *DOSAGE_FIELDS)
+EXERCISE_FIELDS = (
+    "exercise__name",
+    "exercise__level",
+    "exercise__practice",
+    *(f"exercise__{f}" for f in DOSAGE_FIELDS),
+)
+VARIANT_FIELDS = tuple(f"to_exercise__{f}" for f in ("name", "level", "practice", *DOSAGE_FIELDS))
 
 
-def suggestions(assignments, *, now: datetime) -> list[Suggestion]:
-    """The suggestions for the active ones of `assignments` (a queryset), in eight queries
-    whatever their number."""
-    active = with_schedules(list(assignments.filter(status=Assignment.ACTIVE).select_related("client")))
+class Found(NamedTuple):
+    suggestions: list[Suggestion]
+    total: int
+
+
+def suggestions(assignments, *, now: datetime, limit: int | None = None) -> Found:
+    """The suggestions for the active ones of `assignments` (a queryset), easing first, then
+    by client and the program's order: the first `limit` of them (all without one) and how
+    many there are, in a dozen queries at most whatever their number.
+
+    A practice of hundreds may have thousands, so the week's check-offs are read first, in
+    the database; the schedules (which sessions were owed) only for the exercises that could
+    be ready to progress and the easing ones shown; the exercises and variants only for the
+    suggestions shown."""
+    active = list(assignments.filter(status=Assignment.ACTIVE).select_related("client"))
     current = _current_items(active)
-    weeks = _weeks(active, current, now)
+    plans = _plans(active, current, now)
+    done = _checkoffs(plans, active, current)
     baselines = _baselines({a.client_id for a in active}, now)
-    wanted = []
+    easing, maybe_ready = [], []
     for assignment in active:
-        for exercise, week in weeks[assignment.pk].items():
-            direction = direction_of(week, baselines.get(assignment.client_id))
-            if direction:
-                wanted.append((assignment, current[assignment.program_id][exercise][0], direction, week))
-    items = ProgramExercise.objects.select_related("exercise").in_bulk([item for _, item, _, _ in wanted])
+        start, _, since = plans[assignment.pk]
+        for place, exercise in enumerate(current[assignment.program_id]):
+            count, pain, difficulty = done.get((assignment.pk, exercise), (0, None, None))
+            week = Week(None, count, pain, difficulty, whole=since[exercise] <= start)
+            found = ((assignment.client.name, assignment.client_id, place), assignment, exercise, week)
+            baseline = baselines.get(assignment.client_id)
+            if direction_of(week, baseline) == EASE:  # the sessions owed never change that
+                easing.append(found)
+            elif felt_easy(week):  # ready, if it was done as often as owed
+                maybe_ready.append((*found, baseline))
+    easing.sort(key=lambda found: found[0])
+    owed = _owed([*easing[:limit], *maybe_ready], plans, current)
+    progressing = sorted(
+        (
+            (order, assignment, exercise, week)
+            for order, assignment, exercise, week, baseline in maybe_ready
+            if direction_of(replace(week, expected=owed[assignment.pk, exercise]), baseline) == PROGRESS
+        ),
+        key=lambda found: found[0],
+    )
+    wanted = [(EASE, *found) for found in easing] + [(PROGRESS, *found) for found in progressing]
+    shown = wanted[:limit] if limit is not None else wanted
+    return Found(_suggestions_of(shown, owed, current, active), len(wanted))
+
+
+def _suggestions_of(
+    shown: list[tuple], owed: dict, current: dict, active: list[Assignment]
+) -> list[Suggestion]:
+    """Each suggestion shown, with its item, exercise and the change one click makes."""
+    first_item = {(a.pk, x): current[a.program_id][x][0] for _, _, a, x, _ in shown}
+    given = ProgramExercise.objects.select_related("exercise").only(*ITEM_FIELDS, *EXERCISE_FIELDS)
+    items = given.in_bulk(list(first_item.values()))
     variants = _variants({i.exercise_id for i in items.values()}, {a.client.practice_id for a in active})
     found = []
-    for assignment, item_id, direction, week in wanted:
-        item = items[item_id]
+    for direction, _, assignment, exercise, week in shown:
+        item = items[first_item[assignment.pk, exercise]]
         practice = assignment.client.practice_id
         usable = [v for v in variants[item.exercise_id] if v.practice_id in (None, practice)]
+        week = replace(week, expected=owed[assignment.pk, exercise])
         found.append(Suggestion(assignment, item, direction, week, change_for(item, direction, usable)))
-    return sorted(found, key=lambda s: (s.direction != EASE, s.assignment.client.name, s.item.position))
+    return found
 
 
 def _current_items(active: list[Assignment]) -> dict[int, dict[int, list[int]]]:
@@ -170,40 +224,42 @@ def _current_items(active: list[Assignment]) -> dict[int, dict[int, list[int]]]:
     return found
 
 
-def _weeks(active: list[Assignment], current: dict, now: datetime) -> dict[int, dict[int, Week]]:
-    """{assignment: {exercise of the current version: Week}}.
+def _plans(active: list[Assignment], current: dict, now: datetime) -> dict[int, tuple]:
+    """{assignment: (first day of the week, last, {exercise: day its current dose was given})}.
 
     An exercise's week starts no earlier than the day its current dose was given: every day
-    from then has had it in the program, as it is now (a removal and a return is a new dose),
-    so what each of those days expected is its schedule's sessions (`expected_days`) times the
-    exercise's places in the current program. A version that changed another exercise leaves
-    this one's week whole."""
+    from then has had it in the program, as it is now (a removal and a return is a new dose).
+    A version that changed another exercise leaves this one's week whole."""
     dosed = _dosed_since([a for a in active if a.version > 1])
     plans = {}
     for assignment in active:
         today = local_date(assignment.client, now)
-        start, end = today - timedelta(days=WEEK), today - timedelta(days=1)
-        places = {exercise: len(items) for exercise, items in current[assignment.program_id].items()}
         since = {
             exercise: max(
                 [assignment.start_date, *dosed[assignment.pk, exercise], *dosed[assignment.pk, None]]
             )
-            for exercise in places
+            for exercise in current[assignment.program_id]
         }
-        expected = dict.fromkeys(places, 0)
+        plans[assignment.pk] = (today - timedelta(days=WEEK), today - timedelta(days=1), since)
+    return plans
+
+
+def _owed(weeks: list[tuple], plans: dict, current: dict) -> dict[tuple, int]:
+    """{(assignment, exercise): sessions expected in its week} for the weeks asked: what each
+    day since the dose expected (`expected_days`, its schedule's sessions) times the exercise's
+    places in the program."""
+    assignments = with_schedules(list({found[1].pk: found[1] for found in weeks}.values()))
+    owed = {}
+    for assignment in assignments:
+        start, end, since = plans[assignment.pk]
+        places = {exercise: len(items) for exercise, items in current[assignment.program_id].items()}
+        counts = dict.fromkeys(places, 0)
         for day, terms in expected_days(assignment, start, end):
-            for exercise in places:
+            for exercise, times in places.items():
                 if day >= since[exercise]:
-                    expected[exercise] += terms.sessions_per_day * places[exercise]
-        plans[assignment.pk] = (start, end, since, expected)
-    done = _checkoffs(plans, active, current)
-    return {
-        pk: {
-            exercise: Week(owed, *done.get((pk, exercise), (0, None, None)), whole=since[exercise] <= start)
-            for exercise, owed in expected.items()
-        }
-        for pk, (start, _, since, expected) in plans.items()
-    }
+                    counts[exercise] += terms.sessions_per_day * times
+        owed.update({(assignment.pk, exercise): count for exercise, count in counts.items()})
+    return owed
 
 
 def _dosed_since(revised: list[Assignment]) -> dict[tuple, list[date]]:
@@ -231,7 +287,7 @@ def _checkoffs(plans: dict[int, tuple], active: list[Assignment], current: dict)
     given = _given_items(active, current)  # item: (assignment, exercise)
     by_window, older_dose = defaultdict(list), Q()
     for item, (assignment, exercise) in given.items():
-        start, end, since, _ = plans[assignment]
+        start, end, since = plans[assignment]
         by_window[start, end].append(item)
         if since.get(exercise, start) > start:
             older_dose |= Q(assignment_exercise=item, date__lt=since[exercise])
@@ -288,6 +344,6 @@ def _variants(exercise_ids: set[int], practice_ids: set[int]) -> dict[int, list[
         Q(to_exercise__practice__isnull=True) | Q(to_exercise__practice__in=practice_ids)
     )
     found = defaultdict(list)
-    for link in links.select_related("to_exercise"):
+    for link in links.select_related("to_exercise").only("from_exercise", *VARIANT_FIELDS):
         found[link.from_exercise_id].append(link.to_exercise)
     return found

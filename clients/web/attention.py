@@ -25,13 +25,10 @@ SHOWN = 20
 
 @practitioner_required
 def attention(request):
-    sections = sources.needs_attention(user=request.user, practice=current_practice(request))
-    whole = request.GET.get("show")
-    shown = [
-        {"section": s, "items": s.items if s.key == whole else s.items[:SHOWN], "total": len(s.items)}
-        for s in sections
-    ]
-    return render(request, "clients/attention.html", {"sections": shown})
+    sections = sources.needs_attention(
+        user=request.user, practice=current_practice(request), limit=SHOWN, whole=request.GET.get("show")
+    )
+    return render(request, "clients/attention.html", {"sections": sections})
 
 
 @practitioner_required

@@ -420,7 +420,7 @@ def assignment_edit(request, pk):
         "unpublished": versions.unpublished_edits(assignment=assignment, draft=draft),
         "suggestions": progression.suggestions(
             Assignment.objects.filter(pk=assignment.pk), now=timezone.now()
-        ),
+        ).suggestions,
     }
     return render(request, "clients/revise.html", context, status=400 if form.errors else 200)
 

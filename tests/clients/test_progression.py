@@ -114,7 +114,7 @@ def check_off_week(assignment, item, *, pain=1, difficulty=1, skip=()):
 
 def suggestions_now(client):
     with time_machine.travel(NOW, tick=False):
-        return progression.suggestions(Assignment.objects.filter(client=client), now=NOW)
+        return progression.suggestions(Assignment.objects.filter(client=client), now=NOW).suggestions
 
 
 def test_every_session_of_the_week_done_easily_makes_the_exercise_ready_to_progress(program, bob):
@@ -227,3 +227,15 @@ def test_a_new_version_for_one_exercise_leaves_the_others_week_whole(program, bo
     (left,) = suggestions_now(bob)
     assert (left.item.exercise, left.direction) == (second.exercise, EASE)
     assert left.item.program == Assignment.objects.get(pk=program.pk).program  # the new version's
+
+
+def test_asked_for_the_first_few_easing_comes_first_and_all_are_counted(program, bob):
+    first, second = program.program.items.order_by("position")[:2]
+    check_off_week(program, first)
+    check_off_week(program, second, difficulty=5)
+
+    with time_machine.travel(NOW, tick=False):
+        shown, total = progression.suggestions(Assignment.objects.filter(client=bob), now=NOW, limit=1)
+
+    assert total == 2
+    assert [(s.item, s.direction, s.week.expected) for s in shown] == [(second, EASE, 7)]

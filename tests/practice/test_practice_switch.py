@@ -41,7 +41,7 @@ def test_a_practitioner_of_two_practices_sees_one_practices_clients_at_a_time(
 
     response = switch(client, gym)
 
-    assert response.status_code == 302 and response["Location"] == "/clients/"
+    assert response.status_code == 302 and response["Location"] == "/attention/"  # the first page
     page = clients_listed(client)
     assert "Erin Client" in page and "Bob Client" not in page
     assert "You are working in Charlie&#x27;s Gym now." in page
@@ -89,10 +89,10 @@ def test_switching_returns_to_a_practice_wide_page_and_leaves_a_page_about_one_o
     client.force_login(alice)
 
     on_a_client = client.get(f"/clients/{bob.pk}/").content.decode()
-    assert 'name="next" value="/clients/"' in on_a_client
+    assert 'name="next" value="/attention/"' in on_a_client
     assert switch(client, gym, "/library/")["Location"] == "/library/"
-    assert switch(client, gym, "https://evil.example/")["Location"] == "/clients/"
-    assert switch(client, gym, "//evil.example/clients/")["Location"] == "/clients/"
+    assert switch(client, gym, "https://evil.example/")["Location"] == "/attention/"
+    assert switch(client, gym, "//evil.example/clients/")["Location"] == "/attention/"
 
 
 def test_a_switch_without_a_practice_is_refused_naming_the_field(client, alice, alice_at_the_gym):
