@@ -6,17 +6,25 @@ can be changed. Callers who are not members of a practice (clients) find nothing
 
 import django_filters
 from django.db.models import Prefetch, ProtectedError, Q
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from practice.errors import Conflict
 from practice.rest import IsPractitioner
 
+from .files import PRIVATE
 from .models import Exercise, Program, ProgramExercise
-from .serializers import ExerciseWriteSerializer, ProgramCopySerializer, ProgramWriteSerializer
+from .serializers import (
+    ExerciseWriteSerializer,
+    ProgramCopySerializer,
+    ProgramWriteSerializer,
+    VideoUploadSerializer,
+)
 from .services import program_clone
 
 
@@ -72,6 +80,34 @@ class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return Exercise.objects.visible_to(self.request.user).prefetch_related("variants")
+
+    @extend_schema(
+        request={"multipart/form-data": VideoUploadSerializer},
+        responses={
+            200: ExerciseWriteSerializer,
+            204: None,
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+        },
+        description="PUT an MP4 or WebM as the `video` field of a multipart form (its type is read "
+        "from its bytes; over VIDEO_MAX_MB is a 400), or DELETE the video.",
+    )
+    @action(detail=True, methods=["put", "delete"], parser_classes=[MultiPartParser])
+    def video(self, request, pk=None):
+        exercise = self.get_object()
+        old = exercise.video.name
+        if request.method == "DELETE":
+            exercise.video = ""
+        else:
+            upload = VideoUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            exercise.video = upload.validated_data["video"]
+        exercise.save(update_fields=["video"])
+        if old:
+            PRIVATE.delete(old)
+        if request.method == "DELETE":
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(self.get_serializer(exercise).data)
 
 
 class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import files, views
 
 app_name = "programs"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("programs/items/<int:pk>/remove/", views.item_remove, name="item-remove"),
     path("programs/items/<int:pk>/move/", views.item_move, name="item-move"),
     path("programs/items/<int:pk>/dosage/", views.item_dosage, name="item-dosage"),
+    path("files/<str:token>/", files.signed_file, name="private-file"),
 ]

@@ -20,7 +20,7 @@ from programs.models import ProgramExercise
 
 from .. import emails
 from ..assignments import changes
-from ..assignments.handouts import HANDOUT_RELATED, assignment_handout
+from ..assignments.handouts import HANDOUT_RELATED, assignment_handout, forget_handouts
 from ..assignments.versions import schedule_of
 from ..audit import audit_record
 from ..models import (
@@ -305,9 +305,15 @@ def client_erase(*, client: Client, by, request=None) -> Client:
     )
     if user is not None:
         _erase_user(user, client.pk)
+    forget_files(client)  # a cache: should the erasure roll back, a download renders it again
     ErasureRequest.objects.filter(client=client, completed_at=None).update(completed_at=timezone.now())
     audit_record(actor=by, client=client, action=AuditEvent.ERASE_CLIENT, request=request)
     return client
+
+
+def forget_files(client: Client) -> None:
+    """Every stored file about the client: the cached handouts, which print their name."""
+    forget_handouts(client)
 
 
 def _erase_user(user, client_id: int) -> None:
