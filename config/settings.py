@@ -159,7 +159,8 @@ if S3_BUCKET:
     }
     STORAGES["default"] = {
         "BACKEND": "programs.files.PublicS3Storage",
-        "OPTIONS": {**S3_OPTIONS, "location": "public"},
+        # Never overwritten: every practice's logo arrives as logo.png.
+        "OPTIONS": {**S3_OPTIONS, "location": "public", "file_overwrite": False},
     }
     STORAGES["private"] = {
         "BACKEND": "programs.files.PrivateS3Storage",

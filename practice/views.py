@@ -1,4 +1,5 @@
 import mimetypes
+import posixpath
 
 from django.conf import settings
 from django.contrib import messages
@@ -214,6 +215,7 @@ PUBLIC_MEDIA = ("logos/",)
 
 def media(request, path):
     """Practice logos from the default storage; anything else there is no one's to fetch."""
+    path = posixpath.normpath(path)
     if not path.startswith(PUBLIC_MEDIA):
         raise Http404
     try:

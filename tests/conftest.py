@@ -7,11 +7,13 @@ import threading
 import time
 from datetime import timedelta
 
+import boto3
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from knox.models import AuthToken
+from moto.server import ThreadedMotoServer
 from rest_framework.test import APIClient
 
 from tests.factories import ClientFactory, MembershipFactory, assign
@@ -275,6 +277,71 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url, smtp_server):
     yield log
     process.terminate()
     process.wait(timeout=30)
+
+
+# --- object storage --------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto's server mode) on loopback, for this test process and
+    the processes it starts."""
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    need("S3 (moto server)", wait_for(lambda: _listening(port), timeout=15), "moto's server did not start")
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def object_storage(s3_server, settings):
+    """Files in a fresh bucket of the S3 server, as in compose with MinIO; `env` is what a
+    process started by the test needs to use the same bucket."""
+    bucket = f"rehabit-test-{os.getpid()}-{time.monotonic_ns()}"
+    env = {
+        "S3_BUCKET": bucket,
+        "S3_ENDPOINT_URL": s3_server,
+        "S3_ACCESS_KEY_ID": "test",
+        "S3_SECRET_ACCESS_KEY": "test",
+    }
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": s3_server,
+        "access_key": "test",
+        "secret_key": "test",
+        "region_name": "us-east-1",
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+    }
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "programs.files.PublicS3Storage",
+            "OPTIONS": {**options, "location": "public", "file_overwrite": False},
+        },
+        "private": {
+            "BACKEND": "programs.files.PrivateS3Storage",
+            "OPTIONS": {**options, "location": "private", "querystring_expire": settings.PRIVATE_URL_SECONDS},
+        },
+    }
+    return type("ObjectStorage", (), {"bucket": bucket, "env": env, "client": client})
 
 
 # --- a real browser ----------------------------------------------------------
