@@ -147,6 +147,8 @@ STORAGES = {
     "private": {"BACKEND": "programs.files.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Where browsers fetch private files from (signed links): the page's own origin on disk.
+FILES_ORIGIN = []
 if S3_BUCKET:
     S3_OPTIONS = {
         "bucket_name": S3_BUCKET,
@@ -171,6 +173,9 @@ if S3_BUCKET:
             "public_endpoint_url": env("S3_PUBLIC_ENDPOINT_URL", default=None),
         },
     }
+    FILES_ORIGIN = [
+        env("S3_PUBLIC_ENDPOINT_URL", default=None) or S3_OPTIONS["endpoint_url"] or "https://*.amazonaws.com"
+    ]
 # Without a collectstatic in development, serve from the apps' folders as they change.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
@@ -195,8 +200,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
-        "connect-src": [SELF],
+        "img-src": [SELF, "data:", *FILES_ORIGIN],
+        "media-src": [SELF, *FILES_ORIGIN],
+        "connect-src": [SELF, *FILES_ORIGIN],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

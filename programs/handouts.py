@@ -78,6 +78,7 @@ class HandoutItem:
     is_photo: bool = False
     picture_end_url: str = ""  # the library's drawings come in pairs: start and end position
     picture_end_alt: str = ""
+    has_video: bool = False  # the practice's own video, watched from the check-in page the QR opens
 
     def dosage_words(self) -> str:
         return dosage_words(self)
@@ -147,6 +148,7 @@ def handout_item(item: ProgramExercise, language: str = "en") -> HandoutItem:
         is_photo=is_photo,
         picture_end_url=end_url,
         picture_end_alt=(words["illustration_end_alt"] or words["name"]) if end_url else "",
+        has_video=bool(getattr(exercise, "video", None)),
     )
 
 

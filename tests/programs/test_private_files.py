@@ -6,6 +6,7 @@ import re
 import urllib.request
 from datetime import timedelta
 
+import pypdf
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from clients.assignments.handouts import assignment_handout
 from programs.files import PRIVATE
 from programs.models import Exercise
 from tests.conftest import api_as
@@ -189,3 +191,10 @@ def test_on_object_storage_the_video_link_is_presigned_and_serves_the_bytes(
     assert "X-Amz-Expires=300" in link
     with urllib.request.urlopen(link) as answer:  # noqa: S310 (the loopback S3 server)
         assert answer.read() == WEBM_HEAD  # (moto checks no signature; MinIO and S3 do)
+
+
+def test_the_handout_points_to_the_video_through_its_qr_page(bob_assignment, bobs_exercise):
+    pdf, _ = assignment_handout(bob_assignment)
+
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Video: scan the QR code" in " ".join(text.split())

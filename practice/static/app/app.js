@@ -486,6 +486,7 @@ function fillExercise() {
     exercise.summary ? `<p>${escapeHtml(exercise.summary)}</p>` : "",
     exercise.steps?.length ? `<h3>${escapeHtml(t("steps_title"))}</h3>${list(exercise.steps, "ol")}` : "",
     exercise.cues?.length ? `<h3>${escapeHtml(t("cues_title"))}</h3>${list(exercise.cues, "ul")}` : "",
+    exercise.video ? `<video class="video" src="${escapeHtml(exercise.video)}" controls preload="metadata"></video>` : "",
     video
       ? `<p><a class="video" href="${escapeHtml(video)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t("video"))}</a></p>`
       : "",
