@@ -159,7 +159,7 @@ def api_as(user) -> APIClient:
 
 # --- tasks ----------------------------------------------------------------------
 
-REAL_WORKER_FIXTURES = {"celery_worker", "workers"}
+REAL_WORKER_FIXTURES = {"celery_worker", "workers", "two_nodes"}
 
 
 @pytest.fixture(autouse=True)
@@ -302,19 +302,38 @@ def _listening(port: int) -> bool:
         return False
 
 
+class Bucket:
+    """A fresh bucket of the S3 server; `env` is what a process needs to keep its files there."""
+
+    def __init__(self, s3_server: str):
+        self.name = f"rehabit-test-{os.getpid()}-{time.monotonic_ns()}"
+        self.env = {
+            "S3_BUCKET": self.name,
+            "S3_ENDPOINT_URL": s3_server,
+            "S3_ACCESS_KEY_ID": "test",
+            "S3_SECRET_ACCESS_KEY": "test",
+        }
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=s3_server,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            region_name="us-east-1",
+        )
+        self.client.create_bucket(Bucket=self.name)
+
+    def keys(self, prefix: str) -> dict:
+        """Each stored key under `prefix` with when it was last written."""
+        listing = self.client.list_objects_v2(Bucket=self.name, Prefix=prefix)
+        return {entry["Key"]: entry["LastModified"] for entry in listing.get("Contents", [])}
+
+
 @pytest.fixture
 def object_storage(s3_server, settings):
-    """Files in a fresh bucket of the S3 server, as in compose with MinIO; `env` is what a
-    process started by the test needs to use the same bucket."""
-    bucket = f"rehabit-test-{os.getpid()}-{time.monotonic_ns()}"
-    env = {
-        "S3_BUCKET": bucket,
-        "S3_ENDPOINT_URL": s3_server,
-        "S3_ACCESS_KEY_ID": "test",
-        "S3_SECRET_ACCESS_KEY": "test",
-    }
+    """Files in a fresh bucket of the S3 server, as in compose with MinIO."""
+    bucket = Bucket(s3_server)
     options = {
-        "bucket_name": bucket,
+        "bucket_name": bucket.name,
         "endpoint_url": s3_server,
         "access_key": "test",
         "secret_key": "test",
@@ -322,14 +341,6 @@ def object_storage(s3_server, settings):
         "addressing_style": "path",
         "signature_version": "s3v4",
     }
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_server,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        region_name="us-east-1",
-    )
-    client.create_bucket(Bucket=bucket)
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -341,7 +352,7 @@ def object_storage(s3_server, settings):
             "OPTIONS": {**options, "location": "private", "querystring_expire": settings.PRIVATE_URL_SECONDS},
         },
     }
-    return type("ObjectStorage", (), {"bucket": bucket, "env": env, "client": client})
+    return bucket
 
 
 # --- a real browser ----------------------------------------------------------
