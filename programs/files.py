@@ -173,8 +173,8 @@ def stored_files(storage, folder: str) -> Iterator[tuple[str, int, datetime]]:
     object storage, rather than a request per file."""
     storage = storages["private"] if storage is PRIVATE else storage
     if isinstance(storage, S3Storage):
-        prefix = storage._normalize_name(clean_name(folder)) + "/"
-        root = storage.location.rstrip("/") + "/" if storage.location else ""
+        root = storage.location.strip("/") + "/" if storage.location else ""
+        prefix = root + (clean_name(folder).strip("/") + "/" if folder else "")
         for entry in storage.bucket.objects.filter(Prefix=prefix):
             yield entry.key.removeprefix(root), entry.size, entry.last_modified
         return
