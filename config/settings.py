@@ -90,6 +90,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # per request (two thirds of a bare API request's time, measured); it is checked before reuse.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DB_POOL=N: a psycopg connection pool of up to N per process instead (PostgreSQL only); see
+# docs/operations.md for when it pays (threaded servers) and when PgBouncer does (many nodes).
+DB_POOL = env.int("DB_POOL", default=0)
+if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL,
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "practice.User"
