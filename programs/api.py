@@ -6,7 +6,6 @@ can be changed. Callers who are not members of a practice (clients) find nothing
 
 import django_filters
 from django.db.models import Prefetch, ProtectedError, Q
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -15,7 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from practice.errors import Conflict
-from practice.rest import IsPractitioner
+from practice.rest import ErrorSerializer, IsPractitioner
 
 from .files import PRIVATE
 from .models import Exercise, Program, ProgramExercise
@@ -86,8 +85,8 @@ class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
         responses={
             200: ExerciseWriteSerializer,
             204: None,
-            400: OpenApiTypes.OBJECT,
-            404: OpenApiTypes.OBJECT,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
         },
         description="PUT an MP4 or WebM as the `video` field of a multipart form (its type is read "
         "from its bytes; over VIDEO_MAX_MB is a 400), or DELETE the video.",

@@ -21,6 +21,7 @@ WITHOUT_OBJECTS = {
     "programs:exercise-add",
     "workspace:handout-batches",
     "workspace:unsubscribe",  # public: the signed token is the proof (tests/clients/test_reminders*)
+    "programs:private-file",  # the signed, expiring link is the proof (tests/programs/test_private_files)
 }
 
 
