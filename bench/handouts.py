@@ -17,13 +17,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
+from django.test.utils import override_settings
 from moto.server import ThreadedMotoServer
 
 BENCH = Path(__file__).resolve()
-COLD_ROUNDS = 5
-WARM_ROUNDS = 20
-DOWNLOAD_ROUNDS = 50
-MEMORY_RENDERS = 100
+# --quick: fewer rounds, for a busy machine (the ratios are still from one run).
+QUICK = "--quick" in sys.argv
+COLD_ROUNDS = 1 if QUICK else 5
+WARM_ROUNDS = 5 if QUICK else 20
+DOWNLOAD_ROUNDS = 20 if QUICK else 50
+MEMORY_RENDERS = 20 if QUICK else 100
 
 
 def median_seconds(action, rounds: int) -> float:
