@@ -102,15 +102,11 @@ def object_storage(settings):
     keys = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench"}  # moto takes any
     boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **keys).create_bucket(Bucket="bench")
     options = {"bucket_name": "bench", "endpoint_url": endpoint, "access_key": "bench", "secret_key": "bench"}
-    before = settings.STORAGES
-    settings.STORAGES = {
-        **before,
-        "private": {"BACKEND": "programs.files.PrivateS3Storage", "OPTIONS": options},
-    }
+    private = {"BACKEND": "programs.files.PrivateS3Storage", "OPTIONS": options}
     try:
-        yield
+        with override_settings(STORAGES={**settings.STORAGES, "private": private}):
+            yield
     finally:
-        settings.STORAGES = before
         server.stop()
 
 

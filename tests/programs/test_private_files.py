@@ -198,4 +198,3 @@ def test_the_handout_points_to_the_video_through_its_qr_page(bob_assignment, bob
 
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Video: scan the QR code" in " ".join(text.split())
-
