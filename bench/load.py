@@ -1,9 +1,11 @@
-"""A mixed load for a bounded time on gunicorn + PostgreSQL + Redis + a Celery worker.
+"""A mixed load for a bounded time across N web nodes (gunicorn) and N Celery workers sharing one
+PostgreSQL, Redis and object store (a local S3 server, moto's), as docs/operations.md runs them.
 
-Practitioners browse their client list and client pages, clients read today's list and
-check exercises off, and the reminder sweep runs every few seconds. Prints requests per
-second, p50/p99 per kind, errors, and whether every acknowledged check-off is stored once.
-Loopback only, bounded: `python bench/load.py [--seconds 60] [--clients 40]`.
+Practitioners browse their client list and client pages and download handouts, clients read
+today's list and check exercises off, each thread on one node in turn, and the reminder sweep
+runs every few seconds. Prints requests per second, p50/p99 per kind, errors, and whether every
+acknowledged check-off is stored once.
+Loopback only, bounded: `python bench/load.py [--seconds 60] [--clients 40] [--nodes 2]`.
 Needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default the local ones).
 """
 
@@ -20,8 +22,11 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+
+import boto3
+from moto.server import ThreadedMotoServer
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "rehabit_load_bench"
@@ -72,7 +77,7 @@ from programs.models import Program
 call_command("migrate", verbosity=0)
 call_command("seed_library", verbosity=0)
 practice = Practice.objects.create(name="Load", slug="load")
-template = Program.objects.get(practice=None, is_template=True)
+template = Program.objects.filter(practice=None, is_template=True).order_by("pk").first()
 doctor = User.objects.create_user("doctor@load.example", "load-bench-pass")
 Membership.objects.create(user=doctor, practice=practice, role="owner")
 session = SessionStore()
@@ -87,7 +92,7 @@ for n in range({clients}):
                                    timezone="Europe/London")
     a = assignment_create(client=client, template=template, start_date=timezone.localdate() - timedelta(days=7),
                           weeks=4, days_of_week=list(range(7)), sessions_per_day=3)
-    out["clients"].append({{"id": client.pk, "token": AuthToken.objects.create(user)[1],
+    out["clients"].append({{"id": client.pk, "assignment": a.pk, "token": AuthToken.objects.create(user)[1],
                            "items": list(a.program.items.values_list("pk", flat=True))}})
 print(json.dumps(out))
 """
@@ -151,16 +156,19 @@ def client_loop(port, client, deadline, recorder, today):
                 recorder.acknowledged.add(completion)
 
 
-def practitioner_loop(port, session, client_ids, deadline, recorder):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def practitioner_loop(port, session, clients, deadline, recorder):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Cookie": f"sessionid={session}"}
     while time.monotonic() < deadline:
-        for kind, path in (
-            ("GET /clients/", "/clients/"),
-            ("GET /clients/<id>/", f"/clients/{random.choice(client_ids)}/"),
+        client = random.choice(clients)
+        for kind, path, answers in (
+            ("GET /clients/", "/clients/", {200}),
+            ("GET /clients/<id>/", f"/clients/{client['id']}/", {200}),
+            # Rendered once by whichever node is asked first, then a redirect to the stored PDF.
+            ("GET handout.pdf", f"/assignments/{client['assignment']}/handout.pdf", {302}),
         ):
             start = time.perf_counter()
-            ok = request(conn, "GET", path, headers) == 200
+            ok = request(conn, "GET", path, headers) in answers
             recorder.add(kind, time.perf_counter() - start, ok)
 
 
@@ -180,73 +188,58 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=40)
     parser.add_argument("--client-threads", type=int, default=6)
     parser.add_argument("--practitioner-threads", type=int, default=2)
+    parser.add_argument("--nodes", type=int, default=2)
+    parser.add_argument("--web-workers", type=int, default=2)
     args = parser.parse_args()
 
     recreate_database()
+    s3_port = free_port()
+    s3 = ThreadedMotoServer(ip_address="127.0.0.1", port=s3_port, verbose=False)
+    s3.start()
+    endpoint = f"http://127.0.0.1:{s3_port}"
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",  # noqa: S106 (moto on loopback takes any key)
+    ).create_bucket(Bucket="rehabit-load-bench")
+    ENV.update(
+        S3_BUCKET="rehabit-load-bench",
+        S3_ENDPOINT_URL=endpoint,
+        S3_ACCESS_KEY_ID="bench",
+        S3_SECRET_ACCESS_KEY="bench",  # noqa: S106
+    )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True
     )
     data = seed(args.clients)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "3",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=ENV,
-    )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel",
-            "WARNING",
-            "--concurrency",
-            "1",
-            "-Q",
-            ENV["CELERY_QUEUE"],
-        ],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    ports = [free_port() for _ in range(args.nodes)]
+    processes = [web_node(port, args.web_workers) for port in ports]
+    processes += [worker_node(n) for n in range(args.nodes)]
     try:
-        _wait_for_port(port)
+        for port in ports:
+            _wait_for_port(port)
         recorder = Recorder()
-        from datetime import date
-
         deadline = time.monotonic() + args.seconds
         threads = [threading.Thread(target=sweep_loop, args=(deadline,), daemon=True)]
         for n in range(args.client_threads):
-            mine = data["clients"][n :: args.client_threads]
+            mine, port = data["clients"][n :: args.client_threads], ports[n % len(ports)]
             threads.append(
                 threading.Thread(
-                    target=lambda mine=mine: [
+                    target=lambda mine=mine, port=port: [
                         client_loop(port, c, deadline, recorder, date.today()) for c in mine
                     ],
                     daemon=True,
                 )
             )
-        ids = [c["id"] for c in data["clients"]]
         threads += [
             threading.Thread(
-                target=practitioner_loop, args=(port, data["session"], ids, deadline, recorder), daemon=True
+                target=practitioner_loop,
+                args=(ports[n % len(ports)], data["session"], data["clients"], deadline, recorder),
+                daemon=True,
             )
-            for _ in range(args.practitioner_threads)
+            for n in range(args.practitioner_threads)
         ]
         started = time.monotonic()
         for thread in threads:
@@ -256,20 +249,44 @@ def main() -> None:
         elapsed = time.monotonic() - started
         stored = _stored_completions(recorder.acknowledged)
     finally:
-        server.terminate()
-        worker.terminate()
-        server.wait(timeout=30)
-        worker.wait(timeout=30)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        s3.stop()
+    print(
+        f"{args.nodes} web nodes ({args.web_workers} gunicorn workers each) and {args.nodes} workers; "
+        f"load average {Path('/proc/loadavg').read_text().split()[0]}"
+    )
     _report(recorder, elapsed, stored)
 
 
+def web_node(port: int, workers: int) -> subprocess.Popen:
+    command = ["gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    return subprocess.Popen([sys.executable, "-m", *command, "--log-level", "warning"], cwd=ROOT, env=ENV)
+
+
+def worker_node(number: int) -> subprocess.Popen:
+    command = ["celery", "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency", "1"]
+    return subprocess.Popen(
+        [sys.executable, "-m", *command, "-n", f"load{number}@%h", "-Q", ENV["CELERY_QUEUE"]],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def _wait_for_port(port: int) -> None:
-    for _ in range(100):
+    """Until the node answers its health check: a bound port only says the master is up."""
+    for _ in range(600):
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            if request(conn, "GET", "/api/v1/health/", {}) == 200:
+                return
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.2)
     raise SystemExit("gunicorn did not start")
 
 

@@ -93,6 +93,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # per request (two thirds of a bare API request's time, measured); it is checked before reuse.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DB_POOL=N: a psycopg connection pool of up to N per process instead (PostgreSQL only); see
+# docs/operations.md for when it pays (threaded servers) and when PgBouncer does (many nodes).
+DB_POOL = env.int("DB_POOL", default=0)
+if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL,
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "practice.User"
@@ -147,17 +157,55 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Files (programs/files.py): `default` holds the public practice logos, `private` the uploads
+# (exercise photos, videos) and the handout cache, reached only through short-lived signed links.
+# The file system under var/ unless S3_BUCKET names a bucket of S3-compatible object storage
+# (MinIO in compose), which every web and worker node then shares.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=300)
+S3_BUCKET = env("S3_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "programs.files.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Where browsers fetch private files from (signed links): the page's own origin on disk.
+FILES_ORIGIN = []
+if S3_BUCKET:
+    S3_OPTIONS = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+        "access_key": env("S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+        "region_name": env("S3_REGION", default="us-east-1"),
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+    }
+    STORAGES["default"] = {
+        "BACKEND": "programs.files.PublicS3Storage",
+        # Never overwritten: every practice's logo arrives as logo.png.
+        "OPTIONS": {**S3_OPTIONS, "location": "public", "file_overwrite": False},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "programs.files.PrivateS3Storage",
+        "OPTIONS": {
+            **S3_OPTIONS,
+            "location": "private",
+            "querystring_expire": PRIVATE_URL_SECONDS,
+            "public_endpoint_url": env("S3_PUBLIC_ENDPOINT_URL", default=None),
+        },
+    }
+    FILES_ORIGIN = [
+        env("S3_PUBLIC_ENDPOINT_URL", default=None) or S3_OPTIONS["endpoint_url"] or "https://*.amazonaws.com"
+    ]
 # Without a collectstatic in development, serve from the apps' folders as they change.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-# Rendered handout PDFs, named by a hash of what went into them; kept out of MEDIA_ROOT so
-# that serving media never serves a client's handout.
-HANDOUT_CACHE_DIR = env.path("HANDOUT_CACHE_DIR", default=VAR_DIR / "handouts")
+# The handout cache (in the private storage, handouts/<practice>/<client>/<hash>.pdf): the
+# periodic eviction keeps it under this size and drops what is older than this.
+HANDOUT_CACHE_MAX_BYTES = env.int("HANDOUT_CACHE_MAX_MB", default=1024) * 1024 * 1024
+HANDOUT_CACHE_MAX_AGE = timedelta(days=env.int("HANDOUT_CACHE_MAX_DAYS", default=30))
 
 # HTTPS and headers. Production (DEBUG off) is secure by default; a proxy that terminates
 # TLS says so with X-Forwarded-Proto.
@@ -174,8 +222,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
-        "connect-src": [SELF],
+        "img-src": [SELF, "data:", *FILES_ORIGIN],
+        "media-src": [SELF, *FILES_ORIGIN],
+        "connect-src": [SELF, *FILES_ORIGIN],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -235,6 +284,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-weekly-summaries": {
         "task": "clients.tasks.sweep_weekly_summaries",
         "schedule": timedelta(minutes=15),
+    },
+    "evict-handouts": {
+        "task": "programs.tasks.evict_handouts",
+        "schedule": timedelta(hours=1),
     },
 }
 
@@ -351,3 +404,5 @@ REMINDER_CLAIM_LEASE = timedelta(seconds=env.int("REMINDER_CLAIM_LEASE_SECONDS",
 VIDEO_BASE_URL = env("VIDEO_BASE_URL", default="https://meet.jit.si/rehabit-")
 # Practice logos and practice-own exercise photos.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Practice videos of exercises (MP4 or WebM).
+VIDEO_MAX_BYTES = env.int("VIDEO_MAX_MB", default=100) * 1024 * 1024

@@ -1,14 +1,17 @@
+import mimetypes
+import posixpath
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django.views.static import serve
 
 from . import team
 from .access import current_membership, memberships_of, practice_switch, practitioner_required
@@ -210,5 +213,17 @@ def team_invitation(request, token):
     return render(request, "practice/team_invitation.html", context, status=400 if errors else 200)
 
 
+# The only public uploads: a practice's logo is on its handouts and emails for anyone to see.
+PUBLIC_MEDIA = ("logos/",)
+
+
 def media(request, path):
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Practice logos from the default storage; anything else there is no one's to fetch."""
+    path = posixpath.normpath(path)
+    if not path.startswith(PUBLIC_MEDIA):
+        raise Http404
+    try:
+        logo = default_storage.open(path)
+    except (OSError, SuspiciousOperation):
+        raise Http404 from None
+    return FileResponse(logo, content_type=mimetypes.guess_type(path)[0] or "application/octet-stream")

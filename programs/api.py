@@ -10,12 +10,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from practice.errors import Conflict
-from practice.rest import IsPractitioner
+from practice.rest import ErrorSerializer, IsPractitioner
 
 from . import services
+from .files import PRIVATE
 from .models import Exercise, Program, ProgramExercise
 from .selectors import with_visible_variants
 from .serializers import (
@@ -25,6 +27,7 @@ from .serializers import (
     ProgramCopySerializer,
     ProgramWriteSerializer,
     ReorderSerializer,
+    VideoUploadSerializer,
 )
 from .services import program_clone
 
@@ -99,6 +102,34 @@ class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
         exercise = self.get_object()
         services.favourite_set(user=request.user, exercise=exercise, starred=request.method == "PUT")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request={"multipart/form-data": VideoUploadSerializer},
+        responses={
+            200: ExerciseWriteSerializer,
+            204: None,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        description="PUT an MP4 or WebM as the `video` field of a multipart form (its type is read "
+        "from its bytes; over VIDEO_MAX_MB is a 400), or DELETE the video.",
+    )
+    @action(detail=True, methods=["put", "delete"], parser_classes=[MultiPartParser])
+    def video(self, request, pk=None):
+        exercise = self.get_object()
+        old = exercise.video.name
+        if request.method == "DELETE":
+            exercise.video = ""
+        else:
+            upload = VideoUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            exercise.video = upload.validated_data["video"]
+        exercise.save(update_fields=["video"])
+        if old:
+            PRIVATE.delete(old)
+        if request.method == "DELETE":
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(self.get_serializer(exercise).data)
 
 
 class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):

@@ -8,6 +8,7 @@ from practice.forms import upload_limit_words
 from . import exchange
 from .images import prepare_photo
 from .models import Dosage, Exercise, Program, ProgramExercise
+from .videos import checked_video
 
 
 class DosageForm(forms.ModelForm):
@@ -56,6 +57,12 @@ class ExerciseForm(forms.ModelForm):
     )
     video_url = forms.URLField(required=False, assume_scheme="https", label="Video link")
     image = forms.ImageField(required=False)
+    video = forms.FileField(
+        required=False,
+        label="Practice video",
+        help_text="An MP4 or WebM you recorded; your clients watch it on their phone.",
+        widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,video/webm"}),
+    )
 
     class Meta:
         model = Exercise
@@ -75,6 +82,7 @@ class ExerciseForm(forms.ModelForm):
             "duration_seconds",
             "side",
             "video_url",
+            "video",
             "image",
             "image_alt",
         ]
@@ -103,6 +111,15 @@ class ExerciseForm(forms.ModelForm):
             return upload
         try:
             return prepare_photo(upload)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+    def clean_video(self):
+        upload = self.cleaned_data.get("video")
+        if not upload or upload == self.instance.video:
+            return upload
+        try:
+            return checked_video(upload)
         except ValidationError as exc:
             raise ValidationError(exc.messages) from None
 

@@ -7,12 +7,10 @@ cache key is a hash of exactly what goes into the PDF.
 import hashlib
 import json
 import mimetypes
-import os
 import re
-import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +18,9 @@ import segno
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.utils import translation
@@ -30,6 +31,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .files import PRIVATE, stored_files
 from .models import Program, ProgramExercise, dosage_words
 
 # Relative URLs in the handout resolve against this made-up origin; only it is served.
@@ -42,6 +44,10 @@ DEFAULT_ACCENT = "#0f766e"
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # A handout is read on paper: text past this is cut, so pasted megabytes cannot stall a render.
 MAX_TEXT = 2000
+# Rendered PDFs in the private storage: handouts/<practice>/<client>/<hash>.pdf.
+HANDOUT_CACHE = "handouts"
+# In a handout's HTML, uploads of the private storage are named under this made-up path.
+PRIVATE_PREFIX = "private-file/"
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ class HandoutItem:
     is_photo: bool = False
     picture_end_url: str = ""  # the library's drawings come in pairs: start and end position
     picture_end_alt: str = ""
+    has_video: bool = False  # the practice's own video, watched from the check-in page the QR opens
 
     def dosage_words(self) -> str:
         return dosage_words(self)
@@ -124,7 +131,7 @@ def handout_item(item: ProgramExercise, language: str = "en") -> HandoutItem:
     words = exercise.words_in(language)
     photo = getattr(exercise, "image", None)  # an uploaded photo, where the model has one
     if photo:
-        picture_url, alt, is_photo = photo.url, getattr(exercise, "image_alt", ""), True
+        picture_url, alt, is_photo = private_reference(photo.name), getattr(exercise, "image_alt", ""), True
     elif exercise.illustration:
         picture_url, alt, is_photo = static(exercise.illustration), words["illustration_alt"], False
     else:
@@ -141,7 +148,14 @@ def handout_item(item: ProgramExercise, language: str = "en") -> HandoutItem:
         is_photo=is_photo,
         picture_end_url=end_url,
         picture_end_alt=(words["illustration_end_alt"] or words["name"]) if end_url else "",
+        has_video=bool(getattr(exercise, "video", None)),
     )
+
+
+def private_reference(name: str) -> str:
+    """How a handout names a private upload: a path the fetcher reads from the private storage,
+    stable from render to render (a signed link changes every second)."""
+    return f"/{PRIVATE_PREFIX}{name}"
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
@@ -244,21 +258,47 @@ def _font_config() -> FontConfiguration:
     return _fonts.config
 
 
-def cached_handout(handout: Handout, *, options: HandoutOptions | None = None) -> bytes:
-    """The PDF from the cache when nothing that goes into it changed, else rendered and kept."""
+def stored_handout(handout: Handout, *, folder: str, options: HandoutOptions | None = None) -> str:
+    """The cache's name for the PDF, rendered and stored first when nothing stored matches.
+
+    `folder` groups the cache by whom it is about ("<practice>/<client>"), so that a client's
+    handouts can be found and deleted; the file name is a hash of everything in the PDF.
+    """
     options = options or HandoutOptions()
-    path = Path(settings.HANDOUT_CACHE_DIR) / f"{handout_key(handout, options=options)}.pdf"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    pdf = render_handout(handout, options=options)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written aside then renamed: a reader never sees half a file, two writers just race to the same bytes.
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as part:
-        part.write(pdf)
-    os.replace(part.name, path)
-    return pdf
+    name = f"{HANDOUT_CACHE}/{folder}/{handout_key(handout, options=options)}.pdf"
+    if not PRIVATE.exists(name):
+        # Two nodes rendering at once store the same bytes under the same name: either wins.
+        PRIVATE.save(name, ContentFile(render_handout(handout, options=options)))
+    return name
+
+
+def cached_handout(handout: Handout, *, folder: str, options: HandoutOptions | None = None) -> bytes:
+    """The PDF's bytes, from the cache when nothing that goes into it changed."""
+    with PRIVATE.open(stored_handout(handout, folder=folder, options=options)) as stored:
+        return stored.read()
+
+
+def handout_cache_forget(folder: str) -> int:
+    """Delete every cached handout under `folder` (a client's, on erasure); how many went."""
+    names = [name for name, _, _ in stored_files(PRIVATE, f"{HANDOUT_CACHE}/{folder}")]
+    for name in names:
+        PRIVATE.delete(name)
+    return len(names)
+
+
+def handout_cache_evict(*, max_bytes: int, max_age: timedelta, now: datetime) -> int:
+    """Oldest first, delete cached handouts older than `max_age` and then as many as keep the
+    cache under `max_bytes`; a deleted one is simply rendered again on its next download."""
+    files = sorted(stored_files(PRIVATE, HANDOUT_CACHE), key=lambda file: file[2])
+    total = sum(size for _, size, _ in files)
+    evicted = 0
+    for name, size, modified in files:
+        if total <= max_bytes and modified >= now - max_age:
+            break
+        PRIVATE.delete(name)
+        total -= size
+        evicted += 1
+    return evicted
 
 
 def handout_key(handout: Handout, *, options: HandoutOptions) -> str:
@@ -289,10 +329,15 @@ def _catalog_versions(language: str) -> list[str]:
 
 
 def _file_version(url: str) -> str:
-    path = _own_file(OWN_ORIGIN + url.lstrip("/"))
-    if path is None:
+    """Static files change in place (size and time say so); uploads never do: a new upload has a
+    new name, so their name is their version, and no storage is asked."""
+    relative = unquote(urlsplit(url).path).lstrip("/")
+    if not relative.startswith(settings.STATIC_URL.strip("/") + "/"):
+        return url
+    found = finders.find(relative.removeprefix(settings.STATIC_URL.strip("/") + "/"))
+    if found is None:
         return f"{url}:missing"
-    stat = path.stat()
+    stat = Path(found).stat()
     return f"{url}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
@@ -306,30 +351,38 @@ def _qr_svg(url: str) -> str:
 
 
 class OwnFilesFetcher(URLFetcher):
-    """Serves the project's own static and media files and refuses everything else.
+    """Serves the project's own static files, logos and uploads, and refuses everything else.
 
     With WeasyPrint's default fetcher, text a practitioner typed could make the
     renderer request any URL or embed any server file; here it fetches nothing.
     """
 
     def fetch(self, url, headers=None):
-        path = _own_file(url)
-        if path is None:
+        body = _own_file(url)
+        if body is None:
             raise ValueError("Only Rehabit's own static and media files are used in handouts.")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+        content_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 
-def _own_file(url: str) -> Path | None:
+def _own_file(url: str) -> bytes | None:
     if not url.startswith(OWN_ORIGIN):
         return None
     relative = unquote(urlsplit(url).path).lstrip("/")
     static_prefix, media_prefix = settings.STATIC_URL.strip("/") + "/", settings.MEDIA_URL.strip("/") + "/"
     if relative.startswith(static_prefix):
         found = finders.find(relative.removeprefix(static_prefix))
-        return Path(found) if found else None
+        return Path(found).read_bytes() if found else None
     if relative.startswith(media_prefix):
-        root = Path(settings.MEDIA_ROOT).resolve()
-        path = (root / relative.removeprefix(media_prefix)).resolve()
-        return path if path.is_relative_to(root) and path.is_file() else None
+        return _stored_bytes(default_storage, relative.removeprefix(media_prefix))
+    if relative.startswith(PRIVATE_PREFIX):
+        return _stored_bytes(PRIVATE, relative.removeprefix(PRIVATE_PREFIX))
     return None
+
+
+def _stored_bytes(storage, name: str) -> bytes | None:
+    try:
+        with storage.open(name) as stored:
+            return stored.read()
+    except (OSError, SuspiciousOperation, ValueError):
+        return None  # missing, or a name climbing out of the storage ("../../etc/passwd")

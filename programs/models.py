@@ -1,4 +1,5 @@
 from collections.abc import Mapping
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,6 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext, ngettext
 
 from practice.models import Practice, practices_of
+
+from .files import generated_name, private_storage
 
 
 class Dosage(models.Model):
@@ -146,6 +149,15 @@ REGIONS = [
 ]
 
 
+def photo_name(exercise, filename: str) -> str:
+    return generated_name("exercises", ".jpg")  # uploads are re-encoded to JPEG (images.py)
+
+
+def video_name(exercise, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return generated_name("videos", suffix if suffix in (".mp4", ".webm") else "")
+
+
 class Exercise(Dosage):
     POSITIONS = [
         ("standing", "Standing"),
@@ -193,7 +205,13 @@ class Exercise(Dosage):
     )
     illustration_end_alt = models.CharField(max_length=400, blank=True)
     video_url = models.URLField(blank=True)
-    image = models.ImageField(upload_to="exercises/", blank=True)
+    video = models.FileField(
+        upload_to=video_name,
+        storage=private_storage,
+        blank=True,
+        help_text="An MP4 or WebM of the practice's own, shown to its clients through signed links.",
+    )
+    image = models.ImageField(upload_to=photo_name, storage=private_storage, blank=True)
     image_alt = models.CharField(max_length=300, blank=True)
     translations = models.JSONField(
         default=dict,

@@ -1,5 +1,6 @@
 import secrets
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.templatetags.static import static
 from django.utils.text import slugify
@@ -10,6 +11,7 @@ from rest_framework import serializers
 from practice.models import practices_of
 
 from .models import DOSAGE_FIELDS, Dosage, Exercise, Program, ProgramExercise, dosage_errors
+from .videos import checked_video
 
 
 class Pictures(serializers.Serializer):
@@ -33,6 +35,10 @@ class Pictures(serializers.Serializer):
 
 
 class ExerciseSerializer(Pictures, serializers.ModelSerializer):
+    video = serializers.FileField(
+        read_only=True, help_text="The practice's own video (MP4 or WebM): a signed link that expires."
+    )
+
     class Meta:
         model = Exercise
         fields = [
@@ -52,6 +58,7 @@ class ExerciseSerializer(Pictures, serializers.ModelSerializer):
             "illustration_end_url",
             "illustration_end_alt",
             "video_url",
+            "video",
         ]
 
     def to_representation(self, exercise: Exercise) -> dict:
@@ -158,6 +165,9 @@ class ExerciseWriteSerializer(PracticeOwned, Pictures, serializers.ModelSerializ
     steps = serializers.ListField(child=serializers.CharField(max_length=500), max_length=30, required=False)
     cues = serializers.ListField(child=serializers.CharField(max_length=200), max_length=20, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, required=False)
+    video = serializers.FileField(
+        read_only=True, help_text="The practice's own video (MP4 or WebM): a signed link that expires."
+    )
 
     class Meta:
         model = Exercise
@@ -182,6 +192,7 @@ class ExerciseWriteSerializer(PracticeOwned, Pictures, serializers.ModelSerializ
             "illustration_end_url",
             "illustration_end_alt",
             "video_url",
+            "video",
             *DOSAGE_FIELDS,
         ]
         read_only_fields = ["illustration_end_alt"]
@@ -310,3 +321,13 @@ class BulkDosageSerializer(serializers.Serializer):
 class BulkDosageResultSerializer(serializers.Serializer):
     changed = serializers.IntegerField(help_text="How many items changed.")
     program = ProgramWriteSerializer()
+
+
+class VideoUploadSerializer(serializers.Serializer):
+    video = serializers.FileField(help_text="An MP4 or WebM.")
+
+    def validate_video(self, upload):
+        try:
+            return checked_video(upload)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["video"]) from None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import files, views
 
 app_name = "programs"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("programs/<int:pk>/order/", views.items_reorder, name="items-reorder"),
     path("programs/<int:pk>/dosage/", views.program_dosage, name="program-dosage"),
     path("library/exercises/<int:pk>/favourite/", views.exercise_favourite, name="exercise-favourite"),
+    path("files/<str:token>/", files.signed_file, name="private-file"),
 ]

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Back up Rehabit's PostgreSQL database to one file (pg_dump's custom format).
-#   usage: DATABASE_URL=postgres://... scripts/backup.sh [FILE]   (default: rehabit-YYYYmmdd-HHMMSS.dump)
-# Media files (uploaded photos, logos) live in MEDIA_ROOT: copy that folder alongside.
+# Back up Rehabit: the PostgreSQL database (pg_dump's custom format) and every stored file (logos,
+# photos, videos; from the file system or the object store, as the settings say) into one folder.
+#   usage: DATABASE_URL=postgres://... [S3_BUCKET=... S3_*] scripts/backup.sh [DIR]
+#   (default DIR: rehabit-backup-YYYYmmdd-HHMMSS) -> DIR/database.dump, DIR/files.tar
+# The handout cache is not backed up: it renders again on demand.
 set -euo pipefail
 : "${DATABASE_URL:?set DATABASE_URL to the database to back up}"
-file=${1:-rehabit-$(date -u +%Y%m%d-%H%M%S).dump}
-pg_dump --format=custom --no-owner --no-privileges --file "$file" "$DATABASE_URL"
-echo "backed up to $file"
+cd "$(dirname "$0")/.."
+dir=$(realpath -m "${1:-rehabit-backup-$(date -u +%Y%m%d-%H%M%S)}")
+python=${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python )}
+mkdir -p "$dir"
+pg_dump --format=custom --no-owner --no-privileges --file "$dir/database.dump" "$DATABASE_URL"
+"$python" scripts/files_archive.py dump "$dir/files.tar"
+echo "backed up to $dir"

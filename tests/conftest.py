@@ -7,11 +7,13 @@ import threading
 import time
 from datetime import timedelta
 
+import boto3
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from knox.models import AuthToken
+from moto.server import ThreadedMotoServer
 from rest_framework.test import APIClient
 
 from tests.factories import ClientFactory, MembershipFactory, assign
@@ -157,7 +159,7 @@ def api_as(user) -> APIClient:
 
 # --- tasks ----------------------------------------------------------------------
 
-REAL_WORKER_FIXTURES = {"celery_worker", "workers"}
+REAL_WORKER_FIXTURES = {"celery_worker", "workers", "two_nodes"}
 
 
 @pytest.fixture(autouse=True)
@@ -275,6 +277,82 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url, smtp_server):
     yield log
     process.terminate()
     process.wait(timeout=30)
+
+
+# --- object storage --------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto's server mode) on loopback, for this test process and
+    the processes it starts."""
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    need("S3 (moto server)", wait_for(lambda: _listening(port), timeout=15), "moto's server did not start")
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+class Bucket:
+    """A fresh bucket of the S3 server; `env` is what a process needs to keep its files there."""
+
+    def __init__(self, s3_server: str):
+        self.name = f"rehabit-test-{os.getpid()}-{time.monotonic_ns()}"
+        self.env = {
+            "S3_BUCKET": self.name,
+            "S3_ENDPOINT_URL": s3_server,
+            "S3_ACCESS_KEY_ID": "test",
+            "S3_SECRET_ACCESS_KEY": "test",
+        }
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=s3_server,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            region_name="us-east-1",
+        )
+        self.client.create_bucket(Bucket=self.name)
+
+    def keys(self, prefix: str) -> dict:
+        """Each stored key under `prefix` with when it was last written."""
+        listing = self.client.list_objects_v2(Bucket=self.name, Prefix=prefix)
+        return {entry["Key"]: entry["LastModified"] for entry in listing.get("Contents", [])}
+
+
+@pytest.fixture
+def object_storage(s3_server, settings):
+    """Files in a fresh bucket of the S3 server, as in compose with MinIO."""
+    bucket = Bucket(s3_server)
+    options = {
+        "bucket_name": bucket.name,
+        "endpoint_url": s3_server,
+        "access_key": "test",
+        "secret_key": "test",
+        "region_name": "us-east-1",
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "programs.files.PublicS3Storage",
+            "OPTIONS": {**options, "location": "public", "file_overwrite": False},
+        },
+        "private": {
+            "BACKEND": "programs.files.PrivateS3Storage",
+            "OPTIONS": {**options, "location": "private", "querystring_expire": settings.PRIVATE_URL_SECONDS},
+        },
+    }
+    return bucket
 
 
 # --- a real browser ----------------------------------------------------------

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from knox.models import AuthToken
 
-from tests.conftest import need, on_postgres
+from clients.assignments.handouts import assignment_handout
+from tests.conftest import Bucket, need, on_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,10 +47,10 @@ def run(command, **env):
 
 def test_a_restored_backup_serves_the_client_their_own_data(bob, fresh_database, tmp_path):
     _, token = AuthToken.objects.create(bob.user)
-    dump = tmp_path / "rehabit.dump"
+    backup = tmp_path / "backup"
 
-    run(["scripts/backup.sh", str(dump)], DATABASE_URL=database_url(connection.settings_dict["NAME"]))
-    run(["scripts/restore.sh", str(dump)], DATABASE_URL=fresh_database)
+    run(["scripts/backup.sh", str(backup)], DATABASE_URL=database_url(connection.settings_dict["NAME"]))
+    run(["scripts/restore.sh", str(backup)], DATABASE_URL=fresh_database)
     served = run(
         [
             sys.executable,
@@ -79,3 +82,40 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
 
     assert result.returncode == 1
     assert "refusing" in result.stderr
+
+
+def test_a_backup_carries_the_object_stores_uploads_into_a_new_bucket_but_not_the_handout_cache(
+    bob_assignment, fresh_database, tmp_path, object_storage, s3_server
+):
+    exercise = bob_assignment.program.items.first().exercise
+    exercise.image.save("x.jpg", ContentFile(b"a photo"))
+    default_storage.save("logos/logo.png", ContentFile(b"a logo"))
+    assignment_handout(bob_assignment)
+    new_bucket = Bucket(s3_server)
+    app = {"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+
+    run(
+        ["scripts/backup.sh", str(tmp_path / "backup")],
+        DATABASE_URL=database_url(connection.settings_dict["NAME"]),
+        **app,
+        **object_storage.env,
+    )
+    run(
+        ["scripts/restore.sh", str(tmp_path / "backup")], DATABASE_URL=fresh_database, **app, **new_bucket.env
+    )
+    served = run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from programs.models import Exercise; "
+            f"print(Exercise.objects.get(pk={exercise.pk}).image.read().decode())",
+        ],
+        DATABASE_URL=fresh_database,
+        **app,
+        **new_bucket.env,
+    )
+
+    assert served.stdout.strip().endswith("a photo")
+    assert set(new_bucket.keys("")) == {f"private/{exercise.image.name}", "public/logos/logo.png"}

@@ -71,3 +71,18 @@ def test_the_apps_services_reach_postgres_redis_and_mailpit_by_the_names_in_env_
     assert env["EMAIL_URL"] == "smtp://mailpit:1025" and "mailpit" in services
     for name in ("web", "worker", "beat"):
         assert set(services[name]["depends_on"]) >= {"postgres", "redis"}
+
+
+def test_every_node_of_the_stack_shares_files_through_minio_not_a_local_folder(compose_config):
+    env = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    services = compose_config["services"]
+
+    assert env["S3_ENDPOINT_URL"] == "http://minio:9000" and "minio" in services
+    assert "healthcheck" in services["minio"]
+    for name in ("web", "worker", "beat"):
+        assert set(services[name]["depends_on"]) >= {"minio", "buckets"}
+        assert not services[name].get("volumes")

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from programs.files import PRIVATE, download_response
 from programs.handouts import (
     PAGE_SIZES,
     Handout,
@@ -20,7 +21,9 @@ from programs.handouts import (
     branding_of,
     cached_handout,
     clip,
+    handout_cache_forget,
     handout_items,
+    stored_handout,
 )
 
 from ..audit import audit_record
@@ -102,10 +105,20 @@ def handout_options_from(params) -> HandoutOptions:
     return HandoutOptions(page_size=size, large_print=large in LARGE_YES, language=language)
 
 
+def cache_folder(client) -> str:
+    """Where the client's cached handouts are kept, so that erasure finds them all."""
+    return f"{client.practice_id}/{client.pk}"
+
+
 def assignment_handout(assignment: Assignment, *, options: HandoutOptions | None = None) -> tuple[bytes, str]:
     """The PDF bytes (from the cache when unchanged) and the file name to offer."""
     handout = handout_for(assignment, language=options.language if options else None)
-    return cached_handout(handout, options=options), handout_filename(assignment)
+    folder = cache_folder(assignment.client)
+    return cached_handout(handout, folder=folder, options=options), handout_filename(assignment)
+
+
+def forget_handouts(client) -> int:
+    return handout_cache_forget(cache_folder(client))
 
 
 # --- many at once: a batch the worker renders and the practitioner watches -------------------
@@ -115,8 +128,12 @@ def assignment_handout(assignment: Assignment, *, options: HandoutOptions | None
 def handout_download(
     request, assignment: Assignment, *, options: HandoutOptions | None = None
 ) -> HttpResponse:
-    """The PDF as a download, for the web and both APIs alike; the download is audited."""
-    pdf, filename = assignment_handout(assignment, options=options)
+    """The PDF as a download, for the web and both APIs alike; the download is audited.
+
+    Sent from the cache without passing through Python: from disk by the server, from
+    object storage by a redirect to a short-lived signed link."""
+    handout = handout_for(assignment, language=options.language if options else None)
+    name = stored_handout(handout, folder=cache_folder(assignment.client), options=options)
     audit_record(
         actor=request.user,
         client=assignment.client,
@@ -124,10 +141,9 @@ def handout_download(
         obj=assignment,
         request=request,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"  # a client's health information
-    return response
+    return download_response(
+        PRIVATE, name, filename=handout_filename(assignment), content_type="application/pdf"
+    )
 
 
 def handout_batch_create(*, practice, by, assignments) -> HandoutBatch:
@@ -168,7 +184,7 @@ def handout_batch_run(batch_id: int, *, progress: Callable[[HandoutBatch], None]
 
 def _render_quietly(assignment: Assignment) -> bool:
     try:
-        cached_handout(handout_for(assignment))
+        stored_handout(handout_for(assignment), folder=cache_folder(assignment.client))
     except Exception:
         # One broken handout must not stop the others; the log names ids, never health data.
         logger.exception("Handout for assignment %s failed to render", assignment.pk)

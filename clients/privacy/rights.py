@@ -3,12 +3,9 @@
 import io
 import json
 import zipfile
-from itertools import product
-from pathlib import Path
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from celery import shared_task
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,12 +18,11 @@ from knox.models import AuthToken
 
 from practice.mail import EmailTask
 from practice.models import Membership
-from programs.handouts import PAGE_SIZES, HandoutOptions, handout_key
 from programs.models import ProgramExercise
 
 from .. import emails
 from ..assignments import changes
-from ..assignments.handouts import HANDOUT_RELATED, assignment_handout, handout_for
+from ..assignments.handouts import HANDOUT_RELATED, assignment_handout, forget_handouts
 from ..assignments.versions import schedule_of
 from ..audit import audit_record
 from ..models import (
@@ -362,26 +358,15 @@ def client_erase(*, client: Client, by, request=None) -> Client:
     _forget_admin_log(Client, client.pk, f"Erased client {client.pk}")
     if user is not None:
         _erase_user(user, client.pk)
+    forget_files(client)  # a cache: should the erasure roll back, a download renders it again
     ErasureRequest.objects.filter(client=client, completed_at=None).update(completed_at=timezone.now())
     audit_record(actor=by, client=client, action=AuditEvent.ERASE_CLIENT, request=request)
     return client
 
 
 def forget_files(client: Client) -> None:
-    """Delete every stored file about the client: the one place erasure removes files."""
-    _forget_cached_handouts(client)
-
-
-def _forget_cached_handouts(client: Client) -> None:
-    # On the file system the cache is named by content hashes: the client's handouts as they
-    # stand now, in every size, print and language a download can ask for.
-    folder = Path(settings.HANDOUT_CACHE_DIR)
-    languages = [None, *dict(settings.LANGUAGES)]
-    for assignment in client.assignments.select_related(*HANDOUT_RELATED):
-        for language, size, large in product(languages, PAGE_SIZES, (False, True)):
-            options = HandoutOptions(page_size=size, large_print=large, language=language)
-            key = handout_key(handout_for(assignment, language=language), options=options)
-            (folder / f"{key}.pdf").unlink(missing_ok=True)
+    """Every stored file about the client: the cached handouts, which print their name."""
+    forget_handouts(client)
 
 
 def _forget_admin_log(model, pk: int, label: str) -> None:

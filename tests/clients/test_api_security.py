@@ -63,6 +63,8 @@ TABLE = [
     ("DELETE", "/api/v1/exercises/{exercise}/",                   401,  404,  404,  404),
     ("PUT",    "/api/v1/exercises/{exercise}/favourite/",         401,  404,  404,  404),
     ("DELETE", "/api/v1/exercises/{exercise}/favourite/",         401,  404,  404,  404),
+    ("PUT",    "/api/v1/exercises/{exercise}/video/",             401,  404,  404,  404),
+    ("DELETE", "/api/v1/exercises/{exercise}/video/",             401,  404,  404,  404),
     ("GET",    "/api/v1/programs/",                               401,  404,  404,  OWN),
     ("POST",   "/api/v1/programs/",                               401,  404,  404,  NOT_IN_FIELD),
     ("GET",    "/api/v1/programs/{program}/",                     401,  404,  404,  404),

@@ -188,7 +188,7 @@ def test_the_client_downloads_the_same_complete_export_with_their_own_addresses(
 
 
 def export_queries(client, by, cache_dir) -> int:
-    with override_settings(HANDOUT_CACHE_DIR=cache_dir), CaptureQueriesContext(connection) as queries:
+    with override_settings(PRIVATE_MEDIA_ROOT=cache_dir), CaptureQueriesContext(connection) as queries:
         rights.client_export(client=client, by=by)
     return len(queries)
 

@@ -25,6 +25,7 @@ WITHOUT_OBJECTS = {
     "workspace:handout-batches",
     "workspace:unsubscribe",  # public: the signed token is the proof (tests/clients/test_reminders*)
     "workspace:odi-wording",  # the current practice's own wording (tests/clients/test_questionnaires.py)
+    "programs:private-file",  # the signed, expiring link is the proof (tests/programs/test_private_files)
 }
 
 

@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def handout_cache(settings, tmp_path):
-    settings.HANDOUT_CACHE_DIR = tmp_path / "handouts"
-    return settings.HANDOUT_CACHE_DIR
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
 
 
 def pdf_text(pdf: bytes) -> str:

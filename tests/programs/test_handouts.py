@@ -100,7 +100,7 @@ def hostile(base: str) -> str:
 def test_hostile_markup_in_any_text_fetches_nothing_attaches_nothing_and_still_renders(
     bob_assignment, counting_server, settings, tmp_path
 ):
-    settings.HANDOUT_CACHE_DIR = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     base, hits = counting_server
     payload = hostile(base)
     item = bob_assignment.program.items.select_related("exercise").first()

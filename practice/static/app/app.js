@@ -553,6 +553,7 @@ function fillExercise() {
     exercise.summary ? `<p>${escapeHtml(exercise.summary)}</p>` : "",
     exercise.steps?.length ? `<h3>${escapeHtml(gettext("How to do it"))}</h3>${list(exercise.steps, "ol")}` : "",
     exercise.cues?.length ? `<h3>${escapeHtml(gettext("Keep in mind"))}</h3>${list(exercise.cues, "ul")}` : "",
+    exercise.video ? `<video class="video" src="${escapeHtml(exercise.video)}" controls preload="metadata"></video>` : "",
     video
       ? `<p><a class="video" href="${escapeHtml(video)}" target="_blank" rel="noopener noreferrer">${escapeHtml(gettext("Watch the video (opens outside Rehabit)"))}</a></p>`
       : "",
