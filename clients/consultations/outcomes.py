@@ -26,6 +26,7 @@ class Measure:
     high: float
     mcid: float | None  # None: changes are shown, never flagged
     higher_is_better: bool = False
+    rates_change: bool = False  # the value is itself a change since the start (GROC)
 
 
 MEASURES = {
@@ -33,11 +34,16 @@ MEASURES = {
     for measure in (
         Measure("pain", "Pain at rest (NPRS)", "/10", 0, 10, mcid=2),
         Measure("odi", "Oswestry Disability Index", " %", 0, 100, mcid=10),
+        Measure("psfs", "Patient-Specific Functional Scale", "/10", 0, 10, mcid=2, higher_is_better=True),
+        Measure("groc", "Global rating of change", "", -7, 7, mcid=3, higher_is_better=True, rates_change=True),
         Measure(
             "exercise_pain", "Pain during exercise (check-offs, weekly average)", "/10", 0, 10, mcid=None
         ),
     )
 }
+
+# A questionnaire's key to its measure: the NPRS asks for pain at rest, like the consultation's.
+MEASURE_OF_QUESTIONNAIRE = {"nprs": "pain", "odi": "odi", "psfs": "psfs", "groc": "groc"}
 
 
 @dataclass(frozen=True)
@@ -74,8 +80,12 @@ def compare(observations) -> list[Outcome]:
     last: dict[str, float] = {}
     timeline = []
     for seen in sorted(observations, key=lambda o: (o.day, o.measure)):
-        change = round(seen.value - last[seen.measure], 1) if seen.measure in last else None
-        mcid = MEASURES[seen.measure].mcid
+        measure = MEASURES[seen.measure]
+        if measure.rates_change:
+            change = seen.value
+        else:
+            change = round(seen.value - last[seen.measure], 1) if seen.measure in last else None
+        mcid = measure.mcid
         important = change is not None and mcid is not None and abs(change) >= mcid
         timeline.append(Outcome(seen.day, seen.measure, seen.value, seen.source, change, important))
         last[seen.measure] = seen.value
@@ -101,6 +111,15 @@ def consultation_observations(consultations) -> list[Observation]:
     return observations
 
 
+def questionnaire_observations(responses) -> list[Observation]:
+    """The client's scored answers (`QuestionnaireResponse`), each under its like measure."""
+    return [
+        Observation(r.answered_on, MEASURE_OF_QUESTIONNAIRE[r.questionnaire], r.score, "questionnaire")
+        for r in responses
+        if r.questionnaire in MEASURE_OF_QUESTIONNAIRE and r.score is not None
+    ]
+
+
 def exercise_pain_observations(weekly_pain: dict) -> list[Observation]:
     """{day: average pain at that week's check-offs} (`charts.weekly_pain`) as its own series."""
     return [
@@ -123,6 +142,8 @@ class Mark:
     def title(self) -> str:
         o, unit = self.outcome, self.outcome.scale.unit
         said = f"{o.day:%-d %b %Y}: {o.value:g}{unit} ({o.source})"
+        if o.scale.rates_change:
+            return said + (", reaches the MCID" if o.important else "")
         if o.change is None:
             return said + ", first measure"
         said += f", {o.change:+g} since the last"

@@ -43,10 +43,11 @@ def client_page(client: Client, *, today, break_form=None) -> dict:
         "points": points,
         "polyline": charts.polyline(points),
         "pain_ticks": charts.pain_ticks(today),
-        **_outcomes(held, pains),
+        **_outcomes(held, pains, client.questionnaire_responses.all()),
         "per_exercise": _per_exercise(client, assignments),
         "latest_checkoffs": list(log.checkoff_log(client)[:LATEST_CHECKOFFS]),
         "consultations": list(client.consultations.select_related("practitioner")),
+        "open_alerts": list(client.alerts.open()),
         "adherence_days": ADHERENCE_DAYS,
     }
 
@@ -77,8 +78,9 @@ def _break_form(assignment, submitted: BreakForm | None) -> BreakForm:
     return BreakForm(auto_id=f"id_break_{assignment.pk}_%s")
 
 
-def _outcomes(held, pains) -> dict:
+def _outcomes(held, pains, responses) -> dict:
     observed = outcomes.consultation_observations(held)
+    observed += outcomes.questionnaire_observations(responses)
     observed += outcomes.exercise_pain_observations(charts.weekly_pain(pains))
     timeline = outcomes.compare(observed)
     series = outcomes.by_measure(timeline)

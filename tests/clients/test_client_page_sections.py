@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clients.models import AuditEvent, Completion, Consultation, Reminder
+from clients.consultations import questionnaires
+from clients.models import Alert, AuditEvent, Completion, Consultation, QuestionnaireSchedule, Reminder
 from tests.conftest import api_as
 from tests.factories import MembershipFactory, TemplateFactory, assign
 
@@ -266,3 +267,39 @@ def test_a_booked_consultation_can_be_completed_later_with_its_notes_and_baselin
         4,
         20,
     )
+
+
+def test_the_overview_shows_open_alerts_each_handled_from_there(client, alice, bob):
+    alert = Alert.objects.create(
+        client=bob,
+        kind=Alert.PAIN,
+        local_date=timezone.localdate(),
+        raised_at=timezone.now(),
+        reason="Pain 8/10",
+    )
+    client.force_login(alice)
+
+    html = client.get(f"/clients/{bob.pk}/").content.decode()
+    assert "Pain 8/10" in html and f'action="/attention/alerts/{alert.pk}/handle/"' in html
+
+    answer = client.post(f"/attention/alerts/{alert.pk}/handle/", {"next": f"/clients/{bob.pk}/#overview"})
+
+    assert answer.url == f"/clients/{bob.pk}/#overview"
+    assert "Pain 8/10" not in client.get(f"/clients/{bob.pk}/").content.decode()
+
+
+def test_questionnaire_answers_land_in_outcomes_beside_the_resting_baseline(client, alice, bob):
+    program = assign(bob, start=timezone.localdate())
+    schedule = QuestionnaireSchedule.objects.create(
+        assignment=program, questionnaire="psfs", every_days=14, starts_on=timezone.localdate()
+    )
+    questionnaires.response_submit(
+        client=bob, schedule=schedule, answers={"activities": [{"activity": "Gardening", "rating": 4}]}
+    )
+    client.force_login(alice)
+
+    html = client.get(f"/clients/{bob.pk}/").content.decode()
+    outcomes = html[html.index('id="outcomes"') : html.index('id="programs"')]
+
+    assert "Patient-Specific Functional Scale" in outcomes
+    assert "Schedule and see answers" in outcomes

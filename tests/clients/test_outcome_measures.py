@@ -108,3 +108,41 @@ def test_each_measure_is_charted_on_its_own_scale_with_its_mcid_marks():
     assert first.x < second.x
     assert "reaches the MCID" in second.title and "first measure" in first.title
     assert [label for _, label in chart.ticks] == ["100", "50", "0"]
+
+
+class Answered:
+    def __init__(self, day, questionnaire, score):
+        self.answered_on, self.questionnaire, self.score = day, questionnaire, score
+
+
+def test_a_pain_questionnaire_is_compared_with_the_consultations_resting_pain():
+    resting = outcomes.consultation_observations([Held(date(2026, 1, 1), pain=7)])
+    answered = outcomes.questionnaire_observations([Answered(date(2026, 1, 15), "nprs", 4)])
+
+    (_resting, answered_pain) = compare(resting + answered)
+
+    assert (answered_pain.measure, answered_pain.change, answered_pain.important, answered_pain.better) == (
+        "pain",
+        -3,
+        True,
+        True,
+    )
+
+
+def test_psfs_answers_form_their_own_series_where_higher_is_better():
+    answered = outcomes.questionnaire_observations(
+        [Answered(date(2026, 1, 1), "psfs", 3.5), Answered(date(2026, 1, 15), "psfs", 6)]
+    )
+
+    assert [(o.measure, o.change, o.important, o.better) for o in compare(answered)] == [
+        ("psfs", None, False, False),
+        ("psfs", 2.5, True, True),
+    ]
+
+
+def test_a_global_rating_of_change_meets_the_mcid_by_its_own_value():
+    answered = outcomes.questionnaire_observations(
+        [Answered(date(2026, 1, 1), "groc", 2), Answered(date(2026, 1, 15), "groc", 4)]
+    )
+
+    assert [(o.change, o.important) for o in compare(answered)] == [(2, False), (4, True)]
