@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from clients.models import Assignment, AssignmentPause, Client, Completion, Consultation
+from clients.models import Assignment, AssignmentPause, Client, Completion, Consultation, PushSubscription
 from programs.models import Exercise, Program
 from tests.conftest import api_as
 from tests.factories import ExerciseFactory, TemplateFactory
@@ -33,6 +33,8 @@ TABLE = [
     ("GET",    "/api/v1/me/assignments/{assignment}/handout.pdf", 401,  404,  404,  404),
     ("GET",    "/api/v1/me/today/",                               401,  OWN,  OWN,  404),
     ("GET",    "/api/v1/me/adherence/",                           401,  OWN,  OWN,  404),
+    ("GET",    "/api/v1/me/push-subscriptions/",                  401,  OWN,  OWN,  404),
+    ("DELETE", "/api/v1/me/push-subscriptions/{push}/",           401,  404,  404,  404),
     ("PUT",    "/api/v1/me/completions/{completion}/",            401,  404,  404,  404),
     ("DELETE", "/api/v1/me/completions/{completion}/",            401,  404,  404,  404),
     ("POST",   "/api/v1/me/completions/batch/",                   401,  OWN,  OWN,  404),
@@ -108,7 +110,11 @@ def world(alice, alice_practice, bob, bob_assignment, dana_assignment, erin_assi
         start_date=timezone.localdate() + timedelta(days=2),
         end_date=timezone.localdate() + timedelta(days=3),
     )
+    push = PushSubscription.objects.create(
+        client=bob, endpoint="https://push.example.net/bobs-phone", p256dh="k" * 87, auth="a" * 22
+    )
     return {
+        "push": push.pk,
         "assignment": bob_assignment.pk,
         "pause": pause.pk,
         "completion": completion.pk,
