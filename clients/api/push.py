@@ -60,13 +60,10 @@ class PushSubscriptionSerializer(serializers.ModelSerializer):
 
 
 def _mine(request):
-    user = request.user
-    mine = (
-        PushSubscription.objects.filter(client__user=user)
-        if user.is_authenticated
-        else PushSubscription.objects.none()
-    )
-    return mine.order_by("pk")
+    """The signed-in client's own; a practitioner has none to list and gets 404, as on every /me/ path."""
+    if not request.user.is_authenticated:
+        return PushSubscription.objects.none()
+    return PushSubscription.objects.filter(client=client_of(request.user)).order_by("pk")
 
 
 @extend_schema_view(

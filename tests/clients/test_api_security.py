@@ -21,6 +21,7 @@ from clients.models import (
     Completion,
     Consultation,
     Message,
+    PushSubscription,
     QuestionnaireResponse,
     QuestionnaireSchedule,
 )
@@ -43,6 +44,8 @@ TABLE = [
     ("GET",    "/api/v1/me/assignments/{assignment}/handout.pdf", 401,  404,  404,  404),
     ("GET",    "/api/v1/me/today/",                               401,  OWN,  OWN,  404),
     ("GET",    "/api/v1/me/adherence/",                           401,  OWN,  OWN,  404),
+    ("GET",    "/api/v1/me/push-subscriptions/",                  401,  OWN,  OWN,  404),
+    ("DELETE", "/api/v1/me/push-subscriptions/{push}/",           401,  404,  404,  404),
     ("PUT",    "/api/v1/me/completions/{completion}/",            401,  404,  404,  404),
     ("DELETE", "/api/v1/me/completions/{completion}/",            401,  404,  404,  404),
     ("POST",   "/api/v1/me/completions/batch/",                   401,  OWN,  OWN,  404),
@@ -153,7 +156,11 @@ def world(alice, alice_practice, bob, bob_assignment, dana_assignment, erin_assi
     questionnaire = QuestionnaireSchedule.objects.create(
         assignment=bob_assignment, questionnaire="nprs", every_days=7, starts_on=bob_assignment.start_date
     )
+    push = PushSubscription.objects.create(
+        client=bob, endpoint="https://push.example.net/bobs-phone", p256dh="k" * 87, auth="a" * 22
+    )
     return {
+        "push": push.pk,
         "alert": alert.pk,
         "questionnaire": questionnaire.pk,
         "assignment": bob_assignment.pk,
