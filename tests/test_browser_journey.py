@@ -36,6 +36,7 @@ def test_practitioner_signs_in_assigns_the_template_and_downloads_the_handout(pa
     page.get_by_label("Email").fill("alice@example.com")
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Clients", exact=True).click()  # from Needs attention, the first page
     page.get_by_role("link", name="Bob Client").click()
     page.get_by_text("Quick-assign a template as it is").click()
     page.get_by_label("Template", exact=True).select_option(label="Back pain: movement as medicine")
@@ -75,8 +76,9 @@ def test_practitioner_goes_from_a_new_client_to_a_consultation_to_an_assigned_pr
     assert_accessible(page)  # the sign-in page
     sign_in_by_cookie(page.context, live_server, alice)
     page.goto(f"{live_server.url}/")
-    assert_accessible(page)
+    assert_accessible(page)  # Needs attention, the first page
 
+    page.get_by_role("link", name="Clients", exact=True).click()
     page.get_by_role("link", name="Add a client").click()
     assert_accessible(page)
     page.get_by_label("Name").fill("Fay Client")
