@@ -116,8 +116,8 @@ def unread_messages(*, user, practice: Practice | None) -> QuerySet:
     return Message.objects.visible_to(user, practice).filter(from_client=True, read_at=None)
 
 
-def message_items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
-    return [
+def message_items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
+    items = [
         Item(
             source="messages",
             client=unread.client,
@@ -128,6 +128,7 @@ def message_items(*, user, practice: Practice | None, now: datetime) -> list[Ite
         for shown in practices_in_view(user=user, practice=practice)
         for unread in thread.clients_with_unread_messages(practice=shown)
     ]
+    return first(items, limit)
 
 
 def returned_questionnaires(*, user, practice: Practice | None) -> QuerySet:
@@ -149,8 +150,8 @@ def questionnaire_title(attention: questionnaires.Attention) -> str:
     return " · ".join(parts)
 
 
-def questionnaire_items(*, user, practice: Practice | None, now: datetime) -> list[Item]:
-    return [
+def questionnaire_items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
+    items = [
         Item(
             source="questionnaires",
             client=attention.client,
@@ -160,6 +161,7 @@ def questionnaire_items(*, user, practice: Practice | None, now: datetime) -> li
         for shown in practices_in_view(user=user, practice=practice)
         for attention in questionnaires.questionnaires_needing_attention(practice=shown, now=now)
     ]
+    return first(items, limit)
 
 
 # --- consultations -------------------------------------------------------------------------
