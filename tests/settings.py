@@ -24,7 +24,6 @@ if "EMAIL_URL" not in os.environ:  # a worker started by the tests is given a re
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 MEDIA_ROOT = BASE_DIR / "var" / "test-media" / WORKER  # noqa: F405
-HANDOUT_CACHE_DIR = BASE_DIR / "var" / "test-handouts" / WORKER  # noqa: F405
 VAPID_PRIVATE_KEY = VAPID_PRIVATE_KEY or development_vapid_key(BASE_DIR / "var" / "test-vapid.key")  # noqa: F405
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private" / WORKER  # noqa: F405
 

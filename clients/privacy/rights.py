@@ -334,7 +334,6 @@ def client_erase(*, client: Client, by, request=None) -> Client:
     """Remove every personal field and stored file; check-off counts, dates and scores stay, tied
     to no one, and the audit keeps who did what, without the client's addresses."""
     user = client.user
-    forget_files(client)  # first, while the files can still be found from what the client was
     client.name = f"Erased client {client.pk}"
     client.email = f"erased-{client.pk}@erased.invalid"
     client.phone = client.notes = ""

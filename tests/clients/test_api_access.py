@@ -46,6 +46,6 @@ def test_client_downloads_their_own_handout_as_a_named_pdf(bob, bob_assignment):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
     assert 'filename="' in response["Content-Disposition"]
     assert "bob-client.pdf" in response["Content-Disposition"]

@@ -27,7 +27,7 @@ TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "inet",
 @pytest.fixture
 def own_files(settings, tmp_path):
     """Stored files of this test only: the scan must not read other tests' Bobs."""
-    settings.MEDIA_ROOT, settings.HANDOUT_CACHE_DIR = tmp_path / "media", tmp_path / "handouts"
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = tmp_path / "media", tmp_path / "private"
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def tables_mentioning(value: str) -> list[str]:
 
 
 def stored_files() -> list[Path]:
-    roots = [Path(settings.MEDIA_ROOT), Path(settings.HANDOUT_CACHE_DIR)]
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)]  # the handout cache is private
     return [Path(folder) / name for root in roots for folder, _, names in os.walk(root) for name in names]
 
 

@@ -350,7 +350,7 @@ def test_practitioner_downloads_an_assignments_handout(alice, bob_assignment, er
     response = api.get(f"/api/v1/assignments/{bob_assignment.pk}/handout.pdf")
 
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
     assert api.get(f"/api/v1/assignments/{erin_assignment.pk}/handout.pdf").status_code == 404
 
 

@@ -87,7 +87,7 @@ def test_practitioner_downloads_the_handout_of_their_clients_assignment(client, 
     response = client.get(f"/assignments/{bob_assignment.pk}/handout.pdf")
 
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
 
 
 def test_another_practices_client_and_handout_are_404(client, charlie, bob, bob_assignment):

@@ -40,7 +40,7 @@ def jpeg(name="bob-smith-knee.jpg") -> SimpleUploadedFile:
 
 
 def exercise_form(**extra) -> dict:
-    return {"name": "Knee bends", "body_region": "hips", "sets": 2, "reps": 8, "side": "", **extra}
+    return {"name": "Knee bends", "region": "knee", "sets": 2, "reps": 8, "side": "", **extra}
 
 
 @pytest.fixture
