@@ -242,6 +242,7 @@ def needs_attention(
 
 def attention_count(*, user, practice: Practice | None = None) -> int:
     """How many rows need attention, in one query."""
-    counted = [rows(user=user, practice=practice).values_list("client_id") for rows in COUNTED]
+    # No ordering: SQLite allows none in the parts of a UNION.
+    counted = [rows(user=user, practice=practice).order_by().values_list("client_id") for rows in COUNTED]
     first, *others = counted
     return (first.union(*others, all=True) if others else first).count()

@@ -35,7 +35,9 @@ MEASURES = {
         Measure("pain", "Pain at rest (NPRS)", "/10", 0, 10, mcid=2),
         Measure("odi", "Oswestry Disability Index", " %", 0, 100, mcid=10),
         Measure("psfs", "Patient-Specific Functional Scale", "/10", 0, 10, mcid=2, higher_is_better=True),
-        Measure("groc", "Global rating of change", "", -7, 7, mcid=3, higher_is_better=True, rates_change=True),
+        Measure(
+            "groc", "Global rating of change", "", -7, 7, mcid=3, higher_is_better=True, rates_change=True
+        ),
         Measure(
             "exercise_pain", "Pain during exercise (check-offs, weekly average)", "/10", 0, 10, mcid=None
         ),
