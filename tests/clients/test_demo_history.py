@@ -64,3 +64,13 @@ def test_seeding_the_demo_again_adds_no_history(demo, capsys):
 def test_the_demo_history_sets_off_no_pain_alert(demo):
     assert alerts.pain_alert_rows(timezone.now()) == []
     assert not Reminder.objects.filter(kind=Reminder.PAIN_ALERT).exists()
+
+
+def test_the_demo_practitioner_finds_a_message_and_an_overdue_questionnaire_waiting(client, demo):
+    client.force_login(demo.practitioner)
+
+    page = client.get("/attention/").text
+
+    assert "1 unread message" in page
+    assert "1 overdue" in page
+    assert "Is it normal that my back" not in page  # who waits, never what they wrote

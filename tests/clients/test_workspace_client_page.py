@@ -117,7 +117,9 @@ def test_the_client_page_with_twelve_weeks_of_history_takes_a_constant_number_of
         )
     client.force_login(alice)
 
-    with django_assert_max_num_queries(28):  # messages, open alerts, questionnaires and their answers included
+    with django_assert_max_num_queries(
+        28
+    ):  # messages, open alerts, questionnaires and their answers included
         response = client.get(f"/clients/{bob.pk}/")
 
     assert response.status_code == 200

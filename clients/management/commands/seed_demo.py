@@ -9,7 +9,17 @@ from django.utils import timezone
 
 from clients.assignments.lifecycle import assignment_create
 from clients.consultations.booking import odi_percent
-from clients.models import ALL_DAYS, Assignment, Client, Completion, Consultation
+from clients.consultations.questionnaires import QUESTIONNAIRES, score
+from clients.models import (
+    ALL_DAYS,
+    Assignment,
+    Client,
+    Completion,
+    Consultation,
+    Message,
+    QuestionnaireResponse,
+    QuestionnaireSchedule,
+)
 from clients.scheduling import local_date
 from practice.models import Membership, Practice, User
 from programs.library import TEMPLATE
@@ -76,7 +86,53 @@ def _seed(slug: str, password: str):
         _history(assignment)
     if not client.consultations.exists():
         _consultations(client, practitioner, first_day=assignment.start_date)
+    if not QuestionnaireSchedule.objects.filter(assignment__client=client).exists():
+        _questionnaire(assignment, practitioner)
+    if not Message.objects.filter(client=client).exists():
+        _messages(client, practitioner)
     return practice, practitioner, client_user
+
+
+PSFS_AT_START = {
+    "activities": [{"activity": "Gardening", "rating": 3}, {"activity": "Lifting my son", "rating": 4}]
+}
+
+
+def _questionnaire(assignment: Assignment, practitioner) -> None:
+    """A PSFS every two weeks from the start: answered then, the second one overdue since last week."""
+    schedule = QuestionnaireSchedule.objects.create(
+        assignment=assignment,
+        questionnaire="psfs",
+        every_days=14,
+        starts_on=assignment.start_date,
+        created_by=practitioner,
+    )
+    QuestionnaireResponse.objects.create(
+        client=assignment.client,
+        schedule=schedule,
+        questionnaire="psfs",
+        due_on=assignment.start_date,
+        answered_on=assignment.start_date,
+        answers=PSFS_AT_START,
+        score=score(QUESTIONNAIRES["psfs"], PSFS_AT_START),
+    )
+
+
+def _messages(client: Client, practitioner) -> None:
+    """A short thread: the practitioner's welcome, read; the client's question, waiting."""
+    Message.objects.create(
+        client=client,
+        author=practitioner,
+        from_client=False,
+        body="Welcome! Tick each exercise off as you go; write here if anything hurts.",
+        read_at=timezone.now(),
+    )
+    Message.objects.create(
+        client=client,
+        author=client.user,
+        from_client=True,
+        body="Is it normal that my back feels stiff first thing in the morning?",
+    )
 
 
 def _history(assignment: Assignment) -> None:
