@@ -32,6 +32,7 @@ from ..models import (
     QuestionnaireSchedule,
 )
 from ..scheduling import local_date
+from . import outcomes
 from .booking import odi_percent
 
 OVERDUE_AFTER = timedelta(days=3)  # unanswered this long after its day, it shows as overdue
@@ -407,16 +408,15 @@ def outcome_series(client: Client, *, now: datetime | None = None) -> dict[str, 
 
 
 def _series(questionnaire: Questionnaire, entries: list[tuple[date, float, str]]) -> Series:
-    points, before = [], None
-    for day, value, source in entries:
-        # GROC is itself a change since the start: its value, not a difference, meets the MCID.
-        change = (
-            value if questionnaire.key == "groc" else (None if before is None else round(value - before, 1))
-        )
-        important = change is not None and abs(change) >= questionnaire.mcid
-        better = None if not change else (change < 0) == (questionnaire.better == "lower")
-        points.append(Point(day, value, source, change, important, better))
-        before = value
+    """The points with their changes by the one like-with-like rule (`outcomes.compare`)."""
+    measure = outcomes.MEASURE_OF_QUESTIONNAIRE[questionnaire.key]
+    timeline = outcomes.compare(
+        outcomes.Observation(day, measure, value, source) for day, value, source in entries
+    )
+    points = [
+        Point(o.day, o.value, o.source, o.change, o.important, o.better if o.change else None)
+        for o in timeline
+    ]
     low, high = SCALES.get(questionnaire.key, (questionnaire.low, questionnaire.high))
     return Series(
         questionnaire.key,
