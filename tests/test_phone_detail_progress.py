@@ -163,7 +163,7 @@ def test_offline_the_progress_shows_the_last_figures_saying_so_and_pictures_stil
     assert page.locator("#today-count-text").inner_text() == "3 of 6 done today"
     pictures = page.locator("#slots img")
     pictures.last.scroll_into_view_if_needed()
-    page.wait_for_function("[...document.querySelectorAll('#slots img')].every(img => img.complete)")
+    page.wait_for_function("() => [...document.querySelectorAll('#slots img')].every((img) => img.complete)")
     assert pictures.evaluate_all("imgs => imgs.every(img => img.naturalWidth > 0)")
     shot(page, "progress-offline")
     phone.set_offline(False)
@@ -253,7 +253,7 @@ def test_the_timer_skips_a_rest_on_request(phone, live_server, gil):
     page.get_by_text("Set 1 of 3 · Right side · Hold 1 of 1", exact=True).wait_for()
     assert skip.is_hidden()
     page.get_by_role("button", name="Stop").click()
-    page.wait_for_function("timer.lock === null", timeout=5_000)  # the screen may sleep again
+    page.wait_for_function("() => timer.lock === null", timeout=5_000)  # the screen may sleep again
 
 
 # --- installing ----------------------------------------------------------------------------

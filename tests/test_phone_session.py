@@ -175,10 +175,10 @@ def test_the_screen_stays_awake_while_a_session_shows_and_may_sleep_after(phone,
 
     page.get_by_role("button", name="Start the session").click()
     page.get_by_role("heading", name="Side plank", level=2).wait_for()
-    page.wait_for_function("window.locks.length === 1 && !window.locks[0].released")
+    page.wait_for_function("() => window.locks.length === 1 && !window.locks[0].released")
     page.get_by_role("button", name="Back to today").first.click()
 
-    page.wait_for_function("window.locks.every((lock) => lock.released)")
+    page.wait_for_function("() => window.locks.every((lock) => lock.released)")
 
 
 def test_a_session_has_no_serious_accessibility_finding_and_reduced_motion_moves_nothing(

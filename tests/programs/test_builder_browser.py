@@ -28,7 +28,7 @@ def builder(chromium, live_server, alice, knee):
     sign_in_by_cookie(context, live_server, alice)
     page = context.new_page()
     page.goto(f"{live_server.url}/programs/{knee.pk}/")
-    page.wait_for_function("document.querySelector('[data-sortable]').sortable")
+    page.wait_for_function("() => Boolean(document.querySelector('[data-sortable]')?.sortable)")
     return page
 
 
@@ -44,7 +44,7 @@ def test_a_practitioner_drags_the_last_exercise_to_the_top_and_the_order_is_save
     # A move by button first: the list is swapped in by htmx, and must still be draggable.
     builder.get_by_role("button", name="Move Heel slide down").click()
     expect(builder.locator(".builder-item .item-name").first).to_have_text("Thigh squeeze")
-    builder.wait_for_function("document.querySelector('[data-sortable]').sortable")
+    builder.wait_for_function("() => Boolean(document.querySelector('[data-sortable]')?.sortable)")
     grip = builder.locator(".builder-item").last.locator(".grip").bounding_box()
     top = builder.locator(".builder-item").first.bounding_box()
 
