@@ -317,7 +317,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_6
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "practice.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -351,6 +351,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies get components of their own (CompletionRequest, PatchedClientRequest...)
+    # without the read-only fields, so a generated client never asks for an id or created_at.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "LICENSE": {"name": "AGPL-3.0-or-later", "url": "https://www.gnu.org/licenses/agpl-3.0.html"},
+    # Relative: the API is where the schema is served from, whatever the host.
+    "SERVERS": [{"url": "/", "description": "This server"}],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.tidy"],
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStatusEnum": "clients.models.Assignment.STATUSES",
         "ConsultationStatusEnum": "clients.models.Consultation.STATUSES",

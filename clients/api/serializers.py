@@ -93,10 +93,21 @@ class PauseSerializer(serializers.ModelSerializer):
         }
 
 
+def weekdays(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        min_length=1,
+        max_length=7,
+        help_text="Weekdays, Monday = 0",
+        **kwargs,
+    )
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="program.title")
     summary = serializers.CharField(source="program.summary")
     end_date = serializers.DateField()
+    days_of_week = weekdays(read_only=True)
     exercises = ProgramExerciseSerializer(source="program.items", many=True)
     handout_url = serializers.SerializerMethodField()
     changes = serializers.SerializerMethodField(
@@ -469,13 +480,7 @@ class AssignmentCreateSerializer(serializers.Serializer):
     template = TemplateField(help_text="A template: the shared library's or your practice's")
     start_date = serializers.DateField()
     weeks = serializers.IntegerField(min_value=1, max_value=52, default=6)
-    days_of_week = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=6),
-        min_length=1,
-        max_length=7,
-        default=list(ALL_DAYS),
-        help_text="Weekdays, Monday = 0",
-    )
+    days_of_week = weekdays(default=list(ALL_DAYS))
     sessions_per_day = serializers.IntegerField(min_value=1, max_value=6, default=1)
 
     def validate(self, attrs):
