@@ -4,7 +4,13 @@ and the practitioner's (/clients/{id}/messages/). The rules are in `messages.thr
 
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -227,6 +233,7 @@ class AnswersSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(component_name="QuestionnaireResponse")  # not "Response", a name every client has
 class ResponseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     questionnaire = serializers.CharField()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from knox.models import AuthToken
+from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
 from tests.conftest import need
@@ -116,6 +117,10 @@ def operations(schema):
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             yield f"{method.upper()} {path}", operation
+
+
+def test_openapi_spec_validator_finds_the_schema_valid(schema):
+    validate(schema)  # raises on the first fault
 
 
 def test_every_operation_has_a_summary(schema):
@@ -237,7 +242,7 @@ def test_every_field_has_a_type(schema):
         days = components[name]["properties"]["days_of_week"]
         assert days["items"] == {"type": "integer", "minimum": 0, "maximum": 6}
         assert (days["minItems"], days["maxItems"]) == (1, 7)
-    assert components["Response"]["properties"]["answers"] == {
+    assert components["QuestionnaireResponse"]["properties"]["answers"] == {
         "$ref": "#/components/schemas/QuestionnaireAnswers"
     }
 
