@@ -224,7 +224,9 @@ def untyped(node, where=""):
         return
     kinds = {"type", "$ref", "allOf", "oneOf", "anyOf", "enum"}
     for key in ("items", "additionalProperties", "schema"):
-        if isinstance(node.get(key), dict) and not kinds & set(node[key]):
+        value = node.get(key)
+        # `additionalProperties: {}` is a free-form object said so (e.g. a standard's document, typed elsewhere)
+        if isinstance(value, dict) and not kinds & set(value) and (value or key != "additionalProperties"):
             yield f"{where}/{key}"
     for name, spec in (node.get("properties") or {}).items():
         if not kinds & set(spec):
