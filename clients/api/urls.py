@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from programs import api as programs_api
 
-from . import attention, fhir, me, practitioner, privacy, push, talk
+from . import attention, exports, fhir, me, practitioner, privacy, push, talk
 
 router = SimpleRouter()
 router.register("exercises", programs_api.ExerciseViewSet, basename="exercise")
@@ -44,6 +44,10 @@ urlpatterns = [
         talk.MyQuestionnaireResponsesView.as_view(),
         name="me-questionnaire-responses",
     ),
+    path("checkoffs.csv", exports.PracticeCheckoffsCsv.as_view(), name="checkoffs-csv"),
+    path("adherence.csv", exports.PracticeAdherenceCsv.as_view(), name="adherence-csv"),
+    path("clients/<int:pk>/checkoffs.csv", exports.ClientCheckoffsCsv.as_view(), name="client-checkoffs-csv"),
+    path("clients/<int:pk>/adherence.csv", exports.ClientAdherenceCsv.as_view(), name="client-adherence-csv"),
     path("clients/<int:pk>/fhir/", fhir.ClientFhirView.as_view(), name="client-fhir"),
     path("clients/<int:pk>/messages/", talk.ClientMessagesView.as_view(), name="client-messages"),
     path(
