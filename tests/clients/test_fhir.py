@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from clients.assignments import versions
+from clients.fhir.bundle import client_bundle
 from clients.models import AuditEvent, Completion, Consultation, QuestionnaireResponse
 from programs.models import ProgramExercise
 from tests.conftest import api_as
@@ -244,3 +247,23 @@ def test_a_caller_asking_for_plain_json_gets_the_same_bundle_as_json(alice, bobs
 
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     Bundle.model_validate(response.json())
+
+
+def test_the_export_takes_the_same_number_of_queries_however_long_the_history(bobs_record, bob_assignment):
+    with CaptureQueriesContext(connection) as short:
+        client_bundle(bobs_record)
+    items = list(bob_assignment.program.items.all())
+    for days_ago in range(2, 12):
+        for item in items:
+            Completion.objects.create(
+                assignment=bob_assignment,
+                assignment_exercise=item,
+                date=timezone.localdate() - timedelta(days=days_ago),
+                pain=days_ago % 10,
+            )
+    Consultation.objects.create(client=bobs_record, scheduled_at=timezone.now() + timedelta(days=3))
+    with CaptureQueriesContext(connection) as long:
+        bundle = client_bundle(bobs_record)
+
+    assert len(long) == len(short)
+    assert len(bundle["entry"]) > 40
