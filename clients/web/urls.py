@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attention, client_page, messages, privacy, questionnaires, views
+from . import attention, client_page, exports, messages, privacy, questionnaires, views
 
 app_name = "workspace"
 
@@ -14,6 +14,8 @@ urlpatterns = [
         name="suggestion-apply",
     ),
     path("clients/", views.client_list, name="clients"),
+    path("clients/checkoffs.csv", exports.checkoffs_csv, name="checkoffs-csv"),
+    path("clients/adherence.csv", exports.adherence_csv, name="adherence-csv"),
     path("clients/new/", views.client_add, name="client-add"),
     path("clients/<int:pk>/", views.client_detail, name="client"),
     path("clients/<int:pk>/edit/", views.client_edit, name="client-edit"),
@@ -23,6 +25,8 @@ urlpatterns = [
     path("clients/<int:pk>/prescribe/<int:program_pk>/", views.prescribe_draft, name="prescribe-draft"),
     path("clients/<int:pk>/consultations/new/", views.consultation_new, name="consultation-new"),
     path("clients/<int:pk>/consultations/past/", views.consultation_past, name="consultation-past"),
+    path("clients/<int:pk>/checkoffs.csv", exports.client_checkoffs_csv, name="client-checkoffs-csv"),
+    path("clients/<int:pk>/adherence.csv", exports.client_adherence_csv, name="client-adherence-csv"),
     path("clients/<int:pk>/checkoffs/", client_page.client_checkoffs, name="client-checkoffs"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path("consultations/<int:pk>/move/", views.consultation_move, name="consultation-move"),

@@ -50,6 +50,7 @@ TABLE = [
     ("DELETE", "/api/v1/me/completions/{completion}/",            401,  404,  404,  404),
     ("POST",   "/api/v1/me/completions/batch/",                   401,  OWN,  OWN,  404),
     ("GET",    "/api/v1/me/export/",                              401,  OWN,  OWN,  404),
+    ("GET",    "/api/v1/me/fhir/",                                401,  OWN,  OWN,  404),
     ("POST",   "/api/v1/me/erasure/",                             401,  202,  202,  404),
     ("GET",    "/api/v1/me/messages/",                            401,  OWN,  OWN,  404),
     ("POST",   "/api/v1/me/messages/",                            401,  OWN,  OWN,  404),
@@ -85,6 +86,11 @@ TABLE = [
     ("DELETE", "/api/v1/clients/{client}/",                       401,  404,  404,  404),
     ("POST",   "/api/v1/clients/{client}/invitation/",            401,  404,  404,  404),
     ("GET",    "/api/v1/clients/{client}/adherence/",             401,  404,  404,  404),
+    ("GET",    "/api/v1/clients/{client}/fhir/",                  401,  404,  404,  404),
+    ("GET",    "/api/v1/clients/{client}/checkoffs.csv",          401,  404,  404,  404),
+    ("GET",    "/api/v1/clients/{client}/adherence.csv",          401,  404,  404,  404),
+    ("GET",    "/api/v1/checkoffs.csv",                           401,  404,  404,  OWN),
+    ("GET",    "/api/v1/adherence.csv",                           401,  404,  404,  OWN),
     ("POST",   "/api/v1/clients/{client}/erase/",                 401,  404,  404,  404),
     ("GET",    "/api/v1/clients/{client}/messages/",              401,  404,  404,  404),
     ("POST",   "/api/v1/clients/{client}/messages/",              401,  404,  404,  404),
@@ -211,7 +217,8 @@ def answers_of(user, world) -> dict:
     for method, path, *_ in TABLE:
         api = api_as(user)
         response = getattr(api, method.lower())(path.format(**world), body_for(path, world), format="json")
-        leaked = [secret for secret in SECRETS if secret.encode() in response.content]
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        leaked = [secret for secret in SECRETS if secret.encode() in body]
         answers[f"{method} {path}"] = (response.status_code, leaked)
     return answers
 

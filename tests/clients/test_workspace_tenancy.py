@@ -18,6 +18,8 @@ WITHOUT_OBJECTS = {
     "workspace:clients",
     "workspace:attention",  # tests/clients/test_attention_page.py: only the practice's items
     "workspace:client-add",
+    "workspace:checkoffs-csv",  # the current practice's clients only: tests/clients/test_csv_export.py
+    "workspace:adherence-csv",
     "programs:library",
     "programs:exercise-add",
     "programs:library-export",  # the current practice's own: tests/programs/test_exchange.py
@@ -102,6 +104,8 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:consultation-new": {"pk": erin.pk},
         "workspace:consultation-past": {"pk": erin.pk},
         "workspace:client-checkoffs": {"pk": erin.pk},
+        "workspace:client-checkoffs-csv": {"pk": erin.pk},
+        "workspace:client-adherence-csv": {"pk": erin.pk},
         "workspace:consultation": {"pk": consultation.pk},
         "workspace:consultation-move": {"pk": consultation.pk},
         "workspace:handout": {"pk": erin_assignment.pk},
