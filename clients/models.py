@@ -801,6 +801,8 @@ class WebhookEndpointQuerySet(models.QuerySet):
     def visible_to(self, user, practice: Practice | None = None):
         """The endpoints of the practices the user owns: webhooks carry the practice's events to
         another system, which only an owner decides. Anyone else finds nothing (404)."""
+        if not user.is_authenticated:
+            return self.none()
         owned = practices_of(user, practice).filter(memberships__user=user, memberships__role="owner")
         return self.filter(practice__in=owned)
 
