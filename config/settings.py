@@ -285,6 +285,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clients.tasks.sweep_weekly_summaries",
         "schedule": timedelta(minutes=15),
     },
+    "sweep-webhooks": {
+        "task": "clients.tasks.sweep_webhooks",
+        "schedule": timedelta(seconds=10),
+    },
     "evict-handouts": {
         "task": "programs.tasks.evict_handouts",
         "schedule": timedelta(hours=1),
@@ -413,3 +417,10 @@ VIDEO_BASE_URL = env("VIDEO_BASE_URL", default="https://meet.jit.si/rehabit-")
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Practice videos of exercises (MP4 or WebM).
 VIDEO_MAX_BYTES = env.int("VIDEO_MAX_MB", default=100) * 1024 * 1024
+# Webhooks: targets on private, loopback or link-local addresses (and plain HTTP) only in
+# development or a test that opts in; an endpoint is turned off once this many attempts in a
+# row have failed over at least this long.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=DEBUG)
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=not DEBUG)
+WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", default=10)
+WEBHOOKS_DISABLE_AFTER = timedelta(hours=env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=24))

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from programs import api as programs_api
 
-from . import attention, exports, fhir, me, practitioner, privacy, push, talk
+from . import attention, exports, fhir, me, practitioner, privacy, push, talk, webhooks
 
 router = SimpleRouter()
 router.register("exercises", programs_api.ExerciseViewSet, basename="exercise")
@@ -11,6 +11,7 @@ router.register("programs", programs_api.ProgramViewSet, basename="program")
 router.register("clients", practitioner.ClientViewSet, basename="client")
 router.register("consultations", practitioner.ConsultationViewSet, basename="consultation")
 router.register("assignments", practitioner.AssignmentViewSet, basename="assignment")
+router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("attention/", attention.AttentionView.as_view(), name="attention"),

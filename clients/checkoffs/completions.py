@@ -14,6 +14,7 @@ from programs.models import ProgramExercise
 from ..audit import audit_record
 from ..models import Assignment, AssignmentVersion, AuditEvent, Client, Completion
 from ..scheduling import Terms, local_date, terms_on, version_terms
+from ..webhooks.events import emit
 
 CHECK_OFF_DAYS_BACK = 7
 
@@ -52,6 +53,14 @@ def completion_record(
             audit_record(
                 actor=actor, client=client, action=AuditEvent.RECORD_COMPLETION, obj=completion, ip=ip
             )
+            if created:
+                emit(
+                    "completion.created",
+                    client.practice_id,
+                    completion=completion.pk,
+                    client=client.pk,
+                    assignment=assignment.pk,
+                )
             return completion, created
     except IntegrityError:
         # Lost a race: either the same id was written meanwhile, or another id holds the slot.
@@ -169,7 +178,9 @@ def _newest_version_day(assignment: Assignment, item: ProgramExercise) -> date:
     return local_date(assignment.client, published_at) if published_at else date.max
 
 
+@transaction.atomic
 def completion_delete(*, client: Client, completion_id: UUID) -> None:
     deleted, _ = Completion.objects.filter(pk=completion_id, assignment__client=client).delete()
     if not deleted:
         raise Http404
+    emit("completion.deleted", client.practice_id, completion=completion_id, client=client.pk)

@@ -32,6 +32,7 @@ from ..models import (
     QuestionnaireSchedule,
 )
 from ..scheduling import local_date
+from ..webhooks.events import emit
 from . import outcomes
 from .booking import odi_percent
 
@@ -348,6 +349,7 @@ def response_submit(
         obj=response,
         request=request,
     )
+    emit("questionnaire.completed", client.practice_id, questionnaire_response=response.pk, client=client.pk)
     return response
 
 

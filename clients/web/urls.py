@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attention, client_page, exports, messages, privacy, questionnaires, views
+from . import attention, client_page, exports, messages, privacy, questionnaires, views, webhooks
 
 app_name = "workspace"
 
@@ -36,6 +36,17 @@ urlpatterns = [
     ),
     path("questionnaires/<int:pk>/stop/", questionnaires.questionnaire_stop, name="questionnaire-stop"),
     path("questionnaires/odi-wording/", questionnaires.odi_wording, name="odi-wording"),
+    path("practice/webhooks/", webhooks.webhooks, name="webhooks"),
+    path("practice/webhooks/<int:pk>/", webhooks.webhook, name="webhook"),
+    path("practice/webhooks/<int:pk>/edit/", webhooks.webhook_edit, name="webhook-edit"),
+    path("practice/webhooks/<int:pk>/rotate/", webhooks.webhook_rotate, name="webhook-rotate"),
+    path("practice/webhooks/<int:pk>/toggle/", webhooks.webhook_toggle, name="webhook-toggle"),
+    path("practice/webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook-delete"),
+    path(
+        "practice/webhooks/<int:pk>/deliveries/<int:delivery_pk>/redeliver/",
+        webhooks.webhook_redeliver,
+        name="webhook-redeliver",
+    ),
     path("clients/<int:pk>/reminders/", views.client_reminders, name="client-reminders"),
     path("assignments/<int:pk>/handout.pdf", views.handout, name="handout"),
     path("clients/<int:pk>/export.zip", privacy.client_export, name="client-export"),

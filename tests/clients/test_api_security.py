@@ -24,6 +24,8 @@ from clients.models import (
     PushSubscription,
     QuestionnaireResponse,
     QuestionnaireSchedule,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from programs.models import Exercise, Program
 from tests.conftest import api_as
@@ -111,6 +113,14 @@ TABLE = [
     ("GET",    "/api/v1/assignments/{assignment}/handout.pdf",    401,  404,  404,  404),
     ("GET",    "/api/v1/attention/",                              401,  404,  404,  OWN),
     ("POST",   "/api/v1/alerts/{alert}/handle/",                  401,  404,  404,  404),
+    ("GET",    "/api/v1/webhooks/",                               401,  404,  404,  OWN),
+    ("POST",   "/api/v1/webhooks/",                               401,  404,  404,  NOT_IN_FIELD),
+    ("GET",    "/api/v1/webhooks/{webhook}/",                     401,  404,  404,  404),
+    ("PATCH",  "/api/v1/webhooks/{webhook}/",                     401,  404,  404,  404),
+    ("DELETE", "/api/v1/webhooks/{webhook}/",                     401,  404,  404,  404),
+    ("POST",   "/api/v1/webhooks/{webhook}/rotate-secret/",       401,  404,  404,  404),
+    ("GET",    "/api/v1/webhooks/{webhook}/deliveries/",          401,  404,  404,  404),
+    ("POST",   "/api/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver/", 401, 404, 404, 404),
 ]
 # fmt: on
 CALLERS = ["anonymous", "erin", "dana", "charlie"]
@@ -128,6 +138,8 @@ SECRETS = [
     "Alice's secret stretch",
     "Bob's plan",
     "Bob's private message",
+    "whsec_AlicesWebhookSecretAlicesWebhook",
+    "hooks.example.net",
 ]
 
 
@@ -165,7 +177,23 @@ def world(alice, alice_practice, bob, bob_assignment, dana_assignment, erin_assi
     push = PushSubscription.objects.create(
         client=bob, endpoint="https://push.example.net/bobs-phone", p256dh="k" * 87, auth="a" * 22
     )
+    webhook = WebhookEndpoint.objects.create(
+        practice=alice_practice,
+        url="https://hooks.example.net/alice",
+        events=["completion.created"],
+        secret="whsec_AlicesWebhookSecretAlicesWebhook",
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=webhook,
+        event="completion.created",
+        webhook_id="msg_alice",
+        payload={"type": "completion.created"},
+        next_attempt_at=timezone.now(),
+        status=WebhookDelivery.DELIVERED,
+    )
     return {
+        "webhook": webhook.pk,
+        "delivery": delivery.pk,
         "push": push.pk,
         "alert": alert.pk,
         "questionnaire": questionnaire.pk,
@@ -203,6 +231,8 @@ def body_for(path: str, world: dict) -> dict:
             "client": world["client"],
             "scheduled_at": timezone.now().isoformat(),
         },
+        "/api/v1/webhooks/": {"url": "https://example.com/outsider", "events": ["completion.created"]},
+        "/api/v1/webhooks/{webhook}/": {"url": "https://example.com/hijacked", "enabled": False},
         "/api/v1/assignments/": {
             "client": world["client"],
             "template": world["program"],
@@ -256,6 +286,13 @@ def nothing_of_bobs_changed(world):
         ("Bob's private message", None)
     ]
     assert not QuestionnaireResponse.objects.filter(client_id=world["client"]).exists()
+    webhook = WebhookEndpoint.objects.get(pk=world["webhook"])
+    assert (webhook.url, webhook.enabled, webhook.secret) == (
+        "https://hooks.example.net/alice",
+        True,
+        "whsec_AlicesWebhookSecretAlicesWebhook",
+    )
+    assert WebhookDelivery.objects.get(pk=world["delivery"]).status == WebhookDelivery.DELIVERED
 
 
 def test_anonymous_callers_get_401_everywhere_and_see_nothing(world):
