@@ -55,6 +55,15 @@ class Client(models.Model):
     timezone = models.CharField(max_length=64, default="Europe/London")
     reminder_time = models.TimeField(default=evening)
     reminders_enabled = models.BooleanField(default=True)
+    push_reminders = models.BooleanField(
+        default=True, help_text="The daily reminder also comes to the phones the client subscribed"
+    )
+    push_questionnaires = models.BooleanField(
+        default=False, help_text="A questionnaire falling due is pushed to the client's phones"
+    )
+    push_messages = models.BooleanField(
+        default=False, help_text="A new message from the practice is pushed to the client's phones"
+    )
     quiet_hours_start = models.TimeField(
         null=True, blank=True, help_text="Local time from which no reminder is sent"
     )
@@ -391,6 +400,7 @@ class Reminder(models.Model):
     MESSAGE_TO_PRACTICE = "message_to_practice"
     PROGRAM_ASSIGNED = "program_assigned"
     PROGRAM_UPDATED = "program_updated"
+    QUESTIONNAIRE_DUE = "questionnaire_due"
     KINDS = [
         (EXERCISE, _("Daily exercise reminder")),
         (CONSULTATION_DAY, _("Consultation tomorrow")),
@@ -407,6 +417,7 @@ class Reminder(models.Model):
         (MESSAGE_TO_PRACTICE, _("A message from the client waits")),
         (PROGRAM_ASSIGNED, _("Program assigned")),
         (PROGRAM_UPDATED, _("Program updated")),
+        (QUESTIONNAIRE_DUE, _("A questionnaire is due (by push)")),
     ]
 
     PENDING = "pending"

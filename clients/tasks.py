@@ -6,6 +6,7 @@ from .accounts.invitations import email_invitation
 from .accounts.passwords import email_password_reset
 from .accounts.profiles import email_sign_in_moved
 from .assignments.handouts import render_handout_batch
+from .consultations.asking import sweep_questionnaires_due
 from .privacy.rights import email_erasure_requested
 from .reminders.delivery import send_reminder, send_reminders, sweep_reminders, sweep_weekly_summaries
 from .webhooks.delivery import deliver_webhooks, email_webhook_disabled, sweep_webhooks
@@ -20,6 +21,7 @@ __all__ = [
     "render_handout_batch",
     "send_reminder",
     "send_reminders",
+    "sweep_questionnaires_due",
     "sweep_reminders",
     "sweep_webhooks",
     "sweep_weekly_summaries",

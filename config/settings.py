@@ -281,6 +281,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clients.tasks.sweep_reminders",
         "schedule": timedelta(minutes=1),
     },
+    "sweep-questionnaires-due": {
+        "task": "clients.tasks.sweep_questionnaires_due",
+        "schedule": timedelta(minutes=5),
+    },
     "sweep-weekly-summaries": {
         "task": "clients.tasks.sweep_weekly_summaries",
         "schedule": timedelta(minutes=15),

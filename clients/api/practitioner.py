@@ -8,7 +8,8 @@ objects; anything else is 404. Clients
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -16,18 +17,19 @@ from rest_framework.response import Response
 
 from practice.errors import Conflict
 from practice.models import is_owner
-from practice.rest import ErrorSerializer, IsPractitioner
+from practice.rest import ErrorSerializer, IsPractitioner, Pagination
 from programs.models import ProgramExercise
 
 from ..accounts import profiles
 from ..accounts.invitations import invitation_send
 from ..assignments import lifecycle
 from ..assignments.handouts import handout_download, handout_options_from
-from ..consultations import booking
+from ..consultations import booking, questionnaires
 from ..models import Assignment, Client, Consultation
 from ..privacy import rights
+from ..scheduling import local_date
 from .filters import AssignmentFilter, ClientFilter, ConsultationFilter
-from .me import adherence_response
+from .me import ERRORS, adherence_response
 from .serializers import (
     AdherenceQuerySerializer,
     AdherenceSerializer,
@@ -37,6 +39,7 @@ from .serializers import (
     ConsultationSerializer,
     PauseActionSerializer,
     PracticeAssignmentSerializer,
+    QuestionnaireScheduleSerializer,
 )
 
 DEFAULT_DURATION = Consultation._meta.get_field("duration_minutes").default
@@ -225,6 +228,50 @@ class AssignmentViewSet(
         pause = get_object_or_404(assignment.pauses.all(), pk=pause_id)
         lifecycle.assignment_break_cancel(assignment=assignment, pause=pause)
         return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The questionnaires scheduled on an assignment",
+        responses={200: QuestionnaireScheduleSerializer(many=True), **ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Schedule a questionnaire on an assignment (e.g. every 14 days)",
+        request=QuestionnaireScheduleSerializer,
+        responses={201: QuestionnaireScheduleSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="questionnaires")
+    def questionnaire_schedules(self, request, pk=None):
+        """Listed with stopped ones (their answers stay in Outcomes); a new one is due for the client
+        on `starts_on` and every `every_days` after it, within the program's dates."""
+        assignment = self.get_object()
+        if request.method == "GET":
+            paginator = Pagination()
+            page = paginator.paginate_queryset(assignment.questionnaire_schedules.order_by("pk"), request)
+            data = QuestionnaireScheduleSerializer(page, many=True).data
+            return paginator.get_paginated_response(data)
+        body = QuestionnaireScheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = {"starts_on": max(assignment.start_date, local_date(assignment.client, timezone.now()))}
+        schedule = questionnaires.questionnaire_schedule(
+            assignment=assignment, by=request.user, **{**fields, **body.validated_data}
+        )
+        return Response(QuestionnaireScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Stop asking a scheduled questionnaire",
+        request=None,
+        responses={
+            204: None,
+            404: OpenApiResponse(ErrorSerializer, description="Not found in your practice"),
+        },
+    )
+    @action(detail=True, methods=["delete"], url_path=r"questionnaires/(?P<schedule_id>[0-9]+)")
+    def stop_questionnaire(self, request, pk=None, schedule_id=None):
+        """No longer asked from now; the answers already given stay on record."""
+        schedule = get_object_or_404(self.get_object().questionnaire_schedules.all(), pk=schedule_id)
+        questionnaires.questionnaire_stop(schedule=schedule)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _act(self, request, service, serializer=AssignmentActionSerializer):
         assignment = self.get_object()

@@ -1,3 +1,4 @@
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -14,9 +15,17 @@ from programs.serializers import DosageSerializer, ExerciseSerializer, InPractic
 
 from ..accounts.profiles import client_email_refusal
 from ..assignments.changes import word_versions
-from ..consultations import booking
-from ..models import ALL_DAYS, Assignment, AssignmentPause, Client, Completion, Consultation
-from ..scheduling import TIMEZONES, already_over
+from ..consultations import booking, questionnaires
+from ..models import (
+    ALL_DAYS,
+    Assignment,
+    AssignmentPause,
+    Client,
+    Completion,
+    Consultation,
+    QuestionnaireSchedule,
+)
+from ..scheduling import TIMEZONES, already_over, local_date
 
 
 @extend_schema_field(
@@ -49,6 +58,9 @@ class MeSerializer(serializers.ModelSerializer):
             "timezone",
             "reminder_time",
             "reminders_enabled",
+            "push_reminders",
+            "push_questionnaires",
+            "push_messages",
             "quiet_hours_start",
             "quiet_hours_end",
             "language",
@@ -519,3 +531,37 @@ class PauseActionSerializer(AssignmentActionSerializer):
             "Without it, the pause lasts until resumed and begins on the client's today."
         ),
     )
+
+
+class QuestionnaireScheduleSerializer(serializers.ModelSerializer):
+    """A questionnaire asked of the client every so many days of an assignment."""
+
+    questionnaire = serializers.ChoiceField(
+        choices=[key for key, _ in questionnaires.CHOICES],
+        help_text="nprs, psfs, groc, or odi once the practice has entered its licensed wording",
+    )
+    starts_on = serializers.DateField(
+        required=False, help_text="The first day it is due; by default today where the client lives"
+    )
+    next_due_on = serializers.SerializerMethodField(
+        help_text="Its next day after today; null when none is left"
+    )
+
+    class Meta:
+        model = QuestionnaireSchedule
+        fields = [
+            "id",
+            "assignment",
+            "questionnaire",
+            "every_days",
+            "starts_on",
+            "next_due_on",
+            "created_at",
+            "stopped_at",
+        ]
+        read_only_fields = ["id", "assignment", "created_at", "stopped_at"]
+
+    def get_next_due_on(self, schedule: QuestionnaireSchedule) -> date | None:
+        if schedule.stopped_at is not None:
+            return None
+        return questionnaires.next_day(schedule, local_date(schedule.assignment.client, timezone.now()))

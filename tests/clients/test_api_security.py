@@ -111,6 +111,9 @@ TABLE = [
     ("POST",   "/api/v1/assignments/{assignment}/end/",           401,  404,  404,  404),
     ("POST",   "/api/v1/assignments/{assignment}/breaks/{pause}/cancel/", 401, 404, 404, 404),
     ("GET",    "/api/v1/assignments/{assignment}/handout.pdf",    401,  404,  404,  404),
+    ("GET",    "/api/v1/assignments/{assignment}/questionnaires/", 401, 404,  404,  404),
+    ("POST",   "/api/v1/assignments/{assignment}/questionnaires/", 401, 404,  404,  404),
+    ("DELETE", "/api/v1/assignments/{assignment}/questionnaires/{questionnaire}/", 401, 404, 404, 404),
     ("GET",    "/api/v1/attention/",                              401,  404,  404,  OWN),
     ("POST",   "/api/v1/alerts/{alert}/handle/",                  401,  404,  404,  404),
     ("GET",    "/api/v1/webhooks/",                               401,  404,  404,  OWN),
@@ -217,6 +220,7 @@ def body_for(path: str, world: dict) -> dict:
         "/api/v1/me/messages/": {"body": "An outsider's own message"},
         "/api/v1/clients/{client}/messages/": {"body": "Written into Bob's thread"},
         "/api/v1/me/questionnaires/{questionnaire}/responses/": {"answers": {"pain": 9}},
+        "/api/v1/assignments/{assignment}/questionnaires/": {"questionnaire": "psfs", "every_days": 7},
         "/api/v1/me/completions/{completion}/": check_off,
         "/api/v1/me/completions/batch/": {"items": [{**check_off, "id": str(uuid.uuid4())}]},
         "/api/v1/exercises/": {"name": "Outsider's", "region": "lower-back", "reps": 10},
@@ -293,6 +297,9 @@ def nothing_of_bobs_changed(world):
         "whsec_AlicesWebhookSecretAlicesWebhook",
     )
     assert WebhookDelivery.objects.get(pk=world["delivery"]).status == WebhookDelivery.DELIVERED
+    assert list(QuestionnaireSchedule.objects.values_list("pk", "stopped_at")) == [
+        (world["questionnaire"], None)
+    ]
 
 
 def test_anonymous_callers_get_401_everywhere_and_see_nothing(world):
