@@ -104,7 +104,22 @@ class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
 
 
+class WebhookPayloadSerializer(serializers.Serializer):
+    """The body each delivery sends: the event, when it happened, and ids and links only."""
+
+    type = serializers.CharField(help_text="The event, e.g. `completion.created`")
+    timestamp = serializers.DateTimeField()
+    data = serializers.DictField(help_text="The ids the event names, and `links`: the API address of each")
+
+
+@extend_schema_field(WebhookPayloadSerializer)
+class PayloadField(serializers.JSONField):
+    """The stored body, typed in the schema."""
+
+
 class WebhookDeliverySerializer(serializers.ModelSerializer):
+    payload = PayloadField(read_only=True)
+
     class Meta:
         model = WebhookDelivery
         fields = [
