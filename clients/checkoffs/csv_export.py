@@ -27,6 +27,7 @@ from .adherence import NOTHING, adherence_by_client, client_adherence, with_vers
 
 MAX_DAYS = 366  # a year, leap day included
 DEFAULT_DAYS = 30  # with no `from`: the 30 days up to `to`
+ROWS_PER_CHUNK = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHECKOFF_COLUMNS = [
     "client_id",
@@ -109,10 +110,17 @@ class _Echo:
 
 
 def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """The header, then the rows a few hundred lines to a chunk (one write each, not one a line)."""
     writer = csv.writer(_Echo())
     yield writer.writerow(header)
+    chunk = []
     for row in rows:
-        yield writer.writerow([safe(cell) for cell in row])
+        chunk.append(writer.writerow([safe(cell) for cell in row]))
+        if len(chunk) == ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
 
 
 def csv_download(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
@@ -154,10 +162,13 @@ def checkoff_rows(checks: QuerySet[Completion]) -> Iterator[list]:
         "note",
         "created_at",
     )
+    words = {}  # a dosage in words, worked out once for each dosage met
     for client_id, name, zone, day, session, program, version, exercise, *rest in rows.iterator(
         chunk_size=2000
     ):
-        dosage = SimpleNamespace(**dict(zip(DOSAGE_FIELDS, rest[: len(DOSAGE_FIELDS)], strict=True)))
+        dosage = tuple(rest[: len(DOSAGE_FIELDS)])
+        if dosage not in words:
+            words[dosage] = dosage_words(SimpleNamespace(**dict(zip(DOSAGE_FIELDS, dosage, strict=True))))
         sets_done, reps_done, pain, difficulty, note, created_at = rest[len(DOSAGE_FIELDS) :]
         yield [
             client_id,
@@ -167,7 +178,7 @@ def checkoff_rows(checks: QuerySet[Completion]) -> Iterator[list]:
             program,
             version or 1,
             exercise,
-            dosage_words(dosage),
+            words[dosage],
             sets_done,
             reps_done,
             pain,

@@ -11,6 +11,7 @@ from fhir.resources.R4B.bundle import Bundle
 from clients.assignments import versions
 from clients.fhir.bundle import client_bundle
 from clients.models import AuditEvent, Completion, Consultation, QuestionnaireResponse
+from clients.privacy import rights
 from programs.models import ProgramExercise
 from tests.conftest import api_as
 from tests.factories import ExerciseFactory
@@ -267,3 +268,34 @@ def test_the_export_takes_the_same_number_of_queries_however_long_the_history(bo
 
     assert len(long) == len(short)
     assert len(bundle["entry"]) > 40
+
+
+def test_a_phone_call_is_virtual_too_and_each_encounter_says_where_it_stands(alice, bob, bob_assignment):
+    soon = timezone.now() + timedelta(days=2)
+    Consultation.objects.create(client=bob, practitioner=alice, scheduled_at=soon, place=Consultation.PHONE)
+    Consultation.objects.create(
+        client=bob,
+        practitioner=alice,
+        scheduled_at=soon,
+        place=Consultation.VIDEO,
+        status=Consultation.CANCELLED,
+    )
+    Consultation.objects.create(
+        client=bob,
+        scheduled_at=timezone.now() - timedelta(days=1),
+        place=Consultation.VIDEO,
+        status=Consultation.NO_SHOW,
+    )
+    encounters = resources_of(export(alice, f"/api/v1/clients/{bob.pk}/fhir/"), "Encounter")
+
+    assert {e["class"]["code"] for e in encounters} == {"VR"}
+    assert sorted(e["status"] for e in encounters) == ["cancelled", "cancelled", "planned"]
+
+
+def test_an_erased_clients_record_is_still_valid_fhir_with_nothing_personal(alice, bob, bob_assignment):
+    rights.client_erase(client=bob, by=alice)
+    bundle = export(alice, f"/api/v1/clients/{bob.pk}/fhir/")
+    [patient] = resources_of(bundle, "Patient")
+
+    assert patient["active"] is False
+    assert "bob@example.com" not in str(bundle) and "Bob Client" not in str(bundle)
