@@ -16,14 +16,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection as db
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from practice.zones import TIMEZONES  # noqa: F401  (the clients' list is everyone's)
+from practice.zones import TIMEZONES, zone_info  # noqa: F401  (TIMEZONES: the clients' list is everyone's)
 
 from .models import Assignment, AssignmentPause, AssignmentVersion
 
@@ -44,12 +43,12 @@ def local_date(client, instant: datetime) -> date:
 
 def local_time(client, instant: datetime) -> time:
     """The wall-clock time it is for the client at `instant`."""
-    return instant.astimezone(ZoneInfo(client.timezone)).time().replace(tzinfo=None)
+    return instant.astimezone(zone_info(client.timezone)).time().replace(tzinfo=None)
 
 
 def date_in(zone: str, instant: datetime) -> date:
     """The calendar day it is at `instant` in the IANA timezone `zone`."""
-    return instant.astimezone(ZoneInfo(zone)).date()
+    return instant.astimezone(zone_info(zone)).date()
 
 
 def in_quiet_hours(client, instant: datetime) -> bool:
@@ -230,7 +229,7 @@ def next_reminder_at(assignment: Assignment, *, after: datetime) -> datetime | N
     if assignment.status != Assignment.ACTIVE:
         return None
     client = assignment.client
-    zone = ZoneInfo(client.timezone)
+    zone = zone_info(client.timezone)
     for day, _ in expected_days(assignment, after.astimezone(zone).date(), date.max):
         at = datetime.combine(day, client.reminder_time, tzinfo=zone).astimezone(UTC)
         if at > after:

@@ -163,6 +163,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # (MinIO in compose), which every web and worker node then shares.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=300)
+# Set when a front server (nginx) serves PRIVATE_MEDIA_ROOT at this internal location: downloads
+# from disk are then an empty answer with X-Accel-Redirect, and nginx sends the file.
+PRIVATE_MEDIA_ACCEL_REDIRECT = env("PRIVATE_MEDIA_ACCEL_REDIRECT", default="")
 S3_BUCKET = env("S3_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,7 +6,6 @@ request: an `EmailTask` is queued after commit and retried while SMTP refuses.
 
 import logging
 from smtplib import SMTPException
-from zoneinfo import ZoneInfo
 
 from celery.contrib.django.task import DjangoTask
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from .zones import zone_info
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def send(
     page is on the practitioner's, and a task run at once (eager, or after a commit inside the
     request) must not write that into a client's email.
     """
-    with timezone.override(ZoneInfo(zone)):
+    with timezone.override(zone_info(zone)):
         subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
         text = render_to_string(f"emails/{kind}.txt", context)
         html = render_to_string(f"emails/{kind}.html", context)

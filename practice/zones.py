@@ -1,6 +1,7 @@
 """The time zones a person can pick: IANA names, as the phone page and the workspace list them."""
 
-from zoneinfo import available_timezones
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 
@@ -20,6 +21,14 @@ REGIONS = [
     "Indian",
     "Pacific",
 ]
+
+
+@cache
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA zone `name`, loaded once per process. `ZoneInfo(name)` keeps only the last eight
+    zones it made for sure: a sweep or a chunk of reminders over thirty zones read each one's
+    file from disk again and again without this."""
+    return ZoneInfo(name)
 
 
 def place_of(name: str) -> str:

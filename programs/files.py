@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
@@ -68,13 +69,24 @@ def download_response(storage, name: str, *, filename: str, content_type: str) -
     (the WSGI server's sendfile), from object storage a redirect to a short-lived signed link."""
     disposition = f'attachment; filename="{filename}"'
     if is_local(storage):
-        response = FileResponse(storage.open(name), content_type=content_type)
+        response = local_file_response(storage, name, content_type=content_type)
         response["Content-Disposition"] = disposition
     else:
         params = {"ResponseContentDisposition": disposition, "ResponseContentType": content_type}
         response = HttpResponseRedirect(storage.url(name, parameters=params))
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def local_file_response(storage, name: str, *, content_type: str) -> HttpResponse:
+    """A file on this node's disk, sent by the front server when one serves the private folder
+    (`PRIVATE_MEDIA_ACCEL_REDIRECT`: nginx's internal location, an empty answer naming the file),
+    else by the WSGI server from the open file (gunicorn's `wsgi.file_wrapper`, i.e. sendfile)."""
+    if settings.PRIVATE_MEDIA_ACCEL_REDIRECT and storage.path(name):  # path(): refuses "../"
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.PRIVATE_MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + quote(name)
+        return response
+    return FileResponse(storage.open(name), content_type=content_type)
 
 
 # --- the file system: signed links to a view -------------------------------------------------
@@ -121,7 +133,7 @@ def signed_file(request, token: str):
     if not PRIVATE.exists(name):
         raise Http404
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(PRIVATE.open(name), content_type=content_type)
+    response = local_file_response(PRIVATE, name, content_type=content_type)
     response["Cache-Control"] = "private, max-age=60"
     return response
 

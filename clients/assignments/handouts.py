@@ -7,7 +7,6 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -79,6 +78,8 @@ def handout_for(assignment: Assignment, *, language: str | None = None) -> Hando
 
 
 def _changes_said(assignment: Assignment, language: str) -> list[str]:
+    if assignment.version == 1:
+        return []  # the first version changed nothing; no need to read it (a query per download)
     current = changes.word_versions([assignment.current_version], language=language)
     return current[0].said if current else []
 
@@ -124,7 +125,6 @@ def forget_handouts(client) -> int:
 # --- many at once: a batch the worker renders and the practitioner watches -------------------
 
 
-@transaction.atomic
 def handout_download(
     request, assignment: Assignment, *, options: HandoutOptions | None = None
 ) -> HttpResponse:

@@ -6,6 +6,7 @@ Every source reads through the models' `visible_to` gate, in a fixed number of q
 the practice's size (the page's query count is asserted in tests and measured in bench/).
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -45,7 +46,8 @@ class Found(NamedTuple):
 class Source:
     key: str
     heading: str
-    items: Callable[..., Found]  # (*, user, practice, now, limit) -> Found
+    items: Callable[..., Found]  # (*, user, practice, now, limit, loaded) -> Found
+    # `loaded`: a dict the sources of one page share, so that rows several read come once
 
 
 def first(items: list[Item], limit: int | None) -> Found:
@@ -66,11 +68,23 @@ def open_alerts(*, user, practice: Practice | None) -> QuerySet:
 
 
 def alert_source(kind: str) -> Callable[..., Found]:
-    def items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
-        alerts = open_alerts(user=user, practice=practice).filter(kind=kind).select_related("client")
-        return first([alert_item(alert) for alert in alerts.order_by("-raised_at", "-pk")], limit)
+    def items(*, user, practice: Practice | None, now: datetime, limit: int | None, loaded: dict) -> Found:
+        return first(
+            [alert_item(alert) for alert in open_alerts_by_kind(user, practice, loaded)[kind]], limit
+        )
 
     return items
+
+
+def open_alerts_by_kind(user, practice: Practice | None, loaded: dict) -> dict[str, list[Alert]]:
+    """Every open alert, newest first, by kind: one query for the three alert sections."""
+    if "alerts" not in loaded:
+        found = defaultdict(list)
+        alerts = open_alerts(user=user, practice=practice).select_related("client")
+        for alert in alerts.order_by("-raised_at", "-pk"):
+            found[alert.kind].append(alert)
+        loaded["alerts"] = found
+    return loaded["alerts"]
 
 
 def alert_item(alert: Alert) -> Item:
@@ -87,7 +101,9 @@ def alert_item(alert: Alert) -> Item:
 # --- progression ---------------------------------------------------------------------------
 
 
-def progression_items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
+def progression_items(
+    *, user, practice: Practice | None, now: datetime, limit: int | None, **shared
+) -> Found:
     found, total = progression.suggestions(
         Assignment.objects.visible_to(user, practice), now=now, limit=limit
     )
@@ -116,7 +132,7 @@ def unread_messages(*, user, practice: Practice | None) -> QuerySet:
     return Message.objects.visible_to(user, practice).filter(from_client=True, read_at=None)
 
 
-def message_items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
+def message_items(*, user, practice: Practice | None, now: datetime, limit: int | None, **shared) -> Found:
     items = [
         Item(
             source="messages",
@@ -150,7 +166,9 @@ def questionnaire_title(attention: questionnaires.Attention) -> str:
     return " · ".join(parts)
 
 
-def questionnaire_items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
+def questionnaire_items(
+    *, user, practice: Practice | None, now: datetime, limit: int | None, **shared
+) -> Found:
     items = [
         Item(
             source="questionnaires",
@@ -167,7 +185,9 @@ def questionnaire_items(*, user, practice: Practice | None, now: datetime, limit
 # --- consultations -------------------------------------------------------------------------
 
 
-def consultation_items(*, user, practice: Practice | None, now: datetime, limit: int | None) -> Found:
+def consultation_items(
+    *, user, practice: Practice | None, now: datetime, limit: int | None, **shared
+) -> Found:
     """Booked for today or tomorrow, on the workspace's clock (the practitioner's timezone)."""
     today = timezone.localtime(now).date()
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
@@ -230,10 +250,10 @@ def needs_attention(
     """Every source's first `limit` items (all of the source named `whole`), in the order of
     `SOURCES`; a source with none is left out."""
     now = now or timezone.now()
-    sections = []
+    sections, loaded = [], {}
     for source in SOURCES:
         found = source.items(
-            user=user, practice=practice, now=now, limit=None if source.key == whole else limit
+            user=user, practice=practice, now=now, limit=None if source.key == whole else limit, loaded=loaded
         )
         if found.total:
             sections.append(Section(source.key, source.heading, *found))

@@ -217,7 +217,9 @@ def _current_items(active: list[Assignment]) -> dict[int, dict[int, list[int]]]:
     """{program: {exercise: [its items, in order]}} of the current versions, in one query."""
     found = defaultdict(lambda: defaultdict(list))
     rows = ProgramExercise.objects.filter(program__in=[a.program_id for a in active]).order_by(
-        "program", "position", "pk"
+        "program_id",
+        "position",
+        "pk",  # not "program": that orders by its title, through a join
     )
     for program, item, exercise in rows.values_list("program_id", "pk", "exercise_id"):
         found[program][exercise].append(item)
@@ -280,22 +282,24 @@ def _dosed_since(revised: list[Assignment]) -> dict[tuple, list[date]]:
 
 def _checkoffs(plans: dict[int, tuple], active: list[Assignment], current: dict) -> dict[tuple, tuple]:
     """{(assignment, exercise): (check-offs, top pain, top difficulty)} over each exercise's
-    week, in one query (two with revised programs), by the exercises given (the index of
-    one check-off per slot), not by scanning each assignment's whole history. Assignments
-    sharing a week (clients in one timezone) share one condition; the check-offs of an older
-    dose, before an exercise's `since`, are left out."""
+    week, in one query (two with revised programs), by assignment and day (the index
+    `completion_by_assignment_day`), not by scanning each assignment's whole history nor
+    naming every exercise given. Assignments sharing a week (clients in one timezone) share
+    one condition; the check-offs of an older dose, before an exercise's `since`, are left out."""
     given = _given_items(active, current)  # item: (assignment, exercise)
     by_window, older_dose = defaultdict(list), Q()
+    for assignment in active:
+        start, end, _ = plans[assignment.pk]
+        by_window[start, end].append(assignment.pk)
     for item, (assignment, exercise) in given.items():
-        start, end, since = plans[assignment]
-        by_window[start, end].append(item)
+        start, _, since = plans[assignment]
         if since.get(exercise, start) > start:
             older_dose |= Q(assignment_exercise=item, date__lt=since[exercise])
     if not by_window:
         return {}
     within = Q()
-    for (start, end), items in by_window.items():
-        within |= Q(assignment_exercise__in=items, date__gte=start, date__lte=end)
+    for (start, end), assignments in by_window.items():
+        within |= Q(assignment__in=assignments, date__gte=start, date__lte=end)
     rows = Completion.objects.filter(within)
     if older_dose:
         rows = rows.exclude(older_dose)
@@ -306,7 +310,9 @@ def _checkoffs(plans: dict[int, tuple], active: list[Assignment], current: dict)
     )
     found = {}
     for item, done, pain, difficulty in rows:
-        key = given[item]
+        key = given.get(item)
+        if key is None:
+            continue  # an exercise of no version of the program: not one this week asked for
         before = found.get(key, (0, None, None))
         found[key] = (before[0] + done, _top(before[1], pain), _top(before[2], difficulty))
     return found

@@ -6,13 +6,13 @@ transaction under the same key as its email's row, for Needs attention to list u
 """
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.urls import reverse
 
 from practice.models import Membership
+from practice.zones import zone_info
 
 from ..checkoffs.adherence import Adherence, adherence_by_client, with_versions
 from ..checkoffs.overview import QUIET_AFTER
@@ -311,7 +311,7 @@ def summary_rows(now: datetime) -> list[Reminder]:
     ):
         zones.setdefault(user_id, zone_name)
     for user_id, zone_name in zones.items():
-        zone = ZoneInfo(zone_name)
+        zone = zone_info(zone_name)
         local = now.astimezone(zone)
         if local.weekday() == SUMMARY_WEEKDAY and local.time() >= SUMMARY_TIME:
             rows[user_id] = Reminder(

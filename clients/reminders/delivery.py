@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from practice.zones import zone_info
 from programs.models import ProgramExercise, dosage_words
 
 from ..assignments import changes
@@ -419,7 +419,7 @@ def _consultation_change_notice(reminder: Reminder, now: datetime) -> Notice | s
         "client": client,
         "practice": client.practice,
         "consultation": consultation,
-        "local": consultation.scheduled_at.astimezone(ZoneInfo(client.timezone)),
+        "local": consultation.scheduled_at.astimezone(zone_info(client.timezone)),
         "site_url": settings.SITE_URL,
     }
     invite = ("consultation.ics", consultation_ics(consultation), f"text/calendar; method={method}")

@@ -64,6 +64,34 @@ def test_a_cached_download_from_disk_is_a_file_the_server_sends(bob, bob_assignm
     assert len(renders) == 1
 
 
+def test_behind_nginx_a_cached_download_is_an_empty_answer_naming_the_file_for_nginx_to_send(
+    settings, bob, bob_assignment, renders
+):
+    settings.PRIVATE_MEDIA_ACCEL_REDIRECT = "/_private/"
+    url = f"/api/v1/me/assignments/{bob_assignment.pk}/handout.pdf"
+    api_as(bob.user).get(url)
+
+    response = api_as(bob.user).get(url)
+
+    assert response.status_code == 200 and response.content == b""
+    (name,) = cached_names()
+    assert response["X-Accel-Redirect"] == f"/_private/{name}"
+    assert (settings.PRIVATE_MEDIA_ROOT / name).read_bytes().startswith(b"%PDF")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["Cache-Control"] == "private, no-store"
+    assert len(renders) == 1
+
+
+def test_behind_nginx_an_outsider_is_named_no_file(settings, charlie, bob_assignment):
+    settings.PRIVATE_MEDIA_ACCEL_REDIRECT = "/_private/"
+    assignment_handout(bob_assignment)
+
+    response = api_as(charlie).get(f"/api/v1/assignments/{bob_assignment.pk}/handout.pdf")
+
+    assert response.status_code == 404 and "X-Accel-Redirect" not in response
+
+
 def test_on_object_storage_a_download_redirects_to_a_signed_link_of_the_cached_pdf(
     bob, bob_assignment, renders, object_storage
 ):

@@ -323,13 +323,21 @@ async function refresh() {
       render();
     });
   try {
-    await todayShown;
+    await todayShown.finally(listed);
     await Promise.all([programsShown(), loadProgress()]);
     if (!store.get(KEYS.token)) return;
   } catch {
     say(offlineMessage());
   }
   render();
+}
+
+// Today's list is in (or could not come): the questionnaires and messages (talk.js) load after it,
+// so that on a first visit they do not keep the server from answering the list.
+function listed() {
+  if (document.documentElement.dataset.listed) return;
+  document.documentElement.dataset.listed = "1";
+  document.dispatchEvent(new Event("rehabit:listed"));
 }
 
 // The date where the client lives (their own time zone, as the server counts days), "YYYY-MM-DD".
@@ -1382,9 +1390,12 @@ function stopPushOnSignOut() {
 
 // --- wiring ----------------------------------------------------------------------------
 
-function start() {
-  // Keeps the page itself for opening offline (app/sw.js); where it can't, the page still works online.
+// Keeps the page itself for opening offline (app/sw.js); where it can't, the page still works online.
+function keepForOffline() {
   navigator.serviceWorker?.register("sw.js").catch(() => {});
+}
+
+function start() {
   $("sign-in").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
   $("check-off").addEventListener("close", closeCheckOff);
@@ -1452,13 +1463,19 @@ function start() {
   if (store.get(KEYS.token)) {
     route();
     render();
-    refresh();
+    // The worker's first install fetches the page, its files and its words again: once the list is
+    // in, so that those requests do not queue before the list's on a first visit.
+    refresh().finally(() => {
+      listed(); // also when the list never came (offline, or the sync before it failed)
+      keepForOffline();
+    });
   } else if (store.get(KEYS.signingOut) || !WEB_SESSION.client) {
     route();
     finishSignOut();
   } else {
     signInWithWebSession();
   }
+  if (!store.get(KEYS.token)) keepForOffline();
 }
 
 start();

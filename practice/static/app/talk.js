@@ -313,7 +313,14 @@
 
   // --- when to load ---------------------------------------------------------------------------
 
+  // What the page shows first is today's list (app.js says when it is in): this waits for it.
+  const listed = new Promise((resolve) => {
+    if (document.documentElement.dataset.listed) resolve();
+    else document.addEventListener("rehabit:listed", resolve, { once: true });
+  });
+
   async function load() {
+    await listed;
     if (state.loading || !token() || $("today").hidden) return;
     state.loading = true;
     try {
