@@ -1,6 +1,7 @@
 """The OpenAPI schema (drf-spectacular), with every error response an endpoint can give."""
 
 from drf_spectacular import openapi
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.utils import OpenApiResponse
 
 from practice.rest import ErrorSerializer
@@ -14,6 +15,12 @@ ERROR_DESCRIPTIONS = {
     "413": "The request body is too large",
     "429": "Too many requests; retry after the Retry-After seconds",
 }
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The API's token (knox's, without its per-request housekeeping) is described as knox's."""
+
+    target_class = "practice.tokens.TokenAuthentication"
 
 
 class AutoSchema(openapi.AutoSchema):

@@ -12,7 +12,6 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import exceptions, serializers
@@ -23,6 +22,7 @@ from rest_framework.views import APIView
 
 from .languages import page_language
 from .rest import ErrorSerializer, RateThrottle
+from .tokens import TokenAuthentication, forget_expired_tokens
 
 TokenSerializer = inline_serializer(
     "Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
@@ -30,7 +30,8 @@ TokenSerializer = inline_serializer(
 
 
 def token_response(user) -> Response:
-    """A new per-device token, in the shape phone apps code against."""
+    """A new per-device token, in the shape phone apps code against; the user's expired ones go."""
+    forget_expired_tokens(user)
     instance, token = AuthToken.objects.create(user)
     return Response({"token": token, "expiry": instance.expiry})
 
