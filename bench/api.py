@@ -17,6 +17,7 @@ make every figure noisy, same-round ratios much less so.
 BENCH_ROUNDS (default 3) and BENCH_SECONDS (default 5) set the rounds and each load's length.
 """
 
+import itertools
 import os
 import shutil
 import socket
@@ -208,14 +209,15 @@ def statements_per_request(token: str, client_id: int, slots: list[tuple]) -> di
     web = Client(HTTP_AUTHORIZATION=f"Token {token}")
     completion_id, item, day, session = slots[0]
     body = {"assignment_exercise": item, "date": day, "session": session, "pain": 4, "difficulty": 2}
+    pains = itertools.cycle([5, 6])
     requests = {
         "floor": lambda: web.get("/bench/floor/"),
         "insert": lambda: web.put(f"/bench/insert/{client_id}/", body, content_type="application/json"),
         "select": lambda: web.get("/bench/slots/"),
         "today": lambda: web.get("/api/v1/me/today/"),
-        "put": lambda: web.put(
+        "put": lambda: web.put(  # a changed replay, as under load: the pain differs each time
             f"/api/v1/me/completions/{completion_id}/",
-            {**body, "pain": 5},
+            {**body, "pain": next(pains)},
             content_type="application/json",
         ),
     }
