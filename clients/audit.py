@@ -6,20 +6,30 @@ from .models import AuditEvent, Client
 
 
 def audit_record(
-    *, actor, client: Client, action: str, obj=None, request=None, ip: str | None = None
+    *,
+    actor,
+    client: Client,
+    action: str,
+    obj=None,
+    request=None,
+    ip: str | None = None,
+    object_type: str = "",
 ) -> AuditEvent:
-    """Record an event; the address is the request's, or `ip` where there is no request at hand."""
+    """Record an event; the address is the request's, or `ip` where there is no request at hand.
+    `object_type` names what was read where there is no row (an export's format)."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         client=client,
         action=action,
-        object_type=type(obj).__name__ if obj is not None else "",
+        object_type=object_type or (type(obj).__name__ if obj is not None else ""),
         object_id=str(obj.pk) if obj is not None else "",
         ip=client_ip(request) if request is not None else ip,
     )
 
 
-def audit_record_many(*, actor, client_ids, action: str, obj=None, request=None) -> None:
+def audit_record_many(
+    *, actor, client_ids, action: str, obj=None, request=None, object_type: str = ""
+) -> None:
     """The same event about many clients, in one INSERT."""
     ip = client_ip(request) if request is not None else None
     AuditEvent.objects.bulk_create(
@@ -27,7 +37,7 @@ def audit_record_many(*, actor, client_ids, action: str, obj=None, request=None)
             actor=actor if actor is not None and actor.is_authenticated else None,
             client_id=client_id,
             action=action,
-            object_type=type(obj).__name__ if obj is not None else "",
+            object_type=object_type or (type(obj).__name__ if obj is not None else ""),
             object_id=str(obj.pk) if obj is not None else "",
             ip=ip,
         )

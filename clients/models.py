@@ -55,6 +55,15 @@ class Client(models.Model):
     timezone = models.CharField(max_length=64, default="Europe/London")
     reminder_time = models.TimeField(default=evening)
     reminders_enabled = models.BooleanField(default=True)
+    push_reminders = models.BooleanField(
+        default=True, help_text="The daily reminder also comes to the phones the client subscribed"
+    )
+    push_questionnaires = models.BooleanField(
+        default=False, help_text="A questionnaire falling due is pushed to the client's phones"
+    )
+    push_messages = models.BooleanField(
+        default=False, help_text="A new message from the practice is pushed to the client's phones"
+    )
     quiet_hours_start = models.TimeField(
         null=True, blank=True, help_text="Local time from which no reminder is sent"
     )
@@ -391,6 +400,7 @@ class Reminder(models.Model):
     MESSAGE_TO_PRACTICE = "message_to_practice"
     PROGRAM_ASSIGNED = "program_assigned"
     PROGRAM_UPDATED = "program_updated"
+    QUESTIONNAIRE_DUE = "questionnaire_due"
     KINDS = [
         (EXERCISE, _("Daily exercise reminder")),
         (CONSULTATION_DAY, _("Consultation tomorrow")),
@@ -407,6 +417,7 @@ class Reminder(models.Model):
         (MESSAGE_TO_PRACTICE, _("A message from the client waits")),
         (PROGRAM_ASSIGNED, _("Program assigned")),
         (PROGRAM_UPDATED, _("Program updated")),
+        (QUESTIONNAIRE_DUE, _("A questionnaire is due (by push)")),
     ]
 
     PENDING = "pending"
@@ -795,3 +806,94 @@ class QuestionnaireResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.questionnaire} answered on {self.answered_on}"
+
+
+class WebhookEndpointQuerySet(models.QuerySet):
+    def visible_to(self, user, practice: Practice | None = None):
+        """The endpoints of the practices the user owns: webhooks carry the practice's events to
+        another system, which only an owner decides. Anyone else finds nothing (404)."""
+        if not user.is_authenticated:
+            return self.none()
+        owned = practices_of(user, practice).filter(memberships__user=user, memberships__role="owner")
+        return self.filter(practice__in=owned)
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of another system of the practice's that hears of events, signed with `secret`
+    (Standard Webhooks: `whsec_` and base64). The secret is kept to sign with, and shown once."""
+
+    MAX_URL_LENGTH = 2000
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=MAX_URL_LENGTH)
+    events = models.JSONField(default=list, help_text="The event types sent to it")
+    secret = models.CharField(max_length=100)
+    enabled = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    failure_streak = models.PositiveIntegerField(
+        default=0, help_text="Attempts failed in a row since the last success"
+    )
+    failing_since = models.DateTimeField(null=True, blank=True, help_text="The first failure of the streak")
+    disabled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was turned off after a run of failures"
+    )
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # Every event asks whether its practice has an endpoint: usually none, one index probe.
+            models.Index(fields=["practice"], condition=Q(enabled=True), name="webhook_endpoint_enabled"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, written in the transaction of the change (row first); its
+    `webhook_id` is the same on every attempt, so a receiver can drop what it already has."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    STATUSES = [
+        (PENDING, _("Waiting")),
+        (SENDING, _("Sending")),
+        (DELIVERED, _("Delivered")),
+        (FAILED, _("Failed")),
+    ]
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    webhook_id = models.CharField(max_length=40, unique=True)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="webhook_delivery_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.webhook_id}"

@@ -42,6 +42,11 @@ def local_date(client, instant: datetime) -> date:
     return date_in(client.timezone, instant)
 
 
+def local_time(client, instant: datetime) -> time:
+    """The wall-clock time it is for the client at `instant`."""
+    return instant.astimezone(ZoneInfo(client.timezone)).time().replace(tzinfo=None)
+
+
 def date_in(zone: str, instant: datetime) -> date:
     """The calendar day it is at `instant` in the IANA timezone `zone`."""
     return instant.astimezone(ZoneInfo(zone)).date()
@@ -52,8 +57,7 @@ def in_quiet_hours(client, instant: datetime) -> bool:
     start, end = client.quiet_hours_start, client.quiet_hours_end
     if start is None or end is None or start == end:
         return False
-    now = instant.astimezone(ZoneInfo(client.timezone)).time().replace(tzinfo=None)
-    return _within(now, start, end)
+    return _within(local_time(client, instant), start, end)
 
 
 def _within(moment: time, start: time, end: time) -> bool:

@@ -28,7 +28,10 @@ class HealthView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = []  # counted in the cache it checks: a broken cache must not fail the answer
 
-    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
+    @extend_schema(
+        summary="Check the database, broker and cache",
+        responses={200: HealthSerializer, 503: HealthSerializer},
+    )
     def get(self, request):
         checks = {"database": _database_state(), "broker": _broker_state(), "cache": _cache_state()}
         healthy = all(state == "ok" for state in checks.values())

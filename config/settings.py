@@ -281,9 +281,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clients.tasks.sweep_reminders",
         "schedule": timedelta(minutes=1),
     },
+    "sweep-questionnaires-due": {
+        "task": "clients.tasks.sweep_questionnaires_due",
+        "schedule": timedelta(minutes=5),
+    },
     "sweep-weekly-summaries": {
         "task": "clients.tasks.sweep_weekly_summaries",
         "schedule": timedelta(minutes=15),
+    },
+    "sweep-webhooks": {
+        "task": "clients.tasks.sweep_webhooks",
+        "schedule": timedelta(seconds=10),
     },
     "evict-handouts": {
         "task": "programs.tasks.evict_handouts",
@@ -317,7 +325,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_6
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "practice.tokens.TokenAuthentication",
+        "practice.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -351,6 +359,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies get components of their own (CompletionRequest, PatchedClientRequest...)
+    # without the read-only fields, so a generated client never asks for an id or created_at.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "LICENSE": {"name": "AGPL-3.0-or-later", "url": "https://www.gnu.org/licenses/agpl-3.0.html"},
+    # Relative: the API is where the schema is served from, whatever the host.
+    "SERVERS": [{"url": "/", "description": "This server"}],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.tidy"],
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStatusEnum": "clients.models.Assignment.STATUSES",
         "ConsultationStatusEnum": "clients.models.Consultation.STATUSES",
@@ -406,3 +421,10 @@ VIDEO_BASE_URL = env("VIDEO_BASE_URL", default="https://meet.jit.si/rehabit-")
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Practice videos of exercises (MP4 or WebM).
 VIDEO_MAX_BYTES = env.int("VIDEO_MAX_MB", default=100) * 1024 * 1024
+# Webhooks: targets on private, loopback or link-local addresses (and plain HTTP) only in
+# development or a test that opts in; an endpoint is turned off once this many attempts in a
+# row have failed over at least this long.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=DEBUG)
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=not DEBUG)
+WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", default=10)
+WEBHOOKS_DISABLE_AFTER = timedelta(hours=env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=24))

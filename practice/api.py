@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views import defaults
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import exceptions, serializers
@@ -20,9 +20,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .auth import TokenAuthentication, forget_expired_tokens
 from .languages import page_language
 from .rest import ErrorSerializer, RateThrottle
-from .tokens import TokenAuthentication, forget_expired_tokens
 
 TokenSerializer = inline_serializer(
     "Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
@@ -36,6 +36,7 @@ def token_response(user) -> Response:
     return Response({"token": token, "expiry": instance.expiry})
 
 
+@extend_schema_serializer(component_name="Credentials")
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -121,6 +122,8 @@ class TokenView(APIView):
         return "Token"  # makes a refused sign-in a 401 that says how to authenticate
 
     @extend_schema(
+        summary="Sign in for a token",
+        description="A per-device token for `Authorization: Token <token>` (or `Bearer <token>`).",
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
@@ -158,7 +161,7 @@ class LogoutView(KnoxLogoutView):
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
 
-    @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
+    @extend_schema(summary="Sign this device out", request=None, responses={204: None, 401: ErrorSerializer})
     def post(self, request, format=None):
         if request.auth is not None:
             request.auth.delete()

@@ -6,7 +6,7 @@ can be changed. Callers who are not members of a practice (clients) find nothing
 
 import django_filters
 from django.db.models import Prefetch, ProtectedError, Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -35,13 +35,15 @@ from .services import program_clone
 class LibraryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", help_text="Words in the name or summary")
     source = django_filters.ChoiceFilter(
-        choices=[("library", "Shared library"), ("practice", "Your practice's own")], method="by_source"
+        choices=[("library", "Shared library"), ("practice", "Your practice's own")],
+        method="by_source",
+        help_text="Only the shared library's, or only your practice's own",
     )
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(**{f"{self.search_field}__icontains": value}) | Q(summary__icontains=value))
 
-    def by_source(self, queryset, name, value):
+    def by_source(self, queryset, name, value: str):  # the hint types the filter (a string) in the schema
         return queryset.filter(practice__isnull=value == "library")
 
 
@@ -83,6 +85,14 @@ class OwnOnlyWrites:
             raise Conflict("It is still used by a program; remove it there first.") from None
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List exercises"),
+    create=extend_schema(summary="Add an exercise to your practice"),
+    retrieve=extend_schema(summary="One exercise"),
+    update=extend_schema(summary="Change an exercise"),
+    partial_update=extend_schema(summary="Change some of an exercise's fields"),
+    destroy=extend_schema(summary="Delete an exercise"),
+)
 class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
     serializer_class = ExerciseWriteSerializer
     permission_classes = [IsPractitioner]
@@ -95,7 +105,8 @@ class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
         visible = Exercise.objects.visible_to(self.request.user)
         return with_visible_variants(visible.with_favourite(self.request.user), visible)
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(methods=["PUT"], summary="Star an exercise", request=None, responses={204: None})
+    @extend_schema(methods=["DELETE"], summary="Unstar an exercise", request=None, responses={204: None})
     @action(detail=True, methods=["put", "delete"])
     def favourite(self, request, pk=None):
         """Star an exercise for yourself (PUT), or unstar it (DELETE); doing it twice is the same."""
@@ -103,6 +114,8 @@ class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
         services.favourite_set(user=request.user, exercise=exercise, starred=request.method == "PUT")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(methods=["PUT"], summary="Upload an exercise's video")
+    @extend_schema(methods=["DELETE"], summary="Remove an exercise's video")
     @extend_schema(
         request={"multipart/form-data": VideoUploadSerializer},
         responses={
@@ -132,6 +145,14 @@ class ExerciseViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
         return Response(self.get_serializer(exercise).data)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List templates"),
+    create=extend_schema(summary="Create a template"),
+    retrieve=extend_schema(summary="One template"),
+    update=extend_schema(summary="Change a template"),
+    partial_update=extend_schema(summary="Change some of a template's fields"),
+    destroy=extend_schema(summary="Delete a template"),
+)
 class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
     """Templates: the shared library's and your practice's. Assigned copies live under assignments."""
 
@@ -147,7 +168,11 @@ class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
             .prefetch_related(Prefetch("items", queryset=items))
         )
 
-    @extend_schema(request=ProgramCopySerializer, responses={201: ProgramWriteSerializer})
+    @extend_schema(
+        summary="Copy a template into your practice",
+        request=ProgramCopySerializer,
+        responses={201: ProgramWriteSerializer},
+    )
     @action(detail=True, methods=["post"])
     def copy(self, request, pk=None):
         """Copy a template (e.g. from the shared library) into your practice, to adapt it."""
@@ -158,7 +183,11 @@ class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
         copy = program_clone(program=source, practice=target.validated_data["practice"], is_template=True)
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReorderSerializer, responses={200: ProgramWriteSerializer})
+    @extend_schema(
+        summary="Reorder a template's exercises",
+        request=ReorderSerializer,
+        responses={200: ProgramWriteSerializer},
+    )
     @action(detail=True, methods=["post"])
     def reorder(self, request, pk=None):
         """Put the template's items in a new order; every item must be named once."""
@@ -168,7 +197,11 @@ class ProgramViewSet(OwnOnlyWrites, viewsets.ModelViewSet):
         services.program_reorder(program=program, item_ids=order.validated_data["items"])
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=BulkDosageSerializer, responses={200: BulkDosageResultSerializer})
+    @extend_schema(
+        summary="Change the dosage of a whole template",
+        request=BulkDosageSerializer,
+        responses={200: BulkDosageResultSerializer},
+    )
     @action(detail=True, methods=["post"])
     def dosage(self, request, pk=None):
         """Change the whole template's dosage at once, e.g. every hold to 20 s."""

@@ -92,3 +92,8 @@ def easier_and_harder(exercise: Exercise) -> tuple[Exercise | None, Exercise | N
     easier = [v for v in variants if v.level < exercise.level]
     harder = [v for v in variants if v.level > exercise.level]
     return (easier[-1] if easier else None, harder[0] if harder else None)
+
+
+def alike(exercise: Exercise) -> list[Exercise]:
+    """Its (prefetched) variants of the same level: another way to do it, neither easier nor harder."""
+    return [v for v in exercise.variants.all() if v.level == exercise.level and v.pk != exercise.pk]

@@ -34,7 +34,15 @@ class Pictures(serializers.Serializer):
         return request.build_absolute_uri(url) if request else url
 
 
+def strings(help_text: str = "", **kwargs) -> serializers.ListField:
+    """A JSON list of strings, typed so the schema says so (a bare JSONField is untyped)."""
+    return serializers.ListField(child=serializers.CharField(), help_text=help_text, **kwargs)
+
+
 class ExerciseSerializer(Pictures, serializers.ModelSerializer):
+    steps = strings("How to do it, one step each, in order", read_only=True)
+    cues = strings("Short reminders while doing it", read_only=True)
+    tags = strings(read_only=True)
     video = serializers.FileField(
         read_only=True, help_text="The practice's own video (MP4 or WebM): a signed link that expires."
     )

@@ -1,6 +1,6 @@
 """The library and the program builder; every object comes through a practice-scoped queryset."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -211,6 +211,7 @@ class Row:
     form: DosageForm
     easier: Exercise | None
     harder: Exercise | None
+    alike: list[Exercise] = field(default_factory=list)  # variants of the same level
     first: bool = False
     last: bool = False
 
@@ -239,7 +240,8 @@ def item_rows(request, program: Program, *, bound: dict | None = None) -> list[R
         item.repeated = item.exercise_id in seen
         seen.add(item.exercise_id)
         form = bound.get(item.pk) or DosageForm(instance=item, prefix=f"item-{item.pk}")
-        rows.append(Row(item, form, *selectors.easier_and_harder(item.exercise)))
+        easier, harder = selectors.easier_and_harder(item.exercise)
+        rows.append(Row(item, form, easier, harder, selectors.alike(item.exercise)))
     if rows:
         rows[0].first, rows[-1].last = True, True
     return rows
@@ -386,10 +388,14 @@ def program_dosage(request, pk):
 @practitioner_required
 @require_POST
 def item_swap(request, pk):
-    """Swap an item for its easier or harder variant, in its place."""
+    """Swap an item for its easier or harder variant, or one of the same level, in its place."""
     item = _editable_item(request, pk)
     row = next(row for row in item_rows(request, item.program) if row.item.pk == item.pk)
-    variant = {"easier": row.easier, "harder": row.harder}.get(request.POST.get("direction"))
+    chosen = request.POST.get("variant")
+    same_level = next((v for v in row.alike if str(v.pk) == chosen), None)
+    variant = {"easier": row.easier, "harder": row.harder, "alike": same_level}.get(
+        request.POST.get("direction")
+    )
     if variant is None:
         raise Http404
     services.item_swap(item=item, variant=variant)

@@ -43,6 +43,7 @@ def pages_of(demo) -> list[str]:
         f"/clients/{client.pk}/edit/",
         f"/clients/{client.pk}/reminders/",
         f"/clients/{client.pk}/audit/",
+        f"/clients/{client.pk}/erase/",
         f"/clients/{client.pk}/consultations/new/",
         f"/consultations/{consultation.pk}/",
         "/library/",

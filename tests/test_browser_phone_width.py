@@ -233,3 +233,42 @@ def test_the_accent_colour_is_a_swatch_not_a_full_width_bar(phone, live_server):
 
     box = phone.locator("input[type=color]").bounding_box()
     assert box["width"] <= 80 and box["height"] >= 30, box
+
+
+def test_on_a_phone_the_top_bar_is_one_row_and_its_menu_opens_without_script(
+    chromium, live_server, busy_practice
+):
+    owner, _ = busy_practice
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    sign_in_by_cookie(context, live_server, owner)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/clients/")
+    clients = page.get_by_role("navigation", name="Main").get_by_role("link", name="Clients")
+
+    assert page.locator("header.topbar").bounding_box()["height"] < 80  # one row, not two or three
+    assert not clients.is_visible()
+    page.locator("header summary", has_text="Menu").click()
+    assert clients.is_visible()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    clients.click()
+    page.get_by_role("heading", name="Clients").wait_for()
+
+
+def test_on_a_wide_screen_the_sections_sit_in_the_bar_with_no_menu_to_open(
+    chromium, live_server, busy_practice
+):
+    owner, _ = busy_practice
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    sign_in_by_cookie(page.context, live_server, owner)
+    page.goto(f"{live_server.url}/clients/")
+
+    assert not page.locator("header summary", has_text="Menu").is_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    assert [
+        nav.get_by_role("link", name=name).is_visible() for name in ("Clients", "Library", "Practice")
+    ] == [
+        True,
+        True,
+        True,
+    ]
+    assert page.locator("header.topbar").bounding_box()["height"] < 80

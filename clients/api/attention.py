@@ -67,7 +67,7 @@ class AttentionSerializer(serializers.Serializer):
 class AttentionView(APIView):
     permission_classes = [IsPractitioner]
 
-    @extend_schema(responses={200: AttentionSerializer, **ERRORS})
+    @extend_schema(summary="What needs attention", responses={200: AttentionSerializer, **ERRORS})
     def get(self, request):
         """What needs attention in every practice of the caller, by source."""
         sections = sources.needs_attention(user=request.user)
@@ -82,6 +82,7 @@ class AlertHandleView(APIView):
     permission_classes = [IsPractitioner]
 
     @extend_schema(
+        summary="Mark an alert handled",
         request=None,
         responses={
             200: AlertSerializer,

@@ -4,7 +4,14 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
@@ -62,6 +69,10 @@ def my_assignments(user):
     )
 
 
+@extend_schema_view(
+    get=extend_schema(summary="Your settings"),
+    patch=extend_schema(summary="Change your settings"),
+)
 class MeView(generics.RetrieveUpdateAPIView):
     serializer_class = MeSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -73,6 +84,10 @@ class MeView(generics.RetrieveUpdateAPIView):
         profiles.client_update_settings(client=serializer.instance, **serializer.validated_data)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Your programs"),
+    retrieve=extend_schema(summary="One of your programs"),
+)
 class MyAssignmentsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The client's programs, exercises and dosage in the client's language."""
 
@@ -106,7 +121,11 @@ class MyAssignmentsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
 
 class TodayView(APIView):
-    @extend_schema(parameters=[TodayQuerySerializer], responses={200: TodaySerializer, **ERRORS})
+    @extend_schema(
+        summary="Today's exercises",
+        parameters=[TodayQuerySerializer],
+        responses={200: TodaySerializer, **ERRORS},
+    )
     def get(self, request):
         query = TodayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -127,6 +146,8 @@ CONFLICT = OpenApiResponse(ConflictSerializer, description="That slot is checked
 
 class CompletionView(APIView):
     @extend_schema(
+        summary="Check an exercise off",
+        description="Idempotent: the phone makes the uuid; 201 the first time, 200 with the same body on a replay.",
         request=CompletionSerializer,
         responses={200: CompletionSerializer, 201: CompletionSerializer, 409: CONFLICT, **ERRORS},
     )
@@ -140,7 +161,7 @@ class CompletionView(APIView):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(responses={204: None, **ERRORS})
+    @extend_schema(summary="Un-check an exercise", responses={204: None, **ERRORS})
     def delete(self, request, completion_id):
         client = client_of(request.user)
         completions.completion_delete(client=client, completion_id=completion_id)
@@ -152,6 +173,7 @@ class CompletionBatchView(APIView):
     """Offline sync: each item is checked off on its own, exactly as its PUT would be."""
 
     @extend_schema(
+        summary="Check off many at once (offline sync)",
         request=inline_serializer("CompletionBatch", {"items": CompletionBatchItemSerializer(many=True)}),
         responses={200: CompletionBatchResultSerializer, **ERRORS},
     )
@@ -274,13 +296,18 @@ def adherence_response(request, client: Client) -> Response:
 
 
 class MyAdherenceView(APIView):
-    @extend_schema(parameters=[AdherenceQuerySerializer], responses={200: AdherenceSerializer, **ERRORS})
+    @extend_schema(
+        summary="Your adherence",
+        parameters=[AdherenceQuerySerializer],
+        responses={200: AdherenceSerializer, **ERRORS},
+    )
     def get(self, request):
         return adherence_response(request, client_of(request.user))
 
 
 class MyHandoutView(APIView):
     @extend_schema(
+        summary="Your program's handout (PDF)",
         parameters=[
             OpenApiParameter("size", str, enum=["A4", "letter"], description="Paper size (default A4)"),
             OpenApiParameter("large", bool, description="Large print: body text at 16 pt"),
@@ -305,7 +332,11 @@ class InvitationAcceptView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=InvitationAcceptSerializer, responses={200: TokenSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        summary="Accept an invitation",
+        request=InvitationAcceptSerializer,
+        responses={200: TokenSerializer, 400: ErrorSerializer},
+    )
     def post(self, request):
         data = InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -322,12 +353,15 @@ class SessionTokenView(APIView):
     def get_authenticate_header(self, request):
         return "Session"  # makes "no web session" a 401, as every other unsigned call
 
-    @extend_schema(request=None, responses={200: TokenSerializer, **ERRORS})
+    @extend_schema(
+        summary="A token for a web session", request=None, responses={200: TokenSerializer, **ERRORS}
+    )
     def post(self, request):
         client_of(request.user)  # clients only: a practitioner's session gets no phone token
         return token_response(request.user)
 
 
+@extend_schema_serializer(component_name="PasswordReset")
 class PasswordResetRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
 
@@ -339,6 +373,7 @@ class PasswordResetRequestView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        summary="Email a password-reset link",
         request=PasswordResetRequestSerializer,
         responses={
             202: OpenApiResponse(description="A link is on its way if the address has an account"),

@@ -12,7 +12,10 @@ from .me import client_of
 
 
 class MyExportView(APIView):
-    @extend_schema(responses={(200, "application/zip"): bytes, 401: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(
+        summary="Download your data (ZIP)",
+        responses={(200, "application/zip"): bytes, 401: ErrorSerializer, 404: ErrorSerializer},
+    )
     def get(self, request):
         client = client_of(request.user)
         return rights.export_download(client=client, by=request.user, request=request)
@@ -20,6 +23,7 @@ class MyExportView(APIView):
 
 class MyErasureView(APIView):
     @extend_schema(
+        summary="Ask your practice to erase your data",
         request=None,
         responses={
             202: inline_serializer("ErasureRequested", {"requested_at": serializers.DateTimeField()}),

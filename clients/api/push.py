@@ -67,8 +67,13 @@ def _mine(request):
 
 
 @extend_schema_view(
-    get=extend_schema(responses={200: PushSubscriptionSerializer(many=True), **ERRORS}),
-    post=extend_schema(responses={201: PushSubscriptionSerializer, **ERRORS}),
+    get=extend_schema(
+        summary="The phones that get your notifications",
+        responses={200: PushSubscriptionSerializer(many=True), **ERRORS},
+    ),
+    post=extend_schema(
+        summary="Get notifications on this phone", responses={201: PushSubscriptionSerializer, **ERRORS}
+    ),
 )
 class MyPushSubscriptionsView(generics.ListCreateAPIView):
     """The phones that get this client's notifications by Web Push."""
@@ -85,7 +90,9 @@ class MyPushSubscriptionsView(generics.ListCreateAPIView):
         return context
 
 
-@extend_schema_view(delete=extend_schema(responses={204: None, **ERRORS}))
+@extend_schema_view(
+    delete=extend_schema(summary="Stop notifications on a phone", responses={204: None, **ERRORS})
+)
 class MyPushSubscriptionView(generics.DestroyAPIView):
     """This phone no longer gets notifications (the page also unsubscribes the browser)."""
 

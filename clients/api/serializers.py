@@ -1,3 +1,4 @@
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -14,9 +15,17 @@ from programs.serializers import DosageSerializer, ExerciseSerializer, InPractic
 
 from ..accounts.profiles import client_email_refusal
 from ..assignments.changes import word_versions
-from ..consultations import booking
-from ..models import ALL_DAYS, Assignment, AssignmentPause, Client, Completion, Consultation
-from ..scheduling import TIMEZONES, already_over
+from ..consultations import booking, questionnaires
+from ..models import (
+    ALL_DAYS,
+    Assignment,
+    AssignmentPause,
+    Client,
+    Completion,
+    Consultation,
+    QuestionnaireSchedule,
+)
+from ..scheduling import TIMEZONES, already_over, local_date
 
 
 @extend_schema_field(
@@ -49,6 +58,9 @@ class MeSerializer(serializers.ModelSerializer):
             "timezone",
             "reminder_time",
             "reminders_enabled",
+            "push_reminders",
+            "push_questionnaires",
+            "push_messages",
             "quiet_hours_start",
             "quiet_hours_end",
             "language",
@@ -93,10 +105,21 @@ class PauseSerializer(serializers.ModelSerializer):
         }
 
 
+def weekdays(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        min_length=1,
+        max_length=7,
+        help_text="Weekdays, Monday = 0",
+        **kwargs,
+    )
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="program.title")
     summary = serializers.CharField(source="program.summary")
     end_date = serializers.DateField()
+    days_of_week = weekdays(read_only=True)
     exercises = ProgramExerciseSerializer(source="program.items", many=True)
     handout_url = serializers.SerializerMethodField()
     changes = serializers.SerializerMethodField(
@@ -469,13 +492,7 @@ class AssignmentCreateSerializer(serializers.Serializer):
     template = TemplateField(help_text="A template: the shared library's or your practice's")
     start_date = serializers.DateField()
     weeks = serializers.IntegerField(min_value=1, max_value=52, default=6)
-    days_of_week = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=6),
-        min_length=1,
-        max_length=7,
-        default=list(ALL_DAYS),
-        help_text="Weekdays, Monday = 0",
-    )
+    days_of_week = weekdays(default=list(ALL_DAYS))
     sessions_per_day = serializers.IntegerField(min_value=1, max_value=6, default=1)
 
     def validate(self, attrs):
@@ -514,3 +531,37 @@ class PauseActionSerializer(AssignmentActionSerializer):
             "Without it, the pause lasts until resumed and begins on the client's today."
         ),
     )
+
+
+class QuestionnaireScheduleSerializer(serializers.ModelSerializer):
+    """A questionnaire asked of the client every so many days of an assignment."""
+
+    questionnaire = serializers.ChoiceField(
+        choices=[key for key, _ in questionnaires.CHOICES],
+        help_text="nprs, psfs, groc, or odi once the practice has entered its licensed wording",
+    )
+    starts_on = serializers.DateField(
+        required=False, help_text="The first day it is due; by default today where the client lives"
+    )
+    next_due_on = serializers.SerializerMethodField(
+        help_text="Its next day after today; null when none is left"
+    )
+
+    class Meta:
+        model = QuestionnaireSchedule
+        fields = [
+            "id",
+            "assignment",
+            "questionnaire",
+            "every_days",
+            "starts_on",
+            "next_due_on",
+            "created_at",
+            "stopped_at",
+        ]
+        read_only_fields = ["id", "assignment", "created_at", "stopped_at"]
+
+    def get_next_due_on(self, schedule: QuestionnaireSchedule) -> date | None:
+        if schedule.stopped_at is not None:
+            return None
+        return questionnaires.next_day(schedule, local_date(schedule.assignment.client, timezone.now()))

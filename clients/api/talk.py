@@ -4,7 +4,13 @@ and the practitioner's (/clients/{id}/messages/). The rules are in `messages.thr
 
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -71,18 +77,24 @@ def sent(request, client: Client) -> Response:
 class MyMessagesView(APIView):
     """The client's thread with their practice."""
 
-    @extend_schema(responses={200: ThreadSerializer, **ERRORS})
+    @extend_schema(summary="Your messages with your practice", responses={200: ThreadSerializer, **ERRORS})
     def get(self, request):
         client = client_of(request.user)
         return thread_response(request, client, unread=thread.unread_for_client(client))
 
-    @extend_schema(request=MessageSerializer, responses={201: MessageSerializer, **MESSAGE_ERRORS})
+    @extend_schema(
+        summary="Write to your practice",
+        request=MessageSerializer,
+        responses={201: MessageSerializer, **MESSAGE_ERRORS},
+    )
     def post(self, request):
         return sent(request, client_of(request.user))
 
 
 class MyMessagesReadView(APIView):
-    @extend_schema(request=None, responses={204: None, **ERRORS})
+    @extend_schema(
+        summary="Mark your practice's messages read", request=None, responses={204: None, **ERRORS}
+    )
     def post(self, request):
         """The client has seen the thread: the practice's messages are marked read."""
         thread.read_by_client(client=client_of(request.user))
@@ -98,13 +110,17 @@ class ClientMessagesView(APIView):
 
     permission_classes = [IsPractitioner]
 
-    @extend_schema(responses={200: ThreadSerializer, **ERRORS})
+    @extend_schema(summary="A client's messages", responses={200: ThreadSerializer, **ERRORS})
     def get(self, request, pk: int):
         client = practice_client(request, pk)
         thread.practice_reads(client=client, by=request.user, request=request)
         return thread_response(request, client, unread=thread.unread_for_practice(client))
 
-    @extend_schema(request=MessageSerializer, responses={201: MessageSerializer, **MESSAGE_ERRORS})
+    @extend_schema(
+        summary="Write to a client",
+        request=MessageSerializer,
+        responses={201: MessageSerializer, **MESSAGE_ERRORS},
+    )
     def post(self, request, pk: int):
         return sent(request, practice_client(request, pk))
 
@@ -112,7 +128,7 @@ class ClientMessagesView(APIView):
 class ClientMessagesReadView(APIView):
     permission_classes = [IsPractitioner]
 
-    @extend_schema(request=None, responses={204: None, **ERRORS})
+    @extend_schema(summary="Mark a client's messages read", request=None, responses={204: None, **ERRORS})
     def post(self, request, pk: int):
         """A practitioner has read the thread: the client's messages are marked read (and audited)."""
         thread.read_by_practice(client=practice_client(request, pk), by=request.user)
@@ -166,19 +182,64 @@ class DueSerializer(serializers.Serializer):
         ]
 
 
+class ActivityRatingSerializer(serializers.Serializer):
+    activity = serializers.CharField(max_length=questionnaires.ACTIVITY_MAX_LENGTH)
+    rating = serializers.IntegerField(min_value=questionnaires.PSFS.low, max_value=questionnaires.PSFS.high)
+
+
+class QuestionnaireAnswersSerializer(serializers.Serializer):
+    """A questionnaire's answers: only the key of the questionnaire answered (nprs `pain`, groc
+    `change`, psfs `activities`, odi `sections`). A 400 names the answer at fault."""
+
+    pain = serializers.IntegerField(
+        required=False,
+        min_value=questionnaires.NPRS.low,
+        max_value=questionnaires.NPRS.high,
+        help_text="nprs: today's pain",
+    )
+    change = serializers.IntegerField(
+        required=False,
+        min_value=questionnaires.GROC.low,
+        max_value=questionnaires.GROC.high,
+        help_text="groc: how much better (or worse) since the start",
+    )
+    activities = ActivityRatingSerializer(
+        many=True,
+        required=False,
+        min_length=1,
+        max_length=questionnaires.PSFS_MAX_ACTIVITIES,
+        help_text="psfs: the activities you find hard, each rated",
+    )
+    sections = serializers.ListField(
+        child=serializers.IntegerField(
+            min_value=questionnaires.ODI.low, max_value=questionnaires.ODI.high, allow_null=True
+        ),
+        required=False,
+        min_length=len(questionnaires.ODI_SECTIONS),
+        max_length=len(questionnaires.ODI_SECTIONS),
+        help_text="odi: the ten sections in order, each 0 to 5, or null when skipped",
+    )
+
+
+@extend_schema_field(QuestionnaireAnswersSerializer)
+class AnswersField(serializers.JSONField):
+    """Any JSON on the way in (the rules name what is wrong); typed in the schema."""
+
+
 class AnswersSerializer(serializers.Serializer):
-    answers = serializers.JSONField(
+    answers = AnswersField(
         help_text='nprs: {"pain": 0-10}; groc: {"change": -7 to 7}; psfs: {"activities": [{"activity": '
         '"Climbing stairs", "rating": 0-10}, ...up to 5]}; odi: {"sections": [ten of 0-5 or null]}'
     )
 
 
+@extend_schema_serializer(component_name="QuestionnaireResponse")  # not "Response", a name every client has
 class ResponseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     questionnaire = serializers.CharField()
     due_on = serializers.DateField()
     answered_on = serializers.DateField()
-    answers = serializers.JSONField()
+    answers = AnswersField()
     score = serializers.FloatField()
 
 
@@ -186,6 +247,7 @@ class MyQuestionnairesView(APIView):
     """The questionnaires due for the client to answer now, oldest first."""
 
     @extend_schema(
+        summary="Questionnaires due",
         responses={
             200: inline_serializer(
                 "DueQuestionnaires",
@@ -197,7 +259,7 @@ class MyQuestionnairesView(APIView):
                 },
             ),
             **ERRORS,
-        }
+        },
     )
     def get(self, request):
         client = client_of(request.user)
@@ -211,6 +273,7 @@ class MyQuestionnairesView(APIView):
 
 class MyQuestionnaireResponsesView(APIView):
     @extend_schema(
+        summary="Answer a questionnaire",
         request=AnswersSerializer,
         responses={
             201: ResponseSerializer,

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from programs import api as programs_api
 
-from . import attention, me, practitioner, privacy, push, talk
+from . import attention, exports, fhir, me, practitioner, privacy, push, talk, webhooks
 
 router = SimpleRouter()
 router.register("exercises", programs_api.ExerciseViewSet, basename="exercise")
@@ -11,6 +11,7 @@ router.register("programs", programs_api.ProgramViewSet, basename="program")
 router.register("clients", practitioner.ClientViewSet, basename="client")
 router.register("consultations", practitioner.ConsultationViewSet, basename="consultation")
 router.register("assignments", practitioner.AssignmentViewSet, basename="assignment")
+router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("attention/", attention.AttentionView.as_view(), name="attention"),
@@ -24,6 +25,7 @@ urlpatterns = [
     ),
     path("me/assignments/<int:pk>/handout.pdf", me.MyHandoutView.as_view(), name="me-assignment-handout"),
     path("me/export/", privacy.MyExportView.as_view(), name="me-export"),
+    path("me/fhir/", fhir.MyFhirView.as_view(), name="me-fhir"),
     path("me/erasure/", privacy.MyErasureView.as_view(), name="me-erasure"),
     path("me/adherence/", me.MyAdherenceView.as_view(), name="me-adherence"),
     path("me/push-subscriptions/", push.MyPushSubscriptionsView.as_view(), name="me-push-subscriptions"),
@@ -43,6 +45,11 @@ urlpatterns = [
         talk.MyQuestionnaireResponsesView.as_view(),
         name="me-questionnaire-responses",
     ),
+    path("checkoffs.csv", exports.PracticeCheckoffsCsv.as_view(), name="checkoffs-csv"),
+    path("adherence.csv", exports.PracticeAdherenceCsv.as_view(), name="adherence-csv"),
+    path("clients/<int:pk>/checkoffs.csv", exports.ClientCheckoffsCsv.as_view(), name="client-checkoffs-csv"),
+    path("clients/<int:pk>/adherence.csv", exports.ClientAdherenceCsv.as_view(), name="client-adherence-csv"),
+    path("clients/<int:pk>/fhir/", fhir.ClientFhirView.as_view(), name="client-fhir"),
     path("clients/<int:pk>/messages/", talk.ClientMessagesView.as_view(), name="client-messages"),
     path(
         "clients/<int:pk>/messages/read/", talk.ClientMessagesReadView.as_view(), name="client-messages-read"

@@ -12,6 +12,7 @@ from programs.services import program_clone
 
 from ..models import Assignment, AssignmentPause, Client
 from ..scheduling import current_break, local_date, reschedule
+from ..webhooks.events import emit
 from . import versions
 
 
@@ -93,6 +94,7 @@ def _assignment_start(
     assignment.save()
     versions.first_version(assignment, by=by)
     reschedule([assignment])
+    emit("assignment.created", client.practice_id, assignment=assignment.pk, client=client.pk)
     return assignment
 
 

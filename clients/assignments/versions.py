@@ -16,6 +16,7 @@ from programs.services import program_clone
 
 from ..models import Assignment, AssignmentVersion, Reminder
 from ..scheduling import local_date, reschedule, schedule_text
+from ..webhooks.events import emit
 from .changes import diff, exercises_named, names_in, normal_schedule, said, snapshot
 
 SCHEDULE_FIELDS = ("start_date", "weeks", "days_of_week", "sessions_per_day")
@@ -95,6 +96,14 @@ def assignment_revise(
     )
     reschedule([assignment])  # after the version is written: it governs from today
     tell_the_client(version)
+    client = assignment.client
+    emit(
+        "assignment.versioned",
+        client.practice_id,
+        assignment=assignment.pk,
+        version=version.number,
+        client=client.pk,
+    )
     return version
 
 

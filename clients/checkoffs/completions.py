@@ -1,6 +1,5 @@
 """Check-offs: recorded once whatever the replays, held to the schedule of the day they are for."""
 
-from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -15,6 +14,7 @@ from programs.models import ProgramExercise
 from ..audit import audit_record
 from ..models import Assignment, AssignmentVersion, AuditEvent, Client, Completion
 from ..scheduling import Terms, local_date, terms_on, version_terms
+from ..webhooks.events import emit
 
 CHECK_OFF_DAYS_BACK = 7
 
@@ -56,6 +56,14 @@ def completion_record(
             audit_record(
                 actor=actor, client=client, action=AuditEvent.RECORD_COMPLETION, obj=completion, ip=ip
             )
+            if created:
+                emit(
+                    "completion.created",
+                    client.practice_id,
+                    completion=completion.pk,
+                    client=client.pk,
+                    assignment=assignment.pk,
+                )
             return completion, created
     except IntegrityError:
         # Lost a race: either the same id was written meanwhile, or another id holds the slot.
@@ -89,8 +97,9 @@ def _write_in_one_statement(
     (a plain replay, an id of another slot or client) or a slot taken under another id: None, and
     the rest of `completion_record` says what happens, as it would have without this path.
 
-    It does what the rest of `completion_record` does in five statements (a transaction, the id's
-    row locked, written, its audit event) in one: the check-off is the API's hottest write.
+    It writes in one statement what the rest of `completion_record` writes in three (the id's row
+    locked, written, its audit event): the check-off is the API's hottest write. A new check-off's
+    webhook deliveries (`webhooks.events.emit`) are queued in the same transaction.
     """
     if connection.vendor != "postgresql" or assignment.version != 1:
         return None  # a revised program's new check-off must first look at the other versions
@@ -111,15 +120,23 @@ def _write_in_one_statement(
         "ip": ip,
     }
     try:
-        savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
-        with savepoint, connection.cursor() as cursor:
-            cursor.execute(_one_statement(sent), params)
-            found = cursor.fetchone()
+        with transaction.atomic():  # with the webhook's deliveries of a new check-off, if any
+            with connection.cursor() as cursor:
+                cursor.execute(_one_statement(sent), params)
+                found = cursor.fetchone()
+            if found is None:
+                return None
+            *stored, created = found
+            if created:
+                emit(
+                    "completion.created",
+                    client.practice_id,
+                    completion=completion_id,
+                    client=client.pk,
+                    assignment=assignment.pk,
+                )
     except IntegrityError:
         return None  # another id holds the slot: the rest of `completion_record` answers 409
-    if found is None:
-        return None
-    *stored, created = found
     return Completion.from_db(connection.alias, _RETURNED, stored), created
 
 
@@ -253,7 +270,9 @@ def _newest_version_day(assignment: Assignment, item: ProgramExercise) -> date:
     return local_date(assignment.client, published_at) if published_at else date.max
 
 
+@transaction.atomic
 def completion_delete(*, client: Client, completion_id: UUID) -> None:
     deleted, _ = Completion.objects.filter(pk=completion_id, assignment__client=client).delete()
     if not deleted:
         raise Http404
+    emit("completion.deleted", client.practice_id, completion=completion_id, client=client.pk)

@@ -32,6 +32,7 @@ from ..models import (
     QuestionnaireSchedule,
 )
 from ..scheduling import local_date
+from ..webhooks.events import emit
 from . import outcomes
 from .booking import odi_percent
 
@@ -286,10 +287,10 @@ def open_schedules(clients):
 
 def due_for(client: Client, *, now: datetime | None = None) -> list[Due]:
     """The questionnaires the client has to answer now, oldest day first."""
-    return _due(list(open_schedules([client])), now or timezone.now())
+    return due_among(list(open_schedules([client])), now or timezone.now())
 
 
-def _due(schedules: list[QuestionnaireSchedule], now: datetime) -> list[Due]:
+def due_among(schedules: list[QuestionnaireSchedule], now: datetime) -> list[Due]:
     """Of these schedules, those whose latest day has come and has no answer: the one rule of
     what is due, for the client's list and the practice's overdue list alike."""
     answered = set(
@@ -348,6 +349,7 @@ def response_submit(
         obj=response,
         request=request,
     )
+    emit("questionnaire.completed", client.practice_id, questionnaire_response=response.pk, client=client.pk)
     return response
 
 
@@ -453,7 +455,7 @@ def questionnaires_needing_attention(*, practice: Practice, now: datetime | None
         .annotate(n=Count("id"))
     )
     overdue: dict[int, list[Due]] = {}
-    for due in _due(list(open_schedules(clients)), now):
+    for due in due_among(list(open_schedules(clients)), now):
         if due.overdue:
             overdue.setdefault(due.schedule.assignment.client_id, []).append(due)
     wanted = Client.objects.filter(Q(pk__in=returned) | Q(pk__in=overdue)).order_by("name")

@@ -17,6 +17,7 @@ from practice.models import Practice
 from ..audit import audit_record
 from ..models import AuditEvent, Client, Message
 from ..reminders import delivery
+from ..webhooks.events import emit
 
 RECENT = 5  # the messages the client page shows above its link to the whole thread
 EMPTY = _("Write a message.")
@@ -46,6 +47,7 @@ def message_send(*, client: Client, author, body, request=None) -> Message:
     )
     audit_record(actor=author, client=client, action=AuditEvent.SEND_MESSAGE, obj=message, request=request)
     delivery.message_waiting_request(client=client, to_client=not from_client)
+    emit("message.created", client.practice_id, message=message.pk, client=client.pk)
     return message
 
 

@@ -18,6 +18,7 @@ from ..checkoffs.adherence import Adherence, adherence_by_client, with_versions
 from ..checkoffs.overview import QUIET_AFTER
 from ..models import Alert, Assignment, Client, Completion, Consultation, Reminder
 from ..scheduling import expected_days, local_date
+from ..webhooks.events import emit_many
 from .channels import Notice
 
 NUDGE_AFTER_MISSED = 2
@@ -36,7 +37,22 @@ def raise_alerts(rows: list[Reminder], due: list[Assignment], now: datetime) -> 
     """Keep an Alert for each practitioner alert among the sweep's rows, and for each client
     gone quiet. Same key as the email's row, so neither is ever written twice."""
     alerts = [_alert_of(row, now) for row in rows if row.kind in (Reminder.PAIN_ALERT, Reminder.MISSED_ALERT)]
-    Alert.objects.bulk_create(alerts + quiet_alerts(due, now), ignore_conflicts=True)
+    alerts += quiet_alerts(due, now)
+    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+    emit_many("alert.raised", _raised_now(alerts, now))
+
+
+def _raised_now(alerts: list[Alert], now: datetime) -> list[tuple[int, dict]]:
+    """The alerts this sweep wrote (one already there kept its own time), for the webhooks."""
+    if not alerts:
+        return []
+    written = Alert.objects.filter(raised_at=now, client__in={alert.client_id for alert in alerts})
+    return [
+        (practice_id, {"alert": pk, "client": client_id, "assignment": assignment_id})
+        for pk, client_id, assignment_id, practice_id in written.values_list(
+            "pk", "client_id", "assignment_id", "client__practice_id"
+        )
+    ]
 
 
 def _alert_of(row: Reminder, now: datetime) -> Alert:

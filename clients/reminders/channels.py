@@ -1,5 +1,6 @@
-"""How a notice reaches the person it is for: by email, and for a client's daily reminder also
-by Web Push to the phones they subscribed (`push.py`).
+"""How a notice reaches the person it is for: by email, and for a client who opted in also by
+Web Push to the phones they subscribed (`push.py`): the daily reminder, a new message, a
+questionnaire falling due (that one by push only).
 
 A notice says what to tell whom (a template stem and its context); a channel knows
 an address and a format. An SMS channel would read `recipient.phone` and render
@@ -75,13 +76,14 @@ class PushChannel:
 
     name = "push"
 
-    def send(self, notice: Notice, *, connection=None) -> None:
+    def send(self, notice: Notice, *, connection=None) -> int:
+        """How many of the client's phones took it."""
         if not isinstance(notice.recipient, Client) or not push_offered():
-            return
+            return 0
         with translation.override(notice.language):
             title = render_to_string(f"push/{notice.kind}_title.txt", notice.context).strip()
             body = render_to_string(f"push/{notice.kind}.txt", notice.context).strip()
-        send_push(notice.recipient, notice.kind, title=title, body=body)
+        return send_push(notice.recipient, notice.kind, title=title, body=body)
 
 
 PUSH = PushChannel()

@@ -36,7 +36,7 @@ from ..scheduling import in_quiet_hours, local_date, next_reminder_at, save_next
 from . import alerts, programs
 from .calendar import consultation_ics
 from .channels import PUSH, Notice, channel_for, unsubscribe_url
-from .waiting import message_waiting_notice
+from .waiting import message_waiting_notice, questionnaire_due_notice
 
 log = logging.getLogger(__name__)
 
@@ -250,8 +250,9 @@ def _deliver_claimed(reminder: Reminder, now: datetime, smtp) -> str:
     notice = _compose(reminder, now)
     if isinstance(notice, str):
         return _finish(reminder, Reminder.SKIPPED, notice)
-    if reminder.kind in DAY_KINDS and reminder.attempts == 0:
-        PUSH.send(notice)  # with the first attempt only: a retried email does not buzz the phone again
+    reached = PUSH.send(notice) if _pushed(reminder, now) else 0
+    if reminder.kind in PUSH_ONLY:
+        return Reminder.SENT if reached else _finish(reminder, Reminder.SKIPPED, "no phone took the push")
     _keep_open(smtp)
     try:
         channel_for(notice.recipient).send(_with_message_id(notice, reminder), connection=smtp)
@@ -259,6 +260,15 @@ def _deliver_claimed(reminder: Reminder, now: datetime, smtp) -> str:
         smtp.close()  # a refused or broken session is not reused
         return _record_failure(reminder, exc, now)
     return Reminder.SENT  # marked with the others sent in the same moment (`_mark_sent`)
+
+
+def _pushed(reminder: Reminder, now: datetime) -> bool:
+    """Whether this send also goes to the client's phones: a kind they opted in to, outside their
+    quiet hours, with the first attempt only (a retried email does not buzz the phone again)."""
+    opt_in = PUSH_OPT_INS.get(reminder.kind)
+    if opt_in is None or reminder.attempts or not getattr(reminder.client, opt_in):
+        return False
+    return not in_quiet_hours(reminder.client, now)
 
 
 def message_id(reminder: Reminder) -> str:
@@ -479,6 +489,19 @@ def _day_items(slots: list[Slot], left: list[Slot], language: str) -> list[dict]
         ]
 
 
+def questionnaire_due_request(*, clients: list[Client], now: datetime | None = None) -> list[int]:
+    """Tell each client by push that a questionnaire fell due today: one row per client and local
+    day (the row's key), so a second sweep or a retried task never pushes twice."""
+    now = now or timezone.now()
+    rows = [
+        Reminder(
+            client=client, kind=Reminder.QUESTIONNAIRE_DUE, local_date=local_date(client, now), due_at=now
+        )
+        for client in clients
+    ]
+    return _write_and_queue(rows, now, Reminder.objects.filter(kind=Reminder.QUESTIONNAIRE_DUE))
+
+
 def handout_email_request(*, assignment: Assignment, now: datetime | None = None) -> list[int]:
     """The practitioner emails a program's handout: a row first, like every email, so a refused
     send is retried by the sweep. Asked again the same day, the same row is sent again."""
@@ -567,7 +590,16 @@ COMPOSERS = {
     Reminder.MESSAGE_TO_PRACTICE: message_waiting_notice,
     Reminder.PROGRAM_ASSIGNED: programs.program_notice,
     Reminder.PROGRAM_UPDATED: programs.program_notice,
+    Reminder.QUESTIONNAIRE_DUE: questionnaire_due_notice,
 }
+# Each kind a client may have pushed to their phones, and the setting that opts them in to it.
+PUSH_OPT_INS = {
+    Reminder.EXERCISE: "push_reminders",
+    Reminder.NUDGE: "push_reminders",
+    Reminder.MESSAGE_TO_CLIENT: "push_messages",
+    Reminder.QUESTIONNAIRE_DUE: "push_questionnaires",
+}
+PUSH_ONLY = {Reminder.QUESTIONNAIRE_DUE}  # no email: the phone page lists what is due
 # An appointment reminder, invite or move is useful until the consultation starts (their
 # composers check that), a cancellation or a handout whenever it arrives; the rest are
 # skipped when hours late.

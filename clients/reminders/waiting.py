@@ -1,5 +1,6 @@
-"""The email that a message waits: to the client, or to the client's practitioner. It never
-carries the message: only that one waits, and where to read it."""
+"""What waits for someone: a message (an email to the client or to the client's practitioner,
+and to the client's phones by push where they opted in), or a questionnaire to answer (by push
+only). Neither carries what was written: only that something waits, and where."""
 
 from datetime import datetime
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from ..models import Message, Reminder
+from ..scheduling import in_quiet_hours
 from .alerts import practitioner_of
 from .channels import Notice
 
@@ -29,3 +31,16 @@ def message_waiting_notice(reminder: Reminder, now: datetime) -> Notice | str:
         return "client has no practitioner"
     context["messages_url"] = settings.SITE_URL + reverse("workspace:client-messages", args=[client.pk])
     return Notice("message_to_practice", practitioner, context, zone=client.timezone)
+
+
+def questionnaire_due_notice(reminder: Reminder, now: datetime) -> Notice | str:
+    """The push that a questionnaire fell due today (`consultations.asking` writes the row)."""
+    client = reminder.client
+    if client.erased_at is not None or client.user_id is None:
+        return "the client has no sign-in"
+    if not client.push_questionnaires:
+        return "client turned questionnaire notifications off"
+    if in_quiet_hours(client, now):
+        return "falls in the client's quiet hours"
+    context = {"client": client, "practice": client.practice}
+    return Notice("questionnaire_due", client, context, zone=client.timezone, language=client.language)

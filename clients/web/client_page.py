@@ -13,7 +13,7 @@ from programs.models import Exercise
 
 from ..assignments import changes
 from ..audit import audit_record
-from ..checkoffs import charts, log, overview
+from ..checkoffs import charts, csv_export, log, overview
 from ..checkoffs.adherence import ADHERENCE_DAYS, CHECK_FIELDS, exercise_figures, with_versions
 from ..consultations import outcomes
 from ..models import AuditEvent, Client, Completion
@@ -49,6 +49,8 @@ def client_page(client: Client, *, today, break_form=None) -> dict:
         "consultations": list(client.consultations.select_related("practitioner")),
         "open_alerts": list(client.alerts.open()),
         "adherence_days": ADHERENCE_DAYS,
+        "export_from": today - timedelta(days=csv_export.DEFAULT_DAYS - 1),
+        "export_to": today,
     }
 
 

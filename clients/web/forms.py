@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from practice.zones import TimezoneField
 from programs.models import Program
@@ -261,3 +262,33 @@ class CheckoffFilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The last day comes on or after the first.")
         return data
+
+
+def _same_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class EraseConfirmForm(forms.Form):
+    """Erasure cannot be undone: the owner types the client's full name, checked here on the server
+    (spaces and capitals aside), so a slip of the mouse on the wrong client erases nothing."""
+
+    name = forms.CharField(
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),
+    )
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.fields["name"].label = _("Type %(name)s’s full name to confirm") % {"name": client.name}
+        self.fields["name"].help_text = _("As it is on their record: %(name)s") % {"name": client.name}
+
+    def clean_name(self) -> str:
+        typed = self.cleaned_data["name"]
+        if _same_name(typed) != _same_name(self.client.name):
+            raise forms.ValidationError(
+                _("This is not %(name)s’s full name as their record has it: nothing was erased."),
+                code="name_mismatch",
+                params={"name": self.client.name},
+            )
+        return typed

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from practice.access import current_practice, practitioner_required
@@ -10,6 +11,7 @@ from practice.models import is_owner
 
 from ..models import Client, ErasureRequest
 from ..privacy import rights
+from .forms import EraseConfirmForm
 
 
 def _practice_client(request, pk) -> Client:
@@ -27,22 +29,20 @@ def client_export(request, pk):
 @practitioner_required
 @require_http_methods(["GET", "POST"])
 def client_erase(request, pk):
-    """Its own page, away from the everyday actions: what goes, what stays, a box to tick."""
+    """Its own page, away from the everyday actions: what goes, what stays, the client's name to type."""
     client = _practice_client(request, pk)
     if not is_owner(request.user, client.practice):
         raise PermissionDenied("Only an owner of the practice can erase a client.")
     if client.erased_at:
-        messages.error(request, "This client's personal data was already erased.")
+        messages.error(request, _("This client’s personal data was already erased."))
         return redirect("workspace:client", pk=client.pk)
-    if request.method == "GET":
-        requested = ErasureRequest.objects.filter(client=client, completed_at__isnull=True).exists()
-        return render(request, "clients/erase.html", {"client": client, "requested": requested})
-    # Erasure cannot be undone: the box the page asks to tick is checked here, not only in the browser.
-    if not request.POST.get("confirm"):
-        messages.error(request, "Nothing was erased: tick the box to confirm the erasure first.")
-        return redirect("workspace:client-erase", pk=client.pk)
-    rights.client_erase(client=client, by=request.user, request=request)
-    return redirect("workspace:client", pk=client.pk)
+    form = EraseConfirmForm(request.POST if request.method == "POST" else None, client=client)
+    if form.is_valid():
+        rights.client_erase(client=client, by=request.user, request=request)
+        return redirect("workspace:client", pk=client.pk)
+    requested = ErasureRequest.objects.filter(client=client, completed_at__isnull=True).exists()
+    context = {"client": client, "requested": requested, "form": form}
+    return render(request, "clients/erase.html", context, status=400 if form.is_bound else 200)
 
 
 @practitioner_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attention, client_page, messages, privacy, questionnaires, views
+from . import attention, client_page, exports, messages, privacy, questionnaires, views, webhooks
 
 app_name = "workspace"
 
@@ -14,6 +14,8 @@ urlpatterns = [
         name="suggestion-apply",
     ),
     path("clients/", views.client_list, name="clients"),
+    path("clients/checkoffs.csv", exports.checkoffs_csv, name="checkoffs-csv"),
+    path("clients/adherence.csv", exports.adherence_csv, name="adherence-csv"),
     path("clients/new/", views.client_add, name="client-add"),
     path("clients/<int:pk>/", views.client_detail, name="client"),
     path("clients/<int:pk>/edit/", views.client_edit, name="client-edit"),
@@ -23,6 +25,8 @@ urlpatterns = [
     path("clients/<int:pk>/prescribe/<int:program_pk>/", views.prescribe_draft, name="prescribe-draft"),
     path("clients/<int:pk>/consultations/new/", views.consultation_new, name="consultation-new"),
     path("clients/<int:pk>/consultations/past/", views.consultation_past, name="consultation-past"),
+    path("clients/<int:pk>/checkoffs.csv", exports.client_checkoffs_csv, name="client-checkoffs-csv"),
+    path("clients/<int:pk>/adherence.csv", exports.client_adherence_csv, name="client-adherence-csv"),
     path("clients/<int:pk>/checkoffs/", client_page.client_checkoffs, name="client-checkoffs"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path("consultations/<int:pk>/move/", views.consultation_move, name="consultation-move"),
@@ -32,6 +36,17 @@ urlpatterns = [
     ),
     path("questionnaires/<int:pk>/stop/", questionnaires.questionnaire_stop, name="questionnaire-stop"),
     path("questionnaires/odi-wording/", questionnaires.odi_wording, name="odi-wording"),
+    path("practice/webhooks/", webhooks.webhooks, name="webhooks"),
+    path("practice/webhooks/<int:pk>/", webhooks.webhook, name="webhook"),
+    path("practice/webhooks/<int:pk>/edit/", webhooks.webhook_edit, name="webhook-edit"),
+    path("practice/webhooks/<int:pk>/rotate/", webhooks.webhook_rotate, name="webhook-rotate"),
+    path("practice/webhooks/<int:pk>/toggle/", webhooks.webhook_toggle, name="webhook-toggle"),
+    path("practice/webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook-delete"),
+    path(
+        "practice/webhooks/<int:pk>/deliveries/<int:delivery_pk>/redeliver/",
+        webhooks.webhook_redeliver,
+        name="webhook-redeliver",
+    ),
     path("clients/<int:pk>/reminders/", views.client_reminders, name="client-reminders"),
     path("assignments/<int:pk>/handout.pdf", views.handout, name="handout"),
     path("clients/<int:pk>/export.zip", privacy.client_export, name="client-export"),

@@ -1,5 +1,7 @@
 """The practitioner's workspace pages; every object comes through a practice-scoped queryset."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -26,7 +28,7 @@ from programs.views import builder_context
 from ..accounts import invitations, profiles
 from ..assignments import changes, handouts, lifecycle, versions
 from ..audit import audit_record
-from ..checkoffs import overview, progression
+from ..checkoffs import csv_export, overview, progression
 from ..consultations import booking
 from ..models import Assignment, AuditEvent, Client, Consultation, ErasureRequest, HandoutBatch
 from ..reminders import channels, delivery
@@ -83,7 +85,15 @@ def client_list(request):
     page = Paginator(clients.order_by("name", "pk"), CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = overview.client_rows(list(page), today=timezone.localdate())
     template = "clients/_client_rows.html" if request.htmx else "clients/list.html"
-    context = {"rows": rows, "page": page, "query": query, "search": search}
+    today = timezone.localdate()
+    context = {
+        "rows": rows,
+        "page": page,
+        "query": query,
+        "search": search,
+        "export_from": today - timedelta(days=csv_export.DEFAULT_DAYS - 1),
+        "export_to": today,
+    }
     return render(request, template, context, status=400 if search.errors else 200)
 
 

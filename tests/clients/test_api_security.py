@@ -24,6 +24,8 @@ from clients.models import (
     PushSubscription,
     QuestionnaireResponse,
     QuestionnaireSchedule,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from programs.models import Exercise, Program
 from tests.conftest import api_as
@@ -50,6 +52,7 @@ TABLE = [
     ("DELETE", "/api/v1/me/completions/{completion}/",            401,  404,  404,  404),
     ("POST",   "/api/v1/me/completions/batch/",                   401,  OWN,  OWN,  404),
     ("GET",    "/api/v1/me/export/",                              401,  OWN,  OWN,  404),
+    ("GET",    "/api/v1/me/fhir/",                                401,  OWN,  OWN,  404),
     ("POST",   "/api/v1/me/erasure/",                             401,  202,  202,  404),
     ("GET",    "/api/v1/me/messages/",                            401,  OWN,  OWN,  404),
     ("POST",   "/api/v1/me/messages/",                            401,  OWN,  OWN,  404),
@@ -85,6 +88,11 @@ TABLE = [
     ("DELETE", "/api/v1/clients/{client}/",                       401,  404,  404,  404),
     ("POST",   "/api/v1/clients/{client}/invitation/",            401,  404,  404,  404),
     ("GET",    "/api/v1/clients/{client}/adherence/",             401,  404,  404,  404),
+    ("GET",    "/api/v1/clients/{client}/fhir/",                  401,  404,  404,  404),
+    ("GET",    "/api/v1/clients/{client}/checkoffs.csv",          401,  404,  404,  404),
+    ("GET",    "/api/v1/clients/{client}/adherence.csv",          401,  404,  404,  404),
+    ("GET",    "/api/v1/checkoffs.csv",                           401,  404,  404,  OWN),
+    ("GET",    "/api/v1/adherence.csv",                           401,  404,  404,  OWN),
     ("POST",   "/api/v1/clients/{client}/erase/",                 401,  404,  404,  404),
     ("GET",    "/api/v1/clients/{client}/messages/",              401,  404,  404,  404),
     ("POST",   "/api/v1/clients/{client}/messages/",              401,  404,  404,  404),
@@ -103,8 +111,19 @@ TABLE = [
     ("POST",   "/api/v1/assignments/{assignment}/end/",           401,  404,  404,  404),
     ("POST",   "/api/v1/assignments/{assignment}/breaks/{pause}/cancel/", 401, 404, 404, 404),
     ("GET",    "/api/v1/assignments/{assignment}/handout.pdf",    401,  404,  404,  404),
+    ("GET",    "/api/v1/assignments/{assignment}/questionnaires/", 401, 404,  404,  404),
+    ("POST",   "/api/v1/assignments/{assignment}/questionnaires/", 401, 404,  404,  404),
+    ("DELETE", "/api/v1/assignments/{assignment}/questionnaires/{questionnaire}/", 401, 404, 404, 404),
     ("GET",    "/api/v1/attention/",                              401,  404,  404,  OWN),
     ("POST",   "/api/v1/alerts/{alert}/handle/",                  401,  404,  404,  404),
+    ("GET",    "/api/v1/webhooks/",                               401,  404,  404,  OWN),
+    ("POST",   "/api/v1/webhooks/",                               401,  404,  404,  NOT_IN_FIELD),
+    ("GET",    "/api/v1/webhooks/{webhook}/",                     401,  404,  404,  404),
+    ("PATCH",  "/api/v1/webhooks/{webhook}/",                     401,  404,  404,  404),
+    ("DELETE", "/api/v1/webhooks/{webhook}/",                     401,  404,  404,  404),
+    ("POST",   "/api/v1/webhooks/{webhook}/rotate-secret/",       401,  404,  404,  404),
+    ("GET",    "/api/v1/webhooks/{webhook}/deliveries/",          401,  404,  404,  404),
+    ("POST",   "/api/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver/", 401, 404, 404, 404),
 ]
 # fmt: on
 CALLERS = ["anonymous", "erin", "dana", "charlie"]
@@ -122,6 +141,8 @@ SECRETS = [
     "Alice's secret stretch",
     "Bob's plan",
     "Bob's private message",
+    "whsec_AlicesWebhookSecretAlicesWebhook",
+    "hooks.example.net",
 ]
 
 
@@ -159,7 +180,23 @@ def world(alice, alice_practice, bob, bob_assignment, dana_assignment, erin_assi
     push = PushSubscription.objects.create(
         client=bob, endpoint="https://push.example.net/bobs-phone", p256dh="k" * 87, auth="a" * 22
     )
+    webhook = WebhookEndpoint.objects.create(
+        practice=alice_practice,
+        url="https://hooks.example.net/alice",
+        events=["completion.created"],
+        secret="whsec_AlicesWebhookSecretAlicesWebhook",
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=webhook,
+        event="completion.created",
+        webhook_id="msg_alice",
+        payload={"type": "completion.created"},
+        next_attempt_at=timezone.now(),
+        status=WebhookDelivery.DELIVERED,
+    )
     return {
+        "webhook": webhook.pk,
+        "delivery": delivery.pk,
         "push": push.pk,
         "alert": alert.pk,
         "questionnaire": questionnaire.pk,
@@ -183,6 +220,7 @@ def body_for(path: str, world: dict) -> dict:
         "/api/v1/me/messages/": {"body": "An outsider's own message"},
         "/api/v1/clients/{client}/messages/": {"body": "Written into Bob's thread"},
         "/api/v1/me/questionnaires/{questionnaire}/responses/": {"answers": {"pain": 9}},
+        "/api/v1/assignments/{assignment}/questionnaires/": {"questionnaire": "psfs", "every_days": 7},
         "/api/v1/me/completions/{completion}/": check_off,
         "/api/v1/me/completions/batch/": {"items": [{**check_off, "id": str(uuid.uuid4())}]},
         "/api/v1/exercises/": {"name": "Outsider's", "region": "lower-back", "reps": 10},
@@ -197,6 +235,8 @@ def body_for(path: str, world: dict) -> dict:
             "client": world["client"],
             "scheduled_at": timezone.now().isoformat(),
         },
+        "/api/v1/webhooks/": {"url": "https://example.com/outsider", "events": ["completion.created"]},
+        "/api/v1/webhooks/{webhook}/": {"url": "https://example.com/hijacked", "enabled": False},
         "/api/v1/assignments/": {
             "client": world["client"],
             "template": world["program"],
@@ -211,7 +251,8 @@ def answers_of(user, world) -> dict:
     for method, path, *_ in TABLE:
         api = api_as(user)
         response = getattr(api, method.lower())(path.format(**world), body_for(path, world), format="json")
-        leaked = [secret for secret in SECRETS if secret.encode() in response.content]
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        leaked = [secret for secret in SECRETS if secret.encode() in body]
         answers[f"{method} {path}"] = (response.status_code, leaked)
     return answers
 
@@ -249,6 +290,16 @@ def nothing_of_bobs_changed(world):
         ("Bob's private message", None)
     ]
     assert not QuestionnaireResponse.objects.filter(client_id=world["client"]).exists()
+    webhook = WebhookEndpoint.objects.get(pk=world["webhook"])
+    assert (webhook.url, webhook.enabled, webhook.secret) == (
+        "https://hooks.example.net/alice",
+        True,
+        "whsec_AlicesWebhookSecretAlicesWebhook",
+    )
+    assert WebhookDelivery.objects.get(pk=world["delivery"]).status == WebhookDelivery.DELIVERED
+    assert list(QuestionnaireSchedule.objects.values_list("pk", "stopped_at")) == [
+        (world["questionnaire"], None)
+    ]
 
 
 def test_anonymous_callers_get_401_everywhere_and_see_nothing(world):

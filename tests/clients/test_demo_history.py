@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from clients.consultations.questionnaires import due_for, outcome_series
 from clients.models import Client, Completion, Consultation, Reminder
 from clients.reminders import alerts
 from clients.scheduling import local_date
@@ -74,3 +75,25 @@ def test_the_demo_practitioner_finds_a_message_and_an_overdue_questionnaire_wait
     assert "1 unread message" in page
     assert "1 overdue" in page
     assert "Is it normal that my back" not in page  # who waits, never what they wrote
+
+
+def test_the_demo_client_answered_a_weekly_pain_rating_so_outcomes_shows_a_series(client, demo):
+    answered = list(
+        demo.questionnaire_responses.filter(questionnaire="nprs")
+        .order_by("due_on")
+        .values_list("score", flat=True)
+    )
+    client.force_login(demo.practitioner)
+
+    assert answered == [6, 5, 3]
+    assert len(outcome_series(demo)["nprs"].points) >= 3 + 1  # with the consultations' pain at rest
+    assert [d.questionnaire.key for d in due_for(demo)] == ["psfs", "nprs"]  # today's is due, PSFS overdue
+    assert "Pain at rest (NPRS)" in client.get(f"/clients/{demo.pk}/").text
+
+
+def test_seeding_the_demo_again_adds_no_answers(demo):
+    before = demo.questionnaire_responses.count()
+
+    call_command("seed_demo", slug="acme", password="a-long-password")
+
+    assert demo.questionnaire_responses.count() == before == 4  # one PSFS, three pain ratings

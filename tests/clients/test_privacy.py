@@ -115,7 +115,7 @@ def test_an_owner_erases_a_client_and_no_personal_field_remains_in_any_table(
     client.post("/accounts/login/", {"username": "bob@example.com", "password": "correct-horse-battery"})
     client.force_login(alice)
 
-    client.post(f"/clients/{bobs_record.pk}/erase/", {"confirm": "on"})
+    client.post(f"/clients/{bobs_record.pk}/erase/", {"name": "Bob Client"})
 
     for value in before:
         assert rows_mentioning(value) == [], value
@@ -124,7 +124,7 @@ def test_an_owner_erases_a_client_and_no_personal_field_remains_in_any_table(
 
 def test_an_erased_client_can_no_longer_sign_in(client, alice, bob):
     client.force_login(alice)
-    client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+    client.post(f"/clients/{bob.pk}/erase/", {"name": "Bob Client"})
 
     response = api_as(None).post(
         "/api/v1/auth/token/",
@@ -173,7 +173,7 @@ def test_audit_events_cannot_be_changed_or_deleted(alice, bob):
 
 def test_an_erased_clients_page_offers_nothing_that_would_reach_them(client, alice, bob, bob_assignment):
     client.force_login(alice)
-    client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+    client.post(f"/clients/{bob.pk}/erase/", {"name": "Bob Client"})
 
     page = client.get(f"/clients/{bob.pk}/").content.decode()
 
@@ -192,9 +192,9 @@ def test_an_erased_clients_page_offers_nothing_that_would_reach_them(client, ali
 
 def test_erasing_twice_changes_nothing_more(client, alice, bob):
     client.force_login(alice)
-    client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+    client.post(f"/clients/{bob.pk}/erase/", {"name": "Bob Client"})
 
-    client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+    client.post(f"/clients/{bob.pk}/erase/", {"name": "Bob Client"})
 
     assert AuditEvent.objects.filter(client=bob, action=AuditEvent.ERASE_CLIENT).count() == 1
 
@@ -207,7 +207,7 @@ def test_erasing_ends_the_programs_on_the_clients_own_day_not_the_practitioners(
         program = assign(bob, start=date(2026, 12, 1))
         client.force_login(alice)
 
-        client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+        client.post(f"/clients/{bob.pk}/erase/", {"name": "Bob Client"})
 
     program.refresh_from_db()
     assert program.ended_on == date(2026, 12, 7)

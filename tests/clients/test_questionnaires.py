@@ -323,3 +323,79 @@ def test_the_client_pages_questionnaires_section_shows_what_is_due_and_new_answe
 
     assert "Global rating of change · " in html and "due " in html and "Pain rating" not in html
     assert f'href="/clients/{bob.pk}/questionnaires/"' in html and "1<span" in html
+
+
+# --- the practitioner API -------------------------------------------------------------------
+
+
+def test_a_practitioner_schedules_a_questionnaire_over_the_api_and_the_client_finds_it_due(
+    alice, bob, bob_assignment
+):
+    path = f"/api/v1/assignments/{bob_assignment.pk}/questionnaires/"
+
+    made = api_as(alice).post(path, {"questionnaire": "psfs", "every_days": 14}, format="json")
+
+    assert made.status_code == 201
+    schedule = made.json()
+    assert (schedule["questionnaire"], schedule["every_days"], schedule["stopped_at"]) == ("psfs", 14, None)
+    assert schedule["starts_on"] == str(max(bob_assignment.start_date, timezone.localdate()))
+    assert [d["id"] for d in api_as(bob.user).get("/api/v1/me/questionnaires/").json()["results"]] == [
+        schedule["id"]
+    ]
+    assert api_as(alice).get(path).json()["results"] == [schedule]
+
+
+def test_a_stopped_questionnaire_is_no_longer_due_and_stays_listed_as_stopped(alice, bob, bob_assignment):
+    path = f"/api/v1/assignments/{bob_assignment.pk}/questionnaires/"
+    made = api_as(alice).post(path, {"questionnaire": "nprs", "every_days": 7}, format="json").json()
+
+    stopped = api_as(alice).delete(f"{path}{made['id']}/")
+
+    assert stopped.status_code == 204
+    assert api_as(bob.user).get("/api/v1/me/questionnaires/").json()["count"] == 0
+    [listed] = api_as(alice).get(path).json()["results"]
+    assert listed["stopped_at"] is not None
+    assert listed["next_due_on"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"questionnaire": "sf36", "every_days": 14}, "questionnaire"),
+        ({"questionnaire": "odi", "every_days": 14}, "questionnaire"),  # no licensed wording yet
+        ({"questionnaire": "nprs", "every_days": 0}, "every_days"),
+        ({"questionnaire": "nprs", "every_days": 400}, "every_days"),
+        ({"questionnaire": "nprs"}, "every_days"),
+        ({"questionnaire": "nprs", "every_days": 7, "starts_on": "2001-01-01"}, "starts_on"),
+        ({"questionnaire": "nprs", "every_days": 7, "starts_on": "soon"}, "starts_on"),
+    ],
+)
+def test_a_bad_questionnaire_schedule_is_refused_naming_the_field(alice, bob_assignment, body, field):
+    answer = api_as(alice).post(
+        f"/api/v1/assignments/{bob_assignment.pk}/questionnaires/", body, format="json"
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["field"] == field
+    assert not bob_assignment.questionnaire_schedules.exists()
+
+
+def test_another_practices_assignment_and_schedule_are_404_to_a_practitioner(
+    alice, charlie, bob_assignment, erin_assignment
+):
+    mine = api_as(alice).post(
+        f"/api/v1/assignments/{bob_assignment.pk}/questionnaires/",
+        {"questionnaire": "nprs", "every_days": 7},
+        format="json",
+    )
+    path = f"/api/v1/assignments/{bob_assignment.pk}/questionnaires/"
+
+    assert api_as(charlie).get(path).status_code == 404
+    assert (
+        api_as(charlie).post(path, {"questionnaire": "nprs", "every_days": 7}, format="json").status_code
+        == 404
+    )
+    assert api_as(charlie).delete(f"{path}{mine.json()['id']}/").status_code == 404
+    theirs = f"/api/v1/assignments/{erin_assignment.pk}/questionnaires/{mine.json()['id']}/"
+    assert api_as(alice).delete(theirs).status_code == 404  # not on that assignment either
+    assert bob_assignment.questionnaire_schedules.get().stopped_at is None

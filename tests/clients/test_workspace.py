@@ -135,7 +135,7 @@ def test_a_practitioner_refused_an_owners_action_is_told_why(client, alice, bob,
     colleague = MembershipFactory(practice=alice_practice, role="practitioner").user
     client.force_login(colleague)
 
-    response = client.post(f"/clients/{bob.pk}/erase/", {"confirm": "on"})
+    response = client.post(f"/clients/{bob.pk}/erase/", {"name": "Bob Client"})
 
     assert response.status_code == 403
     assert "Only an owner of the practice can erase a client." in response.content.decode()

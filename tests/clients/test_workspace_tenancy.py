@@ -5,7 +5,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from clients.assignments import versions
-from clients.models import Alert, Consultation, HandoutBatch, QuestionnaireSchedule
+from clients.models import (
+    Alert,
+    Consultation,
+    HandoutBatch,
+    QuestionnaireSchedule,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from practice import team
 from practice.models import PractitionerInvitation
 from tests.factories import ExerciseFactory, MembershipFactory, TemplateFactory
@@ -18,12 +25,15 @@ WITHOUT_OBJECTS = {
     "workspace:clients",
     "workspace:attention",  # tests/clients/test_attention_page.py: only the practice's items
     "workspace:client-add",
+    "workspace:checkoffs-csv",  # the current practice's clients only: tests/clients/test_csv_export.py
+    "workspace:adherence-csv",
     "programs:library",
     "programs:exercise-add",
     "programs:library-export",  # the current practice's own: tests/programs/test_exchange.py
     "programs:library-import",
     "workspace:handout-batches",
     "workspace:unsubscribe",  # public: the signed token is the proof (tests/clients/test_reminders*)
+    "workspace:webhooks",  # the current practice's own endpoints (tests/clients/test_webhooks.py)
     "workspace:odi-wording",  # the current practice's own wording (tests/clients/test_questionnaires.py)
     "programs:private-file",  # the signed, expiring link is the proof (tests/programs/test_private_files)
 }
@@ -74,7 +84,23 @@ def charlies_objects(charlie, erin, erin_assignment):
         raised_at=timezone.now(),
         reason="Pain 8/10",
     )
+    webhook = WebhookEndpoint.objects.create(
+        practice=practice, url="https://hooks.example.net/charlie", events=["alert.raised"], secret="whsec_x"
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=webhook,
+        event="alert.raised",
+        webhook_id="msg_charlie",
+        payload={},
+        next_attempt_at=timezone.now(),
+    )
     return {
+        "workspace:webhook": {"pk": webhook.pk},
+        "workspace:webhook-edit": {"pk": webhook.pk},
+        "workspace:webhook-rotate": {"pk": webhook.pk},
+        "workspace:webhook-toggle": {"pk": webhook.pk},
+        "workspace:webhook-delete": {"pk": webhook.pk},
+        "workspace:webhook-redeliver": {"pk": webhook.pk, "delivery_pk": delivery.pk},
         "workspace:alert": {"pk": alert.pk},
         "workspace:alert-handle": {"pk": alert.pk},
         "workspace:suggestion-apply": {
@@ -102,6 +128,8 @@ def charlies_objects(charlie, erin, erin_assignment):
         "workspace:consultation-new": {"pk": erin.pk},
         "workspace:consultation-past": {"pk": erin.pk},
         "workspace:client-checkoffs": {"pk": erin.pk},
+        "workspace:client-checkoffs-csv": {"pk": erin.pk},
+        "workspace:client-adherence-csv": {"pk": erin.pk},
         "workspace:consultation": {"pk": consultation.pk},
         "workspace:consultation-move": {"pk": consultation.pk},
         "workspace:handout": {"pk": erin_assignment.pk},

@@ -192,6 +192,41 @@ def test_there_is_no_swap_where_no_variant_exists_nor_to_another_practices_exerc
     assert names(knee)[0] == "Heel slide"
 
 
+def test_an_exercise_with_a_variant_of_the_same_level_offers_a_swap_to_it(client, alice, knee):
+    slide = item_of(knee, "Heel slide")
+    towel = ExerciseFactory(name="Towel heel slide", region="knee", level=1, reps=12)
+    slide.exercise.variants.add(towel)
+    client.force_login(alice)
+
+    page = client.get(f"/programs/{knee.pk}/").content.decode()
+    response = client.post(
+        f"/programs/items/{slide.pk}/swap/", {"direction": "alike", "variant": towel.pk}, headers=HTMX
+    )
+
+    assert "Variant: Towel heel slide" in page
+    assert "Easier:" not in page and "Harder: Towel" not in page  # the same level is neither
+    assert response.status_code == 200
+    slide.refresh_from_db()
+    assert names(knee)[0] == "Towel heel slide"
+    assert (slide.sets, slide.reps) == (2, 10)  # reps for reps: the prescription stays
+
+
+def test_a_same_level_swap_only_goes_to_one_of_the_items_own_variants(client, alice, charlie, knee):
+    slide = item_of(knee, "Heel slide")
+    stranger = ExerciseFactory(name="Unlinked slide", region="knee", level=1)
+    theirs = ExerciseFactory(name="Charlie's slide", level=1, practice=charlie.memberships.get().practice)
+    slide.exercise.variants.add(theirs)
+    client.force_login(alice)
+
+    for variant in (stranger, theirs):
+        answer = client.post(
+            f"/programs/items/{slide.pk}/swap/", {"direction": "alike", "variant": variant.pk}
+        )
+        assert answer.status_code == 404
+    assert "Charlie's slide" not in client.get(f"/programs/{knee.pk}/").content.decode()
+    assert names(knee)[0] == "Heel slide"
+
+
 def test_a_starred_exercise_shows_under_favourites_for_that_practitioner_only(client, alice, knee):
     colleague = alice_colleague(alice)
     chin = ExerciseFactory(name="Chin tuck", region="neck")

@@ -86,8 +86,11 @@ def _seed(slug: str, password: str):
         _history(assignment)
     if not client.consultations.exists():
         _consultations(client, practitioner, first_day=assignment.start_date)
-    if not QuestionnaireSchedule.objects.filter(assignment__client=client).exists():
+    schedules = QuestionnaireSchedule.objects.filter(assignment__client=client)
+    if not schedules.filter(questionnaire="psfs").exists():
         _questionnaire(assignment, practitioner)
+    if not schedules.filter(questionnaire="nprs").exists():
+        _weekly_pain(assignment, practitioner)
     if not Message.objects.filter(client=client).exists():
         _messages(client, practitioner)
     return practice, practitioner, client_user
@@ -116,6 +119,34 @@ def _questionnaire(assignment: Assignment, practitioner) -> None:
         answers=PSFS_AT_START,
         score=score(QUESTIONNAIRES["psfs"], PSFS_AT_START),
     )
+
+
+WEEKLY_PAIN = [6, 5, 3]  # the client's answers in the past weeks: easing, as the check-offs do
+
+
+def _weekly_pain(assignment: Assignment, practitioner) -> None:
+    """An NPRS every week from the start, answered each past week, so Outcomes has a pain-at-rest
+    series; today's is due on the phone page."""
+    schedule = QuestionnaireSchedule.objects.create(
+        assignment=assignment,
+        questionnaire="nprs",
+        every_days=7,
+        starts_on=assignment.start_date,
+        created_by=practitioner,
+    )
+    for week, pain in enumerate(WEEKLY_PAIN):
+        day = assignment.start_date + timedelta(days=7 * week)
+        QuestionnaireResponse.objects.create(
+            client=assignment.client,
+            schedule=schedule,
+            questionnaire="nprs",
+            due_on=day,
+            answered_on=day,
+            answers={"pain": pain},
+            score=score(QUESTIONNAIRES["nprs"], {"pain": pain}),
+            seen_at=timezone.now(),
+            seen_by=practitioner,
+        )
 
 
 def _messages(client: Client, practitioner) -> None:

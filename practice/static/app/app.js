@@ -1157,7 +1157,8 @@ function leaveSession() {
 
 // --- settings: reminders, quiet hours, time zone, language ------------------------------
 
-const SETTINGS = ["reminders_enabled", "reminder_time", "quiet_hours_start", "quiet_hours_end", "timezone", "language"];
+const PUSH_KINDS = ["push_reminders", "push_questionnaires", "push_messages"];
+const SETTINGS = ["reminders_enabled", ...PUSH_KINDS, "reminder_time", "quiet_hours_start", "quiet_hours_end", "timezone", "language"];
 const PHONE_ZONE = (() => {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
@@ -1203,6 +1204,7 @@ function showConnection() {
 function fillSettings(me) {
   const form = $("settings-form").elements;
   form.reminders_enabled.checked = me.reminders_enabled;
+  for (const field of PUSH_KINDS) form[field].checked = Boolean(me[field]);
   for (const field of ["reminder_time", "quiet_hours_start", "quiet_hours_end"]) form[field].value = me[field] || "";
   chooseZone(me.timezone);
   form.language.value = me.language;
@@ -1235,6 +1237,7 @@ function settingsBody() {
   const time = (field) => form[field].value || null;
   return {
     reminders_enabled: form.reminders_enabled.checked,
+    ...Object.fromEntries(PUSH_KINDS.map((field) => [field, form[field].checked])),
     reminder_time: time("reminder_time"),
     quiet_hours_start: time("quiet_hours_start"),
     quiet_hours_end: time("quiet_hours_end"),

@@ -1,0 +1,258 @@
+"""Webhooks at scale on PostgreSQL and Redis: the fan-out, then what an event costs the check-off.
+
+1. Fan-out: 1,000 check-offs, each an event for one endpoint on a local receiver (a threading
+   http.server on loopback that answers 200 and notes every webhook-id). A real Celery worker
+   (2 processes) posts them. Figures: deliveries per second from the first check-off to the
+   last delivery received; lost (a check-off whose webhook-id never arrived: goal 0); webhook-ids
+   acknowledged twice (goal 0); rows left undelivered.
+2. The check-off's own PUT (`PUT /api/v1/me/completions/{id}/`, each one a new check-off, so an
+   event each), in-process through Django's test client, in three ways interleaved over ROUNDS
+   rounds: with `emit` made a no-op (the PUT as it was before webhooks), with no endpoint
+   registered (the usual case: goal within 1.1x of the first), and with an endpoint registered
+   (a row written and a task queued after commit). Medians per PUT, with the load average.
+
+Runs on a throwaway database and a private Celery queue; needs DATABASE_URL (PostgreSQL) and
+REDIS_URL. Bounded: the fan-out gives up after DELIVERY_TIMEOUT seconds.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+os.environ["CELERY_QUEUE"] = f"rehabit-bench-webhooks-{os.getpid()}"
+
+from _django import bench_database
+
+CHECK_OFFS = 1_000
+EXERCISES = 10
+SESSIONS = 6
+DAYS = 8  # today and the seven days back a check-off may go
+PUTS = 150  # per way, per round
+ROUNDS = 5
+DELIVERY_TIMEOUT = 120
+
+
+class Receiver:
+    """Answers 200 to every POST and counts each webhook-id it acknowledged."""
+
+    def __init__(self):
+        self.acknowledged: Counter = Counter()
+        self.last = 0.0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver would
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                receiver.acknowledged[self.headers["webhook-id"]] += 1
+                receiver.last = time.perf_counter()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def populate(clients: int):
+    """Clients with a 10-exercise, six-sessions-a-day program started a week ago; their slots."""
+    from django.utils import timezone
+
+    from practice.models import Membership
+    from tests.factories import ClientFactory, MembershipFactory, TemplateFactory, assign
+
+    owner = MembershipFactory(role=Membership.OWNER)
+    template = TemplateFactory(exercises=EXERCISES)
+    today = timezone.now().date()
+    slots = []
+    for n in range(clients):
+        client = ClientFactory(practice=owner.practice, email=f"c{n}@bench.example", timezone="UTC")
+        assignment = assign(client, start=today - timedelta(days=DAYS), sessions=SESSIONS, template=template)
+        slots += [
+            (client, item, today - timedelta(days=back), session)
+            for item in assignment.program.items.all()
+            for session in range(1, SESSIONS + 1)
+            for back in range(DAYS)
+        ]
+    return owner.practice, slots
+
+
+def register(practice, url: str):
+    from clients.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.create(
+        practice=practice, url=url, events=["completion.created"], secret="whsec_" + "QmVuY2g=" * 4
+    )
+
+
+def check_off_in_process(slot) -> None:
+    from clients.checkoffs.completions import completion_record
+
+    client, item, day, session = slot
+    completion_record(
+        client=client,
+        completion_id=uuid.uuid4(),
+        item=item,
+        fields={"date": day, "session": session, "pain": 2},
+        actor=client.user,
+    )
+
+
+def start_worker(database: str) -> subprocess.Popen:
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-not-a-secret",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{database}",
+        "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "1",
+        "WEBHOOKS_REQUIRE_HTTPS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2",
+         "-Q", os.environ["CELERY_QUEUE"], "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env=env, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(iter(worker.stdout.readline, "")), daemon=True).start()
+    deadline = time.monotonic() + 60
+    while not any("ready." in line for line in log):
+        if time.monotonic() > deadline or worker.poll() is not None:
+            worker.kill()
+            raise SystemExit("the worker did not start:\n" + "".join(log[-30:]))
+        time.sleep(0.1)
+    worker.log = log
+    return worker
+
+
+def measure_fan_out(database: str, practice, slots) -> None:
+    from clients.models import WebhookDelivery
+
+    receiver = Receiver()
+    register(practice, receiver.url)
+    worker = start_worker(database)
+    try:
+        start = time.perf_counter()
+        for slot in slots[:CHECK_OFFS]:
+            check_off_in_process(slot)
+        written = time.perf_counter() - start
+        deadline = time.monotonic() + DELIVERY_TIMEOUT
+        while len(receiver.acknowledged) < CHECK_OFFS and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1)  # anything acknowledged twice arrives now or never
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    ids = set(WebhookDelivery.objects.values_list("webhook_id", flat=True))
+    lost = len(ids - set(receiver.acknowledged))
+    twice = sum(1 for count in receiver.acknowledged.values() if count > 1)
+    open_rows = WebhookDelivery.objects.exclude(status=WebhookDelivery.DELIVERED).count()
+    elapsed = receiver.last - start
+    print(
+        f"fan-out: {CHECK_OFFS:,} check-offs, one endpoint on loopback, worker of 2 processes (Redis, PostgreSQL)"
+    )
+    print(f"  check-offs written in {written:.1f} s ({CHECK_OFFS / written:.0f}/s, one process)")
+    print(
+        f"  {len(receiver.acknowledged):,} delivered in {elapsed:.1f} s from the first check-off: "
+        f"{len(receiver.acknowledged) / elapsed:.0f} deliveries/s   loadavg {_loadavg()}"
+    )
+    print(
+        f"  lost: {lost} (goal 0)   webhook-ids acknowledged twice: {twice} (goal 0)   rows not delivered: {open_rows}"
+    )
+    if lost or open_rows:
+        print("  worker log tail:\n" + "".join(worker.log[-20:]))
+    WebhookDelivery.objects.all().delete()
+
+
+def measure_put(practice, slots) -> None:
+    from django.test import Client
+    from django.test.utils import override_settings
+    from knox.models import AuthToken
+
+    from clients.models import Completion, WebhookEndpoint
+    from clients.webhooks import events
+
+    Completion.objects.all().delete()
+    client = slots[0][0]
+    own = [slot for slot in slots if slot[0] == client][:PUTS]
+    token = AuthToken.objects.create(client.user)[1]
+    web = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    emit_many = events.emit_many
+    endpoint = register(practice, "http://127.0.0.1:9/never-called")  # nothing delivers in this part
+
+    def ways():
+        yield "emit off (as before webhooks)", lambda: setattr(events, "emit_many", lambda *a, **k: None)
+        yield (
+            "no endpoint registered",
+            lambda: WebhookEndpoint.objects.filter(pk=endpoint.pk).update(enabled=False),
+        )
+        yield (
+            "one endpoint registered",
+            lambda: WebhookEndpoint.objects.filter(pk=endpoint.pk).update(enabled=True),
+        )
+
+    timings: dict[str, list[float]] = {}
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        for _ in range(ROUNDS):
+            for name, set_up in ways():
+                events.emit_many = emit_many
+                set_up()
+                timings.setdefault(name, []).append(_time_puts(web, own))
+                events.emit_many = emit_many
+                Completion.objects.all().delete()
+    baseline = statistics.median(timings["emit off (as before webhooks)"])
+    print(f"check-off PUT, each a new check-off, in-process; median of {ROUNDS} rounds of {PUTS} PUTs each")
+    for name, rounds in timings.items():
+        median = statistics.median(rounds)
+        goal = "  (goal <= 1.10x)" if name == "no endpoint registered" else ""
+        print(f"  {name:32} {median * 1000:6.2f} ms/PUT  {median / baseline:5.2f}x{goal}")
+    print(f"  loadavg {_loadavg()}")
+
+
+def _time_puts(web, slots) -> float:
+    start = time.perf_counter()
+    for _, item, day, session in slots:
+        body = {"assignment_exercise": item.pk, "date": day.isoformat(), "session": session, "pain": 2}
+        answer = web.put(f"/api/v1/me/completions/{uuid.uuid4()}/", body, content_type="application/json")
+        assert answer.status_code == 201, answer.content
+    return (time.perf_counter() - start) / len(slots)
+
+
+def _loadavg() -> str:
+    return Path("/proc/loadavg").read_text().strip()
+
+
+def main() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        print("bench/webhooks.py needs DATABASE_URL (PostgreSQL) and REDIS_URL; skipped")
+        return
+    started = time.perf_counter()
+    with bench_database() as database:
+        practice, slots = populate(clients=-(-CHECK_OFFS // (EXERCISES * SESSIONS * DAYS)))
+        print(f"(populated in {time.perf_counter() - started:.0f} s)   loadavg {_loadavg()}")
+        measure_fan_out(database, practice, slots)
+        measure_put(practice, slots)
+    print(f"(whole bench {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""A practice's endpoints: registered, changed, turned off and on, their secret rotated."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from practice.models import Practice
+
+from ..models import WebhookEndpoint
+from .events import EVENTS
+from .signing import new_secret
+from .targets import check_url
+
+
+def events_clean(events) -> list[str]:
+    """The events named, each known, in the order of EVENTS; refused naming `events`."""
+    if not isinstance(events, list) or not events or not all(isinstance(e, str) for e in events):
+        raise ValidationError({"events": ValidationError(_("Choose at least one event."), code="required")})
+    unknown = sorted(set(events) - set(EVENTS))
+    if unknown:
+        message = _("Unknown event: %(names)s.") % {"names": ", ".join(unknown)}
+        raise ValidationError({"events": ValidationError(message, code="unknown_event")})
+    return [event for event in EVENTS if event in events]
+
+
+def endpoint_create(*, practice: Practice, url: str, events, by) -> WebhookEndpoint:
+    check_url(url)
+    return WebhookEndpoint.objects.create(
+        practice=practice, url=url, events=events_clean(events), secret=new_secret(), created_by=by
+    )
+
+
+def endpoint_update(*, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
+    """Change the URL, the events, or turn it off and on; turned back on, its failures are forgotten."""
+    if "url" in changes:
+        check_url(changes["url"])
+    if "events" in changes:
+        changes["events"] = events_clean(changes["events"])
+    if changes.get("enabled") and not endpoint.enabled:
+        changes.update(failure_streak=0, failing_since=None, disabled_at=None)
+    for name, value in changes.items():
+        setattr(endpoint, name, value)
+    endpoint.save()
+    return endpoint
+
+
+def endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    """A new secret from now on; the old one signs nothing more (shown once, as the first)."""
+    endpoint.secret = new_secret()
+    endpoint.save(update_fields=["secret"])
+    return endpoint
