@@ -1,11 +1,15 @@
-"""URLs of the API bench's gunicorn: the project's, plus /bench/floor/, a bare DRF endpoint that
-authenticates the same way (knox token) and does nothing else: the floor to compare against.
+"""URLs of the API bench's gunicorn: the project's, plus yardsticks that authenticate the same way
+(knox token, the project's middleware and DRF settings) and do only the least work of their kind:
 
-Two yardsticks show what any real endpoint starts from on this stack: the floor plus one ORM
-read of the caller's own row, and the floor plus the least a check-off writes (one row locked
-and saved in a transaction)."""
+- /bench/floor/: nothing else (a bare DRF view);
+- /bench/insert/<client>/: one INSERT in a transaction (an audit row), as little as a write costs;
+- /bench/slots/: the caller's programmed exercises, read with one indexed query and answered as
+  plain dicts: as little as reading the slots of today's list costs.
+
+Issue 21 holds the check-off PUT and today's list to 0.8x of the last two."""
 
 import os
+import uuid
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "_api_settings")
 os.environ.setdefault("DEBUG", "1")  # only when `make bench` runs this file on its own
@@ -19,33 +23,54 @@ from django.urls import include, path  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
+from clients.models import AuditEvent  # noqa: E402
+from programs.models import ProgramExercise  # noqa: E402
+
+SLOT_FIELDS = (
+    "id",
+    "program__assignment__id",
+    "exercise_id",
+    "exercise__name",
+    "sets",
+    "reps",
+    "hold_seconds",
+    "duration_seconds",
+    "side",
+    "note",
+)
+
 
 class Floor(APIView):
     def get(self, request):
         return Response({"ok": True})
 
 
-class OneRead(APIView):
-    def get(self, request):
-        from clients.models import Client
-
-        return Response({"id": Client.objects.get(user=request.user).pk})
-
-
-class OneWrite(APIView):
-    def put(self, request, completion_id):
-        from clients.models import Completion
-
+class OneInsert(APIView):
+    def put(self, request, client_id):
+        pain = request.data["pain"]
         with transaction.atomic():
-            completion = Completion.objects.select_for_update().get(pk=completion_id)
-            completion.pain = request.data["pain"]
-            completion.save(update_fields=["pain", "updated_at"])
-        return Response({"id": str(completion.pk)})
+            AuditEvent.objects.create(
+                actor=request.user,
+                client_id=client_id,
+                action=AuditEvent.RECORD_COMPLETION,
+                object_type="Completion",
+                object_id=str(uuid.uuid4()),
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        return Response({"pain": pain})
+
+
+class OneSelect(APIView):
+    def get(self, request):
+        slots = ProgramExercise.objects.filter(
+            program__assignment__client__user=request.user, program__assignment__status="active"
+        ).values(*SLOT_FIELDS)
+        return Response({"slots": list(slots)})
 
 
 urlpatterns = [
     path("bench/floor/", Floor.as_view()),
-    path("bench/read/", OneRead.as_view()),
-    path("bench/write/<uuid:completion_id>/", OneWrite.as_view()),
+    path("bench/insert/<int:client_id>/", OneInsert.as_view()),
+    path("bench/slots/", OneSelect.as_view()),
     path("", include("config.urls")),
 ]

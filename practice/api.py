@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .auth import TokenAuthentication
+from .auth import TokenAuthentication, forget_expired_tokens
 from .languages import page_language
 from .rest import ErrorSerializer, RateThrottle
 
@@ -30,7 +30,8 @@ TokenSerializer = inline_serializer(
 
 
 def token_response(user) -> Response:
-    """A new per-device token, in the shape phone apps code against."""
+    """A new per-device token, in the shape phone apps code against; the user's expired ones go."""
+    forget_expired_tokens(user)
     instance, token = AuthToken.objects.create(user)
     return Response({"token": token, "expiry": instance.expiry})
 

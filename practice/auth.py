@@ -1,7 +1,17 @@
-"""The API's token: knox's per-device token, sent as `Authorization: Token <key>` or `Bearer <key>`."""
+"""The API's token: knox's per-device token, sent as `Authorization: Token <key>` or `Bearer <key>`.
 
+knox reads all of a user's tokens on every request to delete the expired ones among them: one
+query more on every call of the API, for housekeeping a sign-in can do (`forget_expired_tokens`,
+called when a token is issued). The token sent is still refused, and deleted, once expired; its
+expiry is still renewed at most once a minute (knox's MIN_REFRESH_INTERVAL), so a request only
+writes when a minute has passed since the last renewal.
+"""
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox import auth
+from knox.models import AuthToken
+from knox.signals import token_expired
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 
@@ -24,3 +34,17 @@ class TokenAuthentication(auth.TokenAuthentication):
                 _("Invalid token header. Token string should not contain spaces.")
             )
         return self.authenticate_credentials(words[1])
+
+    def _cleanup_token(self, auth_token) -> bool:
+        """Whether the token sent has expired (and is then deleted); other tokens are left alone."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            username = auth_token.user.get_username()
+            auth_token.delete()
+            token_expired.send(sender=self.__class__, username=username, source="auth_token")
+            return True
+        return False
+
+
+def forget_expired_tokens(user) -> None:
+    """Delete the user's tokens that have expired: one query, when a new token is issued."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()

@@ -251,7 +251,33 @@ def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
     if not ids:
         return {}
     items = versions.items_of_client_user(user).select_related("program__version__assignment__client")
-    return {item.pk: item for item in items.filter(pk__in=ids)}
+    return {item.pk: item for item in items.filter(pk__in=ids).only(*CHECK_OFF_FIELDS)}
+
+
+# What a check-off reads of its exercise, the version and assignment it belongs to and the client
+# (`completions.completion_record`): the schedule and the timezone, not the programs' texts or the
+# client's notes.
+CHECK_OFF_FIELDS = [
+    "program_id",
+    "exercise_id",
+    "program__id",
+    *(f"program__version__{name}" for name in ("assignment_id", "number", "created_at", "schedule")),
+    *(
+        f"program__version__assignment__{name}"
+        for name in (
+            "client_id",
+            "program_id",
+            "start_date",
+            "weeks",
+            "days_of_week",
+            "sessions_per_day",
+            "status",
+            "ended_on",
+            "version",
+        )
+    ),
+    *(f"program__version__assignment__client__{name}" for name in ("user_id", "practice_id", "timezone")),
+]
 
 
 def _client_of_items(items: dict[int, ProgramExercise]) -> Client | None:

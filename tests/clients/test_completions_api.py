@@ -2,9 +2,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from clients.models import Completion
+from clients.models import Assignment, AuditEvent, Completion
 from clients.scheduling import local_date
 from tests.conftest import api_as
 from tests.factories import assign
@@ -57,6 +58,43 @@ def test_replaying_a_check_off_answers_the_same_and_stores_it_once(bob, bob_assi
         k: v for k, v in first.json().items() if k != "updated_at"
     }
     assert Completion.objects.count() == 1
+
+
+def test_a_changed_replay_updates_the_values_sent_and_keeps_the_ones_left_out(bob, bob_assignment):
+    api, completion_id = api_as(bob.user), uuid.uuid4()
+    api.put(url(completion_id), check_off(bob_assignment), format="json")
+    body = {k: v for k, v in check_off(bob_assignment, pain=7).items() if k != "sets_done"}
+
+    response = api.put(url(completion_id), body, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["pain"], response.json()["sets_done"]) == (7, 3)
+    stored = Completion.objects.get()
+    assert (stored.pain, stored.sets_done, stored.reps_done, stored.note) == (7, 3, 10, "Felt fine")
+    assert (
+        AuditEvent.objects.filter(action=AuditEvent.RECORD_COMPLETION, object_id=str(completion_id)).count()
+        == 2
+    )
+
+
+@pytest.mark.parametrize("replay", [False, True], ids=["new", "changed replay"])
+def test_a_check_off_is_written_with_its_audit_event_in_one_statement(
+    bob, bob_assignment, replay, django_assert_num_queries
+):
+    api, completion_id = api_as(bob.user), uuid.uuid4()
+    if replay:
+        api.put(url(completion_id), check_off(bob_assignment, pain=1), format="json")
+
+    # The token with its user; the exercise with its assignment and client; then the write, with
+    # its audit event (inside the test's transaction, between a savepoint and its release), and
+    # for a new one the practice's webhook endpoints (none here).
+    body = check_off(bob_assignment)
+    with django_assert_num_queries(5 if replay else 6):
+        response = api.put(url(completion_id), body, format="json")
+
+    assert response.status_code == (200 if replay else 201)
+    assert Completion.objects.get().pain == 3
+    assert AuditEvent.objects.filter(object_id=str(completion_id)).count() == (2 if replay else 1)
 
 
 def test_the_same_slot_under_another_id_is_a_conflict_naming_the_existing_one(bob, bob_assignment):
@@ -185,11 +223,28 @@ def test_client_unchecks_an_exercise(bob, bob_assignment):
     assert not Completion.objects.exists()
 
 
-def test_a_check_off_whose_audit_event_cannot_be_written_is_not_stored(bob, bob_assignment, monkeypatch):
-    def refuse(**kwargs):
-        raise RuntimeError("audit trail unavailable")
+@pytest.fixture
+def audit_trail_refusing_writes(django_db_blocker):
+    """The database itself refuses every audit event, whichever way the check-off writes it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'audit trail unavailable'; END $$"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER refuse_audit BEFORE INSERT ON {AuditEvent._meta.db_table} "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_audit()"
+        )
+    # Created inside the test's transaction: rolled back with it.
 
-    monkeypatch.setattr("clients.checkoffs.completions.audit_record", refuse)
+
+@pytest.mark.parametrize("revised", [False, True], ids=["first version", "revised program"])
+def test_a_check_off_whose_audit_event_cannot_be_written_is_not_stored(
+    bob, bob_assignment, audit_trail_refusing_writes, revised
+):
+    if revised:  # a revised program's check-off takes the longer way, through the ORM
+        Assignment.objects.filter(pk=bob_assignment.pk).update(version=2)
+        bob_assignment.refresh_from_db()
     api = api_as(bob.user)
     api.raise_request_exception = False
 

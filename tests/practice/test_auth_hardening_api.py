@@ -217,3 +217,23 @@ def test_a_malformed_sign_in_is_not_counted_as_a_refused_password(client, casey,
 
     assert [sign_in(client, RIGHT, email="not-an-email").status_code for _ in range(3)] == [400, 400, 400]
     assert sign_in(client, RIGHT).status_code == 200
+
+
+def test_a_new_sign_in_forgets_the_accounts_expired_tokens(client, casey, settings):
+    sign_in(client, RIGHT)
+    later = timezone.now() + settings.REST_KNOX["TOKEN_TTL"] + timedelta(minutes=1)
+
+    with time_machine.travel(later):
+        fresh = sign_in(client, RIGHT).json()["token"]
+
+    assert fresh.startswith(AuthToken.objects.get().token_key)
+
+
+def test_a_token_is_checked_in_one_query_whatever_other_devices_hold(
+    client, casey, django_assert_num_queries
+):
+    token = sign_in(client, RIGHT).json()["token"]
+    sign_in(client, RIGHT)
+
+    with django_assert_num_queries(2):  # the token with its user; then the client row (casey has none)
+        assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 404
