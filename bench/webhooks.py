@@ -7,7 +7,7 @@
    acknowledged twice (goal 0); rows left undelivered.
 2. The check-off's own PUT (`PUT /api/v1/me/completions/{id}/`, each one a new check-off, so an
    event each), in-process through Django's test client, in three ways interleaved over ROUNDS
-   rounds: with `emit` made a no-op (the PUT as it was before webhooks), with no endpoint
+   rounds: with its `emit` call made a no-op (the PUT as it was before webhooks), with no endpoint
    registered (the usual case: goal within 1.1x of the first), and with an endpoint registered
    (a row written and a task queued after commit). Medians per PUT, with the load average.
 
@@ -91,11 +91,9 @@ def populate(clients: int):
 
 
 def register(practice, url: str):
-    from clients.models import WebhookEndpoint
+    from clients.webhooks.endpoints import endpoint_create
 
-    return WebhookEndpoint.objects.create(
-        practice=practice, url=url, events=["completion.created"], secret="whsec_" + "QmVuY2g=" * 4
-    )
+    return endpoint_create(practice=practice, url=url, events=["completion.created"], by=None)
 
 
 def check_off_in_process(slot) -> None:
@@ -147,6 +145,8 @@ def measure_fan_out(database: str, practice, slots) -> None:
 
     receiver = Receiver()
     register(practice, receiver.url)
+    for client in {slot[0] for slot in slots}:
+        client.practice.refresh_from_db()  # as a request loads it: now with the endpoint's events
     worker = start_worker(database)
     try:
         start = time.perf_counter()
@@ -186,36 +186,32 @@ def measure_put(practice, slots) -> None:
     from django.test.utils import override_settings
     from knox.models import AuthToken
 
-    from clients.models import Completion, WebhookEndpoint
-    from clients.webhooks import events
+    from clients.checkoffs import completions
+    from clients.models import Completion
+    from clients.webhooks.endpoints import endpoint_update
 
     Completion.objects.all().delete()
     client = slots[0][0]
     own = [slot for slot in slots if slot[0] == client][:PUTS]
     token = AuthToken.objects.create(client.user)[1]
     web = Client(HTTP_AUTHORIZATION=f"Token {token}")
-    emit_many = events.emit_many
+    emit = completions.emit
     endpoint = register(practice, "http://127.0.0.1:9/never-called")  # nothing delivers in this part
 
     def ways():
-        yield "emit off (as before webhooks)", lambda: setattr(events, "emit_many", lambda *a, **k: None)
-        yield (
-            "no endpoint registered",
-            lambda: WebhookEndpoint.objects.filter(pk=endpoint.pk).update(enabled=False),
-        )
-        yield (
-            "one endpoint registered",
-            lambda: WebhookEndpoint.objects.filter(pk=endpoint.pk).update(enabled=True),
-        )
+        # The check-off as it was before webhooks: its one `emit` call does nothing.
+        yield "emit off (as before webhooks)", lambda: setattr(completions, "emit", lambda *a, **k: None)
+        yield "no endpoint registered", lambda: endpoint_update(endpoint=endpoint, enabled=False)
+        yield "one endpoint registered", lambda: endpoint_update(endpoint=endpoint, enabled=True)
 
     timings: dict[str, list[float]] = {}
     with override_settings(ALLOWED_HOSTS=["*"]):
         for _ in range(ROUNDS):
             for name, set_up in ways():
-                events.emit_many = emit_many
+                completions.emit = emit
                 set_up()
                 timings.setdefault(name, []).append(_time_puts(web, own))
-                events.emit_many = emit_many
+                completions.emit = emit
                 Completion.objects.all().delete()
     baseline = statistics.median(timings["emit off (as before webhooks)"])
     print(f"check-off PUT, each a new check-off, in-process; median of {ROUNDS} rounds of {PUTS} PUTs each")

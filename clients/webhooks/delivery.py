@@ -35,6 +35,7 @@ from practice.models import Membership
 from ..models import WebhookDelivery, WebhookEndpoint
 from . import targets
 from .signing import signed_headers
+from .subscriptions import practice_events_refresh
 
 log = logging.getLogger(__name__)
 
@@ -271,6 +272,7 @@ def _disable_if_failing(endpoint_id: int, *, now: datetime) -> None:
             failing_since__lte=now - settings.WEBHOOKS_DISABLE_AFTER,
         ).update(enabled=False, disabled_at=now)
         if turned_off:
+            practice_events_refresh(WebhookEndpoint.objects.get(pk=endpoint_id).practice_id)
             log.warning("webhook endpoint %s turned off after a run of failures", endpoint_id)
             email_webhook_disabled.delay_on_commit(endpoint_id=endpoint_id)
 
