@@ -1,9 +1,9 @@
 """Webhooks at scale on PostgreSQL and Redis: the fan-out, then what an event costs the check-off.
 
 1. Fan-out: 1,000 check-offs, each an event for one endpoint on a local receiver (a threading
-   http.server on loopback that answers 200 and notes every webhook-id). A real Celery worker
-   (2 processes) posts them. Figures: deliveries per second from the first check-off to the
-   last delivery received; lost (a check-off whose webhook-id never arrived: goal 0); webhook-ids
+   http.server on loopback that answers 200 and notes every webhook-id), written first with
+   their first attempts queued; then a real Celery worker (2 processes) posts them. Figures:
+   deliveries per second from the worker's start to the last delivery received; lost (a check-off whose webhook-id never arrived: goal 0); webhook-ids
    acknowledged twice (goal 0); rows left undelivered.
 2. The check-off's own PUT (`PUT /api/v1/me/completions/{id}/`, each one a new check-off, so an
    event each), in-process through Django's test client, in three ways interleaved over ROUNDS
@@ -147,12 +147,15 @@ def measure_fan_out(database: str, practice, slots) -> None:
     register(practice, receiver.url)
     for client in {slot[0] for slot in slots}:
         client.practice.refresh_from_db()  # as a request loads it: now with the endpoint's events
+    # The check-offs first, their first attempts waiting in the queue; then the worker: what is
+    # timed is the delivery alone, not this one process writing check-offs.
+    start = time.perf_counter()
+    for slot in slots[:CHECK_OFFS]:
+        check_off_in_process(slot)
+    written = time.perf_counter() - start
     worker = start_worker(database)
     try:
         start = time.perf_counter()
-        for slot in slots[:CHECK_OFFS]:
-            check_off_in_process(slot)
-        written = time.perf_counter() - start
         deadline = time.monotonic() + DELIVERY_TIMEOUT
         while len(receiver.acknowledged) < CHECK_OFFS and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -170,7 +173,7 @@ def measure_fan_out(database: str, practice, slots) -> None:
     )
     print(f"  check-offs written in {written:.1f} s ({CHECK_OFFS / written:.0f}/s, one process)")
     print(
-        f"  {len(receiver.acknowledged):,} delivered in {elapsed:.1f} s from the first check-off: "
+        f"  {len(receiver.acknowledged):,} delivered in {elapsed:.1f} s from the worker's start: "
         f"{len(receiver.acknowledged) / elapsed:.0f} deliveries/s   loadavg {_loadavg()}"
     )
     print(

@@ -228,7 +228,9 @@ def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
     ids = {pk for pk in ids if 0 < pk <= ID_MAX}  # SQLite cannot even compare one out of range
     if not ids:
         return {}
-    items = versions.items_of_client_user(user).select_related("program__version__assignment__client")
+    items = versions.items_of_client_user(user).select_related(
+        "program__version__assignment__client__practice"
+    )
     return {item.pk: item for item in items.filter(pk__in=ids)}
 
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from clients.checkoffs import completions
 from clients.messages.thread import message_send
 from clients.models import WebhookDelivery, WebhookEndpoint
 from clients.scheduling import local_date
@@ -208,6 +209,23 @@ def test_a_practice_without_endpoints_pays_no_query_for_an_event_and_gets_no_row
 
     assert len(queries) == 0
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_check_off_of_a_practice_without_endpoints_runs_no_query_more_than_before(
+    bob, bob_assignment, monkeypatch
+):
+    api, (first, second, *_) = api_as(bob.user), bob_assignment.program.items.all()
+
+    def queries_of_a_check_off(item) -> int:
+        body = {"assignment_exercise": item.pk, "date": local_date(bob, timezone.now()).isoformat()}
+        with CaptureQueriesContext(connection) as queries:
+            assert api.put(f"/api/v1/me/completions/{uuid.uuid4()}/", body, format="json").status_code == 201
+        return len(queries)
+
+    with_webhooks = queries_of_a_check_off(first)
+    monkeypatch.setattr(completions, "emit", lambda *args, **kwargs: None)  # as before webhooks
+
+    assert with_webhooks == queries_of_a_check_off(second)
 
 
 def test_what_a_practice_hears_of_follows_its_endpoints_as_they_change(alice, alice_practice):
