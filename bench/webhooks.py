@@ -185,6 +185,7 @@ def measure_fan_out(database: str, practice, slots) -> None:
 
 
 def measure_put(practice, slots) -> None:
+    from django.conf import settings
     from django.test import Client
     from django.test.utils import override_settings
     from knox.models import AuthToken
@@ -208,7 +209,10 @@ def measure_put(practice, slots) -> None:
         yield "one endpoint registered", lambda: endpoint_update(endpoint=endpoint, enabled=True)
 
     timings: dict[str, list[float]] = {}
-    with override_settings(ALLOWED_HOSTS=["*"]):
+    unthrottled = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": dict.fromkeys(
+        settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}), "1000000/min"
+    )}  # fmt: skip
+    with override_settings(ALLOWED_HOSTS=["*"], REST_FRAMEWORK=unthrottled):  # the bench is no attack
         for round_number in range(ROUNDS):
             order = list(ways())
             turn = round_number % len(order)
