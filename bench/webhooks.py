@@ -6,7 +6,7 @@
    deliveries per second from the worker's start to the last delivery received; lost (a check-off whose webhook-id never arrived: goal 0); webhook-ids
    acknowledged twice (goal 0); rows left undelivered.
 2. The check-off's own PUT (`PUT /api/v1/me/completions/{id}/`, each one a new check-off, so an
-   event each), in-process through Django's test client: PUT by PUT, the real one alternates with
+   event each), in-process through Django's test client: each PUT is, at random, the real one or
    one whose `emit` call is a no-op (the PUT as it was before webhooks), in rounds with no
    endpoint registered (the usual case: goal within 1.1x) and with one (a row written and a task
    queued after commit). Medians per PUT, with the load average.
@@ -16,6 +16,7 @@ REDIS_URL. Bounded: the fan-out gives up after DELIVERY_TIMEOUT seconds.
 """
 
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -202,6 +203,7 @@ def measure_put(practice, slots) -> None:
     emit, off = completions.emit, (lambda *args, **kwargs: None)
     endpoint = register(practice, "http://127.0.0.1:9/never-called")  # nothing delivers in this part
     timings: dict[str, list[float]] = {}
+    chooser = random.Random(7)
     unthrottled = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": dict.fromkeys(
         settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}), "1000000/min"
     )}  # fmt: skip
@@ -210,17 +212,18 @@ def measure_put(practice, slots) -> None:
             registered = round_number % 2 == 1
             endpoint_update(endpoint=endpoint, enabled=registered)
             way = "one endpoint registered" if registered else "no endpoint registered"
-            # PUT by PUT, the check-off with its `emit` call and without it (as before webhooks)
-            # alternate: the machine's load falls on both alike.
-            for n, slot in enumerate(own):
-                completions.emit = emit if n % 2 else off
-                name = way if n % 2 else f"emit off, beside {way}"
+            # PUT by PUT, the check-off with its `emit` call or without it (as before webhooks),
+            # chosen at random: the machine's load falls on both alike.
+            for slot in own:
+                real = chooser.random() < 0.5  # not by turns: the slots' order has a rhythm of its own
+                completions.emit = emit if real else off
+                name = way if real else f"emit off, beside {way}"
                 timings.setdefault(name, []).append(_time_put(web, slot))
             completions.emit = emit
             Completion.objects.all().delete()
     print(
-        f"check-off PUT, each a new check-off, in-process: median of {ROUNDS // 2 * PUTS:,} PUTs each, "
-        "alternating PUT by PUT with the same PUT whose emit call does nothing"
+        f"check-off PUT, each a new check-off, in-process: median of about {ROUNDS * PUTS:,} PUTs each, "
+        "each PUT at random the real one or one whose emit call does nothing"
     )
     for way in ("no endpoint registered", "one endpoint registered"):
         mine, before = statistics.median(timings[way]), statistics.median(timings[f"emit off, beside {way}"])
