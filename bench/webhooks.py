@@ -222,7 +222,7 @@ def measure_put(practice, slots) -> None:
             completions.emit = emit
             Completion.objects.all().delete()
     print(
-        f"check-off PUT, each a new check-off, in-process: median of about {ROUNDS * PUTS:,} PUTs each, "
+        f"check-off PUT, each a new check-off, in-process: median of about {ROUNDS * PUTS // 2:,} PUTs each, "
         "each PUT at random the real one or one whose emit call does nothing"
     )
     for way in ("no endpoint registered", "one endpoint registered"):
