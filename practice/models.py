@@ -58,6 +58,13 @@ class Practice(models.Model):
         help_text="The Oswestry Disability Index's statements as the practice's licence words them: "
         "ten sections of six statements, scored 0 to 5; empty until an owner enters them",
     )
+    webhook_events = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The events the practice's enabled webhook endpoints hear of, kept as they change: "
+        "an event no endpoint hears of costs no query where the practice is at hand",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -250,7 +250,9 @@ def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
     ids = {pk for pk in ids if 0 < pk <= ID_MAX}  # SQLite cannot even compare one out of range
     if not ids:
         return {}
-    items = versions.items_of_client_user(user).select_related("program__version__assignment__client")
+    items = versions.items_of_client_user(user).select_related(
+        "program__version__assignment__client__practice"
+    )
     return {item.pk: item for item in items.filter(pk__in=ids).only(*CHECK_OFF_FIELDS)}
 
 
@@ -277,6 +279,8 @@ CHECK_OFF_FIELDS = [
         )
     ),
     *(f"program__version__assignment__client__{name}" for name in ("user_id", "practice_id", "timezone")),
+    # Which events the practice's webhook endpoints hear of: a check-off nobody hears of costs no query.
+    "program__version__assignment__client__practice__webhook_events",
 ]
 
 

@@ -176,6 +176,9 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         answer = WebhookEndpointWithSecretSerializer(endpoint, context=self.get_serializer_context())
         return Response(answer.data, status=status.HTTP_201_CREATED)
 
+    def perform_destroy(self, instance):
+        endpoints.endpoint_delete(endpoint=instance)
+
     def perform_update(self, serializer):
         changes = {k: v for k, v in serializer.validated_data.items() if k != "practice"}
         endpoints.endpoint_update(endpoint=serializer.instance, **changes)

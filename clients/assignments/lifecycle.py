@@ -94,7 +94,7 @@ def _assignment_start(
     assignment.save()
     versions.first_version(assignment, by=by)
     reschedule([assignment])
-    emit("assignment.created", client.practice_id, assignment=assignment.pk, client=client.pk)
+    emit("assignment.created", client.practice, assignment=assignment.pk, client=client.pk)
     return assignment
 
 

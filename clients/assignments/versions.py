@@ -99,7 +99,7 @@ def assignment_revise(
     client = assignment.client
     emit(
         "assignment.versioned",
-        client.practice_id,
+        client.practice,
         assignment=assignment.pk,
         version=version.number,
         client=client.pk,

@@ -59,7 +59,7 @@ def completion_record(
             if created:
                 emit(
                     "completion.created",
-                    client.practice_id,
+                    client.practice,
                     completion=completion.pk,
                     client=client.pk,
                     assignment=assignment.pk,
@@ -275,4 +275,4 @@ def completion_delete(*, client: Client, completion_id: UUID) -> None:
     deleted, _ = Completion.objects.filter(pk=completion_id, assignment__client=client).delete()
     if not deleted:
         raise Http404
-    emit("completion.deleted", client.practice_id, completion=completion_id, client=client.pk)
+    emit("completion.deleted", client.practice, completion=completion_id, client=client.pk)

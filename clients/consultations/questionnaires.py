@@ -349,7 +349,7 @@ def response_submit(
         obj=response,
         request=request,
     )
-    emit("questionnaire.completed", client.practice_id, questionnaire_response=response.pk, client=client.pk)
+    emit("questionnaire.completed", client.practice, questionnaire_response=response.pk, client=client.pk)
     return response
 
 

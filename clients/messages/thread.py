@@ -47,7 +47,7 @@ def message_send(*, client: Client, author, body, request=None) -> Message:
     )
     audit_record(actor=author, client=client, action=AuditEvent.SEND_MESSAGE, obj=message, request=request)
     delivery.message_waiting_request(client=client, to_client=not from_client)
-    emit("message.created", client.practice_id, message=message.pk, client=client.pk)
+    emit("message.created", client.practice, message=message.pk, client=client.pk)
     return message
 
 

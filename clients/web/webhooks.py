@@ -96,7 +96,7 @@ def webhook_toggle(request, pk):
 @practitioner_required
 @require_POST
 def webhook_delete(request, pk):
-    _endpoint(request, pk).delete()
+    endpoints.endpoint_delete(endpoint=_endpoint(request, pk))
     notices.success(request, _("The endpoint is deleted; nothing more is sent to it."))
     return redirect("workspace:webhooks")
 

@@ -35,6 +35,7 @@ from practice.models import Membership
 from ..models import WebhookDelivery, WebhookEndpoint
 from . import targets
 from .signing import signed_headers
+from .subscriptions import practice_events_refresh
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +118,12 @@ class Streaks:
 
     tail: dict = field(default_factory=lambda: defaultdict(list))  # failures since the last success
     succeeded: set = field(default_factory=set)
+    clean: set = field(default_factory=set)  # endpoints with no streak when the chunk was claimed
 
-    def add(self, endpoint_id: int, outcome: Outcome, at: datetime) -> None:
+    def add(self, endpoint: WebhookEndpoint, outcome: Outcome, at: datetime) -> None:
+        endpoint_id = endpoint.pk
+        if endpoint.failure_streak == 0:
+            self.clean.add(endpoint_id)
         if outcome.delivered:
             self.succeeded.add(endpoint_id)
             self.tail[endpoint_id] = []
@@ -138,7 +143,7 @@ def deliver_many(delivery_ids: list[int], *, now: datetime | None = None) -> dic
             outcome = attempt(row, session=session, at=at)
             statuses[row.pk] = _record(row, outcome, at)
             if row.endpoint.enabled:
-                streaks.add(row.endpoint_id, outcome, at)
+                streaks.add(row.endpoint, outcome, at)
     _keep_streaks(streaks)
     return statuses
 
@@ -248,6 +253,8 @@ def _record(row: WebhookDelivery, outcome: Outcome, at: datetime) -> str:
 def _keep_streaks(streaks: Streaks) -> None:
     for endpoint_id, failures in streaks.tail.items():
         endpoints = WebhookEndpoint.objects.filter(pk=endpoint_id)
+        if endpoint_id in streaks.succeeded and not failures and endpoint_id in streaks.clean:
+            continue  # all well, as it was: nothing to write (the usual chunk)
         if endpoint_id in streaks.succeeded:
             endpoints.update(failure_streak=len(failures), failing_since=failures[0] if failures else None)
         elif failures:
@@ -271,6 +278,7 @@ def _disable_if_failing(endpoint_id: int, *, now: datetime) -> None:
             failing_since__lte=now - settings.WEBHOOKS_DISABLE_AFTER,
         ).update(enabled=False, disabled_at=now)
         if turned_off:
+            practice_events_refresh(WebhookEndpoint.objects.get(pk=endpoint_id).practice_id)
             log.warning("webhook endpoint %s turned off after a run of failures", endpoint_id)
             email_webhook_disabled.delay_on_commit(endpoint_id=endpoint_id)
 

@@ -1,6 +1,7 @@
 """A practice's endpoints: registered, changed, turned off and on, their secret rotated."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from practice.models import Practice
@@ -8,6 +9,7 @@ from practice.models import Practice
 from ..models import WebhookEndpoint
 from .events import EVENTS
 from .signing import new_secret
+from .subscriptions import practice_events_refresh
 from .targets import check_url
 
 
@@ -22,13 +24,17 @@ def events_clean(events) -> list[str]:
     return [event for event in EVENTS if event in events]
 
 
+@transaction.atomic
 def endpoint_create(*, practice: Practice, url: str, events, by) -> WebhookEndpoint:
     check_url(url)
-    return WebhookEndpoint.objects.create(
+    endpoint = WebhookEndpoint.objects.create(
         practice=practice, url=url, events=events_clean(events), secret=new_secret(), created_by=by
     )
+    practice_events_refresh(practice.pk)
+    return endpoint
 
 
+@transaction.atomic
 def endpoint_update(*, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
     """Change the URL, the events, or turn it off and on; turned back on, its failures are forgotten."""
     if "url" in changes:
@@ -40,7 +46,14 @@ def endpoint_update(*, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
     for name, value in changes.items():
         setattr(endpoint, name, value)
     endpoint.save()
+    practice_events_refresh(endpoint.practice_id)
     return endpoint
+
+
+@transaction.atomic
+def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    endpoint.delete()
+    practice_events_refresh(endpoint.practice_id)
 
 
 def endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:

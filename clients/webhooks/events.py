@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from practice.models import Practice
+
 from ..models import WebhookDelivery, WebhookEndpoint
 from .delivery import queue_deliveries
 from .signing import new_webhook_id
@@ -38,14 +40,16 @@ LINKS = {
 LINKED_BY = {"client": ("client", "messages"), "assignment": ("assignment",)}
 
 
-def emit(event: str, practice_id: int, **ids) -> None:
-    """Tell `practice_id`'s endpoints of `event` about the objects `ids` (names to ids)."""
-    emit_many(event, [(practice_id, ids)])
+def emit(event: str, practice: Practice, **ids) -> None:
+    """Tell `practice`'s endpoints of `event` about the objects `ids` (names to ids). Nothing, not
+    even a query, when none of them hears of it (`Practice.webhook_events`, the usual case)."""
+    if event in practice.webhook_events:
+        emit_many(event, [(practice.pk, ids)])
 
 
 def emit_many(event: str, happenings: Iterable[tuple[int, dict]]) -> None:
-    """As `emit`, for several happenings of one event: one query for all their practices, and
-    that query is all it costs when no practice has an endpoint (the usual case)."""
+    """As `emit`, for several happenings of one event, of practices not at hand: one query for all
+    their practices, and that query is all it costs when none has an endpoint."""
     happenings = list(happenings)
     if not happenings:
         return

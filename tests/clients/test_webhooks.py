@@ -14,12 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from clients.checkoffs import completions
 from clients.messages.thread import message_send
 from clients.models import WebhookDelivery, WebhookEndpoint
 from clients.scheduling import local_date
 from clients.webhooks import delivery
 from clients.webhooks.events import emit
 from clients.webhooks.signing import signed_headers
+from clients.webhooks.subscriptions import practice_events_refresh
+from practice.models import Practice
 from tests.conftest import api_as, wait_for
 from tests.factories import MembershipFactory, assign
 
@@ -72,9 +75,11 @@ def local_targets(settings):
 
 
 def endpoint_of(practice, url, events=("completion.created",)) -> WebhookEndpoint:
-    return WebhookEndpoint.objects.create(
+    endpoint = WebhookEndpoint.objects.create(
         practice=practice, url=url, events=list(events), secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     )
+    practice_events_refresh(practice.pk)
+    return endpoint
 
 
 def check_off(api, assignment, completion_id=None):
@@ -95,7 +100,7 @@ def deliver_due() -> dict[int, str]:
 
 
 def an_event(practice) -> None:
-    emit("completion.created", practice.pk, completion=uuid.uuid4())
+    emit("completion.created", Practice.objects.get(pk=practice.pk), completion=uuid.uuid4())
 
 
 # --- signatures ----------------------------------------------------------------------------
@@ -194,12 +199,51 @@ def test_a_practitioner_who_is_not_an_owner_neither_lists_nor_registers_endpoint
 # --- what is sent -----------------------------------------------------------------------------
 
 
-def test_a_practice_without_endpoints_pays_one_query_per_event_and_gets_no_row(bob, bob_assignment):
-    with CaptureQueriesContext(connection) as queries:
-        emit("completion.created", bob.practice_id, completion=uuid.uuid4(), client=bob.pk)
+def test_a_practice_without_endpoints_pays_no_query_for_an_event_and_gets_no_row(bob, alice_practice):
+    endpoint_of(alice_practice, "https://93.184.215.14/in", events=["alert.raised"])  # another event
+    practice = Practice.objects.get(pk=alice_practice.pk)
 
-    assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        emit("completion.created", practice, completion=uuid.uuid4(), client=bob.pk)
+        emit("message.created", practice, message=1, client=bob.pk)
+
+    assert len(queries) == 0
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_check_off_of_a_practice_without_endpoints_runs_no_query_more_than_before(
+    bob, bob_assignment, monkeypatch
+):
+    api, (first, second, *_) = api_as(bob.user), bob_assignment.program.items.all()
+
+    def queries_of_a_check_off(item) -> int:
+        body = {"assignment_exercise": item.pk, "date": local_date(bob, timezone.now()).isoformat()}
+        with CaptureQueriesContext(connection) as queries:
+            assert api.put(f"/api/v1/me/completions/{uuid.uuid4()}/", body, format="json").status_code == 201
+        return len(queries)
+
+    with_webhooks = queries_of_a_check_off(first)
+    monkeypatch.setattr(completions, "emit", lambda *args, **kwargs: None)  # as before webhooks
+
+    assert with_webhooks == queries_of_a_check_off(second)
+
+
+def test_what_a_practice_hears_of_follows_its_endpoints_as_they_change(alice, alice_practice):
+    api = api_as(alice)
+    first = api.post(
+        "/api/v1/webhooks/", {"url": "https://93.184.215.14/a", "events": ["alert.raised"]}, format="json"
+    ).json()
+    api.post(
+        "/api/v1/webhooks/", {"url": "https://93.184.215.14/b", "events": ["message.created"]}, format="json"
+    )
+
+    heard = [Practice.objects.get(pk=alice_practice.pk).webhook_events]
+    api.patch(f"/api/v1/webhooks/{first['id']}/", {"enabled": False}, format="json")
+    heard.append(Practice.objects.get(pk=alice_practice.pk).webhook_events)
+    api.delete(f"/api/v1/webhooks/{first['id']}/")
+    heard.append(Practice.objects.get(pk=alice_practice.pk).webhook_events)
+
+    assert heard == [["alert.raised", "message.created"], ["message.created"], ["message.created"]]
 
 
 def test_a_check_off_is_written_as_a_delivery_with_ids_and_links_and_no_personal_text(
@@ -226,6 +270,7 @@ def test_a_check_off_is_written_as_a_delivery_with_ids_and_links_and_no_personal
 def test_a_message_is_announced_without_its_text(bob, alice, alice_practice):
     endpoint_of(alice_practice, "https://93.184.215.14/in", events=["message.created"])
 
+    bob.refresh_from_db()  # as a request would load him, with his practice as it now is
     message = message_send(client=bob, author=bob.user, body="My back hurts after the twists")
 
     (row,) = WebhookDelivery.objects.all()
@@ -244,6 +289,7 @@ def test_taking_a_check_off_back_and_assigning_a_program_are_events_too(
     check_off(api_as(bob.user), bob_assignment, completion_id)
 
     api_as(bob.user).delete(f"/api/v1/me/completions/{completion_id}/")
+    bob.refresh_from_db()
     assign(bob, start=timezone.localdate())
 
     assert list(WebhookDelivery.objects.order_by("pk").values_list("event", flat=True)) == [
@@ -255,6 +301,7 @@ def test_taking_a_check_off_back_and_assigning_a_program_are_events_too(
 def test_a_turned_off_endpoint_is_sent_nothing_new(bob, bob_assignment, alice_practice):
     endpoint = endpoint_of(alice_practice, "https://93.184.215.14/in")
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(enabled=False)
+    practice_events_refresh(alice_practice.pk)
 
     check_off(api_as(bob.user), bob_assignment)
 
