@@ -130,7 +130,7 @@ def _write_in_one_statement(
             if created:
                 emit(
                     "completion.created",
-                    client.practice_id,
+                    client.practice,
                     completion=completion_id,
                     client=client.pk,
                     assignment=assignment.pk,
