@@ -32,10 +32,11 @@ run: install var
 	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
 # Parallel test processes, each with its own test database, media and Celery queue (tests/settings.py).
+# loadgroup: a module whose servers start once (xdist_group) stays on one worker; the rest is shared.
 TEST_WORKERS ?= 2
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install var
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
