@@ -33,10 +33,12 @@ run: install var
 
 # Parallel test processes, each with its own test database, media and Celery queue (tests/settings.py).
 # loadgroup: a module whose servers start once (xdist_group) stays on one worker; the rest is shared.
+# Bytecode is written (whatever PYTHONDONTWRITEBYTECODE says): the processes the tests start, and
+# the next run's collection, read the compiled and assertion-rewritten modules instead of redoing them.
 TEST_WORKERS ?= 2
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install var
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
