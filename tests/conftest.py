@@ -43,6 +43,13 @@ def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests that drive Chromium are marked `browser` (`-m "not browser"` leaves them out)."""
+    for item in items:
+        if "headless_chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
