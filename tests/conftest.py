@@ -19,20 +19,35 @@ from rest_framework.test import APIClient
 from tests.factories import ClientFactory, MembershipFactory, assign
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# Without DATABASE_URL the tests run on SQLite, as `make run` does: a run of its own in CI, where
+# the tests that need PostgreSQL are skipped and every other service is still required.
+ON_SQLITE_BY_CHOICE = "DATABASE_URL" not in os.environ
 
 
 def need(service: str, available: bool, why: str) -> None:
     """Use a service when present; skip with the reason when not, fail when CI requires it."""
     if available:
         return
-    if REQUIRE_SERVICES:
+    if REQUIRE_SERVICES and not (service == "PostgreSQL" and ON_SQLITE_BY_CHOICE):
         pytest.fail(f"{service} is required (REQUIRE_SERVICES=1): {why}")
     pytest.skip(f"{service} is not available: {why}")
 
 
 def pytest_configure(config):
-    if REQUIRE_SERVICES and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
-        raise pytest.UsageError("REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if REQUIRE_SERVICES and not ON_SQLITE_BY_CHOICE and "postgresql" not in engine:
+        raise pytest.UsageError("REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL (unset it for SQLite)")
+
+
+def pytest_report_header(config):
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that drive Chromium are marked `browser` (`-m "not browser"` leaves them out)."""
+    for item in items:
+        if "headless_chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 def on_postgres() -> bool:

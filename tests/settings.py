@@ -18,6 +18,12 @@ if os.environ.get("CELERY_QUEUE_OF") != WORKER:
 
 from config.settings import *  # noqa: E402, F403
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Emptied between committing tests by deleting rows (tests/postgresql); a commit does not wait
+    # for the disk (a test database need not survive a crash; what others see is the same).
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if "EMAIL_URL" not in os.environ:  # a worker started by the tests is given a real SMTP server
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -64,6 +64,21 @@ def sign_in(page, live_server):
     page.locator("#today-count").wait_for()  # the list comes with the progress or just after it
 
 
+# Resolves, with how many, once every picture `selector` finds is in the service worker's picture
+# cache (app/sw.js), which says nothing when it is done: each check waits for the next frame.
+PICTURES_KEPT = """async (selector) => {
+  const cache = await caches.open("rehabit-pictures");
+  const urls = [...document.querySelectorAll(selector)].map((img) => img.src);
+  const missing = async () => (await Promise.all(urls.map(async (url) => (await cache.match(url, { ignoreVary: true })) ? null : url))).filter(Boolean);
+  const until = performance.now() + 30000;
+  for (let left = await missing(); left.length; left = await missing()) {
+    if (performance.now() > until) throw new Error(`pictures never kept: ${left.join(" ")}`);
+    await new Promise(requestAnimationFrame);
+  }
+  return urls.length;
+}"""
+
+
 def shot(page, name):
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
@@ -154,11 +169,16 @@ def test_offline_the_progress_shows_the_last_figures_saying_so_and_pictures_stil
     page.reload()  # now under the service worker's care
     page.get_by_role("heading", name="Your progress").wait_for()
     streak = page.locator("#streak-current").inner_text()
+    # The page puts the list's pictures in the service worker's cache one by one after the list
+    # shows (keepPictures): going offline before the last is kept would leave it blank.
+    assert page.evaluate(PICTURES_KEPT, "#slots img") > 0
 
     phone.set_offline(True)
     page.reload()
 
     page.get_by_text("Offline: these are your figures from").wait_for()
+    # The list is drawn again once the page has tried the server: the last time as it says so.
+    page.get_by_text("Offline: showing your saved list.").wait_for()
     assert page.locator("#streak-current").inner_text() == streak
     assert page.locator("#today-count-text").inner_text() == "3 of 6 done today"
     pictures = page.locator("#slots img")

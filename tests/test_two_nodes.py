@@ -22,7 +22,8 @@ from clients.models import HandoutBatch
 from tests.conftest import Bucket, free_port, need, on_postgres, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.django_db(transaction=True)
+# On one parallel worker (`--dist loadgroup`): the nodes start once, not once on each worker.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("two_nodes")]
 
 
 class Node:

@@ -2,11 +2,13 @@
 
 Everything here is real: Celery worker processes on a private Redis (started per test, so
 restarting it disturbs no one), the test PostgreSQL database, an aiosmtpd server on
-loopback. Sweeps run in their own processes, as beat's would.
+loopback. Sweeps run in processes of their own, as beat's would: each set up once per test, then
+told when to sweep.
 """
 
 import asyncio
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -31,15 +33,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LEASE_SECONDS = 3  # the tests' own lease: long enough for a loopback send, short to wait out
 QUEUE_NUMBERS = count()
 
-SWEEP_SCRIPT = """
+# Each line read is a sweep to make: "<now, ISO, or -> <wall-clock time to start at>".
+SWEEPER_SCRIPT = """
 import sys, time
 import django
 django.setup()
 from datetime import datetime
 from clients.reminders import delivery
-now = datetime.fromisoformat(sys.argv[1]) if sys.argv[1] else None
-time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
-print("queued", len(delivery.sweep(now=now)))
+print("ready", flush=True)
+for line in sys.stdin:
+    now, at = line.split()
+    time.sleep(max(0.0, float(at) - time.time()))
+    print("queued", len(delivery.sweep(now=None if now == "-" else datetime.fromisoformat(now))), flush=True)
 """
 
 
@@ -168,13 +173,9 @@ class Worker:
         return "".join(self.log[-40:])
 
     def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -186,30 +187,77 @@ def workers():
         return started[-1]
 
     yield start
-    for worker in started:
-        worker.stop()
+    for worker in started:  # what they did is checked: nothing to wait for in a graceful stop
+        worker.kill()
 
 
-def start_sweep(env: dict, *, now=None, at: float = 0.0) -> subprocess.Popen:
-    """A sweep in its own process, starting at wall-clock `at` so two can be made to overlap."""
-    return subprocess.Popen(
-        [sys.executable, "-c", SWEEP_SCRIPT, now.isoformat() if now else "", str(at)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+class Sweeper:
+    """A process that sweeps when told, as beat's ticks make a sweep: Django is set up once, so a
+    test can sweep as often as beat would without waiting for a process to start each time."""
+
+    def __init__(self, env: dict):
+        self.log: list[str] = []
+        self.answers: queue.Queue = queue.Queue()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SWEEPER_SCRIPT],
+            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.log.append(line)
+            if line.startswith(("ready", "queued ")):
+                self.answers.put(line.split())
+        self.answers.put(None)  # the process ended
+
+    def _answer(self, word: str) -> list[str]:
+        try:
+            answer = self.answers.get(timeout=60)
+        except queue.Empty:
+            answer = None
+        assert answer and answer[0] == word, "".join(self.log[-40:])
+        return answer
+
+    def ready(self) -> "Sweeper":
+        self._answer("ready")
+        return self
+
+    def start(self, *, now=None, at: float = 0.0) -> None:
+        """A sweep at `now` (the clock's time if None), starting at wall-clock `at`, so two
+        sweepers can be made to overlap."""
+        self.process.stdin.write(f"{now.isoformat() if now else '-'} {at}\n")
+        self.process.stdin.flush()
+
+    def queued(self) -> int:
+        """How many reminders the sweep started last queued."""
+        return int(self._answer("queued")[1])
+
+    def sweep(self, *, now=None) -> int:
+        self.start(now=now)
+        return self.queued()
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
 
 
-def sweep(env: dict, *, now=None) -> int:
-    out, _ = start_sweep(env, now=now).communicate(timeout=60)
-    return _queued(out)
+@pytest.fixture
+def sweepers():
+    """Starts sweepers without waiting for them: `.ready()` waits, so a worker can start meanwhile."""
+    started: list[Sweeper] = []
 
+    def start(env: dict) -> Sweeper:
+        started.append(Sweeper(env))
+        return started[-1]
 
-def _queued(out: str) -> int:
-    lines = [line for line in out.splitlines() if line.startswith("queued ")]
-    assert lines, out
-    return int(lines[-1].split()[1])
+    yield start
+    for sweeper in started:
+        sweeper.stop()
 
 
 def due_clients(practice, alice, n: int) -> list:
@@ -234,16 +282,18 @@ def all_rows(status: str) -> bool:
 
 
 def test_two_sweeps_at_the_same_moment_send_each_reminder_once(
-    services_env, private_redis, smtp, workers, alice_practice, alice
+    services_env, private_redis, smtp, workers, sweepers, alice_practice, alice
 ):
     smtp_url, inbox = smtp()
     env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
     clients = due_clients(alice_practice, alice, 12)
+    first, second = sweepers(env), sweepers(env)
     workers(env, concurrency=2)
+    first.ready(), second.ready()
 
-    start_at = time.time() + 4  # both processes are set up by then and sweep together
-    first, second = start_sweep(env, at=start_at), start_sweep(env, at=start_at)
-    queued = [_queued(process.communicate(timeout=60)[0]) for process in (first, second)]
+    start_at = time.time() + 1  # both processes are set up and waiting: they sweep together
+    first.start(at=start_at), second.start(at=start_at)
+    queued = [first.queued(), second.queued()]
 
     assert sum(queued) == 12
     assert wait_for(lambda: all_rows(Reminder.SENT), timeout=60)
@@ -252,15 +302,16 @@ def test_two_sweeps_at_the_same_moment_send_each_reminder_once(
 
 
 def test_a_worker_killed_mid_send_is_taken_over_after_its_lease_and_the_email_goes_out_once(
-    services_env, private_redis, smtp, workers, bob
+    services_env, private_redis, smtp, workers, sweepers, bob
 ):
     smtp_url, inbox = smtp(stall_first=True)
     env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
     assign(bob, start=timezone.localdate() - timedelta(days=1))
     Assignment.objects.update(next_reminder_at=timezone.now() - timedelta(seconds=5))
+    sweeper = sweepers(env)
     first = workers(env)
 
-    assert sweep(env) == 1
+    assert sweeper.ready().sweep() == 1
     assert inbox.stalled.wait(timeout=60), first.tail()
     first.kill()  # SIGKILL in the middle of the SMTP DATA
     reminder = Reminder.objects.get()
@@ -269,7 +320,7 @@ def test_a_worker_killed_mid_send_is_taken_over_after_its_lease_and_the_email_go
     workers(env)
     lease_over = reminder.claimed_at + timedelta(seconds=LEASE_SECONDS + 1)
     assert wait_for(lambda: timezone.now() > lease_over, timeout=30)
-    assert sweep(env) == 1  # the sweep hands the abandoned row to the new worker
+    assert sweeper.sweep() == 1  # the sweep hands the abandoned row to the new worker
 
     assert wait_for(lambda: all_rows(Reminder.SENT), timeout=60)
     assert not wait_for(lambda: len(inbox.messages) > 1, timeout=3)
@@ -277,13 +328,13 @@ def test_a_worker_killed_mid_send_is_taken_over_after_its_lease_and_the_email_go
 
 
 def test_sends_queued_before_a_redis_restart_are_all_delivered_after_it(
-    services_env, private_redis, smtp, workers, alice_practice, alice
+    services_env, private_redis, smtp, workers, sweepers, alice_practice, alice
 ):
     smtp_url, inbox = smtp()
     env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
     clients = due_clients(alice_practice, alice, 5)
 
-    assert sweep(env) == 5  # queued with no worker running yet
+    assert sweepers(env).ready().sweep() == 5  # queued with no worker running yet
     private_redis.stop()
     private_redis.start()
     workers(env)
@@ -294,19 +345,21 @@ def test_sends_queued_before_a_redis_restart_are_all_delivered_after_it(
 
 
 def test_reminders_due_while_redis_is_down_are_all_sent_once_it_is_back(
-    services_env, private_redis, smtp, workers, alice_practice, alice
+    services_env, private_redis, smtp, workers, sweepers, alice_practice, alice
 ):
     smtp_url, inbox = smtp()
     env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
     clients = due_clients(alice_practice, alice, 4)
+    sweeper = sweepers(env)
     workers(env)
+    sweeper.ready()
 
     private_redis.stop()
-    assert sweep(env) == 4  # rows written; the queueing fails
+    assert sweeper.sweep() == 4  # rows written; the queueing fails
     assert Reminder.objects.filter(status=Reminder.PENDING, queued_at__isnull=True).count() == 4  # still due
     private_redis.start()
     back = time.monotonic()
-    assert sweep(env) == 4  # beat's next tick, not one REQUEUE_AFTER later
+    assert sweeper.sweep() == 4  # beat's next tick, not one REQUEUE_AFTER later
 
     assert wait_for(lambda: len(inbox.messages) == 4, timeout=90)
     assert wait_for(lambda: all_rows(Reminder.SENT), timeout=30)
@@ -317,16 +370,17 @@ def test_reminders_due_while_redis_is_down_are_all_sent_once_it_is_back(
 
 
 def test_an_smtp_server_refusing_for_a_while_is_retried_with_growing_backoff_then_delivered(
-    services_env, private_redis, smtp, workers, bob
+    services_env, private_redis, smtp, workers, sweepers, bob
 ):
     smtp_url, inbox = smtp(refuse=2)
     env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
     assign(bob, start=timezone.localdate() - timedelta(days=1))
     Assignment.objects.update(next_reminder_at=timezone.now() - timedelta(seconds=5))
+    sweeper = sweepers(env)
     workers(env)
     waits = []
 
-    assert sweep(env) == 1
+    assert sweeper.ready().sweep() == 1
     for attempt in (1, 2):
         refused = wait_for(
             lambda a=attempt: Reminder.objects.filter(attempts=a, status=Reminder.PENDING).first()
@@ -334,8 +388,8 @@ def test_an_smtp_server_refusing_for_a_while_is_retried_with_growing_backoff_the
         assert refused, f"attempt {attempt} was not recorded"
         assert "SMTPDataError" in refused.reason
         waits.append(refused.not_before - refused.claimed_at)
-        assert sweep(env, now=refused.not_before - timedelta(seconds=1)) == 0  # not before its time
-        assert sweep(env, now=refused.not_before + timedelta(seconds=1)) == 1
+        assert sweeper.sweep(now=refused.not_before - timedelta(seconds=1)) == 0  # not before its time
+        assert sweeper.sweep(now=refused.not_before + timedelta(seconds=1)) == 1
 
     assert wait_for(lambda: all_rows(Reminder.SENT), timeout=60)
     assert waits[1] > waits[0] > timedelta(0)
@@ -381,18 +435,19 @@ def message_ids(inbox) -> list[str]:
 
 
 def test_a_slow_relay_outlasting_the_claim_lease_sends_each_reminder_once(
-    services_env, private_redis, smtp, workers, alice_practice, alice
+    services_env, private_redis, smtp, workers, sweepers, alice_practice, alice
 ):
     smtp_url, inbox = smtp(seconds_each=1.0)  # 6 messages of a chunk take twice the 3 s lease
     env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
     clients = due_clients(alice_practice, alice, 6)
+    sweeper = sweepers(env)
     workers(env, concurrency=2)
 
-    assert sweep(env) == 6
+    assert sweeper.ready().sweep() == 6
     requeued = 0
     while not all_rows(Reminder.SENT) and len(inbox.messages) <= 6:
         time.sleep(1)
-        requeued += sweep(env)  # beat's sweeps meanwhile: a claim past its lease would be handed on
+        requeued += sweeper.sweep()  # beat's sweeps meanwhile: a claim past its lease would be handed on
 
     assert not wait_for(lambda: len(inbox.messages) > 6, timeout=3)
     assert recipients(inbox) == sorted(client.email for client in clients)
@@ -403,21 +458,22 @@ def test_a_slow_relay_outlasting_the_claim_lease_sends_each_reminder_once(
 
 
 def test_a_worker_killed_in_the_middle_of_a_chunk_loses_no_reminder(
-    services_env, private_redis, smtp, workers, alice_practice, alice
+    services_env, private_redis, smtp, workers, sweepers, alice_practice, alice
 ):
     smtp_url, inbox = smtp(seconds_each=0.3)
     env = {**services_env, "REDIS_URL": private_redis.url, "EMAIL_URL": smtp_url}
     clients = due_clients(alice_practice, alice, 10)
+    sweeper = sweepers(env)
     first = workers(env)
 
-    assert sweep(env) == 10
+    assert sweeper.ready().sweep() == 10
     assert wait_for(lambda: len(inbox.messages) >= 3, timeout=60), first.tail()
     first.kill()
     sent_before_kill = len(inbox.messages)
     workers(env)
     lease_over = timezone.now() + timedelta(seconds=LEASE_SECONDS + 1)
     assert wait_for(lambda: timezone.now() > lease_over, timeout=30)
-    assert sweep(env) >= 10 - sent_before_kill - 1  # the abandoned rows are handed to the new worker
+    assert sweeper.sweep() >= 10 - sent_before_kill - 1  # the abandoned rows are handed to the new worker
 
     assert wait_for(lambda: all_rows(Reminder.SENT), timeout=60)
     got = recipients(inbox)
