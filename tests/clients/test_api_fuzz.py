@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 # The operations are split into this many shards, each a test of its own, so that parallel
 # workers share them; within a shard each operation is a subtest ("GET /api/v1/me/").
-SHARDS = 4
+SHARDS = 8
 
 
 @pytest.fixture(scope="session")
