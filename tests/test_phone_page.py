@@ -540,19 +540,19 @@ def test_quiet_hours_with_a_start_and_no_end_show_the_error_at_until_and_save_no
     page.get_by_role("link", name="Settings").click()
 
     page.get_by_label("Reminder time").fill("08:00")
-    page.get_by_label("From").fill("22:00")
+    page.get_by_label("From", exact=True).fill("22:00")
     page.get_by_role("button", name="Save settings").click()
 
     error = page.locator("#quiet_hours_end-error")
     error.wait_for()
     assert error.text_content() == "Quiet hours need both a start and an end, or neither."
-    assert page.get_by_label("Until").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Until", exact=True).get_attribute("aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "quiet_hours_end"
     assert page.locator("#quiet_hours_start-error").is_hidden()
     fay.refresh_from_db()
     assert (fay.reminder_time, fay.quiet_hours_start) == (time(18, 0), None)  # nothing half-saved
 
-    page.get_by_label("Until").fill("07:00")
+    page.get_by_label("Until", exact=True).fill("07:00")
     page.get_by_role("button", name="Save settings").click()
     page.get_by_text("Saved.", exact=True).wait_for()
     assert error.is_hidden()
