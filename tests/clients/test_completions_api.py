@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clients.models import Assignment, AuditEvent, Completion
 from clients.scheduling import local_date
-from tests.conftest import api_as
+from tests.conftest import api_as, need, on_postgres
 from tests.factories import assign
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,7 @@ def test_a_changed_replay_updates_the_values_sent_and_keeps_the_ones_left_out(bo
 def test_a_check_off_is_written_with_its_audit_event_in_one_statement(
     bob, bob_assignment, replay, django_assert_num_queries
 ):
+    need("PostgreSQL", on_postgres(), "the one statement is PostgreSQL's (SQLite takes the ORM's way)")
     api, completion_id = api_as(bob.user), uuid.uuid4()
     if replay:
         api.put(url(completion_id), check_off(bob_assignment, pain=1), format="json")
@@ -226,6 +227,7 @@ def test_client_unchecks_an_exercise(bob, bob_assignment):
 @pytest.fixture
 def audit_trail_refusing_writes(django_db_blocker):
     """The database itself refuses every audit event, whichever way the check-off writes it."""
+    need("PostgreSQL", on_postgres(), "the database refuses audit events through a PL/pgSQL trigger")
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "

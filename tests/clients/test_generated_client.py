@@ -32,10 +32,14 @@ GENERATOR_CONFIG = {
 
 
 @pytest.fixture(scope="session")
-def generated(live_server, tmp_path_factory):
+def generated(live_server, tmp_path_factory, django_db_blocker):
     """The generated package, made once a session from the live server's /api/schema/."""
     where = tmp_path_factory.mktemp("generated-client")
-    with urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json") as answer:  # noqa: S310 (http)
+    # The schema view may touch the database (on SQLite the live server shares this process's).
+    with (
+        django_db_blocker.unblock(),
+        urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json") as answer,  # noqa: S310 (http)
+    ):
         (where / "schema.json").write_bytes(answer.read())
     (where / "config.json").write_text(json.dumps(GENERATOR_CONFIG))
     generator = Path(sys.executable).parent / "openapi-python-client"

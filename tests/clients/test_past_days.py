@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clients.models import Completion
 from tests.clients.test_adherence_versions import assign_before_start, at, day, items_of, revise
-from tests.conftest import api_as
+from tests.conftest import api_as, on_postgres
 from tests.factories import TemplateFactory
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,10 @@ def test_a_check_off_at_version_one_takes_the_same_queries(bob):
         api = api_as(bob.user)
         check_off(api, first, 5)
 
-        assert count_check_off(api, second, 5) == count_check_off(api, third, 2) == 5
+        # PostgreSQL writes a new check-off at version one in one statement; SQLite through the ORM.
+        assert (
+            count_check_off(api, second, 5) == count_check_off(api, third, 2) == (5 if on_postgres() else 7)
+        )
 
 
 def test_a_check_off_takes_one_more_query_only_for_a_day_before_the_newest_version(bob, revised_on_thursday):
