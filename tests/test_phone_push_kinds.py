@@ -177,6 +177,29 @@ def test_a_questionnaire_due_today_is_pushed_once_at_the_clients_reminder_time(p
 
 
 @pytest.mark.django_db
+def test_a_daily_questionnaire_is_pushed_again_the_next_day_at_the_same_time(push_service, fay):  # noqa: F811
+    fay.push_questionnaires, fay.reminder_time = True, time(18, 0)
+    fay.save()
+    subscribed(fay, push_service)
+    questionnaires.questionnaire_schedule(
+        assignment=fay.assignments.get(),
+        questionnaire="nprs",
+        every_days=1,
+        starts_on=timezone.localdate(),
+        by=None,
+    )
+    evening = timezone.now().replace(hour=18, minute=5)
+
+    for day in (0, 1):
+        with time_machine.travel(evening + timedelta(days=day), tick=False):
+            asking.questionnaire_due_sweep()
+
+    # Told yesterday evening hides nothing of today's: a row for each of the client's days.
+    rows = Reminder.objects.filter(client=fay, kind=Reminder.QUESTIONNAIRE_DUE)
+    assert rows.values_list("local_date", flat=True).distinct().count() == 2
+
+
+@pytest.mark.django_db
 def test_a_spanish_client_reads_the_questionnaire_push_in_spanish(push_service, fay):  # noqa: F811
     fay.push_questionnaires, fay.reminder_time, fay.language = True, time(9, 0), "es"
     fay.save()
