@@ -112,7 +112,7 @@ def test_practitioner_goes_from_a_new_client_to_a_consultation_to_an_assigned_pr
 
         page.get_by_role("link", name="Prescribe from this consultation").click()
         assert_accessible(page)
-        page.get_by_label("Template").select_option(label="Back pain: movement as medicine")
+        page.get_by_label("Back pain: movement as medicine").check()
         page.get_by_role("button", name="Start building").click()
         page.get_by_role("heading", name="Exercises").wait_for()
         assert_accessible(page)

@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from practice.access import current_membership, current_practice, practitioner_required
 from practice.languages import page_language
 from practice.models import Membership
-from programs.models import Program
+from programs.models import Program, ProgramExercise
 from programs.services import program_clone
 from programs.views import builder_context
 
@@ -472,12 +472,20 @@ def assignment_version(request, pk, number):
 def prescribe(request, pk):
     client = get_object_or_404(_clients(request), pk=pk)
     consultation = _consultation_of(request, client)
-    form = StartForm(request.POST or None, templates=_templates(request, client.practice))
+    templates = _templates(request, client.practice)
+    form = StartForm(request.POST or None, templates=templates)
     if request.method == "POST" and form.is_valid():
         draft = _start_draft(client, form.cleaned_data)
         url = reverse("workspace:prescribe-draft", args=[client.pk, draft.pk])
         return redirect(f"{url}?consultation={consultation.pk}" if consultation else url)
-    context = {"client": client, "form": form, "consultation": consultation}
+    context = {
+        "client": client,
+        "form": form,
+        "consultation": consultation,
+        "templates": templates.order_by(F("practice").asc(nulls_last=True), "title").prefetch_related(
+            Prefetch("items", queryset=ProgramExercise.objects.select_related("exercise"))
+        ),
+    }
     return render(request, "clients/prescribe_start.html", context, status=400 if form.errors else 200)
 
 

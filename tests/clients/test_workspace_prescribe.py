@@ -41,6 +41,20 @@ def test_prescribing_from_a_template_builds_a_private_draft(client, alice, bob):
     assert client.get(f"/clients/{bob.pk}/prescribe/{draft.pk}/").status_code == 200
 
 
+def test_the_start_page_offers_each_template_with_its_size_and_drawings_and_no_other_practices(
+    client, alice, bob, charlie
+):
+    TemplateFactory(title="Back basics")
+    TemplateFactory(title="Charlie's secret plan", practice=charlie.memberships.get().practice)
+    client.force_login(alice)
+
+    page = client.get(f"/clients/{bob.pk}/prescribe/").content.decode()
+
+    assert "Back basics" in page and "3 exercises" in page and 'class="thumb' in page
+    assert "Charlie's secret plan" not in page
+    assert page.count('type="radio" name="template"') == 2  # the template, and a blank program
+
+
 def test_a_client_who_reads_spanish_gets_the_library_template_written_in_spanish_to_edit(client, alice, bob):
     call_command("seed_library", stdout=io.StringIO())
     template = Program.objects.templates().get(slug="back-pain-movement-as-medicine")
