@@ -81,6 +81,9 @@ TEMPLATES = [
     },
 ]
 
+# Labels read "Name", not "Name:" (practice/form_rendering.py).
+FORM_RENDERER = "practice.form_rendering.FormRenderer"
+
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'rehabit.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file: WAL lets readers and one writer coexist,

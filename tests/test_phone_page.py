@@ -718,7 +718,7 @@ def test_after_a_password_change_on_the_web_the_phone_page_carries_on_with_a_fre
 
     page.goto(f"{live_server.url}/accounts/password/change/")
     page.get_by_label("Old password").fill("correct-horse-battery")
-    page.get_by_label("New password:", exact=True).fill("a-brand-new-passphrase")
+    page.get_by_label("New password", exact=True).fill("a-brand-new-passphrase")
     page.get_by_label("New password confirmation").fill("a-brand-new-passphrase")
     page.get_by_role("button", name="Save the new password").click()
     page.get_by_role("heading", name="Password changed").wait_for()

@@ -115,3 +115,12 @@ def test_your_settings_offer_your_zone_and_your_colleagues_zones_first(client, a
     (suggested, zones), _ = first_groups(page, "id_timezone")
     assert suggested == "Suggested" and zones == ["Europe/Dublin", "Australia/Perth"]
     assert "data-tz-picker" in page
+
+
+def test_form_labels_read_as_plain_words_without_a_trailing_colon(client, alice):
+    client.force_login(alice)
+
+    page = client.get("/practice/").content.decode()
+
+    assert re.search(r"<label[^>]*>Name</label>", page)
+    assert not re.search(r":</label>", page)
