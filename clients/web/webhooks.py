@@ -113,7 +113,11 @@ def webhook_delete(request, pk):
 @practitioner_required
 @require_POST
 def webhook_redeliver(request, pk, delivery_pk):
-    row = get_object_or_404(_endpoint(request, pk).deliveries, pk=delivery_pk)
+    endpoint = _endpoint(request, pk)
+    row = get_object_or_404(endpoint.deliveries, pk=delivery_pk)
+    if not endpoint.enabled:  # it would only fail again at once: "the endpoint is turned off"
+        notices.error(request, _("Turn the endpoint on to send deliveries again."))
+        return redirect("workspace:webhook", pk=pk)
     with transaction.atomic():
         again = delivery.redeliver(row)
     if again:

@@ -655,6 +655,45 @@ def test_another_practices_owner_can_neither_see_nor_delete_an_endpoint_through_
     assert WebhookEndpoint.objects.exists() and not WebhookEndpointEvent.objects.exists()
 
 
+def test_an_endpoint_failing_says_so_on_its_page_and_in_the_list_before_it_is_turned_off(
+    client, alice, alice_practice, receiver, local_targets
+):
+    endpoint = endpoint_of(alice_practice, receiver.url)
+    receiver.answers = [500, 500]
+    an_event(alice_practice)
+    an_event(alice_practice)
+    deliver_due()
+    client.force_login(alice)
+
+    page = client.get(f"/practice/webhooks/{endpoint.pk}/").content.decode()
+    listed = client.get("/practice/webhooks/").content.decode()
+
+    assert "Failing since" in page and "(2 in a row)" in page
+    assert "Failing since" in listed
+
+
+def test_a_turned_off_endpoints_deliveries_are_sent_again_only_once_it_is_on(
+    client, alice, alice_practice, receiver, local_targets
+):
+    endpoint = endpoint_of(alice_practice, receiver.url)
+    receiver.answers = [410]
+    an_event(alice_practice)
+    deliver_due()
+    row = WebhookDelivery.objects.get()
+    client.force_login(alice)
+
+    page = client.get(f"/practice/webhooks/{endpoint.pk}/")
+    refused = client.post(f"/practice/webhooks/{endpoint.pk}/deliveries/{row.pk}/redeliver/", follow=True)
+    client.post(f"/practice/webhooks/{endpoint.pk}/toggle/")
+    client.post(f"/practice/webhooks/{endpoint.pk}/deliveries/{row.pk}/redeliver/")
+    deliver_due()
+
+    assert b"410 Gone" in page.content and b"Redeliver" not in page.content
+    assert b"Turn the endpoint on to send deliveries again." in refused.content
+    row.refresh_from_db()
+    assert (row.status, row.last_status_code, len(receiver.requests)) == (WebhookDelivery.DELIVERED, 200, 2)
+
+
 def test_the_delivery_log_shows_status_codes_and_redelivers(
     client, alice, bob, bob_assignment, alice_practice, receiver, local_targets
 ):
