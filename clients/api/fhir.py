@@ -5,9 +5,11 @@ API keeps its own error shape.
 """
 
 import logging
+import re
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -83,8 +85,10 @@ OUTCOME = inline_serializer(
         ),
     },
 )
-ANSWERS = {
+ANSWERS = {  # every error too, or the schema would give them the rest of the API's shape
     200: OpenApiResponse(BUNDLE, description="A FHIR R4 Bundle (type collection)"),
+    400: OpenApiResponse(OUTCOME, description="Invalid input (an OperationOutcome, code invalid)"),
+    429: OpenApiResponse(OUTCOME, description="Too many requests (an OperationOutcome, code throttled)"),
     401: OpenApiResponse(OUTCOME, description="Not signed in (an OperationOutcome, code login)"),
     404: OpenApiResponse(
         OUTCOME, description="Not found among your own (an OperationOutcome, code not-found)"
@@ -100,10 +104,13 @@ class ClientFhirView(FhirView):
         summary="A client's record as FHIR R4",
         description="Patient, practitioners, practice, a CarePlan per program version, encounters, "
         "observations (pain LOINC 72514-3, check-offs) and questionnaire responses. Audited.",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The client's id")],
         responses=ANSWERS,
     )
     def get(self, request, pk):
-        client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+        if not re.fullmatch(r"[0-9]{1,18}", pk):
+            raise Http404
+        client = get_object_or_404(Client.objects.visible_to(request.user), pk=int(pk))
         return Response(fhir_export(client=client, by=request.user, request=request))
 
 

@@ -368,6 +368,9 @@ def test_outside_the_practice_and_signed_out_the_fhir_answer_is_an_operation_out
     assert outcome_of(not_found, 404)["issue"][0]["code"] == "not-found"
     assert outcome_of(not_a_client, 404)["issue"][0]["code"] == "not-found"
     assert outcome_of(signed_out, 401)["issue"][0]["code"] == "login"
+    assert outcome_of(api_as(charlie).get("/api/v1/clients/null,null/fhir/"), 404)["issue"][0]["code"] == (
+        "not-found"
+    )
     assert signed_out["WWW-Authenticate"] == "Token"
 
 
