@@ -113,6 +113,7 @@ class Outcome:
     delivered: bool
     status_code: int | None = None
     error: str = ""
+    posted: bool = True  # False: the endpoint was off, nothing left Rehabit (not an attempt)
 
     @property
     def gone(self) -> bool:
@@ -179,7 +180,7 @@ def attempt(delivery: WebhookDelivery, *, session: requests.Session, at: datetim
     """Post the delivery, signed, to the address its URL resolves to now (checked again)."""
     endpoint = delivery.endpoint
     if not endpoint.enabled:
-        return Outcome(False, error="The endpoint is turned off.")
+        return Outcome(False, error="The endpoint is turned off.", posted=False)
     try:
         target = targets.resolve(endpoint.url)
     except ValidationError as exc:
@@ -241,14 +242,9 @@ class _HostAdapter(HTTPAdapter):
 
 def _record(row: WebhookDelivery, outcome: Outcome, at: datetime) -> str:
     attempts = row.attempts + 1
-    fields = {
-        "attempts": attempts,
-        "last_attempt_at": at,
-        "last_status_code": outcome.status_code,
-        "last_error": outcome.error,
-        "claimed_at": None,
-        "queued_at": None,
-    }
+    fields = {"last_error": outcome.error, "claimed_at": None, "queued_at": None}
+    if outcome.posted:  # the log counts and dates only what was sent
+        fields.update(attempts=attempts, last_attempt_at=at, last_status_code=outcome.status_code)
     delay = retry_delay(attempts)
     if outcome.delivered:
         fields.update(status=WebhookDelivery.DELIVERED, delivered_at=at)

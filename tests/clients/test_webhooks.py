@@ -437,6 +437,10 @@ def test_a_receiver_answering_410_gone_turns_the_endpoint_off_at_once_and_its_ow
     assert set(statuses.values()) == {WebhookDelivery.FAILED}
     gone = WebhookDelivery.objects.get(last_status_code=410)
     assert (gone.status, gone.attempts) == (WebhookDelivery.FAILED, 1)
+    never_sent = WebhookDelivery.objects.exclude(pk=gone.pk)
+    assert [(row.attempts, row.last_attempt_at, row.last_error) for row in never_sent] == [
+        (0, None, "The endpoint is turned off.")
+    ] * 2
     endpoint.refresh_from_db()
     assert (endpoint.enabled, endpoint.disabled_because) == (False, WebhookEndpoint.GONE)
     assert endpoint.disabled_at is not None
