@@ -11,7 +11,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from clients.assignments import versions
-from clients.fhir import resources
+from clients.fhir import outcomes, resources
 from clients.fhir.bundle import client_bundle
 from clients.models import AuditEvent, Completion, Consultation, QuestionnaireResponse
 from clients.privacy import rights
@@ -408,3 +408,22 @@ def test_rehabits_own_definitions_are_named_under_the_sites_address_and_identifi
     assert {
         i["system"] for found in identifiers for i in (found if isinstance(found, list) else [found])
     } == {"urn:ietf:rfc:3986"}
+
+
+def test_each_error_status_is_said_with_fhirs_issue_type_and_names_its_field():
+    said = {status: outcomes.issue_code(status) for status in (400, 401, 403, 404, 429, 500, 503)}
+    outcome = outcomes.operation_outcome(400, [{"field": "date", "code": "invalid", "message": "Bad."}])
+
+    assert said == {
+        400: "invalid",
+        401: "login",
+        403: "forbidden",
+        404: "not-found",
+        429: "throttled",
+        500: "exception",
+        503: "exception",
+    }
+    assert outcome["issue"] == [
+        {"severity": "error", "code": "invalid", "diagnostics": "Bad.", "expression": ["date"]}
+    ]
+    OperationOutcome.model_validate(outcome)
