@@ -825,6 +825,12 @@ class WebhookEndpoint(models.Model):
     (Standard Webhooks: `whsec_` and base64). The secret is kept to sign with, and shown once."""
 
     MAX_URL_LENGTH = 2000
+    FAILING = "failing"
+    GONE = "gone"
+    DISABLED_BECAUSE = [
+        (FAILING, _("Every attempt failed for a day")),
+        (GONE, _("The receiver answered 410 Gone")),
+    ]
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="webhook_endpoints")
     url = models.URLField(max_length=MAX_URL_LENGTH)
@@ -840,8 +846,9 @@ class WebhookEndpoint(models.Model):
     )
     failing_since = models.DateTimeField(null=True, blank=True, help_text="The first failure of the streak")
     disabled_at = models.DateTimeField(
-        null=True, blank=True, help_text="When it was turned off after a run of failures"
+        null=True, blank=True, help_text="When Rehabit turned it off (a run of failures, or 410 Gone)"
     )
+    disabled_because = models.CharField(max_length=10, choices=DISABLED_BECAUSE, blank=True)
 
     objects = WebhookEndpointQuerySet.as_manager()
 
@@ -899,3 +906,43 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.webhook_id}"
+
+
+class WebhookEndpointEvent(AppendOnly):
+    """A change to one of a practice's webhook endpoints, as its owners read it later: who
+    registered, changed, turned off or deleted which URL. Append-only; the URL is copied, so the
+    row still names the endpoint once it is deleted."""
+
+    REGISTERED = "registered"
+    CHANGED = "changed"
+    TURNED_ON = "turned_on"
+    TURNED_OFF = "turned_off"
+    SECRET_ROTATED = "secret_rotated"  # noqa: S105 (an action, not a password)
+    DELETED = "deleted"
+    ACTIONS = [
+        (REGISTERED, _("Registered")),
+        (CHANGED, _("Changed")),
+        (TURNED_ON, _("Turned on")),
+        (TURNED_OFF, _("Turned off")),
+        (SECRET_ROTATED, _("Secret rotated")),
+        (DELETED, _("Deleted")),
+    ]
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    endpoint_id = models.PositiveBigIntegerField(help_text="The endpoint's id; it may be deleted since")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=ACTIONS)
+    url = models.URLField(max_length=WebhookEndpoint.MAX_URL_LENGTH)
+    detail = models.CharField(
+        max_length=20, blank=True, help_text="Why Rehabit turned it off, when no one did"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["practice", "-at", "-id"], name="webhook_event_practice_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} webhook endpoint {self.endpoint_id} at {self.at:%Y-%m-%d %H:%M}"

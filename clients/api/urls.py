@@ -49,7 +49,8 @@ urlpatterns = [
     path("adherence.csv", exports.PracticeAdherenceCsv.as_view(), name="adherence-csv"),
     path("clients/<int:pk>/checkoffs.csv", exports.ClientCheckoffsCsv.as_view(), name="client-checkoffs-csv"),
     path("clients/<int:pk>/adherence.csv", exports.ClientAdherenceCsv.as_view(), name="client-adherence-csv"),
-    path("clients/<int:pk>/fhir/", fhir.ClientFhirView.as_view(), name="client-fhir"),
+    # Any segment: an id that is not a number is the view's 404, an OperationOutcome like its others.
+    path("clients/<str:pk>/fhir/", fhir.ClientFhirView.as_view(), name="client-fhir"),
     path("clients/<int:pk>/messages/", talk.ClientMessagesView.as_view(), name="client-messages"),
     path(
         "clients/<int:pk>/messages/read/", talk.ClientMessagesReadView.as_view(), name="client-messages-read"

@@ -177,11 +177,11 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         return Response(answer.data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        endpoints.endpoint_delete(endpoint=instance)
+        endpoints.endpoint_delete(endpoint=instance, by=self.request.user)
 
     def perform_update(self, serializer):
         changes = {k: v for k, v in serializer.validated_data.items() if k != "practice"}
-        endpoints.endpoint_update(endpoint=serializer.instance, **changes)
+        endpoints.endpoint_update(endpoint=serializer.instance, by=self.request.user, **changes)
 
     @extend_schema(
         summary="Give the endpoint a new secret (the answer carries it, shown once)",
@@ -190,7 +190,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
-        endpoint = endpoints.endpoint_rotate_secret(endpoint=self.get_object())
+        endpoint = endpoints.endpoint_rotate_secret(endpoint=self.get_object(), by=request.user)
         return Response(
             WebhookEndpointWithSecretSerializer(endpoint, context=self.get_serializer_context()).data
         )

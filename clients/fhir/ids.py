@@ -7,8 +7,12 @@ share one. It is the resource's `id` and, as `urn:uuid:...`, its `fullUrl` and i
 
 import uuid
 
+# Every id ever exported derives from this: changing it renames every resource in every EHR that
+# imported one. It is a seed, not an address (nothing is fetched from it).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rehabit.app/fhir")
-IDENTIFIER_SYSTEM = "urn:ietf:rfc:3986"  # the identifier's value is itself a URI (urn:uuid:...)
+# FHIR's system for an identifier whose value is itself a URI (here urn:uuid:...): it needs no
+# address of ours, so it is the same for every deployment and never changes (docs/phone-and-api.md).
+IDENTIFIER_SYSTEM = "urn:ietf:rfc:3986"
 
 
 def resource_id(practice_id: int, kind: str, pk) -> str:

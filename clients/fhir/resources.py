@@ -4,10 +4,13 @@ References between resources are the `urn:uuid:` of the entry referred to (`ids.
 receiver resolves inside the Bundle. Codes are the standard ones where one fits (LOINC 72514-3
 for a 0-10 pain score, v3 ActCode VR for a virtual encounter, SNOMED CT 229065009 "Exercise
 therapy" for the plan); what no standard names (a check-off, the parts of an exercise's dosage)
-is coded in Rehabit's own code system and extension under `BASE`.
+is coded in Rehabit's own code system and extension, whose canonical URLs are under the site's
+own address (`canonical`).
 """
 
 from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
 
 from programs.models import ProgramExercise
 
@@ -15,9 +18,6 @@ from ..models import Assignment, AssignmentVersion, Client, Completion, Consulta
 from ..scheduling import Terms
 from . import ids
 
-BASE = "https://rehabit.example/fhir"  # Rehabit's canonical URLs: code system, extension, questionnaires
-OBSERVATION_CODES = f"{BASE}/CodeSystem/observation"
-DOSAGE_EXTENSION = f"{BASE}/StructureDefinition/exercise-dosage"
 UCUM = "http://unitsofmeasure.org"
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -43,6 +43,21 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]  # Monday is 0, as 
 VIRTUAL = {"system": ACT_CODE, "code": "VR", "display": "virtual"}
 AMBULATORY = {"system": ACT_CODE, "code": "AMB", "display": "ambulatory"}
 PLACES = dict(Consultation.PLACES)
+
+
+def canonical(path: str) -> str:
+    """The canonical URL of a definition of Rehabit's (a code system, an extension, a
+    questionnaire): under SITE_URL, the deployment's own address, so it names this Rehabit and
+    stays the same from one export to the next while SITE_URL does."""
+    return f"{settings.SITE_URL}/fhir/{path}"
+
+
+def observation_codes() -> str:
+    return canonical("CodeSystem/observation")
+
+
+def dosage_extension_url() -> str:
+    return canonical("StructureDefinition/exercise-dosage")
 
 
 # --- who ---------------------------------------------------------------------------------
@@ -187,7 +202,7 @@ def dosage_extension(item: ProgramExercise) -> dict:
         parts.append({"url": "duration", "valueDuration": _seconds(item.duration_seconds)})
     if item.side:
         parts.append({"url": "side", "valueCode": item.side})
-    return {"url": DOSAGE_EXTENSION, "extension": parts}
+    return {"url": dosage_extension_url(), "extension": parts}
 
 
 # --- consultations ------------------------------------------------------------------------
@@ -251,7 +266,9 @@ def consultation_odi(consultation: Consultation, *, practice_id: int) -> dict:
         "status": "final",
         "category": [_category("survey", "Survey")],
         "code": {
-            "coding": [{"system": OBSERVATION_CODES, "code": "odi", "display": "Oswestry Disability Index"}],
+            "coding": [
+                {"system": observation_codes(), "code": "odi", "display": "Oswestry Disability Index"}
+            ],
             "text": "Oswestry Disability Index",
         },
         "subject": ids.reference(p, "client", consultation.client_id),
@@ -307,7 +324,7 @@ def check_off(completion: Completion, *, practice_id: int, client_id: int, plan_
         "category": [_category("activity", "Activity")],
         "code": {
             "coding": [
-                {"system": OBSERVATION_CODES, "code": "exercise-check-off", "display": "Home exercise done"}
+                {"system": observation_codes(), "code": "exercise-check-off", "display": "Home exercise done"}
             ],
             "text": f"Done: {exercise}",
         },
@@ -341,7 +358,7 @@ def questionnaire_response(response: QuestionnaireResponse, *, practice_id: int,
         "resourceType": "QuestionnaireResponse",
         "id": ids.resource_id(p, "questionnaire-response", response.pk),
         "identifier": ids.identifier(p, "questionnaire-response", response.pk)[0],
-        "questionnaire": f"{BASE}/Questionnaire/{response.questionnaire}",
+        "questionnaire": canonical(f"Questionnaire/{response.questionnaire}"),
         "status": "completed",
         "subject": patient_ref,
         "authored": _instant(response.submitted_at),
@@ -418,4 +435,4 @@ def _category(code: str, display: str) -> dict:
 
 
 def _component(code: str, display: str, value: dict) -> dict:
-    return {"code": {"coding": [{"system": OBSERVATION_CODES, "code": code, "display": display}]}, **value}
+    return {"code": {"coding": [{"system": observation_codes(), "code": code, "display": display}]}, **value}

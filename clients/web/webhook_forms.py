@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..models import WebhookEndpoint
@@ -19,7 +20,7 @@ class WebhookEndpointForm(forms.Form):
     )
     events = forms.MultipleChoiceField(
         label=_("Events"),
-        choices=[(name, f"{name}: {words}") for name, words in EVENTS.items()],
+        choices=[(name, format_lazy("{} · {}", words, name)) for name, words in EVENTS.items()],
         widget=forms.CheckboxSelectMultiple,
     )
 

@@ -5,13 +5,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from practice.access import current_membership, practitioner_required
 from practice.models import Membership
 
 from ..models import WebhookEndpoint
-from ..webhooks import delivery, endpoints
+from ..webhooks import delivery, endpoints, history
 from .webhook_forms import WebhookEndpointForm
 
 SHOW_ONCE = "webhook_secret"  # the session's note of a secret to show once, on the next page
@@ -44,7 +44,12 @@ def webhooks(request):
         )
         _show_secret_once(request, endpoint)
         return redirect("workspace:webhook", pk=endpoint.pk)
-    context = {"is_owner": True, "form": form, "endpoints": endpoints_of_practice}
+    context = {
+        "is_owner": True,
+        "form": form,
+        "endpoints": endpoints_of_practice,
+        "history": history.history_of(membership.practice),
+    }
     return render(request, "clients/webhooks.html", context, status=400 if form.errors else 200)
 
 
@@ -71,7 +76,7 @@ def webhook_edit(request, pk):
         log = Paginator(endpoint.deliveries.all(), LOG_PAGE).get_page(1)
         context = {"endpoint": endpoint, "secret": None, "log": log, "form": form}
         return render(request, "clients/webhook.html", context, status=400)
-    endpoints.endpoint_update(endpoint=endpoint, **form.cleaned_data)
+    endpoints.endpoint_update(endpoint=endpoint, by=request.user, **form.cleaned_data)
     notices.success(request, _("The endpoint is saved."))
     return redirect("workspace:webhook", pk=endpoint.pk)
 
@@ -79,7 +84,7 @@ def webhook_edit(request, pk):
 @practitioner_required
 @require_POST
 def webhook_rotate(request, pk):
-    endpoint = endpoints.endpoint_rotate_secret(endpoint=_endpoint(request, pk))
+    endpoint = endpoints.endpoint_rotate_secret(endpoint=_endpoint(request, pk), by=request.user)
     _show_secret_once(request, endpoint)
     return redirect("workspace:webhook", pk=endpoint.pk)
 
@@ -88,15 +93,19 @@ def webhook_rotate(request, pk):
 @require_POST
 def webhook_toggle(request, pk):
     endpoint = _endpoint(request, pk)
-    endpoints.endpoint_update(endpoint=endpoint, enabled=not endpoint.enabled)
+    endpoints.endpoint_update(endpoint=endpoint, by=request.user, enabled=not endpoint.enabled)
     notices.success(request, _("The endpoint is on.") if endpoint.enabled else _("The endpoint is off."))
     return redirect("workspace:webhook", pk=endpoint.pk)
 
 
 @practitioner_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def webhook_delete(request, pk):
-    endpoints.endpoint_delete(endpoint=_endpoint(request, pk))
+    """Asks first (a page naming the URL, with Cancel), then deletes on its POST."""
+    endpoint = _endpoint(request, pk)
+    if request.method == "GET":
+        return render(request, "clients/webhook_delete.html", {"endpoint": endpoint})
+    endpoints.endpoint_delete(endpoint=endpoint, by=request.user)
     notices.success(request, _("The endpoint is deleted; nothing more is sent to it."))
     return redirect("workspace:webhooks")
 
@@ -104,7 +113,11 @@ def webhook_delete(request, pk):
 @practitioner_required
 @require_POST
 def webhook_redeliver(request, pk, delivery_pk):
-    row = get_object_or_404(_endpoint(request, pk).deliveries, pk=delivery_pk)
+    endpoint = _endpoint(request, pk)
+    row = get_object_or_404(endpoint.deliveries, pk=delivery_pk)
+    if not endpoint.enabled:  # it would only fail again at once: "the endpoint is turned off"
+        notices.error(request, _("Turn the endpoint on to send deliveries again."))
+        return redirect("workspace:webhook", pk=pk)
     with transaction.atomic():
         again = delivery.redeliver(row)
     if again:

@@ -7,7 +7,8 @@ to be taken over once its claim's lease runs out, and it is posted again under t
 RETRY_DELAYS in turn, about 27 hours in all, then the row is failed. The sweep (beat, every few
 seconds) queues what is due: retries, rows whose queueing was lost, claims of dead workers.
 No task is queued with an ETA. An endpoint failing every attempt for a day is turned off and
-the practice's owners are emailed.
+the practice's owners are emailed; so is one that answers 410 Gone, at once: Standard Webhooks'
+way for a receiver to say "stop sending", so that delivery is not retried either.
 """
 
 import json
@@ -32,8 +33,9 @@ from requests.adapters import HTTPAdapter
 from practice.mail import EmailTask, send
 from practice.models import Membership
 
-from ..models import WebhookDelivery, WebhookEndpoint
+from ..models import WebhookDelivery, WebhookEndpoint, WebhookEndpointEvent
 from . import targets
+from .history import history_record
 from .signing import signed_headers
 from .subscriptions import practice_events_refresh
 
@@ -53,6 +55,7 @@ REQUEUE_AFTER = timedelta(minutes=2)
 SWEEP_BATCH = 5000
 QUEUE_CHUNK = 50
 TIMEOUT_SECONDS = 10
+GONE = 410
 
 
 def retry_delay(attempts: int) -> timedelta | None:
@@ -110,6 +113,11 @@ class Outcome:
     delivered: bool
     status_code: int | None = None
     error: str = ""
+    posted: bool = True  # False: the endpoint was off, nothing left Rehabit (not an attempt)
+
+    @property
+    def gone(self) -> bool:
+        return self.status_code == GONE
 
 
 @dataclass
@@ -136,11 +144,17 @@ def deliver_many(delivery_ids: list[int], *, now: datetime | None = None) -> dic
     now = now or timezone.now()
     claimed = _claim(delivery_ids, now)
     rows = WebhookDelivery.objects.filter(pk__in=claimed).select_related("endpoint").order_by("pk")
-    statuses, streaks = {}, Streaks()
+    statuses, streaks, gone = {}, Streaks(), set()
     with requests.Session() as session:
         for row in rows:
             at = timezone.now()
+            if row.endpoint_id in gone:
+                row.endpoint.enabled = False  # turned off earlier in this chunk: sent nothing more
             outcome = attempt(row, session=session, at=at)
+            if outcome.gone and row.endpoint.enabled:
+                gone.add(row.endpoint_id)
+                row.endpoint.enabled = False
+                _disable_gone(row.endpoint_id, now=at)
             statuses[row.pk] = _record(row, outcome, at)
             if row.endpoint.enabled:
                 streaks.add(row.endpoint, outcome, at)
@@ -166,7 +180,7 @@ def attempt(delivery: WebhookDelivery, *, session: requests.Session, at: datetim
     """Post the delivery, signed, to the address its URL resolves to now (checked again)."""
     endpoint = delivery.endpoint
     if not endpoint.enabled:
-        return Outcome(False, error="The endpoint is turned off.")
+        return Outcome(False, error="The endpoint is turned off.", posted=False)
     try:
         target = targets.resolve(endpoint.url)
     except ValidationError as exc:
@@ -228,18 +242,13 @@ class _HostAdapter(HTTPAdapter):
 
 def _record(row: WebhookDelivery, outcome: Outcome, at: datetime) -> str:
     attempts = row.attempts + 1
-    fields = {
-        "attempts": attempts,
-        "last_attempt_at": at,
-        "last_status_code": outcome.status_code,
-        "last_error": outcome.error,
-        "claimed_at": None,
-        "queued_at": None,
-    }
+    fields = {"last_error": outcome.error, "claimed_at": None, "queued_at": None}
+    if outcome.posted:  # the log counts and dates only what was sent
+        fields.update(attempts=attempts, last_attempt_at=at, last_status_code=outcome.status_code)
     delay = retry_delay(attempts)
     if outcome.delivered:
         fields.update(status=WebhookDelivery.DELIVERED, delivered_at=at)
-    elif delay is None or not row.endpoint.enabled:
+    elif delay is None or not row.endpoint.enabled or outcome.gone:
         fields.update(status=WebhookDelivery.FAILED)
     else:
         fields.update(status=WebhookDelivery.PENDING, next_attempt_at=at + delay)
@@ -276,11 +285,27 @@ def _disable_if_failing(endpoint_id: int, *, now: datetime) -> None:
             enabled=True,
             failure_streak__gte=settings.WEBHOOKS_DISABLE_AFTER_FAILURES,
             failing_since__lte=now - settings.WEBHOOKS_DISABLE_AFTER,
-        ).update(enabled=False, disabled_at=now)
+        ).update(enabled=False, disabled_at=now, disabled_because=WebhookEndpoint.FAILING)
         if turned_off:
-            practice_events_refresh(WebhookEndpoint.objects.get(pk=endpoint_id).practice_id)
-            log.warning("webhook endpoint %s turned off after a run of failures", endpoint_id)
-            email_webhook_disabled.delay_on_commit(endpoint_id=endpoint_id)
+            _turned_off(endpoint_id, now=now, because=WebhookEndpoint.FAILING)
+
+
+def _disable_gone(endpoint_id: int, *, now: datetime) -> None:
+    """The receiver answered 410 Gone: off now, whatever its streak; the owners are told once."""
+    with transaction.atomic():
+        turned_off = WebhookEndpoint.objects.filter(pk=endpoint_id, enabled=True).update(
+            enabled=False, disabled_at=now, disabled_because=WebhookEndpoint.GONE
+        )
+        if turned_off:
+            _turned_off(endpoint_id, now=now, because=WebhookEndpoint.GONE)
+
+
+def _turned_off(endpoint_id: int, *, now: datetime, because: str) -> None:
+    endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
+    practice_events_refresh(endpoint.practice_id)
+    history_record(endpoint, action=WebhookEndpointEvent.TURNED_OFF, by=None, detail=because)
+    log.warning("webhook endpoint %s turned off (%s)", endpoint_id, because)
+    email_webhook_disabled.delay_on_commit(endpoint_id=endpoint_id)
 
 
 def webhook_disabled_email(*, endpoint_id: int) -> None:

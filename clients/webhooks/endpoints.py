@@ -1,4 +1,5 @@
-"""A practice's endpoints: registered, changed, turned off and on, their secret rotated."""
+"""A practice's endpoints: registered, changed, turned off and on, their secret rotated, deleted;
+each change leaves a WebhookEndpointEvent in the same transaction, for the owners' history."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,8 +7,9 @@ from django.utils.translation import gettext as _
 
 from practice.models import Practice
 
-from ..models import WebhookEndpoint
+from ..models import WebhookEndpoint, WebhookEndpointEvent
 from .events import EVENTS
+from .history import history_record
 from .signing import new_secret
 from .subscriptions import practice_events_refresh
 from .targets import check_url
@@ -31,33 +33,46 @@ def endpoint_create(*, practice: Practice, url: str, events, by) -> WebhookEndpo
         practice=practice, url=url, events=events_clean(events), secret=new_secret(), created_by=by
     )
     practice_events_refresh(practice.pk)
+    history_record(endpoint, action=WebhookEndpointEvent.REGISTERED, by=by)
     return endpoint
 
 
 @transaction.atomic
-def endpoint_update(*, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
+def endpoint_update(*, endpoint: WebhookEndpoint, by, **changes) -> WebhookEndpoint:
     """Change the URL, the events, or turn it off and on; turned back on, its failures are forgotten."""
     if "url" in changes:
         check_url(changes["url"])
     if "events" in changes:
         changes["events"] = events_clean(changes["events"])
+    switched = "enabled" in changes and changes["enabled"] != endpoint.enabled
     if changes.get("enabled") and not endpoint.enabled:
-        changes.update(failure_streak=0, failing_since=None, disabled_at=None)
+        changes.update(failure_streak=0, failing_since=None, disabled_at=None, disabled_because="")
+    edited = any(
+        changes.get(name, getattr(endpoint, name)) != getattr(endpoint, name) for name in ("url", "events")
+    )
     for name, value in changes.items():
         setattr(endpoint, name, value)
     endpoint.save()
     practice_events_refresh(endpoint.practice_id)
+    if edited:
+        history_record(endpoint, action=WebhookEndpointEvent.CHANGED, by=by)
+    if switched:
+        on = WebhookEndpointEvent.TURNED_ON if endpoint.enabled else WebhookEndpointEvent.TURNED_OFF
+        history_record(endpoint, action=on, by=by)
     return endpoint
 
 
 @transaction.atomic
-def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+def endpoint_delete(*, endpoint: WebhookEndpoint, by) -> None:
+    history_record(endpoint, action=WebhookEndpointEvent.DELETED, by=by)
     endpoint.delete()
     practice_events_refresh(endpoint.practice_id)
 
 
-def endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+@transaction.atomic
+def endpoint_rotate_secret(*, endpoint: WebhookEndpoint, by) -> WebhookEndpoint:
     """A new secret from now on; the old one signs nothing more (shown once, as the first)."""
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret"])
+    history_record(endpoint, action=WebhookEndpointEvent.SECRET_ROTATED, by=by)
     return endpoint

@@ -1,5 +1,6 @@
 """A client's record as FHIR R4: every export validates with fhir.resources and says what an EHR needs."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -7,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from clients.assignments import versions
+from clients.fhir import outcomes, resources
 from clients.fhir.bundle import client_bundle
 from clients.models import AuditEvent, Completion, Consultation, QuestionnaireResponse
 from clients.privacy import rights
@@ -299,3 +302,128 @@ def test_an_erased_clients_record_is_still_valid_fhir_with_nothing_personal(alic
 
     assert patient["active"] is False
     assert "bob@example.com" not in str(bundle) and "Bob Client" not in str(bundle)
+
+
+# --- errors, as a FHIR server answers them ------------------------------------------------------
+
+
+def outcome_of(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/fhir+json")
+    outcome = response.json()
+    OperationOutcome.model_validate(outcome)
+    return outcome
+
+
+def test_a_bundle_failing_validation_is_a_500_outcome_with_nothing_of_the_record_logged_or_sent(
+    alice, bobs_record, monkeypatch, caplog
+):
+    patient = resources.patient
+
+    def broken_patient(client):  # a bug of ours: a value R4 refuses, and it is personal
+        return {**patient(client), "birthDate": client.name}
+
+    monkeypatch.setattr(resources, "patient", broken_patient)
+
+    response = api_as(alice).get(f"/api/v1/clients/{bobs_record.pk}/fhir/")
+
+    outcome = outcome_of(response, 500)
+    assert [issue["code"] for issue in outcome["issue"]] == ["exception"]
+    assert b"Bob Client" not in response.content and b"entry" not in response.content
+    assert b"Traceback" not in response.content
+    [record] = [r for r in caplog.records if r.name == "clients.fhir.bundle"]
+    assert record.levelname == "ERROR" and "birthDate" in record.getMessage()
+    assert "Bob Client" not in caplog.text and "bob@example.com" not in caplog.text
+    assert not AuditEvent.objects.filter(client=bobs_record, object_type="FHIR Bundle").exists()
+
+
+def test_the_clients_own_export_failing_validation_is_a_500_outcome_too(bobs_record, monkeypatch):
+    organization = resources.organization
+    monkeypatch.setattr(resources, "organization", lambda practice: {**organization(practice), "active": "?"})
+
+    outcome = outcome_of(api_as(bobs_record.user).get("/api/v1/me/fhir/"), 500)
+
+    assert outcome["issue"][0]["code"] == "exception"
+
+
+def test_any_other_failure_of_the_export_is_a_500_outcome_not_a_page_or_half_a_bundle(
+    alice, bobs_record, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise KeyError("id")
+
+    monkeypatch.setattr(resources, "encounter", broken)
+
+    response = api_as(alice).get(f"/api/v1/clients/{bobs_record.pk}/fhir/")
+
+    assert outcome_of(response, 500)["issue"][0]["code"] == "exception"
+    assert b"Bob Client" not in response.content and b"KeyError" not in response.content
+
+
+def test_outside_the_practice_and_signed_out_the_fhir_answer_is_an_operation_outcome(bobs_record, charlie):
+    not_found = api_as(charlie).get(f"/api/v1/clients/{bobs_record.pk}/fhir/")
+    signed_out = api_as(None).get("/api/v1/me/fhir/")
+    not_a_client = api_as(charlie).get("/api/v1/me/fhir/")
+
+    assert outcome_of(not_found, 404)["issue"][0]["code"] == "not-found"
+    assert outcome_of(not_a_client, 404)["issue"][0]["code"] == "not-found"
+    assert outcome_of(signed_out, 401)["issue"][0]["code"] == "login"
+    assert outcome_of(api_as(charlie).get("/api/v1/clients/null,null/fhir/"), 404)["issue"][0]["code"] == (
+        "not-found"
+    )
+    assert signed_out["WWW-Authenticate"] == "Token"
+
+
+def test_the_rest_of_the_api_keeps_its_own_error_shape(bobs_record, charlie):
+    response = api_as(charlie).get(f"/api/v1/clients/{bobs_record.pk}/")
+
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found" and "resourceType" not in response.json()
+
+
+def test_rehabits_own_definitions_are_named_under_the_sites_address_and_identifiers_never_move(
+    alice, bobs_record, settings
+):
+    settings.SITE_URL = "https://clinic.example"
+    bundle = export(alice, f"/api/v1/clients/{bobs_record.pk}/fhir/")
+
+    [plan, *_] = resources_of(bundle, "CarePlan")
+    [dosage] = plan["activity"][0]["detail"]["extension"]
+    assert dosage["url"] == "https://clinic.example/fhir/StructureDefinition/exercise-dosage"
+    questionnaires = {r["questionnaire"] for r in resources_of(bundle, "QuestionnaireResponse")}
+    assert questionnaires == {
+        "https://clinic.example/fhir/Questionnaire/nprs",
+        "https://clinic.example/fhir/Questionnaire/psfs",
+    }
+    check_off = next(
+        r for r in resources_of(bundle, "Observation") if r["category"][0]["coding"][0]["code"] == "activity"
+    )
+    assert check_off["code"]["coding"][0]["system"] == "https://clinic.example/fhir/CodeSystem/observation"
+    assert "rehabit.example" not in json.dumps(bundle)
+
+    settings.SITE_URL = "https://elsewhere.example"
+    again = export(alice, f"/api/v1/clients/{bobs_record.pk}/fhir/")
+    identifiers = [entry["resource"]["identifier"] for entry in bundle["entry"]]
+    assert identifiers == [entry["resource"]["identifier"] for entry in again["entry"]]
+    assert {
+        i["system"] for found in identifiers for i in (found if isinstance(found, list) else [found])
+    } == {"urn:ietf:rfc:3986"}
+
+
+def test_each_error_status_is_said_with_fhirs_issue_type_and_names_its_field():
+    said = {status: outcomes.issue_code(status) for status in (400, 401, 403, 404, 429, 500, 503)}
+    outcome = outcomes.operation_outcome(400, [{"field": "date", "code": "invalid", "message": "Bad."}])
+
+    assert said == {
+        400: "invalid",
+        401: "login",
+        403: "forbidden",
+        404: "not-found",
+        429: "throttled",
+        500: "exception",
+        503: "exception",
+    }
+    assert outcome["issue"] == [
+        {"severity": "error", "code": "invalid", "diagnostics": "Bad.", "expression": ["date"]}
+    ]
+    OperationOutcome.model_validate(outcome)

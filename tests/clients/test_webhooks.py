@@ -16,7 +16,7 @@ from standardwebhooks.webhooks import Webhook
 
 from clients.checkoffs import completions
 from clients.messages.thread import message_send
-from clients.models import WebhookDelivery, WebhookEndpoint
+from clients.models import WebhookDelivery, WebhookEndpoint, WebhookEndpointEvent
 from clients.scheduling import local_date
 from clients.webhooks import delivery
 from clients.webhooks.events import emit
@@ -412,6 +412,71 @@ def test_an_endpoint_failing_for_a_day_is_turned_off_and_its_owner_emailed(
     assert len(receiver.requests) == sent  # nothing more is sent to it
 
 
+def test_a_receiver_answering_410_gone_turns_the_endpoint_off_at_once_and_its_owner_is_emailed(
+    alice,
+    alice_practice,
+    receiver,
+    local_targets,
+    settings,
+    smtp_inbox,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.hostname, smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    endpoint = endpoint_of(alice_practice, receiver.url)
+    receiver.answers = [410]
+    for _ in range(3):
+        an_event(alice_practice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = deliver_due()
+
+    assert len(receiver.requests) == 1  # the two after it are not sent
+    assert set(statuses.values()) == {WebhookDelivery.FAILED}
+    gone = WebhookDelivery.objects.get(last_status_code=410)
+    assert (gone.status, gone.attempts) == (WebhookDelivery.FAILED, 1)
+    never_sent = WebhookDelivery.objects.exclude(pk=gone.pk)
+    assert [(row.attempts, row.last_attempt_at, row.last_error) for row in never_sent] == [
+        (0, None, "The endpoint is turned off.")
+    ] * 2
+    endpoint.refresh_from_db()
+    assert (endpoint.enabled, endpoint.disabled_because) == (False, WebhookEndpoint.GONE)
+    assert endpoint.disabled_at is not None
+    (email,) = smtp_inbox.messages
+    assert email.rcpt_tos == [alice.email]
+    assert receiver.url.encode() in email.content and b"410 Gone" in email.content
+    (event,) = WebhookEndpointEvent.objects.filter(action=WebhookEndpointEvent.TURNED_OFF)
+    assert (event.actor, event.detail, event.url) == (None, "gone", receiver.url)
+
+    an_event(alice_practice)  # nothing new is written for it, and nothing retried a day later
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert deliver_due() == {}
+    assert len(receiver.requests) == 1 and WebhookDelivery.objects.count() == 3
+
+
+def test_an_endpoint_turned_on_again_after_410_gone_is_sent_new_events(
+    alice, alice_practice, receiver, local_targets, client
+):
+    endpoint = endpoint_of(alice_practice, receiver.url)
+    receiver.answers = [410]
+    an_event(alice_practice)
+    deliver_due()
+    client.force_login(alice)
+
+    client.post(f"/practice/webhooks/{endpoint.pk}/toggle/")
+    an_event(alice_practice)
+    deliver_due()
+
+    endpoint.refresh_from_db()
+    assert (endpoint.enabled, endpoint.disabled_because, endpoint.disabled_at) == (True, "", None)
+    assert [request["headers"]["webhook-id"] for request in receiver.requests][-1] == (
+        WebhookDelivery.objects.first().webhook_id
+    )
+    assert WebhookDelivery.objects.first().status == WebhookDelivery.DELIVERED
+
+
 def test_a_success_ends_the_failure_streak(alice_practice, receiver, local_targets):
     endpoint = endpoint_of(alice_practice, receiver.url)
     receiver.answers = [500, 500]
@@ -537,6 +602,100 @@ def test_a_practitioner_who_is_not_an_owner_is_told_only_owners_manage_webhooks(
     assert client.get(f"/practice/webhooks/{endpoint.pk}/").status_code == 404
     assert client.post(f"/practice/webhooks/{endpoint.pk}/delete/").status_code == 404
     assert WebhookEndpoint.objects.exists()
+
+
+def test_deleting_an_endpoint_on_the_page_asks_first_naming_its_url_with_a_cancel(
+    client, alice, alice_practice
+):
+    endpoint = endpoint_of(alice_practice, "https://93.184.215.14/in?for=notes")
+    client.force_login(alice)
+
+    page = client.get(f"/practice/webhooks/{endpoint.pk}/")
+    asked = client.get(f"/practice/webhooks/{endpoint.pk}/delete/")
+
+    assert f'href="/practice/webhooks/{endpoint.pk}/delete/"'.encode() in page.content
+    assert asked.status_code == 200 and b"https://93.184.215.14/in?for=notes" in asked.content
+    assert f'class="button secondary" href="/practice/webhooks/{endpoint.pk}/"'.encode() in asked.content
+    assert b"Cancel" in asked.content and b'method="post"' in asked.content
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()  # asking deletes nothing
+
+
+def test_an_endpoint_deleted_after_confirming_is_gone_and_in_the_practices_history(
+    client, alice, alice_practice
+):
+    endpoint = endpoint_of(alice_practice, "https://93.184.215.14/in")
+    client.force_login(alice)
+
+    deleted = client.post(f"/practice/webhooks/{endpoint.pk}/delete/", follow=True)
+
+    assert not WebhookEndpoint.objects.exists()
+    (event,) = WebhookEndpointEvent.objects.all()
+    assert (event.action, event.actor, event.url, event.endpoint_id) == (
+        WebhookEndpointEvent.DELETED,
+        alice,
+        "https://93.184.215.14/in",
+        endpoint.pk,
+    )
+    assert b"History" in deleted.content and b"by Alice Physio" in deleted.content
+
+
+def test_the_api_deletes_at_once_and_the_deletion_is_in_the_history_too(alice, alice_practice):
+    endpoint = endpoint_of(alice_practice, "https://93.184.215.14/in")
+
+    response = api_as(alice).delete(f"/api/v1/webhooks/{endpoint.pk}/")
+
+    assert response.status_code == 204 and not WebhookEndpoint.objects.exists()
+    assert WebhookEndpointEvent.objects.get().action == WebhookEndpointEvent.DELETED
+
+
+def test_another_practices_owner_can_neither_see_nor_delete_an_endpoint_through_the_confirmation(
+    client, charlie, alice_practice
+):
+    endpoint = endpoint_of(alice_practice, "https://93.184.215.14/in")
+    client.force_login(charlie)
+
+    assert client.get(f"/practice/webhooks/{endpoint.pk}/delete/").status_code == 404
+    assert client.post(f"/practice/webhooks/{endpoint.pk}/delete/").status_code == 404
+    assert WebhookEndpoint.objects.exists() and not WebhookEndpointEvent.objects.exists()
+
+
+def test_an_endpoint_failing_says_so_on_its_page_and_in_the_list_before_it_is_turned_off(
+    client, alice, alice_practice, receiver, local_targets
+):
+    endpoint = endpoint_of(alice_practice, receiver.url)
+    receiver.answers = [500, 500]
+    an_event(alice_practice)
+    an_event(alice_practice)
+    deliver_due()
+    client.force_login(alice)
+
+    page = client.get(f"/practice/webhooks/{endpoint.pk}/").content.decode()
+    listed = client.get("/practice/webhooks/").content.decode()
+
+    assert "Failing since" in page and "(2 in a row)" in page
+    assert "Failing since" in listed
+
+
+def test_a_turned_off_endpoints_deliveries_are_sent_again_only_once_it_is_on(
+    client, alice, alice_practice, receiver, local_targets
+):
+    endpoint = endpoint_of(alice_practice, receiver.url)
+    receiver.answers = [410]
+    an_event(alice_practice)
+    deliver_due()
+    row = WebhookDelivery.objects.get()
+    client.force_login(alice)
+
+    page = client.get(f"/practice/webhooks/{endpoint.pk}/")
+    refused = client.post(f"/practice/webhooks/{endpoint.pk}/deliveries/{row.pk}/redeliver/", follow=True)
+    client.post(f"/practice/webhooks/{endpoint.pk}/toggle/")
+    client.post(f"/practice/webhooks/{endpoint.pk}/deliveries/{row.pk}/redeliver/")
+    deliver_due()
+
+    assert b"410 Gone" in page.content and b"Redeliver" not in page.content
+    assert b"Turn the endpoint on to send deliveries again." in refused.content
+    row.refresh_from_db()
+    assert (row.status, row.last_status_code, len(receiver.requests)) == (WebhookDelivery.DELIVERED, 200, 2)
 
 
 def test_the_delivery_log_shows_status_codes_and_redelivers(
