@@ -48,9 +48,19 @@ const store = {
 };
 
 // Without `token` the stored one is sent; should the server refuse it, see tokenAfter.
+// An answer whose body is cut off on its way (the connection drops after its headers) fails as no
+// answer at all does: taken as an empty one, it replaced what the page keeps for offline (the
+// progress, the list, who is signed in) with nothing. So does a success that is not JSON; an
+// error's body that is not (a proxy's error page) is `null`, its status saying enough.
 async function api(path, options = {}) {
   const response = await request(API + path, options);
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  const body = await response.text();
+  let data = null;
+  try {
+    data = body ? JSON.parse(body) : null;
+  } catch (error) {
+    if (response.ok) throw error;
+  }
   return { status: response.status, ok: response.ok, data };
 }
 
