@@ -401,7 +401,10 @@ async function followTheDay() {
 // the page is served in it from then on (Django's language cookie). True when reloading.
 async function followClientsLanguage() {
   const me = await api("/me/").catch(() => null);
-  if (me?.ok) store.set(KEYS.me, me.data);
+  if (me?.ok) {
+    store.set(KEYS.me, me.data);
+    claimWalk(me.data.id);
+  }
   paintBar(me?.ok ? me.data : store.get(KEYS.me));
   const language = me?.ok ? me.data.language : null;
   if (!language || language === LANGUAGE || sessionStorage.getItem("rehabit.language") === language) return false;
@@ -1088,6 +1091,13 @@ function currentWalk() {
   const kept = walk.get();
   const today = store.get(KEYS.today);
   return kept && today && kept.date === today.date && kept.account === store.get(KEYS.me)?.id ? kept : null;
+}
+
+// A walk begun before the page knew who is signed in (on a first visit the list shows before /me/
+// answers) is theirs: it takes their id once that is known, as a check-off queued then goes with them.
+function claimWalk(account) {
+  const kept = walk.get();
+  if (kept && kept.account == null) walk.set({ ...kept, account });
 }
 
 function startSession() {
