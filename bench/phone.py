@@ -165,8 +165,8 @@ def report(files, served: int, phone: float, floor: float, paired: float) -> Non
         f"time to the list, median of {RUNS}: /app/ {phone:.0f} ms, static HTML of the same size {floor:.0f} ms"
     )
     print(f"ratio {ratio:.2f}; goal <= {GOAL_RATIO}: {met}")
-    # Each run against the floor measured right after it: steadier than the medians' ratio when the
-    # machine's load swings during the runs.
+    # Each run against the floor measured right after it: a second view of the same runs, for when
+    # the machine's load swings between them.
     print(f"median of the {RUNS} runs' own ratios: {paired:.2f}")
     print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
 
