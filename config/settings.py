@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 
 from config.vapid import development_key as development_vapid_key
 
@@ -226,7 +226,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        "script-src": [SELF, NONCE],  # NONCE: the phone page's first reads, inline in its head
         "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:", *FILES_ORIGIN],
         "media-src": [SELF, *FILES_ORIGIN],

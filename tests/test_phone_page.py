@@ -241,6 +241,26 @@ def test_the_phone_page_speaks_the_phones_language_and_english_otherwise(client)
     assert "Accept-Language" in response["Vary"]
 
 
+def test_the_pages_first_reads_are_inline_in_its_head_under_the_nonce_its_policy_allows(client):
+    response = client.get("/app/")
+    page = response.content.decode()
+    nonce = re.search(r'<script nonce="([^"]+)">', page).group(1)
+
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    assert page.index(f'<script nonce="{nonce}">') < page.index('rel="stylesheet"')
+    assert "fetch(`/api/v1${path}`" in page and "early.js" not in page
+    assert re.search(r'<script nonce="([^"]+)">', client.get("/app/").content.decode()).group(1) != nonce
+
+
+def test_the_time_zones_are_named_in_the_pages_language_whichever_was_asked_first(client):
+    english = client.get("/app/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    spanish = client.get("/app/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert '<optgroup label="Indian Ocean">' in english and '<optgroup label="Océano Índico">' not in english
+    assert '<optgroup label="Océano Índico">' in spanish
+    assert '<option value="Europe/Madrid">Madrid</option>' in spanish
+
+
 def test_a_first_version_shows_no_empty_what_changed_box(browser_context, live_server, fay):
     page = browser_context.new_page()
     sign_in(page, live_server, fay)

@@ -146,6 +146,24 @@ def test_a_session_offline_queues_its_check_offs_and_they_reach_the_server_once(
     ]
 
 
+def test_a_session_begun_before_the_page_knows_who_is_signed_in_carries_on_once_it_does(
+    phone, live_server, hana
+):
+    page = phone.new_page()
+    held = []
+    page.route("**/api/v1/me/", lambda route: held.append(route))  # answered when the test says
+    open_the_list(page, live_server, hana)  # a first visit: the list shows before /me/ answers
+    page.get_by_role("button", name="Start the session").click()
+    page.get_by_role("heading", name="Side plank", level=2).wait_for()
+
+    held[0].continue_()
+    page.wait_for_function("() => localStorage.getItem('rehabit.me')")
+    page.get_by_role("button", name="Skip Side plank").click()
+
+    page.get_by_role("heading", name="Bird dog", level=2).wait_for()
+    assert page.locator("#session-position").inner_text() == "Exercise 2 of 3"
+
+
 def test_a_reload_in_the_middle_of_a_session_carries_on_where_it_was(phone, live_server, hana):
     page = phone.new_page()
     open_the_list(page, live_server, hana)

@@ -1,8 +1,12 @@
 """The phone page's manifest, its catalogue of words and its settings screen's time zones."""
 
+from functools import cache
+
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_noop
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_noop, override
 from django.utils.translation import gettext as _
 from django.views.i18n import JavaScriptCatalog
 
@@ -50,6 +54,8 @@ def phone_page_settings() -> dict:
         "check_off_days_back": CHECK_OFF_DAYS_BACK,
         # The key a phone subscribes to Web Push with; empty where the server has none (no push).
         "push_key": application_server_key() if push_offered() else "",
+        # Added once today's list is in (see `listed` in app.js), not by the page's head.
+        "scripts_after_list": [static("app/talk.js")],
     }
 
 
@@ -80,3 +86,16 @@ def timezone_groups() -> list[tuple[str, list[tuple[str, str]]]]:
         (_(label), [(name, place_of(name)) for name in names if name.startswith(region + "/")])
         for region, label in REGIONS.items()
     ]
+
+
+def timezone_options() -> SafeString:
+    """The settings screen's time zone <option>s in the page's language: some four hundred of them,
+    which rendered on every request were most of the page's time on the server (and the list waits
+    for the page). Made once per language and process; the zones change only with tzdata."""
+    return _timezone_options(get_language())
+
+
+@cache
+def _timezone_options(language: str) -> SafeString:
+    with override(language):
+        return render_to_string("app/timezone_options.html", {"timezone_groups": timezone_groups()})

@@ -51,7 +51,7 @@ from .phone import (
     phone_catalog_response,
     phone_manifest,
     phone_page_settings,
-    timezone_groups,
+    timezone_options,
 )
 
 # The practitioner's workspace is in English, whatever the client reads.
@@ -263,7 +263,7 @@ def phone_app(request):
             "theme_color": _theme_color(client),
             "language": translation.get_language(),
             "phone_page": phone_page_settings(),
-            "timezone_groups": timezone_groups(),
+            "timezone_options": timezone_options(),
             # Signed in on the web as a client: the phone page may swap that session for its token.
             "web_session": {"client": client is not None, "csrf": get_token(request)},
         }

@@ -1,6 +1,6 @@
-{% load static i18n %}{% get_available_languages as LANGUAGES %}// The phone page, there even when the phone is offline: the page, its two files, its words (the
-// JavaScript catalogue of each language), its manifest and icons are kept here, network first so
-// a new version shows as soon as there is a connection.
+{% load static i18n %}{% get_available_languages as LANGUAGES %}// The phone page, there even when the phone is offline: the page (its first reads are inline), its
+// files, its words (the JavaScript catalogue of each language), its manifest and icons are kept
+// here, network first so a new version shows as soon as there is a connection.
 // The exercises' pictures are kept too, answered from here at once and refreshed behind (the page
 // puts the day's pictures in the same cache as its list loads). The API is never kept here: the
 // page keeps today's list, the progress figures and the check-offs waiting to sync itself, with
@@ -10,7 +10,6 @@
 const FILES = [
   "{% url 'phone-app' %}",
   "{% static 'app/app.js' %}",
-  "{% static 'app/early.js' %}",
   "{% static 'app/app.css' %}",
   "{% static 'app/talk.js' %}",
   "{% static 'app/talk.css' %}",

@@ -48,9 +48,19 @@ const store = {
 };
 
 // Without `token` the stored one is sent; should the server refuse it, see tokenAfter.
+// An answer whose body is cut off on its way (the connection drops after its headers) fails as no
+// answer at all does: taken as an empty one, it replaced what the page keeps for offline (the
+// progress, the list, who is signed in) with nothing. So does a success that is not JSON; an
+// error's body that is not (a proxy's error page) is `null`, its status saying enough.
 async function api(path, options = {}) {
   const response = await request(API + path, options);
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  const body = await response.text();
+  let data = null;
+  try {
+    data = body ? JSON.parse(body) : null;
+  } catch (error) {
+    if (response.ok) throw error;
+  }
   return { status: response.status, ok: response.ok, data };
 }
 
@@ -64,19 +74,17 @@ async function request(url, { method = "GET", body, token, accept = "application
   return fresh ? send(url, { method, body, token: fresh, accept }) : response;
 }
 
-// A first-load read early.js started for this token, taken once; null when there is none (or it
-// failed: offline, the request is made again and fails as any other would).
-// Check-offs waiting at the start are synced before the list is read: an early list would miss them.
+// A first-load read the page's head started for this token (templates/app/early.js), taken once;
+// null when there is none (or it failed: offline, the request is made again and fails as any other
+// would). With check-offs waiting it does not read the list: that comes after they are synced.
 async function early(url, token) {
   const started = window.rehabitEarly;
   const path = url.slice(API.length);
   if (started?.token !== token || !started.answers[path]) return null;
   const answer = started.answers[path];
   delete started.answers[path];
-  return path === "/me/today/" && QUEUED_AT_START ? null : answer;
+  return answer;
 }
-
-const QUEUED_AT_START = store.get(KEYS.queue, []).length > 0;
 
 function send(url, { method, body, token, accept }) {
   const headers = {};
@@ -302,20 +310,21 @@ function route() {
 // --- today -----------------------------------------------------------------------------
 
 async function refresh() {
-  // Who is signed in comes first: only their own waiting check-offs are sent.
+  // Nothing waiting to sync: the list is asked for at once and shows as soon as it comes, while who
+  // is signed in (/me/: the page's language) is read after it. With check-offs waiting, who that is
+  // comes first (only their own are sent), then the sync, then the list, which counts what it sent.
+  let todayShown = null;
+  if (!store.get(KEYS.queue, []).length) {
+    await sync(); // nothing to send: it only clears an old note
+    todayShown = showToday();
+  }
   if ((await followClientsLanguage()) || !store.get(KEYS.token)) return; // signed out: the form says why
-  await sync();
-  // Nothing saved to show meanwhile: say it is coming, unless the sync had something to say.
-  const firstLoad = !store.get(KEYS.today) && !$("status").textContent;
-  if (firstLoad) say(gettext("Loading today's exercises…"));
-  // The list first, shown as soon as it comes; then the program card and the progress, which would
-  // otherwise keep the server busy while the list is on its way.
-  const todayShown = api("/me/today/").then((today) => {
-    if (!store.get(KEYS.token)) return;
-    if (today.ok) store.set(KEYS.today, { ...today.data, seen_on: clientsDate() });
-    if (firstLoad && $("status").textContent === gettext("Loading today's exercises…")) say("");
-    render();
-  });
+  if (!todayShown) {
+    await sync();
+    todayShown = showToday();
+  }
+  // The program card and the progress once the list is in: asked for sooner, they would keep the
+  // server busy while the list is on its way.
   const programsShown = () =>
     api("/me/assignments/").then((programs) => {
       if (!programs.ok || !store.get(KEYS.token)) return;
@@ -332,12 +341,30 @@ async function refresh() {
   render();
 }
 
+// Reads today's list and shows it as soon as it comes; it rejects offline (refresh says so).
+function showToday() {
+  // Nothing saved to show meanwhile: say it is coming, unless the sync had something to say.
+  const firstLoad = !store.get(KEYS.today) && !$("status").textContent;
+  if (firstLoad) say(gettext("Loading today's exercises…"));
+  const shown = api("/me/today/").then((today) => {
+    if (!store.get(KEYS.token)) return;
+    if (today.ok) store.set(KEYS.today, { ...today.data, seen_on: clientsDate() });
+    if (firstLoad && $("status").textContent === gettext("Loading today's exercises…")) say("");
+    render();
+  });
+  shown.catch(() => {}); // awaited by refresh, which says why when it fails
+  return shown;
+}
+
 // Today's list is in (or could not come): the questionnaires and messages (talk.js) load after it,
 // so that on a first visit they do not keep the server from answering the list.
 function listed() {
   if (document.documentElement.dataset.listed) return;
   document.documentElement.dataset.listed = "1";
   document.dispatchEvent(new Event("rehabit:listed"));
+  // Their script too: asked for with the page's, it took one of the browser's six connections to
+  // the server while the list's request waited for one (HTTP/1.1).
+  for (const src of PAGE.scripts_after_list) document.body.append(Object.assign(document.createElement("script"), { src }));
 }
 
 // The date where the client lives (their own time zone, as the server counts days), "YYYY-MM-DD".
@@ -374,7 +401,10 @@ async function followTheDay() {
 // the page is served in it from then on (Django's language cookie). True when reloading.
 async function followClientsLanguage() {
   const me = await api("/me/").catch(() => null);
-  if (me?.ok) store.set(KEYS.me, me.data);
+  if (me?.ok) {
+    store.set(KEYS.me, me.data);
+    claimWalk(me.data.id);
+  }
   paintBar(me?.ok ? me.data : store.get(KEYS.me));
   const language = me?.ok ? me.data.language : null;
   if (!language || language === LANGUAGE || sessionStorage.getItem("rehabit.language") === language) return false;
@@ -1061,6 +1091,13 @@ function currentWalk() {
   const kept = walk.get();
   const today = store.get(KEYS.today);
   return kept && today && kept.date === today.date && kept.account === store.get(KEYS.me)?.id ? kept : null;
+}
+
+// A walk begun before the page knew who is signed in (on a first visit the list shows before /me/
+// answers) is theirs: it takes their id once that is known, as a check-off queued then goes with them.
+function claimWalk(account) {
+  const kept = walk.get();
+  if (kept && kept.account == null) walk.set({ ...kept, account });
 }
 
 function startSession() {
