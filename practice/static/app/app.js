@@ -233,6 +233,7 @@ async function signInWithWebSession() {
 async function signOut() {
   store.set(KEYS.signingOut, { token: store.get(KEYS.token), account: store.get(KEYS.me)?.id });
   const waiting = myQueue().length;
+  walk.drop(); // a session under way is the person's who leaves, never the next one's
   stopPushOnSignOut();
   forgetLanguage();
   signedOut(waiting ? t(ngettext("You are signed out. {count} check-off not sent yet waits on this phone until you sign in again.", "You are signed out. {count} check-offs not sent yet wait on this phone until you sign in again.", waiting), { count: waiting }) : gettext("You are signed out."));
