@@ -142,7 +142,7 @@ def _match(items: list[ProgramExercise], check_offs: list[CheckOff]) -> dict[int
     return matched
 
 
-# --- the signed-in client's list, as the API answers it: three statements, hand-written ------
+# --- the signed-in client's list, as the API answers it: two statements, hand-written --------
 # The phone asks for its list on every open and after every check-off. Building these queries
 # with the ORM (compiling the SQL of a select_related and two prefetches on every request) cost
 # more than the rest of the request; the statements below are written once, and the objects made
@@ -160,10 +160,11 @@ class DayList:
 
 def client_day_list(user, *, day: date | None, now: datetime) -> DayList | None:
     """The slots of the client signed in as `user` for `day` (their today when None), or None
-    when the user is no client. Three statements: the client with their assignments and pauses;
-    the exercises of the assignments due that day; the day's check-offs. A day before the
-    client's today is shown under the version that governed it (`scheduling.expected_terms`
-    tells which): for a program revised since, one query reads the exercises of its versions."""
+    when the user is no client. Two statements: the client with their assignments and pauses;
+    the exercises of the assignments due that day with the day's check-offs of them. A day before
+    the client's today is shown under the version that governed it (`scheduling.expected_terms`
+    tells which): for a program revised since, one query reads the exercises of its versions and
+    one the day's check-offs."""
     rows = _fetch(_CLIENT_SQL, [user.pk])
     if not rows:
         return None
@@ -180,16 +181,16 @@ def client_day_list(user, *, day: date | None, now: datetime) -> DayList | None:
         governing = expected_under(terms[assignment.pk], pauses, day)
         if governing is not None:
             due.append((assignment, governing))
-    newest = _items_of_programs([a.program_id for a, _ in due if a.pk not in past])
+    newest, done = _items_with_check_offs([a.pk for a, _ in due if a.pk not in past], day)
     plans = []
     for assignment, governing in due:
         if assignment.pk in past:
             items = [past[assignment.pk][item] for item, _ in governing.items]
         else:
-            items = newest.get(assignment.program_id, [])
+            items = newest.get(assignment.pk, [])
         if items:
             plans.append(_Plan(assignment, items, governing.sessions_per_day))
-    done = _check_offs([plan.assignment.pk for plan in plans], day)
+    done.update(_check_offs([plan.assignment.pk for plan in plans if plan.assignment.pk in past], day))
     return DayList(day, language, _slots(plans, day, done))
 
 
@@ -297,21 +298,38 @@ _EXERCISE, _EXERCISE_SQL = _columns(
 )
 
 
-def _items_of_programs(programs: list[int]) -> dict[int, list[ProgramExercise]]:
-    """The programs' exercises in program order, each with its exercise, by program."""
-    if not programs:
-        return {}
+def _items_with_check_offs(assignments: list[int], day: date) -> tuple[dict[int, list], dict]:
+    """The exercises of the assignments' current programs in program order, each with its
+    exercise, by assignment; and the day's check-offs of those exercises, keyed as `done_by_slot`
+    keys them: each exercise's own, or an older version's item of the same exercise (`_match`)."""
+    if not assignments:
+        return {}, {}
+    item, completion = ProgramExercise._meta.db_table, Completion._meta.db_table
     sql = (
-        f"SELECT {_ITEM_SQL}, {_EXERCISE_SQL}"  # noqa: S608
-        f" FROM {ProgramExercise._meta.db_table} i JOIN {Exercise._meta.db_table} e ON e.id = i.exercise_id"
-        f" WHERE i.program_id IN ({', '.join(['%s'] * len(programs))}) ORDER BY i.position, i.id"
+        f"SELECT a.id, {_ITEM_SQL}, {_EXERCISE_SQL}, c.id, c.session, c.assignment_exercise_id"  # noqa: S608
+        f" FROM {Assignment._meta.db_table} a JOIN {item} i ON i.program_id = a.program_id"
+        f" JOIN {Exercise._meta.db_table} e ON e.id = i.exercise_id"
+        f" LEFT JOIN ({completion} c JOIN {item} ci ON ci.id = c.assignment_exercise_id)"
+        "  ON c.assignment_id = a.id AND c.date = %s AND ci.exercise_id = i.exercise_id"
+        f" WHERE a.id IN ({', '.join(['%s'] * len(assignments))}) ORDER BY i.position, i.id"
     )
-    items = defaultdict(list)
-    for row in _fetch(sql, programs):
-        item = _instance(ProgramExercise, _ITEM, row[: len(_ITEM)])
-        item.exercise = _instance(Exercise, _EXERCISE, row[len(_ITEM) :], _EXERCISE_JSON)
-        items[item.program_id].append(item)
-    return items
+    items, done, seen = defaultdict(dict), defaultdict(list), set()
+    width = 1 + len(_ITEM)
+    for row in _fetch(sql, [day, *assignments]):
+        assignment, mine = row[0], items[row[0]]
+        if row[1] not in mine:  # an exercise comes once per check-off of it
+            mine[row[1]] = _instance(ProgramExercise, _ITEM, row[1:width])
+            mine[row[1]].exercise = _instance(Exercise, _EXERCISE, row[width:-3], _EXERCISE_JSON)
+        check_off, session, checked_item = row[-3:]
+        if check_off is not None and check_off not in seen:
+            seen.add(check_off)
+            exercise = mine[row[1]].exercise_id
+            done[assignment, day, session].append(CheckOff(_uuid(check_off), checked_item, exercise))
+    return {assignment: list(mine.values()) for assignment, mine in items.items()}, done
+
+
+def _uuid(value) -> UUID:
+    return Completion._meta.pk.to_python(value)  # a UUID from PostgreSQL, its hex from SQLite
 
 
 def _check_offs(assignments: list[int], day: date) -> dict:
@@ -326,5 +344,5 @@ def _check_offs(assignments: list[int], day: date) -> dict:
     )
     done = defaultdict(list)
     for pk, assignment, session, item, exercise in _fetch(sql, [*assignments, day]):
-        done[assignment, day, session].append(CheckOff(Completion._meta.pk.to_python(pk), item, exercise))
+        done[assignment, day, session].append(CheckOff(_uuid(pk), item, exercise))
     return done
