@@ -15,7 +15,8 @@ load average is printed beside every figure). Loadavg matters: 2 cores shared wi
 make every figure noisy, same-round ratios much less so.
 
 BENCH_ROUNDS (default 3) and BENCH_SECONDS (default 5) set the rounds and each load's length;
-BENCH_ONLY (e.g. "today,select") measures only the endpoints named, to iterate on one of them.
+BENCH_ONLY (e.g. `put,insert`) measures only the endpoints it names, to iterate on one of them
+with its yardstick.
 """
 
 import itertools
@@ -38,8 +39,8 @@ from _django import bench_database
 ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "3")))
 DURATION = f"{int(os.environ.get('BENCH_SECONDS', '5'))}s"
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+ONLY = {name for name in os.environ.get("BENCH_ONLY", "").replace(" ", "").split(",") if name}
 THREADS = 2
-ONLY = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 EXERCISES = 6
 SESSIONS = 2
@@ -168,7 +169,7 @@ def script_for(token: str, slots: list[tuple], mode: str = "get") -> str:
 
 
 def endpoints(client_id: int) -> list[tuple[str, str, str]]:
-    """(name, path, wrk mode) of every endpoint a round measures, in the order it does."""
+    """(name, path, wrk mode) of every endpoint a round measures (BENCH_ONLY's), in the order it does."""
     every = [
         ("floor", "/bench/floor/", "get"),
         ("insert", f"/bench/insert/{client_id}/", "fixed"),
@@ -227,6 +228,8 @@ def statements_per_request(token: str, client_id: int, slots: list[tuple]) -> di
     counts = {}
     with override_settings(ROOT_URLCONF="_api_urls"):
         for name, request in requests.items():
+            if ONLY and name not in ONLY:
+                continue
             request()  # the first of each may warm caches; count the second, as under load
             with CaptureQueriesContext(connection) as statements:
                 assert request().status_code < 300
