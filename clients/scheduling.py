@@ -178,10 +178,11 @@ def expected_terms(assignment: Assignment, day: date) -> Terms | None:
 
     The one rule: the governing version schedules the day (its start, weeks and weekdays, up to
     an early end), and no pause or break holds it. Prefetch `pauses` when asking for many."""
-    return _expected(terms_of(assignment), list(assignment.pauses.all()), day)
+    return expected_under(terms_of(assignment), list(assignment.pauses.all()), day)
 
 
-def _expected(terms: list[Terms], pauses: list[AssignmentPause], day: date) -> Terms | None:
+def expected_under(terms: list[Terms], pauses: list[AssignmentPause], day: date) -> Terms | None:
+    """`expected_terms` for an assignment's terms and pauses loaded by the caller."""
     governing = _governing(terms, day)
     if governing.schedules(day) and not any(pause.covers(day) for pause in pauses):
         return governing
@@ -198,7 +199,7 @@ def expected_days(assignment: Assignment, start: date, end: date) -> Iterator[tu
     day = max(start, min(version.start_date for version in terms))
     last = min(end, max(version.last_day for version in terms))
     while day <= last:
-        governing = _expected(terms, pauses, day)
+        governing = expected_under(terms, pauses, day)
         if governing is not None:
             yield day, governing
         day += timedelta(days=1)

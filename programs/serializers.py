@@ -76,6 +76,39 @@ class ExerciseSerializer(Pictures, serializers.ModelSerializer):
         return {**data, **exercise.words_in(language)} if language else data
 
 
+def exercise_data(exercise: Exercise, *, language: str, request=None) -> dict:
+    """What `ExerciseSerializer` answers for `exercise` in `language`, built as a plain dict: a
+    list read many times a second (today's) cannot afford the serializer's per-request set-up."""
+    data = {
+        "id": exercise.pk,
+        "slug": exercise.slug,
+        "region": exercise.region,
+        "position": exercise.position,
+        "level": exercise.level,
+        "equipment": exercise.equipment,
+        "tags": exercise.tags,
+        "illustration_url": _static_url(exercise.illustration, request),
+        "illustration_end_url": _static_url(exercise.illustration_end, request),
+        "video_url": exercise.video_url,
+        "video": _absolute(exercise.video.url, request) if exercise.video else None,
+        **exercise.words_in(language),
+    }
+    return {name: data[name] for name in ExerciseSerializer.Meta.fields}
+
+
+def _static_url(path: str, request) -> str | None:
+    return _absolute(static(path), request) if path else None
+
+
+def _absolute(url: str, request) -> str:
+    return request.build_absolute_uri(url) if request else url
+
+
+def dosage_data(dosage: Dosage) -> dict:
+    """What `DosageSerializer` answers, as a plain dict (see `exercise_data`)."""
+    return {**dosage.dosage_fields(), "text": dosage.dosage_text()}
+
+
 class DosageSerializer(serializers.Serializer):
     sets = serializers.IntegerField()
     reps = serializers.IntegerField(allow_null=True)

@@ -28,7 +28,7 @@ from ..assignments.handouts import HANDOUT_RELATED, handout_download, handout_op
 from ..audit import audit_record, client_ip
 from ..checkoffs import completions
 from ..checkoffs.adherence import client_adherence
-from ..checkoffs.today import slots_of_loaded, with_items
+from ..checkoffs.today import client_day_list
 from ..models import Assignment, AuditEvent, Client
 from ..scheduling import local_date
 from .serializers import (
@@ -43,6 +43,7 @@ from .serializers import (
     MeSerializer,
     TodayQuerySerializer,
     TodaySerializer,
+    today_data,
 )
 
 ERRORS = {
@@ -127,18 +128,16 @@ class TodayView(APIView):
         responses={200: TodaySerializer, **ERRORS},
     )
     def get(self, request):
-        query = TodayQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        # The client comes with their assignments; only a client without any is looked up alone.
-        mine = my_assignments(request.user).select_related("client")
-        assignments = list(with_items(mine))
-        client = assignments[0].client if assignments else client_of(request.user)
-        today = local_date(client, timezone.now())
-        day = query.validated_data.get("date") or today
-        slots = slots_of_loaded(assignments, day, today=today)
-        context = {"request": request, "language": client.language}
-        with translation.override(client.language):
-            return Response(TodaySerializer({"date": day, "slots": slots}, context=context).data)
+        day = None
+        if request.query_params:
+            query = TodayQuerySerializer(data=request.query_params)
+            query.is_valid(raise_exception=True)
+            day = query.validated_data.get("date")
+        listing = client_day_list(request.user, day=day, now=timezone.now())
+        if listing is None:  # a practitioner: no client row
+            raise Http404
+        with translation.override(listing.language):
+            return Response(today_data(listing, request))
 
 
 CONFLICT = OpenApiResponse(ConflictSerializer, description="That slot is checked off under another id")

@@ -11,10 +11,18 @@ from rest_framework import serializers
 
 from practice.rest import ErrorSerializer
 from programs.models import Program
-from programs.serializers import DosageSerializer, ExerciseSerializer, InPractice, ProgramExerciseSerializer
+from programs.serializers import (
+    DosageSerializer,
+    ExerciseSerializer,
+    InPractice,
+    ProgramExerciseSerializer,
+    dosage_data,
+    exercise_data,
+)
 
 from ..accounts.profiles import client_email_refusal
 from ..assignments.changes import word_versions
+from ..checkoffs.today import DayList
 from ..consultations import booking, questionnaires
 from ..models import (
     ALL_DAYS,
@@ -170,15 +178,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class SlotListSerializer(serializers.ListSerializer):
-    def to_representation(self, slots):
-        # Each session of a day repeats the same exercises: describe each one once.
-        described = {}
-        return [self.child.slot_representation(slot, described) for slot in slots]
-
-
 class SlotSerializer(serializers.Serializer):
-    """The fields declare the schema; `slot_representation` fills them, each exercise described once."""
+    """The schema of a slot; `today_data` writes the answer."""
 
     assignment = serializers.IntegerField(source="assignment.pk")
     assignment_exercise = serializers.IntegerField(source="item.pk")
@@ -189,33 +190,38 @@ class SlotSerializer(serializers.Serializer):
     done = serializers.BooleanField()
     completion = serializers.UUIDField(source="completion.pk", allow_null=True, default=None)
 
-    class Meta:
-        list_serializer_class = SlotListSerializer
 
-    def to_representation(self, slot):
-        return self.slot_representation(slot, {})
+class TodaySerializer(serializers.Serializer):
+    """The schema of today's list; `today_data` writes the answer."""
 
-    def slot_representation(self, slot, described: dict) -> dict:
+    date = serializers.DateField()
+    slots = SlotSerializer(many=True)
+
+
+def today_data(listing: DayList, request) -> dict:
+    """Today's list as `TodaySerializer` describes it, built as plain dicts (read on every open
+    of the phone, it cannot afford serializers' per-request set-up); each exercise described once."""
+    described = {}
+    slots = []
+    for slot in listing.slots:
         item = slot.item
         if item.pk not in described:
             described[item.pk] = {
-                "exercise": self.fields["exercise"].to_representation(item.exercise),
-                "dosage": self.fields["dosage"].to_representation(item),
+                "exercise": exercise_data(item.exercise, language=listing.language, request=request),
+                "dosage": dosage_data(item),
             }
-        return {
-            "assignment": slot.assignment.pk,
-            "assignment_exercise": item.pk,
-            "session": slot.session,
-            **described[item.pk],
-            "note": item.note,
-            "done": slot.done,
-            "completion": str(slot.completion.pk) if slot.completion else None,
-        }
-
-
-class TodaySerializer(serializers.Serializer):
-    date = serializers.DateField()
-    slots = SlotSerializer(many=True)
+        slots.append(
+            {
+                "assignment": slot.assignment.pk,
+                "assignment_exercise": item.pk,
+                "session": slot.session,
+                **described[item.pk],
+                "note": item.note,
+                "done": slot.done,
+                "completion": str(slot.completion.pk) if slot.completion else None,
+            }
+        )
+    return {"date": listing.day.isoformat(), "slots": slots}
 
 
 class TodayQuerySerializer(serializers.Serializer):
