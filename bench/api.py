@@ -14,7 +14,9 @@ ratio to its yardstick at least 0.8, p99 under 50 ms at 8 connections (on a quie
 load average is printed beside every figure). Loadavg matters: 2 cores shared with other work
 make every figure noisy, same-round ratios much less so.
 
-BENCH_ROUNDS (default 3) and BENCH_SECONDS (default 5) set the rounds and each load's length.
+BENCH_ROUNDS (default 3) and BENCH_SECONDS (default 5) set the rounds and each load's length;
+BENCH_ONLY (e.g. `put,insert`) measures only the endpoints it names, to iterate on one of them
+with its yardstick.
 """
 
 import itertools
@@ -37,6 +39,7 @@ from _django import bench_database
 ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "3")))
 DURATION = f"{int(os.environ.get('BENCH_SECONDS', '5'))}s"
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+ONLY = {name for name in os.environ.get("BENCH_ONLY", "").replace(" ", "").split(",") if name}
 THREADS = 2
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 EXERCISES = 6
@@ -166,14 +169,15 @@ def script_for(token: str, slots: list[tuple], mode: str = "get") -> str:
 
 
 def endpoints(client_id: int) -> list[tuple[str, str, str]]:
-    """(name, path, wrk mode) of every endpoint a round measures, in the order it does."""
-    return [
+    """(name, path, wrk mode) of every endpoint a round measures (BENCH_ONLY's), in the order it does."""
+    every = [
         ("floor", "/bench/floor/", "get"),
         ("insert", f"/bench/insert/{client_id}/", "fixed"),
         ("select", "/bench/slots/", "get"),
         ("today", "/api/v1/me/today/", "get"),
         ("put", "/", "slots"),
     ]
+    return [endpoint for endpoint in every if not ONLY or endpoint[0] in ONLY]
 
 
 LABELS = {
@@ -224,6 +228,8 @@ def statements_per_request(token: str, client_id: int, slots: list[tuple]) -> di
     counts = {}
     with override_settings(ROOT_URLCONF="_api_urls"):
         for name, request in requests.items():
+            if ONLY and name not in ONLY:
+                continue
             request()  # the first of each may warm caches; count the second, as under load
             with CaptureQueriesContext(connection) as statements:
                 assert request().status_code < 300
@@ -283,6 +289,8 @@ def report(rounds: list[dict], statements: dict[str, int]) -> None:
             print(f"{LABELS[name]:46} {rps:8.0f} {p99:8.1f} {bad:8d} {statements[name]:4d}  {load_average}")
     print(f"-- medians of {len(rounds)} rounds (each ratio of two figures from the same round)")
     for label, top, bottom in RATIOS:
+        if top not in rounds[0] or bottom not in rounds[0]:
+            continue
         ratios = [r[top][0] / r[bottom][0] if r[bottom][0] else 0.0 for r in rounds]
         goal = f"  goal >= {GOAL_RATIO}: {'met' if statistics.median(ratios) >= GOAL_RATIO else 'NOT met'}"
         print(
@@ -291,6 +299,8 @@ def report(rounds: list[dict], statements: dict[str, int]) -> None:
             + (goal if bottom in ("insert", "select") and top in ("put", "today") else "")
         )
     for name in ("put", "today"):
+        if name not in rounds[0]:
+            continue
         p99s = [r[name][1] for r in rounds]
         met = "met" if statistics.median(p99s) < GOAL_P99_MS else "NOT met"
         print(

@@ -77,14 +77,16 @@ def test_a_changed_replay_updates_the_values_sent_and_keeps_the_ones_left_out(bo
     )
 
 
-@pytest.mark.parametrize("replay", [False, True], ids=["new", "changed replay"])
+@pytest.mark.parametrize(
+    ("replay", "first_pain"), [(False, None), (True, 1), (True, 3)], ids=["new", "changed replay", "replay"]
+)
 def test_a_check_off_is_written_with_its_audit_event_in_one_statement(
-    bob, bob_assignment, replay, django_assert_num_queries
+    bob, bob_assignment, replay, first_pain, django_assert_num_queries
 ):
     need("PostgreSQL", on_postgres(), "the one statement is PostgreSQL's (SQLite takes the ORM's way)")
     api, completion_id = api_as(bob.user), uuid.uuid4()
     if replay:
-        api.put(url(completion_id), check_off(bob_assignment, pain=1), format="json")
+        api.put(url(completion_id), check_off(bob_assignment, pain=first_pain), format="json")
 
     # The token with its user; the exercise with its assignment and client; then the write, with
     # its audit event (inside the test's transaction, between a savepoint and its release). The
