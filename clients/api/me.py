@@ -248,40 +248,7 @@ def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             ids.add(int(value))
     ids = {pk for pk in ids if 0 < pk <= ID_MAX}  # SQLite cannot even compare one out of range
-    if not ids:
-        return {}
-    items = versions.items_of_client_user(user).select_related(
-        "program__version__assignment__client__practice"
-    )
-    return {item.pk: item for item in items.filter(pk__in=ids).only(*CHECK_OFF_FIELDS)}
-
-
-# What a check-off reads of its exercise, the version and assignment it belongs to and the client
-# (`completions.completion_record`): the schedule and the timezone, not the programs' texts or the
-# client's notes.
-CHECK_OFF_FIELDS = [
-    "program_id",
-    "exercise_id",
-    "program__id",
-    *(f"program__version__{name}" for name in ("assignment_id", "number", "created_at", "schedule")),
-    *(
-        f"program__version__assignment__{name}"
-        for name in (
-            "client_id",
-            "program_id",
-            "start_date",
-            "weeks",
-            "days_of_week",
-            "sessions_per_day",
-            "status",
-            "ended_on",
-            "version",
-        )
-    ),
-    *(f"program__version__assignment__client__{name}" for name in ("user_id", "practice_id", "timezone")),
-    # Which events the practice's webhook endpoints hear of: a check-off nobody hears of costs no query.
-    "program__version__assignment__client__practice__webhook_events",
-]
+    return versions.items_for_check_off(user, ids)
 
 
 def _client_of_items(items: dict[int, ProgramExercise]) -> Client | None:

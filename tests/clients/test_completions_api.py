@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from clients.assignments.versions import items_for_check_off
 from clients.models import Assignment, AuditEvent, Completion
 from clients.scheduling import local_date
 from tests.conftest import api_as, need, on_postgres
@@ -216,6 +217,25 @@ def test_client_cannot_overwrite_or_delete_another_clients_completion(
 
     assert (overwrite.status_code, delete.status_code) == (404, 404)
     assert Completion.objects.get(pk=completion_id).assignment == dana_assignment
+
+
+def test_a_check_off_reads_its_exercise_with_the_schedule_timezone_and_webhooks_as_stored(
+    bob, bob_assignment, dana, django_assert_num_queries
+):
+    item = bob_assignment.program.items.first()
+    with django_assert_num_queries(1):
+        found = items_for_check_off(bob.user, {item.pk, 10**9})
+        version = found[item.pk].program.version
+        loaded = [found[item.pk], version, version.assignment, version.assignment.client]
+        loaded.append(version.assignment.client.practice)
+
+    assert list(found) == [item.pk]
+    assert found[item.pk].newest_published_at == version.created_at
+    for obj in loaded:
+        stored = type(obj).objects.get(pk=obj.pk)
+        read = [field.attname for field in obj._meta.concrete_fields if field.attname in obj.__dict__]
+        assert {name: getattr(obj, name) for name in read} == {name: getattr(stored, name) for name in read}
+    assert items_for_check_off(dana.user, {item.pk}) == {}
 
 
 def test_client_unchecks_an_exercise(bob, bob_assignment):
