@@ -25,12 +25,11 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+# For a ModelSerializer on a hot path: its fields and validators are read from the model once per
+# class, not on every instance (DRF rebuilds them each time, the larger part of a small request's
+# validation); each instance still gets its own copies of the fields, as DRF's declared fields do.
+# A comment, not a docstring: the schema would show a docstring as each serializer's description.
 class FieldsBuiltOnce:
-    """For a ModelSerializer on a hot path: its fields and validators are read from the model once
-    per class, not on every instance (DRF rebuilds them each time, the larger part of a small
-    request's validation); each instance still gets its own copies of the fields, as DRF's
-    declared fields do."""
-
     def get_fields(self):
         return copy.deepcopy(self._once("_fields_built", super().get_fields))
 
