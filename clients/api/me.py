@@ -155,11 +155,8 @@ class CompletionView(APIView):
         own = _own_items(request.user, [request.data])
         # The client comes with their exercise; only when none is found are they looked up alone.
         client = _client_of_items(own) or client_of(request.user)
-        completion, created = _check_off(request, client, completion_id, request.data, own)
-        return Response(
-            CompletionSerializer(completion).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        answer, created = _check_off(request, client, completion_id, request.data, own)
+        return Response(answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(summary="Un-check an exercise", responses={204: None, **ERRORS})
     def delete(self, request, completion_id):
@@ -193,7 +190,7 @@ def _batch_item(request, client: Client, item: dict, own: dict) -> dict:
         if not isinstance(completion_id, str):  # DRF would make a uuid of a number
             raise serializers.ValidationError({"id": "Must be a uuid, as a string."})
         completion_id = serializers.UUIDField().to_internal_value(completion_id)
-        completion, created = _check_off(request, client, completion_id, item, own)
+        answer, created = _check_off(request, client, completion_id, item, own)
     except serializers.ValidationError as exc:
         return _batch_error(completion_id, _named(exc, "id"))
     except Exception as exc:
@@ -201,7 +198,7 @@ def _batch_item(request, client: Client, item: dict, own: dict) -> dict:
     return {
         "id": str(completion_id),
         "status": status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        "completion": CompletionSerializer(completion).data,
+        "completion": answer,
     }
 
 
@@ -223,14 +220,15 @@ def _batch_error(completion_id, exc: Exception) -> dict:
     return result
 
 
-def _check_off(request, client: Client, completion_id, data, own: dict):
+def _check_off(request, client: Client, completion_id, data, own: dict) -> tuple[dict, bool]:
+    """The check-off as answered (CompletionSerializer) and whether it was created."""
     serializer = CompletionSerializer(data=data)
     serializer.is_valid(raise_exception=True)
     fields = dict(serializer.validated_data)
     item = own.get(fields.pop("assignment_exercise_id"))
     if item is None:
         raise Http404
-    return completions.completion_record(
+    completion, created = completions.completion_record(
         client=client,
         completion_id=completion_id,
         item=item,
@@ -238,6 +236,9 @@ def _check_off(request, client: Client, completion_id, data, own: dict):
         actor=request.user,
         ip=client_ip(request),
     )
+    # The validated serializer answers with what was stored: its fields are built already.
+    serializer.instance = completion
+    return serializer.data, created
 
 
 def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
