@@ -154,11 +154,8 @@ class CompletionView(APIView):
         own = _own_items(request.user, [request.data])
         # The client comes with their exercise; only when none is found are they looked up alone.
         client = _client_of_items(own) or client_of(request.user)
-        completion, created = _check_off(request, client, completion_id, request.data, own)
-        return Response(
-            CompletionSerializer(completion).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        answer, created = _check_off(request, client, completion_id, request.data, own)
+        return Response(answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(summary="Un-check an exercise", responses={204: None, **ERRORS})
     def delete(self, request, completion_id):
@@ -192,7 +189,7 @@ def _batch_item(request, client: Client, item: dict, own: dict) -> dict:
         if not isinstance(completion_id, str):  # DRF would make a uuid of a number
             raise serializers.ValidationError({"id": "Must be a uuid, as a string."})
         completion_id = serializers.UUIDField().to_internal_value(completion_id)
-        completion, created = _check_off(request, client, completion_id, item, own)
+        answer, created = _check_off(request, client, completion_id, item, own)
     except serializers.ValidationError as exc:
         return _batch_error(completion_id, _named(exc, "id"))
     except Exception as exc:
@@ -200,7 +197,7 @@ def _batch_item(request, client: Client, item: dict, own: dict) -> dict:
     return {
         "id": str(completion_id),
         "status": status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        "completion": CompletionSerializer(completion).data,
+        "completion": answer,
     }
 
 
@@ -222,14 +219,15 @@ def _batch_error(completion_id, exc: Exception) -> dict:
     return result
 
 
-def _check_off(request, client: Client, completion_id, data, own: dict):
+def _check_off(request, client: Client, completion_id, data, own: dict) -> tuple[dict, bool]:
+    """The check-off as answered (CompletionSerializer) and whether it was created."""
     serializer = CompletionSerializer(data=data)
     serializer.is_valid(raise_exception=True)
     fields = dict(serializer.validated_data)
     item = own.get(fields.pop("assignment_exercise_id"))
     if item is None:
         raise Http404
-    return completions.completion_record(
+    completion, created = completions.completion_record(
         client=client,
         completion_id=completion_id,
         item=item,
@@ -237,6 +235,9 @@ def _check_off(request, client: Client, completion_id, data, own: dict):
         actor=request.user,
         ip=client_ip(request),
     )
+    # The validated serializer answers with what was stored: its fields are built already.
+    serializer.instance = completion
+    return serializer.data, created
 
 
 def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
@@ -247,40 +248,7 @@ def _own_items(user, bodies: list) -> dict[int, ProgramExercise]:
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             ids.add(int(value))
     ids = {pk for pk in ids if 0 < pk <= ID_MAX}  # SQLite cannot even compare one out of range
-    if not ids:
-        return {}
-    items = versions.items_of_client_user(user).select_related(
-        "program__version__assignment__client__practice"
-    )
-    return {item.pk: item for item in items.filter(pk__in=ids).only(*CHECK_OFF_FIELDS)}
-
-
-# What a check-off reads of its exercise, the version and assignment it belongs to and the client
-# (`completions.completion_record`): the schedule and the timezone, not the programs' texts or the
-# client's notes.
-CHECK_OFF_FIELDS = [
-    "program_id",
-    "exercise_id",
-    "program__id",
-    *(f"program__version__{name}" for name in ("assignment_id", "number", "created_at", "schedule")),
-    *(
-        f"program__version__assignment__{name}"
-        for name in (
-            "client_id",
-            "program_id",
-            "start_date",
-            "weeks",
-            "days_of_week",
-            "sessions_per_day",
-            "status",
-            "ended_on",
-            "version",
-        )
-    ),
-    *(f"program__version__assignment__client__{name}" for name in ("user_id", "practice_id", "timezone")),
-    # Which events the practice's webhook endpoints hear of: a check-off nobody hears of costs no query.
-    "program__version__assignment__client__practice__webhook_events",
-]
+    return versions.items_for_check_off(user, ids)
 
 
 def _client_of_items(items: dict[int, ProgramExercise]) -> Client | None:

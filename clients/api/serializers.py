@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practice.rest import ErrorSerializer
+from practice.rest import ErrorSerializer, FieldsBuiltOnce
 from programs.models import Program
 from programs.serializers import (
     DosageSerializer,
@@ -231,7 +231,7 @@ class TodayQuerySerializer(serializers.Serializer):
 ID_MAX = 2**63 - 1  # the largest id a database column holds; a larger number names nothing
 
 
-class CompletionSerializer(serializers.ModelSerializer):
+class CompletionSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     assignment_exercise = serializers.IntegerField(
         source="assignment_exercise_id", min_value=1, max_value=ID_MAX
     )

@@ -1,6 +1,8 @@
 """Check-offs: recorded once whatever the replays, held to the schedule of the day they are for."""
 
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
+from functools import cache
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from programs.models import ProgramExercise
 from ..audit import audit_record
 from ..models import Assignment, AssignmentVersion, AuditEvent, Client, Completion
 from ..scheduling import Terms, local_date, terms_on, version_terms
-from ..webhooks.events import emit
+from ..webhooks.events import emit, heard
 
 CHECK_OFF_DAYS_BACK = 7
 
@@ -91,11 +93,12 @@ VALUE_FIELDS = ("sets_done", "reps_done", "pain", "difficulty", "note")
 def _write_in_one_statement(
     client: Client, assignment: Assignment, completion_id: UUID, slot: dict, values: dict, *, actor, ip
 ) -> tuple[Completion, bool] | None:
-    """The usual check-off, new or changed, with its audit event, in one statement (PostgreSQL):
-    the insert of the check-off, or the update of the same id's same slot when a value sent
-    changed, and the audit event of what it wrote, so both are written or neither. Nothing written
-    (a plain replay, an id of another slot or client) or a slot taken under another id: None, and
-    the rest of `completion_record` says what happens, as it would have without this path.
+    """The usual check-off, new, changed or replayed, with its audit event, in one statement
+    (PostgreSQL): the insert of the check-off, or the update of the same id's same slot when a value
+    sent changed, or the same id's same slot as it is when nothing changed, and the audit event, so
+    both are written or neither. Nothing found (an id of another slot or client, a row changed
+    meanwhile) or a slot taken under another id: None, and the rest of `completion_record` says
+    what happens, as it would have without this path.
 
     It writes in one statement what the rest of `completion_record` writes in three (the id's row
     locked, written, its audit event): the check-off is the API's hottest write. A new check-off's
@@ -120,9 +123,9 @@ def _write_in_one_statement(
         "ip": ip,
     }
     try:
-        with transaction.atomic():  # with the webhook's deliveries of a new check-off, if any
+        with _transaction_if_needed(client):
             with connection.cursor() as cursor:
-                cursor.execute(_one_statement(sent), params)
+                cursor.execute(_one_statement(tuple(sent)), params)
                 found = cursor.fetchone()
             if found is None:
                 return None
@@ -140,16 +143,30 @@ def _write_in_one_statement(
     return Completion.from_db(connection.alias, _RETURNED, stored), created
 
 
+def _transaction_if_needed(client: Client):
+    """A transaction for a new check-off's webhook deliveries, or a savepoint inside a caller's
+    transaction (an IntegrityError must not break it); otherwise none: one statement is atomic
+    on its own, and BEGIN and COMMIT would be two round trips more than the write itself."""
+    if connection.in_atomic_block or heard("completion.created", client.practice):
+        return transaction.atomic()
+    return nullcontext()
+
+
 _RETURNED = ["id", "assignment_id", "assignment_exercise_id", "date", "session", *VALUE_FIELDS]
 _RETURNED += ["created_at", "updated_at"]
 
 
-def _one_statement(sent: list[str]) -> str:
+@cache  # one text per set of values sent
+def _one_statement(sent: tuple[str, ...]) -> str:
     """ON CONFLICT (id) takes the same id's row only when it is of the same slot and a value sent
     changed, and then updates only the values sent, as `_replay` does; xmax = 0 marks a row
-    inserted, not updated. A clash on the slot's unique constraint (the slot taken under another
-    id) is an IntegrityError, as an INSERT's."""
+    inserted, not updated. A plain replay (the same id, slot and values, as the statement's
+    snapshot holds them) writes nothing but its audit event and answers the row as it is. A clash
+    on the slot's unique constraint (the slot taken under another id) is an IntegrityError, as an
+    INSERT's."""
     changes = " OR ".join(f"c.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in sent) or "FALSE"
+    same = " AND ".join(f"c.{name} IS NOT DISTINCT FROM %({name})s" for name in sent) or "TRUE"
+    columns = ", ".join(f"c.{name}" for name in _RETURNED)
     # Every name below is a column of VALUE_FIELDS or _RETURNED; the values go in as parameters.
     return f"""
 WITH written AS (
@@ -164,13 +181,19 @@ WITH written AS (
         {"".join(f"{name} = EXCLUDED.{name}, " for name in sent)}updated_at = EXCLUDED.updated_at
     WHERE c.assignment_exercise_id = EXCLUDED.assignment_exercise_id
         AND c.date = EXCLUDED.date AND c.session = EXCLUDED.session AND ({changes})
-    RETURNING {", ".join(f"c.{name}" for name in _RETURNED)}, (c.xmax = 0) AS created
+    RETURNING {columns}, (c.xmax = 0) AS created
+), replayed AS (
+    SELECT {columns}, FALSE AS created FROM {Completion._meta.db_table} AS c
+    WHERE c.id = %(id)s AND c.assignment_exercise_id = %(item)s AND c.date = %(date)s
+        AND c.session = %(session)s AND {same} AND NOT EXISTS (SELECT FROM written)
+), answered AS (
+    SELECT * FROM written UNION ALL SELECT * FROM replayed
 ), audited AS (
     INSERT INTO {AuditEvent._meta.db_table} (at, actor_id, client_id, action, object_type, object_id, ip)
-    SELECT %(now)s, %(actor)s, %(client)s, %(action)s, %(object_type)s, written.id::text, %(ip)s::inet
-    FROM written
+    SELECT %(now)s, %(actor)s, %(client)s, %(action)s, %(object_type)s, answered.id::text, %(ip)s::inet
+    FROM answered
 )
-SELECT * FROM written
+SELECT * FROM answered
 """  # noqa: S608
 
 

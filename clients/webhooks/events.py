@@ -43,8 +43,13 @@ LINKED_BY = {"client": ("client", "messages"), "assignment": ("assignment",)}
 def emit(event: str, practice: Practice, **ids) -> None:
     """Tell `practice`'s endpoints of `event` about the objects `ids` (names to ids). Nothing, not
     even a query, when none of them hears of it (`Practice.webhook_events`, the usual case)."""
-    if event in practice.webhook_events:
+    if heard(event, practice):
         emit_many(event, [(practice.pk, ids)])
+
+
+def heard(event: str, practice: Practice) -> bool:
+    """Whether any of `practice`'s endpoints hears of `event`, known without a query."""
+    return event in practice.webhook_events
 
 
 def emit_many(event: str, happenings: Iterable[tuple[int, dict]]) -> None:

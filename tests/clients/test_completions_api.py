@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from clients.assignments.versions import items_for_check_off
 from clients.models import Assignment, AuditEvent, Completion
 from clients.scheduling import local_date
 from tests.conftest import api_as, need, on_postgres
@@ -77,14 +78,16 @@ def test_a_changed_replay_updates_the_values_sent_and_keeps_the_ones_left_out(bo
     )
 
 
-@pytest.mark.parametrize("replay", [False, True], ids=["new", "changed replay"])
+@pytest.mark.parametrize(
+    ("replay", "first_pain"), [(False, None), (True, 1), (True, 3)], ids=["new", "changed replay", "replay"]
+)
 def test_a_check_off_is_written_with_its_audit_event_in_one_statement(
-    bob, bob_assignment, replay, django_assert_num_queries
+    bob, bob_assignment, replay, first_pain, django_assert_num_queries
 ):
     need("PostgreSQL", on_postgres(), "the one statement is PostgreSQL's (SQLite takes the ORM's way)")
     api, completion_id = api_as(bob.user), uuid.uuid4()
     if replay:
-        api.put(url(completion_id), check_off(bob_assignment, pain=1), format="json")
+        api.put(url(completion_id), check_off(bob_assignment, pain=first_pain), format="json")
 
     # The token with its user; the exercise with its assignment and client; then the write, with
     # its audit event (inside the test's transaction, between a savepoint and its release). The
@@ -214,6 +217,25 @@ def test_client_cannot_overwrite_or_delete_another_clients_completion(
 
     assert (overwrite.status_code, delete.status_code) == (404, 404)
     assert Completion.objects.get(pk=completion_id).assignment == dana_assignment
+
+
+def test_a_check_off_reads_its_exercise_with_the_schedule_timezone_and_webhooks_as_stored(
+    bob, bob_assignment, dana, django_assert_num_queries
+):
+    item = bob_assignment.program.items.first()
+    with django_assert_num_queries(1):
+        found = items_for_check_off(bob.user, {item.pk, 10**9})
+        version = found[item.pk].program.version
+        loaded = [found[item.pk], version, version.assignment, version.assignment.client]
+        loaded.append(version.assignment.client.practice)
+
+    assert list(found) == [item.pk]
+    assert found[item.pk].newest_published_at == version.created_at
+    for obj in loaded:
+        stored = type(obj).objects.get(pk=obj.pk)
+        read = [field.attname for field in obj._meta.concrete_fields if field.attname in obj.__dict__]
+        assert {name: getattr(obj, name) for name in read} == {name: getattr(stored, name) for name in read}
+    assert items_for_check_off(dana.user, {item.pk}) == {}
 
 
 def test_client_unchecks_an_exercise(bob, bob_assignment):
