@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from programs.models import DOSAGE_FIELDS, Exercise, ProgramExercise
 
@@ -160,6 +160,7 @@ class Active(NamedTuple):
     version: int
     client_name: str
     timezone: str
+    baseline: int | None  # the client's pain at their latest held consultation
 
 
 class Found(NamedTuple):
@@ -178,17 +179,18 @@ def suggestions(assignments, *, now: datetime, limit: int | None = None) -> Foun
     suggestions shown. The other rows are read through subqueries of `assignments`, never a
     list of their ids: a practice's hundreds of ids cost more to send than to read."""
     in_force = assignments.filter(status=Assignment.ACTIVE)
+    rows = in_force.annotate(baseline=_baseline(now))
     active = [
-        Active(*row) for row in in_force.values_list(*Active._fields[:5], "client__name", "client__timezone")
+        Active(*row)
+        for row in rows.values_list(*Active._fields[:5], "client__name", "client__timezone", "baseline")
     ]
     current = _current_items(in_force)
     plans = _plans(active, current, now)
     done = _checkoffs(plans, active, current, in_force)
-    baselines = _baselines(in_force, now)
     easing, maybe_ready = [], []
     for row in active:
         start, _, since = plans[row.pk]
-        baseline = baselines.get(row.client_id)
+        baseline = row.baseline
         for place, exercise in enumerate(current[row.program_id]):
             figures = done.get((row.pk, exercise))
             if figures is None:
@@ -373,10 +375,10 @@ def _given_items(active: list[Active], current: dict) -> dict[int, tuple[int, in
     return given
 
 
-def _baselines(in_force, now: datetime) -> dict[int, int]:
-    held = Consultation.objects.filter(client__in=in_force.values("client"))
-    latest_last = held.baseline_pains(now=now).reverse()
-    return dict(latest_last.values_list("client_id", "pain"))  # the latest of each wins
+def _baseline(now: datetime) -> Subquery:
+    """The client's baseline pain, read with each assignment: their latest held consultation's."""
+    held = Consultation.objects.filter(client=OuterRef("client")).baseline_pains(now=now)
+    return Subquery(held.values("pain")[:1])
 
 
 def _variants(exercise_ids: set[int], practice_ids: set[int]) -> dict[int, list[Exercise]]:
