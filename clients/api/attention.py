@@ -70,10 +70,10 @@ class AttentionView(APIView):
     @extend_schema(summary="What needs attention", responses={200: AttentionSerializer, **ERRORS})
     def get(self, request):
         """What needs attention in every practice of the caller, by source."""
-        sections = sources.needs_attention(user=request.user)
+        found = sources.needs_attention(user=request.user)
         body = {
-            "top_bar_count": sources.attention_count(user=request.user),
-            "items": [item for section in sections for item in section.items],
+            "top_bar_count": found.count,
+            "items": [item for section in found.sections for item in section.items],
         }
         return Response(AttentionSerializer(body, context={"request": request}).data)
 

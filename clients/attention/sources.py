@@ -40,6 +40,7 @@ class Item:
 class Found(NamedTuple):
     items: list[Item]  # the first `limit` (all without one)
     total: int
+    counted: int = 0  # how many of the rows the top bar counts (`COUNTED`) this source holds
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,10 @@ class Source:
     # `loaded`: a dict the sources of one page share, so that rows several read come once
 
 
-def first(items: list[Item], limit: int | None) -> Found:
-    return Found(items[:limit] if limit is not None else items, len(items))
+def first(rows: list, limit: int | None, item: Callable[..., Item], counted: int = 0) -> Found:
+    """The first `limit` rows (all without one) as items: only the rows shown are drawn."""
+    shown = rows[:limit] if limit is not None else rows
+    return Found([item(row) for row in shown], len(rows), counted)
 
 
 def client_url(client_id: int, section: str) -> str:
@@ -69,9 +72,8 @@ def open_alerts(*, user, practice: Practice | None) -> QuerySet:
 
 def alert_source(kind: str) -> Callable[..., Found]:
     def items(*, user, practice: Practice | None, now: datetime, limit: int | None, loaded: dict) -> Found:
-        return first(
-            [alert_item(alert) for alert in open_alerts_by_kind(user, practice, loaded)[kind]], limit
-        )
+        alerts = open_alerts_by_kind(user, practice, loaded)[kind]
+        return first(alerts, limit, alert_item, counted=len(alerts))
 
     return items
 
@@ -133,22 +135,30 @@ def unread_messages(*, user, practice: Practice | None) -> QuerySet:
 
 
 def message_items(*, user, practice: Practice | None, now: datetime, limit: int | None, **shared) -> Found:
-    items = [
-        Item(
-            source="messages",
-            client=unread.client,
-            title=ngettext("%(count)d unread message", "%(count)d unread messages", unread.count)
-            % {"count": unread.count},
-            url=reverse("workspace:client-messages", args=[unread.client.pk]),
-        )
+    waiting = [
+        unread
         for shown in practices_in_view(user=user, practice=practice)
         for unread in thread.clients_with_unread_messages(practice=shown)
     ]
-    return first(items, limit)
+    return first(waiting, limit, message_item, counted=sum(unread.count for unread in waiting))
+
+
+def message_item(unread: thread.Unread) -> Item:
+    return Item(
+        source="messages",
+        client=unread.client,
+        title=ngettext("%(count)d unread message", "%(count)d unread messages", unread.count)
+        % {"count": unread.count},
+        url=reverse("workspace:client-messages", args=[unread.client.pk]),
+    )
 
 
 def returned_questionnaires(*, user, practice: Practice | None) -> QuerySet:
-    return QuestionnaireResponse.objects.visible_to(user, practice).filter(seen_at=None)
+    """As `questionnaires.questionnaires_needing_attention` lists them: an erased client's
+    answers are scores tied to no one, nothing to look at."""
+    return QuestionnaireResponse.objects.visible_to(user, practice).filter(
+        seen_at=None, client__erased_at=None
+    )
 
 
 def questionnaire_title(attention: questionnaires.Attention) -> str:
@@ -169,17 +179,21 @@ def questionnaire_title(attention: questionnaires.Attention) -> str:
 def questionnaire_items(
     *, user, practice: Practice | None, now: datetime, limit: int | None, **shared
 ) -> Found:
-    items = [
-        Item(
-            source="questionnaires",
-            client=attention.client,
-            title=questionnaire_title(attention),
-            url=reverse("workspace:client-questionnaires", args=[attention.client.pk]),
-        )
+    waiting = [
+        attention
         for shown in practices_in_view(user=user, practice=practice)
         for attention in questionnaires.questionnaires_needing_attention(practice=shown, now=now)
     ]
-    return first(items, limit)
+    return first(waiting, limit, questionnaire_item, counted=sum(a.returned for a in waiting))
+
+
+def questionnaire_item(attention: questionnaires.Attention) -> Item:
+    return Item(
+        source="questionnaires",
+        client=attention.client,
+        title=questionnaire_title(attention),
+        url=reverse("workspace:client-questionnaires", args=[attention.client.pk]),
+    )
 
 
 # --- consultations -------------------------------------------------------------------------
@@ -197,17 +211,17 @@ def consultation_items(
         scheduled_at__gte=start,
         scheduled_at__lt=start + timedelta(days=2),
     )
-    items = [
-        Item(
-            source="consultations",
-            client=c.client,
-            title=_("Consultation"),
-            url=reverse("workspace:consultation", args=[c.pk]),
-            at=c.scheduled_at,
-        )
-        for c in booked.select_related("client").order_by("scheduled_at")
-    ]
-    return first(items, limit)
+    return first(list(booked.select_related("client").order_by("scheduled_at")), limit, consultation_item)
+
+
+def consultation_item(consultation: Consultation) -> Item:
+    return Item(
+        source="consultations",
+        client=consultation.client,
+        title=_("Consultation"),
+        url=reverse("workspace:consultation", args=[consultation.pk]),
+        at=consultation.scheduled_at,
+    )
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -223,7 +237,8 @@ SOURCES = [
 ]
 
 # What the top bar counts: querysets of rows needing attention, each giving `client_id`;
-# counted together in one query (`attention_count`).
+# counted together in one query (`attention_count`) on every page but Needs attention, which
+# adds up its sources' `counted` from the rows it reads anyway (the two agree: a test holds them).
 COUNTED: list[Callable[..., QuerySet]] = [
     open_alerts,
     unread_messages,
@@ -239,6 +254,11 @@ class Section:
     total: int
 
 
+class Attention(NamedTuple):
+    sections: list[Section]
+    count: int  # the top bar's count, as `attention_count` gives it
+
+
 def needs_attention(
     *,
     user,
@@ -246,18 +266,19 @@ def needs_attention(
     now: datetime | None = None,
     limit: int | None = None,
     whole: str | None = None,
-) -> list[Section]:
+) -> Attention:
     """Every source's first `limit` items (all of the source named `whole`), in the order of
-    `SOURCES`; a source with none is left out."""
+    `SOURCES`, a source with none left out; and the top bar's count."""
     now = now or timezone.now()
-    sections, loaded = [], {}
+    sections, loaded, count = [], {}, 0
     for source in SOURCES:
         found = source.items(
             user=user, practice=practice, now=now, limit=None if source.key == whole else limit, loaded=loaded
         )
+        count += found.counted
         if found.total:
-            sections.append(Section(source.key, source.heading, *found))
-    return sections
+            sections.append(Section(source.key, source.heading, found.items, found.total))
+    return Attention(sections, count)
 
 
 def attention_count(*, user, practice: Practice | None = None) -> int:

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from programs.models import DOSAGE_FIELDS, Exercise, ProgramExercise
 
 from ..models import Assignment, AssignmentVersion, Completion, Consultation
-from ..scheduling import date_in, expected_days, local_date, with_schedules
+from ..scheduling import date_in, expected_days, with_schedules
 
 WEEK = 7
 PROGRESS, EASE = "progress", "ease"
@@ -149,6 +149,20 @@ EXERCISE_FIELDS = (
 VARIANT_FIELDS = tuple(f"to_exercise__{f}" for f in ("name", "level", "practice", *DOSAGE_FIELDS))
 
 
+class Active(NamedTuple):
+    """What the pass over every active assignment reads of each: a practice's hundreds are read
+    as rows, and as assignments only where a suggestion is shown or its sessions owed counted."""
+
+    pk: int
+    client_id: int
+    program_id: int
+    start_date: date
+    version: int
+    client_name: str
+    timezone: str
+    baseline: int | None  # the client's pain at their latest held consultation
+
+
 class Found(NamedTuple):
     suggestions: list[Suggestion]
     total: int
@@ -162,61 +176,75 @@ def suggestions(assignments, *, now: datetime, limit: int | None = None) -> Foun
     A practice of hundreds may have thousands, so the week's check-offs are read first, in
     the database; the schedules (which sessions were owed) only for the exercises that could
     be ready to progress and the easing ones shown; the exercises and variants only for the
-    suggestions shown."""
-    active = list(assignments.filter(status=Assignment.ACTIVE).select_related("client"))
-    current = _current_items(active)
+    suggestions shown. The other rows are read through subqueries of `assignments`, never a
+    list of their ids: a practice's hundreds of ids cost more to send than to read."""
+    in_force = assignments.filter(status=Assignment.ACTIVE)
+    rows = in_force.annotate(baseline=_baseline(now))
+    active = [
+        Active(*row)
+        for row in rows.values_list(*Active._fields[:5], "client__name", "client__timezone", "baseline")
+    ]
+    current = _current_items(in_force)
     plans = _plans(active, current, now)
-    done = _checkoffs(plans, active, current)
-    baselines = _baselines({a.client_id for a in active}, now)
+    done = _checkoffs(plans, active, current, in_force)
     easing, maybe_ready = [], []
-    for assignment in active:
-        start, _, since = plans[assignment.pk]
-        for place, exercise in enumerate(current[assignment.program_id]):
-            count, pain, difficulty = done.get((assignment.pk, exercise), (0, None, None))
-            week = Week(None, count, pain, difficulty, whole=since[exercise] <= start)
-            found = ((assignment.client.name, assignment.client_id, place), assignment, exercise, week)
-            baseline = baselines.get(assignment.client_id)
+    for row in active:
+        start, _, since = plans[row.pk]
+        baseline = row.baseline
+        for place, exercise in enumerate(current[row.program_id]):
+            figures = done.get((row.pk, exercise))
+            if figures is None:
+                continue  # nothing checked off: nothing to judge (`direction_of`)
+            week = Week(None, *figures, whole=since.get(exercise, row.start_date) <= start)
+            found = ((row.client_name, row.client_id, place), row, exercise, week)
             if direction_of(week, baseline) == EASE:  # the sessions owed never change that
                 easing.append(found)
             elif felt_easy(week):  # ready, if it was done as often as owed
                 maybe_ready.append((*found, baseline))
     easing.sort(key=lambda found: found[0])
-    owed = _owed([*easing[:limit], *maybe_ready], plans, current)
+    weighed = _assignments({found[1].pk for found in [*easing[:limit], *maybe_ready]})
+    owed = _owed([*easing[:limit], *maybe_ready], weighed, plans, current)
     progressing = sorted(
         (
-            (order, assignment, exercise, week)
-            for order, assignment, exercise, week, baseline in maybe_ready
-            if direction_of(replace(week, expected=owed[assignment.pk, exercise]), baseline) == PROGRESS
+            (order, row, exercise, week)
+            for order, row, exercise, week, baseline in maybe_ready
+            if direction_of(replace(week, expected=owed[row.pk, exercise]), baseline) == PROGRESS
         ),
         key=lambda found: found[0],
     )
     wanted = [(EASE, *found) for found in easing] + [(PROGRESS, *found) for found in progressing]
     shown = wanted[:limit] if limit is not None else wanted
-    return Found(_suggestions_of(shown, owed, current, active), len(wanted))
+    return Found(_suggestions_of(shown, owed, current, weighed), len(wanted))
+
+
+def _assignments(ids: set[int]) -> dict[int, Assignment]:
+    """The assignments whose suggestions are shown or could be, as `scheduling` reads them."""
+    return Assignment.objects.select_related("client").in_bulk(ids) if ids else {}
 
 
 def _suggestions_of(
-    shown: list[tuple], owed: dict, current: dict, active: list[Assignment]
+    shown: list[tuple], owed: dict, current: dict, assignments: dict[int, Assignment]
 ) -> list[Suggestion]:
     """Each suggestion shown, with its item, exercise and the change one click makes."""
-    first_item = {(a.pk, x): current[a.program_id][x][0] for _, _, a, x, _ in shown}
+    first_item = {(row.pk, x): current[row.program_id][x][0] for _, _, row, x, _ in shown}
     given = ProgramExercise.objects.select_related("exercise").only(*ITEM_FIELDS, *EXERCISE_FIELDS)
     items = given.in_bulk(list(first_item.values()))
-    variants = _variants({i.exercise_id for i in items.values()}, {a.client.practice_id for a in active})
+    practices = {assignments[row.pk].client.practice_id for _, _, row, _, _ in shown}
+    variants = _variants({i.exercise_id for i in items.values()}, practices)
     found = []
-    for direction, _, assignment, exercise, week in shown:
-        item = items[first_item[assignment.pk, exercise]]
+    for direction, _, row, exercise, week in shown:
+        assignment, item = assignments[row.pk], items[first_item[row.pk, exercise]]
         practice = assignment.client.practice_id
         usable = [v for v in variants[item.exercise_id] if v.practice_id in (None, practice)]
-        week = replace(week, expected=owed[assignment.pk, exercise])
+        week = replace(week, expected=owed[row.pk, exercise])
         found.append(Suggestion(assignment, item, direction, week, change_for(item, direction, usable)))
     return found
 
 
-def _current_items(active: list[Assignment]) -> dict[int, dict[int, list[int]]]:
+def _current_items(in_force) -> dict[int, dict[int, list[int]]]:
     """{program: {exercise: [its items, in order]}} of the current versions, in one query."""
     found = defaultdict(lambda: defaultdict(list))
-    rows = ProgramExercise.objects.filter(program__in=[a.program_id for a in active]).order_by(
+    rows = ProgramExercise.objects.filter(program__in=in_force.values("program")).order_by(
         "program_id",
         "position",
         "pk",  # not "program": that orders by its title, through a join
@@ -226,49 +254,49 @@ def _current_items(active: list[Assignment]) -> dict[int, dict[int, list[int]]]:
     return found
 
 
-def _plans(active: list[Assignment], current: dict, now: datetime) -> dict[int, tuple]:
-    """{assignment: (first day of the week, last, {exercise: day its current dose was given})}.
+def _plans(active: list[Active], current: dict, now: datetime) -> dict[int, tuple]:
+    """{assignment: (first day of the week, last, {exercise: day its current dose was given})},
+    the exercises left out given theirs on the assignment's first day.
 
     An exercise's week starts no earlier than the day its current dose was given: every day
     from then has had it in the program, as it is now (a removal and a return is a new dose).
     A version that changed another exercise leaves this one's week whole."""
-    dosed = _dosed_since([a for a in active if a.version > 1])
+    dosed = _dosed_since([row for row in active if row.version > 1])
+    today_in = {zone: date_in(zone, now) for zone in {row.timezone for row in active}}
     plans = {}
-    for assignment in active:
-        today = local_date(assignment.client, now)
+    for row in active:
+        today = today_in[row.timezone]
         since = {
-            exercise: max(
-                [assignment.start_date, *dosed[assignment.pk, exercise], *dosed[assignment.pk, None]]
-            )
-            for exercise in current[assignment.program_id]
+            exercise: max([row.start_date, *dosed[row.pk, exercise], *dosed[row.pk, None]])
+            for exercise in current[row.program_id]
+            if (row.pk, exercise) in dosed or (row.pk, None) in dosed
         }
-        plans[assignment.pk] = (today - timedelta(days=WEEK), today - timedelta(days=1), since)
+        plans[row.pk] = (today - timedelta(days=WEEK), today - timedelta(days=1), since)
     return plans
 
 
-def _owed(weeks: list[tuple], plans: dict, current: dict) -> dict[tuple, int]:
+def _owed(weeks: list[tuple], assignments: dict[int, Assignment], plans: dict, current: dict) -> dict:
     """{(assignment, exercise): sessions expected in its week} for the weeks asked: what each
     day since the dose expected (`expected_days`, its schedule's sessions) times the exercise's
     places in the program."""
-    assignments = with_schedules(list({found[1].pk: found[1] for found in weeks}.values()))
     owed = {}
-    for assignment in assignments:
+    for assignment in with_schedules([assignments[pk] for pk in {found[1].pk for found in weeks}]):
         start, end, since = plans[assignment.pk]
         places = {exercise: len(items) for exercise, items in current[assignment.program_id].items()}
         counts = dict.fromkeys(places, 0)
         for day, terms in expected_days(assignment, start, end):
             for exercise, times in places.items():
-                if day >= since[exercise]:
+                if day >= since.get(exercise, assignment.start_date):
                     counts[exercise] += terms.sessions_per_day * times
         owed.update({(assignment.pk, exercise): count for exercise, count in counts.items()})
     return owed
 
 
-def _dosed_since(revised: list[Assignment]) -> dict[tuple, list[date]]:
+def _dosed_since(revised: list[Active]) -> dict[tuple, list[date]]:
     """{(assignment, exercise): [the days a version gave it a new dose]}; (assignment, None) for
     versions whose changes cannot be read, taken as touching every exercise."""
     found = defaultdict(list)
-    zones = {a.pk: a.client.timezone for a in revised}
+    zones = {row.pk: row.timezone for row in revised}
     versions = AssignmentVersion.objects.filter(assignment__in=zones, number__gt=1)
     for assignment, published, changes in versions.values_list("assignment_id", "created_at", "changes"):
         day = date_in(zones[assignment], published)
@@ -280,26 +308,30 @@ def _dosed_since(revised: list[Assignment]) -> dict[tuple, list[date]]:
     return found
 
 
-def _checkoffs(plans: dict[int, tuple], active: list[Assignment], current: dict) -> dict[tuple, tuple]:
+def _checkoffs(plans: dict[int, tuple], active: list[Active], current: dict, in_force) -> dict[tuple, tuple]:
     """{(assignment, exercise): (check-offs, top pain, top difficulty)} over each exercise's
     week, in one query (two with revised programs), by assignment and day (the index
     `completion_by_assignment_day`), not by scanning each assignment's whole history nor
     naming every exercise given. Assignments sharing a week (clients in one timezone) share
-    one condition; the check-offs of an older dose, before an exercise's `since`, are left out."""
+    one condition; the check-offs of an older dose, before an exercise's `since`, are left out.
+    Grouped by item, not joined to each item's exercise: the join costs the database more
+    than the mapping costs here."""
     given = _given_items(active, current)  # item: (assignment, exercise)
-    by_window, older_dose = defaultdict(list), Q()
-    for assignment in active:
-        start, end, _ = plans[assignment.pk]
-        by_window[start, end].append(assignment.pk)
+    zones_by_window, older_dose = defaultdict(set), Q()
+    for row in active:
+        start, end, _ = plans[row.pk]
+        zones_by_window[start, end].add(row.timezone)
     for item, (assignment, exercise) in given.items():
         start, _, since = plans[assignment]
         if since.get(exercise, start) > start:
             older_dose |= Q(assignment_exercise=item, date__lt=since[exercise])
-    if not by_window:
+    if not zones_by_window:
         return {}
     within = Q()
-    for (start, end), assignments in by_window.items():
-        within |= Q(assignment__in=assignments, date__gte=start, date__lte=end)
+    for (start, end), zones in zones_by_window.items():
+        # The week is the clients' own: with several, each zone's assignments keep theirs.
+        ones = in_force if len(zones_by_window) == 1 else in_force.filter(client__timezone__in=zones)
+        within |= Q(assignment__in=ones.values("pk"), date__gte=start, date__lte=end)
     rows = Completion.objects.filter(within)
     if older_dose:
         rows = rows.exclude(older_dose)
@@ -313,8 +345,12 @@ def _checkoffs(plans: dict[int, tuple], active: list[Assignment], current: dict)
         key = given.get(item)
         if key is None:
             continue  # an exercise of no version of the program: not one this week asked for
-        before = found.get(key, (0, None, None))
-        found[key] = (before[0] + done, _top(before[1], pain), _top(before[2], difficulty))
+        before = found.get(key)
+        found[key] = (
+            (done, pain, difficulty)
+            if before is None
+            else (before[0] + done, _top(before[1], pain), _top(before[2], difficulty))
+        )
     return found
 
 
@@ -322,25 +358,27 @@ def _top(a: int | None, b: int | None) -> int | None:
     return max((x for x in (a, b) if x is not None), default=None)
 
 
-def _given_items(active: list[Assignment], current: dict) -> dict[int, tuple[int, int]]:
+def _given_items(active: list[Active], current: dict) -> dict[int, tuple[int, int]]:
     """{item: (assignment, exercise)} for the current programs, and every earlier version's of
     the revised ones (a check-off is made against the version in force that day)."""
     given = {}
-    for assignment in active:
-        for exercise, items in current[assignment.program_id].items():
-            given.update(dict.fromkeys(items, (assignment.pk, exercise)))
-    revised = [a.pk for a in active if a.version > 1]
-    earlier = ProgramExercise.objects.filter(program__version__assignment__in=revised)
-    for item, exercise, assignment in earlier.values_list(
-        "pk", "exercise_id", "program__version__assignment"
-    ):
-        given.setdefault(item, (assignment, exercise))
+    for row in active:
+        for exercise, items in current[row.program_id].items():
+            given.update(dict.fromkeys(items, (row.pk, exercise)))
+    revised = [row.pk for row in active if row.version > 1]
+    if revised:
+        earlier = ProgramExercise.objects.filter(program__version__assignment__in=revised)
+        for item, exercise, assignment in earlier.values_list(
+            "pk", "exercise_id", "program__version__assignment"
+        ):
+            given.setdefault(item, (assignment, exercise))
     return given
 
 
-def _baselines(client_ids: set[int], now: datetime) -> dict[int, int]:
-    latest_last = Consultation.objects.filter(client__in=client_ids).baseline_pains(now=now).reverse()
-    return dict(latest_last.values_list("client_id", "pain"))  # the latest of each wins
+def _baseline(now: datetime) -> Subquery:
+    """The client's baseline pain, read with each assignment: their latest held consultation's."""
+    held = Consultation.objects.filter(client=OuterRef("client")).baseline_pains(now=now)
+    return Subquery(held.values("pain")[:1])
 
 
 def _variants(exercise_ids: set[int], practice_ids: set[int]) -> dict[int, list[Exercise]]:

@@ -141,6 +141,11 @@ class Mark:
     outcome: Outcome
 
     @property
+    def label_y(self) -> float:
+        """Where the value is written: above the mark, or below it near the top of the scale."""
+        return round(self.y - 12 if self.y > TOP + 16 else self.y + 20, 1)
+
+    @property
     def title(self) -> str:
         o, unit = self.outcome, self.outcome.scale.unit
         said = f"{o.day:%-d %b %Y}: {o.value:g}{unit} ({o.source})"
@@ -170,17 +175,19 @@ class Chart:
 
 
 def chart(series: list[Outcome]) -> Chart:
-    """One measure's series on its own scale, spread over the days it spans."""
+    """One measure's series on its own scale, spread over the days it spans; measures all of one
+    day stand side by side in their order, and a lone one in the middle (the template writes its
+    value beside it: one dot says nothing on its own)."""
     measure = series[0].scale
     first, last = series[0].day, series[-1].day
-    span = (last - first).days or 1
+    span = (last - first).days
+    if span:
+        shares = [(o.day - first).days / span for o in series]
+    else:
+        shares = [n / (len(series) - 1) for n in range(len(series))] if len(series) > 1 else [0.5]
     marks = [
-        Mark(
-            x=round(LEFT + ((o.day - first).days / span if last > first else 0.5) * (WIDTH - LEFT - 14), 1),
-            y=_y(measure, o.value),
-            outcome=o,
-        )
-        for o in series
+        Mark(x=round(LEFT + share * (WIDTH - LEFT - 14), 1), y=_y(measure, o.value), outcome=o)
+        for share, o in zip(shares, series, strict=True)
     ]
     return Chart(measure, marks, first, last)
 

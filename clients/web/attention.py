@@ -25,10 +25,12 @@ SHOWN = 20
 
 @practitioner_required
 def attention(request):
-    sections = sources.needs_attention(
+    found = sources.needs_attention(
         user=request.user, practice=current_practice(request), limit=SHOWN, whole=request.GET.get("show")
     )
-    return render(request, "clients/attention.html", {"sections": sections})
+    # The top bar's count from the rows just read: `counts.top_bar` then asks nothing.
+    context = {"sections": found.sections, "attention_count": found.count}
+    return render(request, "clients/attention.html", context)
 
 
 @practitioner_required

@@ -11,6 +11,7 @@ from django.utils import timezone
 from clients.consultations import questionnaires
 from clients.messages import thread
 from clients.models import Alert, AuditEvent, Completion, Consultation, QuestionnaireSchedule
+from clients.privacy import rights
 from tests.conftest import api_as
 from tests.factories import ClientFactory, assign
 
@@ -84,6 +85,21 @@ def test_unread_messages_and_returned_questionnaires_are_listed_and_counted(clie
     assert "Can I do the bridges" not in page  # a list of who waits, never what they wrote
     assert "Erin" not in page
     assert '<span class="visually-hidden">open: </span>2</span>' in page
+
+
+def test_needs_attention_counts_what_it_lists_as_the_top_bar_of_every_page_does(client, alice, bob, dana):
+    alert_for(bob)
+    alert_for(dana, Alert.MISSED, "Missed 3 days")
+    thread.message_send(client=bob, author=bob.user, body="One")
+    thread.message_send(client=bob, author=bob.user, body="Two")
+    answer_nprs(bob, assign(bob, start=timezone.localdate()))
+    answer_nprs(dana, assign(dana, start=timezone.localdate()))
+    rights.client_erase(client=dana, by=alice)  # her answers stay, tied to no one: nothing to look at
+    client.force_login(alice)
+    counted = '<span class="visually-hidden">open: </span>5</span>'  # 2 alerts, 2 messages, 1 answer
+
+    assert counted in client.get("/clients/").text
+    assert counted in client.get("/attention/").text
 
 
 def test_reading_the_thread_takes_the_client_off_the_list(client, alice, bob):

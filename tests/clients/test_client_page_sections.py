@@ -303,3 +303,6 @@ def test_questionnaire_answers_land_in_outcomes_beside_the_resting_baseline(clie
 
     assert "Patient-Specific Functional Scale" in outcomes
     assert "Schedule and see answers" in outcomes
+    # One PSFS so far: its value is written by its dot, and the chart says a line comes next.
+    assert 'aria-hidden="true">4/10</text>' in outcomes
+    assert "One measure so far" in outcomes

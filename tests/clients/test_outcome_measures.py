@@ -146,3 +146,21 @@ def test_a_global_rating_of_change_meets_the_mcid_by_its_own_value():
     )
 
     assert [(o.change, o.important) for o in compare(answered)] == [(2, False), (4, True)]
+
+
+def test_a_lone_measure_stands_in_the_middle_with_its_value_written_beside_it():
+    (mark,) = outcomes.chart(compare([Observation(date(2026, 1, 1), "psfs", 3.5, "questionnaire")])).marks
+
+    assert mark.x == round(outcomes.LEFT + (outcomes.WIDTH - outcomes.LEFT - 14) / 2, 1)
+    assert mark.label_y < mark.y  # written above the dot
+
+
+def test_measures_of_one_day_stand_side_by_side_and_two_days_make_a_line():
+    same_day = [Observation(date(2026, 1, 1), "psfs", value, "questionnaire") for value in (3, 5)]
+    two_days = [Observation(date(2026, 1, d), "psfs", 4, "questionnaire") for d in (1, 15)]
+
+    side_by_side = outcomes.chart(compare(same_day)).marks
+    line = outcomes.chart(compare(two_days))
+
+    assert side_by_side[0].x < side_by_side[1].x
+    assert len(line.line.split()) == 2

@@ -239,3 +239,25 @@ def test_asked_for_the_first_few_easing_comes_first_and_all_are_counted(program,
 
     assert total == 2
     assert [(s.item, s.direction, s.week.expected) for s in shown] == [(second, EASE, 7)]
+
+
+def test_clients_a_day_apart_in_their_timezones_are_each_judged_on_their_own_week(program, bob, dana):
+    """At NOW it is already the next day in Kiritimati (UTC+14): Dana's week ends a day later."""
+    dana.timezone = "Pacific/Kiritimati"
+    dana.save(update_fields=["timezone"])
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), tick=False):
+        danas = assign(dana, start=MONDAY, weeks=6)
+    bobs_item, danas_item = program.program.items.first(), danas.program.items.first()
+    check_off_week(program, bobs_item, pain=6)
+    Completion.objects.create(assignment=danas, assignment_exercise=danas_item, date=NOW.date(), pain=7)
+    Completion.objects.create(  # her eighth day back: outside her week
+        assignment=danas, assignment_exercise=danas_item, date=NOW.date() - timedelta(days=7), pain=9
+    )
+
+    with time_machine.travel(NOW, tick=False):
+        found = progression.suggestions(Assignment.objects.filter(client__in=[bob, dana]), now=NOW)
+
+    assert {(s.item, s.direction, s.week.top_pain, s.week.done) for s in found.suggestions} == {
+        (bobs_item, EASE, 6, 7),
+        (danas_item, EASE, 7, 1),
+    }
