@@ -45,7 +45,9 @@ class AttentionItemSerializer(serializers.Serializer):
     client = serializers.IntegerField(source="client.pk")
     client_name = serializers.CharField(source="client.name")
     title = serializers.CharField()
-    at = serializers.SerializerMethodField()
+    at = serializers.SerializerMethodField(
+        help_text="When: a moment (ISO 8601 date-time), or a day (a date) for a questionnaire only overdue"
+    )
     url = serializers.SerializerMethodField(help_text="The workspace page to look at")
     alert = serializers.IntegerField(source="alert.pk", allow_null=True, default=None)
     suggestion = SuggestionSerializer(allow_null=True)

@@ -150,6 +150,7 @@ def message_item(unread: thread.Unread) -> Item:
         title=ngettext("%(count)d unread message", "%(count)d unread messages", unread.count)
         % {"count": unread.count},
         url=reverse("workspace:client-messages", args=[unread.client.pk]),
+        at=unread.since,
     )
 
 
@@ -193,6 +194,7 @@ def questionnaire_item(attention: questionnaires.Attention) -> Item:
         client=attention.client,
         title=questionnaire_title(attention),
         url=reverse("workspace:client-questionnaires", args=[attention.client.pk]),
+        at=attention.since,
     )
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -440,6 +440,12 @@ class Attention:
     client: Client
     returned: int  # answers not yet looked at by a practitioner
     overdue: list[Due]
+    returned_at: datetime | None = None  # when the latest of them came
+
+    @property
+    def since(self) -> datetime | date | None:
+        """What the practitioner is shown as its moment: the latest answer, else the first day overdue."""
+        return self.returned_at or min((due.due_on for due in self.overdue), default=None)
 
 
 def questionnaires_needing_attention(*, practice: Practice, now: datetime | None = None) -> list[Attention]:
@@ -449,17 +455,22 @@ def questionnaires_needing_attention(*, practice: Practice, now: datetime | None
     A fixed number of queries whatever the number of clients."""
     now = now or timezone.now()
     clients = Client.objects.filter(practice=practice, erased_at=None)
-    returned = dict(
-        QuestionnaireResponse.objects.filter(client__in=clients, seen_at=None)
+    returned = {
+        client_id: (count, latest)
+        for client_id, count, latest in QuestionnaireResponse.objects.filter(client__in=clients, seen_at=None)
         .values_list("client_id")
-        .annotate(n=Count("id"))
-    )
+        .annotate(n=Count("id"), latest=Max("submitted_at"))
+    }
     overdue: dict[int, list[Due]] = {}
     for due in due_among(list(open_schedules(clients)), now):
         if due.overdue:
             overdue.setdefault(due.schedule.assignment.client_id, []).append(due)
     wanted = Client.objects.filter(Q(pk__in=returned) | Q(pk__in=overdue)).order_by("name")
-    return [Attention(c, returned.get(c.pk, 0), overdue.get(c.pk, [])) for c in wanted]
+    attention = []
+    for client in wanted:
+        count, latest = returned.get(client.pk, (0, None))
+        attention.append(Attention(client, count, overdue.get(client.pk, []), latest))
+    return attention
 
 
 def odi_wording_save(*, practice: Practice, wording: list[list[str]]) -> None:

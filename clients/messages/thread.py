@@ -5,6 +5,7 @@ other side is emailed that a message waits, never what it says (`delivery.messag
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -93,6 +94,7 @@ def unread_for_practice(client: Client) -> int:
 class Unread:
     client: Client
     count: int
+    since: datetime  # when the longest-waiting of them came
 
 
 def clients_with_unread_messages(*, practice: Practice) -> list[Unread]:
@@ -106,4 +108,4 @@ def clients_with_unread_messages(*, practice: Practice) -> list[Unread]:
     by_client = {row["client_id"]: row for row in waiting}
     clients = Client.objects.filter(pk__in=by_client, practice=practice)
     ordered = sorted(clients, key=lambda c: (by_client[c.pk]["oldest"], c.pk))
-    return [Unread(c, by_client[c.pk]["count"]) for c in ordered]
+    return [Unread(c, by_client[c.pk]["count"], by_client[c.pk]["oldest"]) for c in ordered]

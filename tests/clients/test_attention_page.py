@@ -87,6 +87,28 @@ def test_unread_messages_and_returned_questionnaires_are_listed_and_counted(clie
     assert '<span class="visually-hidden">open: </span>2</span>' in page
 
 
+def test_a_waiting_message_and_a_returned_answer_say_when_they_came(client, alice, bob):
+    thread.message_send(client=bob, author=bob.user, body="Can I do the bridges twice a day?")
+    answer_nprs(bob, assign(bob, start=timezone.localdate()))
+    client.force_login(alice)
+
+    page = client.get("/attention/").text
+    answer = api_as(alice).get("/api/v1/attention/").json()
+
+    assert page.count("<time datetime=") == 2
+    assert {item["source"]: bool(item["at"]) for item in answer["items"]} == {
+        "messages": True,
+        "questionnaires": True,
+    }
+
+
+def test_a_questionnaire_only_overdue_says_the_day_it_was_due(bob):
+    attention = questionnaires.Attention(bob, 0, [], None)
+    assert attention.since is None
+    due = questionnaires.Due(schedule=None, questionnaire=None, due_on=timezone.localdate(), overdue=True)
+    assert questionnaires.Attention(bob, 0, [due], None).since == timezone.localdate()
+
+
 def test_needs_attention_counts_what_it_lists_as_the_top_bar_of_every_page_does(client, alice, bob, dana):
     alert_for(bob)
     alert_for(dana, Alert.MISSED, "Missed 3 days")
