@@ -8,6 +8,7 @@ queues it again when that time has come. No task is ever queued with an ETA.
 """
 
 import logging
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager, suppress
@@ -21,12 +22,12 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from practice.zones import zone_info
-from programs.models import ProgramExercise, dosage_words
+from programs.models import dosage_words
 
 from ..assignments import changes
 from ..assignments.handouts import assignment_handout
@@ -164,19 +165,15 @@ def deliver_many(reminder_ids: list[int], *, now: datetime | None = None, connec
         return {}
     rows = list(
         Reminder.objects.select_related(
-            "client__practice", "assignment", "consultation", "recipient", "version__program"
+            "client", "assignment", "consultation", "recipient", "version__program"
         )
+        .prefetch_related("client__practice")  # one Practice per practice, not one per row
         .filter(pk__in=claim.ids)
         .order_by("pk")
     )
     _attach_day_slots(rows)
-    smtp = connection or get_connection()
-    try:
-        with _commits_without_flush_wait():
-            return _deliver_chunk(rows, claim, now, smtp)
-    finally:
-        if connection is None:
-            smtp.close()
+    with _commits_without_flush_wait():
+        return _deliver_chunk(rows, claim, now, connection or _kept_smtp())
 
 
 def deliver(reminder_id: int, *, now: datetime | None = None, connection=None) -> str | None:
@@ -303,6 +300,31 @@ def _commits_without_flush_wait():
             db.close()  # a kept connection must not carry the setting into the next task
 
 
+_kept = threading.local()
+
+
+def _kept_smtp():
+    """This worker's SMTP connection, kept open from chunk to chunk: a chunk no longer pays for
+    connecting, greeting and quitting. One per thread; a new one when the email settings change
+    (tests), and one the relay closed meanwhile is found out before the chunk's first send."""
+    wanted = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)
+    if getattr(_kept, "settings", None) != wanted:
+        _kept.settings, _kept.smtp = wanted, get_connection()
+    elif not _still_open(_kept.smtp):
+        _kept.smtp.close()
+    return _kept.smtp
+
+
+def _still_open(smtp) -> bool:
+    session = getattr(smtp, "connection", None)  # an SMTP backend's open session, if any
+    if session is None:
+        return True  # nothing open (or not SMTP): `_keep_open` opens what is needed
+    try:
+        return session.noop()[0] == 250
+    except (SMTPException, OSError):
+        return False
+
+
 def _keep_open(smtp) -> None:
     # Should opening fail, the send itself fails the same way and is recorded on its row.
     with suppress(SMTPException, OSError):
@@ -321,12 +343,12 @@ def _attach_day_slots(rows: list[Reminder]) -> None:
             local_date__in={row.local_date for row in wanted},
         ).values_list("client_id", "local_date")
     )
-    items = ProgramExercise.objects.select_related("exercise")
     assignments = defaultdict(list)
     for assignment in (
         Assignment.objects.filter(client__in={row.client_id for row in wanted})
         .select_related("program")
-        .prefetch_related(Prefetch("program__items", queryset=items), "pauses", "versions")
+        # Prefetched, each exercise is one object for the chunk, not a copy per program.
+        .prefetch_related("program__items__exercise", "pauses", "versions")
     ):
         assignments[assignment.client_id].append(assignment)
     done = done_by_slot(
