@@ -362,8 +362,13 @@ class Completion(models.Model):
         indexes = [
             # The reminder sweep looks each minute for painful check-offs written lately.
             models.Index(fields=["updated_at"], condition=Q(pain__gte=3), name="completion_recent_pain"),
-            # A week of many clients' check-offs (progression suggestions on Needs attention).
-            models.Index(fields=["assignment", "date"], name="completion_by_assignment_day"),
+            # A week of many clients' check-offs (progression suggestions on Needs attention),
+            # read from the index alone: it carries what the week's totals count.
+            models.Index(
+                fields=["assignment", "date"],
+                include=["assignment_exercise", "pain", "difficulty"],
+                name="completion_by_assignment_day",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
