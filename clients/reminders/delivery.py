@@ -22,12 +22,12 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from practice.zones import zone_info
-from programs.models import dosage_words
+from programs.models import ProgramExercise, dosage_words
 
 from ..assignments import changes
 from ..assignments.handouts import assignment_handout
@@ -347,8 +347,13 @@ def _attach_day_slots(rows: list[Reminder]) -> None:
     for assignment in (
         Assignment.objects.filter(client__in={row.client_id for row in wanted})
         .select_related("program")
-        # Prefetched, each exercise is one object for the chunk, not a copy per program.
-        .prefetch_related("program__items__exercise", "pauses", "versions")
+        # Items with their exercise joined: one query, and the changes' words are the one query
+        # on exercises alone.
+        .prefetch_related(
+            Prefetch("program__items", queryset=ProgramExercise.objects.select_related("exercise")),
+            "pauses",
+            "versions",
+        )
     ):
         assignments[assignment.client_id].append(assignment)
     done = done_by_slot(
