@@ -1087,11 +1087,14 @@ const walk = {
   drop: () => sessionStorage.removeItem(SESSION_KEY),
 };
 
-// The walk under way on today's list for whoever is signed in, or null.
+// The walk under way on today's list for whoever is signed in, or null. One begun before the page
+// knew who that is (no `account` yet) is theirs, as a check-off queued then is (myQueue): sign-out
+// drops it, so it never passes to the next person.
 function currentWalk() {
   const kept = walk.get();
   const today = store.get(KEYS.today);
-  return kept && today && kept.date === today.date && kept.account === store.get(KEYS.me)?.id ? kept : null;
+  const theirs = kept && (kept.account == null || kept.account === store.get(KEYS.me)?.id);
+  return theirs && today && kept.date === today.date ? kept : null;
 }
 
 // A walk begun before the page knew who is signed in (on a first visit the list shows before /me/
