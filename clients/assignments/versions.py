@@ -5,12 +5,12 @@ the version they were made against, and every older version stays readable.
 """
 
 from datetime import date
-from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from practice import rows
 from practice.models import Practice
 from programs.models import Program, ProgramExercise
 from programs.services import program_clone
@@ -164,8 +164,8 @@ def items_for_check_off(user, ids: set[int]) -> dict[int, ProgramExercise]:
     sql = _ITEMS_FOR_CHECK_OFF.format(ids=", ".join(["%s"] * len(ids)))
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, *ids])
-        rows = cursor.fetchall()
-    return {item.pk: item for item in map(_item_of_row, rows)}
+        found = cursor.fetchall()
+    return {item.pk: item for item in map(_item_of_row, found)}
 
 
 _ASSIGNMENT_READS = ["id", "client_id", "program_id", "start_date", "weeks", "days_of_week"]
@@ -179,23 +179,13 @@ _CHECK_OFF_READS = [
     (Practice, "p", ["id", "webhook_events"]),
 ]
 # In the model's order of fields, which `Model.from_db` takes the values of a partial row in.
-_CHECK_OFF_FIELDS = [
-    (model, alias, [field for field in model._meta.concrete_fields if field.attname in names])
-    for model, alias, names in _CHECK_OFF_READS
-]
+_CHECK_OFF_FIELDS = [(model, alias, rows.fields_of(model, names)) for model, alias, names in _CHECK_OFF_READS]
 _NEWEST = AssignmentVersion._meta.get_field("created_at")
-
-
-@cache
-def _converters(field, vendor: str) -> list:
-    column = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-    return [(converter, column) for converter in converters]
 
 
 # Every name below is a table or column of the models above; the values go in as parameters.
 _ITEMS_FOR_CHECK_OFF = f"""
-SELECT {", ".join(f"{alias}.{field.column}" for _, alias, fields in _CHECK_OFF_FIELDS for field in fields)},
+SELECT {", ".join(rows.select_list(alias, fields) for _, alias, fields in _CHECK_OFF_FIELDS)},
     (SELECT n.created_at FROM {AssignmentVersion._meta.db_table} n
      WHERE n.assignment_id = a.id AND n.number = a.version) AS newest_published_at
 FROM {ProgramExercise._meta.db_table} pe
@@ -210,10 +200,9 @@ WHERE c.user_id = %s AND pe.id IN ({{ids}})
 def _item_of_row(row) -> ProgramExercise:
     values = iter(row)
     item, version, assignment, client, practice = (
-        model.from_db(connection.alias, [f.attname for f in fields], [_load(f, next(values)) for f in fields])
-        for model, _, fields in _CHECK_OFF_FIELDS
+        rows.instance(model, fields, [next(values) for _ in fields]) for model, _, fields in _CHECK_OFF_FIELDS
     )
-    item.newest_published_at = _load(_NEWEST, next(values))
+    item.newest_published_at = rows.load(_NEWEST, next(values))
     program = Program.from_db(connection.alias, ["id"], [item.program_id])
     pairs = [(item, program), (program, version), (version, program), (version, assignment)]
     pairs += [(assignment, client), (client, practice)]
@@ -231,12 +220,6 @@ _LINKS = [
     Assignment._meta.get_field("client"),
     Client._meta.get_field("practice"),
 ]
-
-
-def _load(field, value):
-    for converter, column in _converters(field, connection.vendor):
-        value = converter(value, column, connection)
-    return value
 
 
 def assignment_of_item(item: ProgramExercise) -> Assignment:

@@ -1,6 +1,5 @@
 """A client's exercise slots for one day: one per exercise and session of each program due."""
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -8,6 +7,7 @@ from uuid import UUID
 
 from django.db import connection
 
+from practice import rows
 from programs.models import Exercise, ProgramExercise
 
 from ..models import Assignment, AssignmentPause, Client, Completion
@@ -165,13 +165,13 @@ def client_day_list(user, *, day: date | None, now: datetime) -> DayList | None:
     the client's today is shown under the version that governed it (`scheduling.expected_terms`
     tells which): for a program revised since, one query reads the exercises of its versions and
     one the day's check-offs."""
-    rows = _fetch(_CLIENT_SQL, [user.pk])
-    if not rows:
+    client_rows = _fetch(_CLIENT_SQL, [user.pk])
+    if not client_rows:
         return None
-    zone, language = rows[0][:2]
+    zone, language = client_rows[0][:2]
     today = date_in(zone, now)
     day = day or today
-    assignments = _assignments_with_pauses(rows)
+    assignments = _assignments_with_pauses(client_rows)
     # From the client's today on, the newest version governs: its own schedule, its own items.
     terms = {assignment.pk: own_terms(assignment) for assignment, _ in assignments}
     revised = [assignment for assignment, _ in assignments if assignment.version > 1]
@@ -200,22 +200,8 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _columns(model, alias: str, names: tuple[str, ...]) -> tuple[list[str], str]:
-    """The model's fields of `names` in the model's own order (what `from_db` reads), and their
-    SELECT list; the fields left out stay deferred."""
-    fields = [field for field in model._meta.concrete_fields if field.attname in names]
-    return [field.attname for field in fields], ", ".join(f"{alias}.{field.column}" for field in fields)
-
-
-def _instance(model, names: list[str], values, json_names=()):
-    """A model object from a row: JSON columns arrive as text from a cursor, as the ORM parses them."""
-    parsed = [json.loads(v) if name in json_names else v for name, v in zip(names, values, strict=True)]
-    return model.from_db(connection.alias, names, parsed)
-
-
-_ASSIGNMENT, _ASSIGNMENT_SQL = _columns(
+_ASSIGNMENT = rows.fields_of(
     Assignment,
-    "a",
     (
         "id",
         "program_id",
@@ -229,7 +215,7 @@ _ASSIGNMENT, _ASSIGNMENT_SQL = _columns(
     ),
 )
 _CLIENT_SQL = (
-    f"SELECT c.timezone, c.language, {_ASSIGNMENT_SQL}, p.id, p.start_date, p.end_date"  # noqa: S608
+    f"SELECT c.timezone, c.language, {rows.select_list('a', _ASSIGNMENT)}, p.id, p.start_date, p.end_date"  # noqa: S608
     f" FROM {Client._meta.db_table} c"
     f" LEFT JOIN {Assignment._meta.db_table} a ON a.client_id = c.id"
     f" LEFT JOIN {AssignmentPause._meta.db_table} p ON p.assignment_id = a.id"
@@ -237,16 +223,16 @@ _CLIENT_SQL = (
 )
 
 
-def _assignments_with_pauses(rows) -> list[tuple[Assignment, list[AssignmentPause]]]:
+def _assignments_with_pauses(client_rows) -> list[tuple[Assignment, list[AssignmentPause]]]:
     """Each assignment of the client's rows once, in the assignments' order, with its pauses."""
     assignments = {}
     width = len(_ASSIGNMENT)
-    for row in rows:
+    for row in client_rows:
         fields, pause = row[2 : 2 + width], row[2 + width :]
         if fields[0] is None:  # a client without any assignment
             continue
         if fields[0] not in assignments:
-            assignments[fields[0]] = (_instance(Assignment, _ASSIGNMENT, fields, ("days_of_week",)), [])
+            assignments[fields[0]] = (rows.instance(Assignment, _ASSIGNMENT, fields), [])
         if pause[0] is not None:
             assignments[fields[0]][1].append(
                 AssignmentPause.from_db(
@@ -258,9 +244,8 @@ def _assignments_with_pauses(rows) -> list[tuple[Assignment, list[AssignmentPaus
     return list(assignments.values())
 
 
-_ITEM, _ITEM_SQL = _columns(
+_ITEM = rows.fields_of(
     ProgramExercise,
-    "i",
     (
         "id",
         "sets",
@@ -274,10 +259,8 @@ _ITEM, _ITEM_SQL = _columns(
         "note",
     ),
 )
-_EXERCISE_JSON = ("steps", "cues", "tags", "translations")
-_EXERCISE, _EXERCISE_SQL = _columns(
+_EXERCISE = rows.fields_of(
     Exercise,
-    "e",
     (
         "id",
         "slug",
@@ -293,7 +276,10 @@ _EXERCISE, _EXERCISE_SQL = _columns(
         "illustration_end_alt",
         "video_url",
         "video",
-        *_EXERCISE_JSON,
+        "steps",
+        "cues",
+        "tags",
+        "translations",
     ),
 )
 
@@ -306,7 +292,7 @@ def _items_with_check_offs(assignments: list[int], day: date) -> tuple[dict[int,
         return {}, {}
     item, completion = ProgramExercise._meta.db_table, Completion._meta.db_table
     sql = (
-        f"SELECT a.id, {_ITEM_SQL}, {_EXERCISE_SQL}, c.id, c.session, c.assignment_exercise_id"  # noqa: S608
+        f"SELECT a.id, {rows.select_list('i', _ITEM)}, {rows.select_list('e', _EXERCISE)}, c.id, c.session, c.assignment_exercise_id"  # noqa: S608
         f" FROM {Assignment._meta.db_table} a JOIN {item} i ON i.program_id = a.program_id"
         f" JOIN {Exercise._meta.db_table} e ON e.id = i.exercise_id"
         f" LEFT JOIN ({completion} c JOIN {item} ci ON ci.id = c.assignment_exercise_id)"
@@ -318,8 +304,8 @@ def _items_with_check_offs(assignments: list[int], day: date) -> tuple[dict[int,
     for row in _fetch(sql, [day, *assignments]):
         assignment, mine = row[0], items[row[0]]
         if row[1] not in mine:  # an exercise comes once per check-off of it
-            mine[row[1]] = _instance(ProgramExercise, _ITEM, row[1:width])
-            mine[row[1]].exercise = _instance(Exercise, _EXERCISE, row[width:-3], _EXERCISE_JSON)
+            mine[row[1]] = rows.instance(ProgramExercise, _ITEM, row[1:width])
+            mine[row[1]].exercise = rows.instance(Exercise, _EXERCISE, row[width:-3])
         check_off, session, checked_item = row[-3:]
         if check_off is not None and check_off not in seen:
             seen.add(check_off)

@@ -379,19 +379,18 @@ def test_a_delivery_failing_every_attempt_ends_failed_with_its_last_answer(
     assert (row.status, row.attempts, row.last_status_code) == (WebhookDelivery.FAILED, 8, 500)
 
 
-def test_an_endpoint_failing_for_a_day_is_turned_off_and_its_owner_emailed(
-    alice,
-    alice_practice,
-    receiver,
-    local_targets,
-    settings,
-    smtp_inbox,
-    smtp_server,
-    django_capture_on_commit_callbacks,
-):
+@pytest.fixture
+def email_over_smtp(settings, smtp_inbox, smtp_server):
+    """The owner's email goes through the loopback SMTP server: its inbox."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.hostname, smtp_server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    return smtp_inbox
+
+
+def test_an_endpoint_failing_for_a_day_is_turned_off_and_its_owner_emailed(
+    alice, alice_practice, receiver, local_targets, email_over_smtp, django_capture_on_commit_callbacks
+):
     endpoint = endpoint_of(alice_practice, receiver.url)
     receiver.answers = [500] * 1000
     start = timezone.now()
@@ -403,7 +402,7 @@ def test_an_endpoint_failing_for_a_day_is_turned_off_and_its_owner_emailed(
 
     endpoint.refresh_from_db()
     assert not endpoint.enabled and endpoint.disabled_at is not None
-    (email,) = smtp_inbox.messages
+    (email,) = email_over_smtp.messages
     assert email.rcpt_tos == [alice.email]
     assert receiver.url.encode() in email.content and b"turned it off" in email.content
     sent = len(receiver.requests)
@@ -413,18 +412,8 @@ def test_an_endpoint_failing_for_a_day_is_turned_off_and_its_owner_emailed(
 
 
 def test_a_receiver_answering_410_gone_turns_the_endpoint_off_at_once_and_its_owner_is_emailed(
-    alice,
-    alice_practice,
-    receiver,
-    local_targets,
-    settings,
-    smtp_inbox,
-    smtp_server,
-    django_capture_on_commit_callbacks,
+    alice, alice_practice, receiver, local_targets, email_over_smtp, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.hostname, smtp_server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     endpoint = endpoint_of(alice_practice, receiver.url)
     receiver.answers = [410]
     for _ in range(3):
@@ -444,7 +433,7 @@ def test_a_receiver_answering_410_gone_turns_the_endpoint_off_at_once_and_its_ow
     endpoint.refresh_from_db()
     assert (endpoint.enabled, endpoint.disabled_because) == (False, WebhookEndpoint.GONE)
     assert endpoint.disabled_at is not None
-    (email,) = smtp_inbox.messages
+    (email,) = email_over_smtp.messages
     assert email.rcpt_tos == [alice.email]
     assert receiver.url.encode() in email.content and b"410 Gone" in email.content
     (event,) = WebhookEndpointEvent.objects.filter(action=WebhookEndpointEvent.TURNED_OFF)
